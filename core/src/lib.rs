@@ -1,0 +1,14 @@
+//! zab-core: ZooKeeper's atomic broadcast (ZAB) as sans-IO state machines, the
+//! deterministic simulator that runs them, scenario files and the invariant checker.
+//!
+//! Layers (data flows down, never back up): `scenario` → `sim` → `check` → `server`.
+//! The protocol (`server`) knows nothing of time sources, randomness or I/O: handlers
+//! take the simulated time and one input and return effects as data.
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod config;
+pub mod ids;
+
+pub use config::{Bug, Config, Storage, Timing};
+pub use ids::{Epoch, ServerId, Time, Zxid};

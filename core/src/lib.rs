@@ -9,6 +9,10 @@
 
 pub mod config;
 pub mod ids;
+pub mod packet;
+pub mod server;
+pub mod storage;
+pub mod txn;
 
 pub use config::{Bug, Config, Storage, Timing};
 pub use ids::{Epoch, ServerId, Time, Zxid};

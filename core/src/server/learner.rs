@@ -1,0 +1,419 @@
+//! Followers and observers: `Learner.registerWithLeader`, `syncWithLeader` and the
+//! broadcast loops of `Follower` / `Observer` (spec §7.3, §8.2, §9.2, §9.4, §10).
+
+use super::{ConnId, CrashPoint, Effect, Phase, Server, SyncMode, Timer};
+use crate::config::Bug;
+use crate::ids::{Epoch, ServerId, Zxid};
+use crate::packet::{QuorumPacket, ServerState};
+use crate::txn::{DataTree, Txn};
+use std::collections::VecDeque;
+
+/// Where a learner is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LearnerStage {
+    /// Connecting to the leader (up to 5 tries, 100 ms apart).
+    Connecting,
+    /// FOLLOWERINFO sent; waiting for LEADERINFO.
+    WaitLeaderInfo,
+    /// ACKEPOCH sent; waiting for DIFF / TRUNC / SNAP.
+    WaitSyncHeader,
+    /// Receiving the sync stream, before NEWLEADER.
+    Syncing,
+    /// NEWLEADER handled and ACKed; waiting for UPTODATE.
+    WaitUpToDate,
+    /// Serving.
+    Broadcast,
+}
+
+/// A learner's volatile state (spec §4.2).
+#[derive(Clone, Debug, PartialEq)]
+pub struct LearnerState {
+    /// The leader it follows.
+    pub leader: ServerId,
+    /// Its connection, once up.
+    pub conn: Option<ConnId>,
+    /// Stage.
+    pub stage: LearnerStage,
+    /// Connection attempts so far.
+    pub connect_tries: u32,
+    /// The last zxid reported in ACKEPOCH (captured when FOLLOWERINFO was sent).
+    pub last_logged: Zxid,
+    /// The epoch from LEADERINFO.
+    pub new_epoch: Epoch,
+    /// `lastQueued`: the last PROPOSAL's zxid.
+    pub last_queued: Zxid,
+    /// `packetsNotLogged` during sync; `pendingTxns` in broadcast.
+    pub pending: VecDeque<Txn>,
+    /// `packetsCommitted` during sync.
+    pub committed: VecDeque<Zxid>,
+    /// Whether NEWLEADER must take a snapshot (after SNAP or TRUNC).
+    pub snapshot_needed: bool,
+    /// `writeToTxnLog`: false before NEWLEADER after SNAP/TRUNC.
+    pub write_to_txn_log: bool,
+}
+
+impl Server {
+    /// `followLeader` / `observeLeader` (spec §7.3): connect to the elected leader.
+    pub(crate) fn follow(&mut self, leader: ServerId, state: ServerState) {
+        self.set_state(state, Phase::Discovery);
+        let mut l = LearnerState {
+            leader,
+            conn: None,
+            stage: LearnerStage::Connecting,
+            connect_tries: 0,
+            last_logged: Zxid::ZERO,
+            new_epoch: Epoch(0),
+            last_queued: Zxid::ZERO,
+            pending: VecDeque::new(),
+            committed: VecDeque::new(),
+            snapshot_needed: false,
+            write_to_txn_log: true,
+        };
+        self.learner_connect(&mut l);
+        self.learner = Some(Box::new(l));
+    }
+
+    pub(crate) fn learner_connect(&mut self, l: &mut LearnerState) {
+        if l.stage == LearnerStage::Connecting {
+            l.connect_tries += 1;
+            self.emit(Effect::Connect { to: l.leader });
+        }
+    }
+
+    pub(crate) fn learner_connect_failed(&mut self, l: &mut LearnerState) {
+        if l.stage != LearnerStage::Connecting {
+            return;
+        }
+        if l.connect_tries >= 5 {
+            self.leave_role(format!("could not connect to leader {} after 5 tries", l.leader));
+        } else {
+            self.set_timer(Timer::ConnectRetry, 100);
+        }
+    }
+
+    /// Connected: send FOLLOWERINFO (or OBSERVERINFO) with acceptedEpoch.
+    pub(crate) fn learner_connected(&mut self, l: &mut LearnerState, conn: ConnId) {
+        if l.stage != LearnerStage::Connecting {
+            self.emit(Effect::Close { conn });
+            return;
+        }
+        l.conn = Some(conn);
+        l.stage = LearnerStage::WaitLeaderInfo;
+        l.last_logged = self.last_logged_zxid();
+        let accepted_epoch = self.accepted_epoch();
+        let packet = if self.state == ServerState::Observing {
+            QuorumPacket::ObserverInfo { accepted_epoch }
+        } else {
+            QuorumPacket::FollowerInfo { accepted_epoch }
+        };
+        self.emit(Effect::Send { conn, packet });
+        self.set_timer(Timer::LearnerRead, self.cfg.timing.init_timeout_ms());
+    }
+
+    pub(crate) fn send_to_leader(&mut self, l: &mut LearnerState, packet: QuorumPacket) {
+        if let Some(conn) = l.conn {
+            self.emit(Effect::Send { conn, packet });
+        }
+    }
+
+    pub(crate) fn learner_closed(&mut self, l: &mut LearnerState, conn: ConnId) {
+        if l.conn == Some(conn) {
+            self.leave_role(format!("connection to leader {} closed", l.leader));
+        }
+    }
+
+    pub(crate) fn learner_read_timeout(&mut self, l: &mut LearnerState) {
+        if l.conn.is_some() {
+            self.leave_role(format!("read timeout: nothing from leader {}", l.leader));
+        }
+    }
+
+    fn read_timeout(&self, l: &LearnerState) -> u64 {
+        match l.stage {
+            LearnerStage::WaitUpToDate | LearnerStage::Broadcast => self.cfg.timing.sync_timeout_ms(),
+            _ => self.cfg.timing.init_timeout_ms(),
+        }
+    }
+
+    /// A packet from the leader.
+    pub(crate) fn learner_packet(&mut self, l: &mut LearnerState, conn: ConnId, packet: QuorumPacket) {
+        if l.conn != Some(conn) {
+            return;
+        }
+        let timeout = self.read_timeout(l);
+        self.set_timer(Timer::LearnerRead, timeout);
+        let name = packet.name();
+        match (l.stage, packet) {
+            (LearnerStage::WaitLeaderInfo, QuorumPacket::LeaderInfo { new_epoch }) => {
+                self.on_leader_info(l, new_epoch)
+            }
+            (LearnerStage::WaitSyncHeader, QuorumPacket::Diff { .. }) => {
+                self.sync_mode = SyncMode::Diff;
+                self.begin_sync(l, false);
+            }
+            (LearnerStage::WaitSyncHeader, QuorumPacket::Snap { zxid, tree }) => {
+                self.sync_mode = SyncMode::Snap;
+                self.on_snap(zxid, *tree);
+                self.begin_sync(l, true);
+            }
+            (LearnerStage::WaitSyncHeader, QuorumPacket::Trunc { zxid }) => {
+                self.sync_mode = SyncMode::Trunc;
+                if self.on_trunc(zxid) {
+                    self.begin_sync(l, true);
+                }
+            }
+            (LearnerStage::Syncing | LearnerStage::WaitUpToDate, QuorumPacket::Proposal { txn }) => {
+                if let Some(err) = self.continuity_error(l, &txn) {
+                    self.leave_role(err);
+                    return;
+                }
+                l.last_queued = txn.zxid;
+                l.pending.push_back(txn);
+            }
+            (LearnerStage::Syncing | LearnerStage::WaitUpToDate, QuorumPacket::Commit { zxid }) => {
+                self.sync_commit(l, zxid)
+            }
+            (LearnerStage::Syncing, QuorumPacket::NewLeader { zxid }) => self.on_new_leader(l, zxid),
+            (LearnerStage::WaitUpToDate, QuorumPacket::UpToDate) => self.on_up_to_date(l),
+            (LearnerStage::Broadcast, packet) => self.broadcast_packet(l, packet),
+            (stage, _) => self.leave_role(format!("unexpected {name} from the leader while {stage:?}")),
+        }
+    }
+
+    /// LEADERINFO (spec §7.3): accept the new epoch durably, answer ACKEPOCH.
+    fn on_leader_info(&mut self, l: &mut LearnerState, new_epoch: Epoch) {
+        let accepted = self.accepted_epoch();
+        let current_epoch = if new_epoch > accepted {
+            let ce = self.current_epoch();
+            self.write_accepted_epoch(new_epoch);
+            if self.hit(CrashPoint::FollowerAfterAcceptedEpoch) {
+                return;
+            }
+            Some(ce)
+        } else if new_epoch == accepted {
+            None // already acked this epoch: "-1", not counted again
+        } else {
+            self.leave_role(format!(
+                "leader proposed epoch {new_epoch}, older than my acceptedEpoch {accepted}"
+            ));
+            return;
+        };
+        l.new_epoch = new_epoch;
+        l.stage = LearnerStage::WaitSyncHeader;
+        self.set_phase(Phase::Synchronization);
+        self.send_to_leader(
+            l,
+            QuorumPacket::AckEpoch {
+                last_zxid: l.last_logged,
+                current_epoch,
+            },
+        );
+    }
+
+    fn begin_sync(&mut self, l: &mut LearnerState, snapshot_needed: bool) {
+        l.snapshot_needed = snapshot_needed;
+        l.write_to_txn_log = !snapshot_needed;
+        l.last_queued = Zxid::ZERO;
+        l.stage = LearnerStage::Syncing;
+    }
+
+    /// SNAP: replace the in-memory database with the leader's image.
+    fn on_snap(&mut self, zxid: Zxid, mut tree: DataTree) {
+        tree.last_processed = zxid;
+        self.tree = tree;
+        self.committed_log.clear();
+    }
+
+    /// TRUNC (spec §11): cut the log after `zxid`, reload from the newest snapshot at
+    /// or below it plus the remaining log. Returns false if that is impossible.
+    fn on_trunc(&mut self, zxid: Zxid) -> bool {
+        let cut = if self.bug(Bug::Zk1156) {
+            // ZK-1156: the position-tracking stream cut one entry too many.
+            self.disk
+                .log
+                .iter()
+                .rev()
+                .map(|t| t.zxid)
+                .find(|z| *z < zxid)
+                .unwrap_or(Zxid::ZERO)
+        } else {
+            zxid
+        };
+        if self.disk.snapshot_at_or_below(cut).is_none()
+            && self.disk.snapshots.first().is_some_and(|s| s.zxid > cut)
+        {
+            self.emit(Effect::Halt {
+                reason: format!("cannot truncate the log to {zxid}: no snapshot at or below it"),
+            });
+            self.halted = true;
+            return false;
+        }
+        let dropped = self.disk.truncate_after(cut) as u64;
+        self.event(super::ServerEvent::Truncate { zxid: cut, dropped });
+        self.reload_from_disk(Some(cut));
+        self.tree.last_processed = zxid;
+        true
+    }
+
+    /// Spec §8.2: a same-epoch gap in the PROPOSAL stream is an error (ZK-4925 check).
+    fn continuity_error(&self, l: &LearnerState, txn: &Txn) -> Option<String> {
+        let last = l.last_queued;
+        if last != Zxid::ZERO && txn.zxid.epoch() == last.epoch() && txn.zxid != last.next() {
+            Some(format!("PROPOSAL {} does not follow {last}: a gap in the sync stream", txn.zxid))
+        } else {
+            None
+        }
+    }
+
+    /// COMMIT during sync (spec §8.2).
+    fn sync_commit(&mut self, l: &mut LearnerState, zxid: Zxid) {
+        let after_newleader = l.stage == LearnerStage::WaitUpToDate;
+        if !l.write_to_txn_log || (after_newleader && self.bug(Bug::Zk1264)) {
+            // Before NEWLEADER after SNAP/TRUNC: apply in memory; the NEWLEADER snapshot
+            // will capture it. (ZK-1264 did this after NEWLEADER too: never logged.)
+            match l.pending.front() {
+                Some(t) if t.zxid == zxid => {
+                    if let Some(t) = l.pending.pop_front() {
+                        self.apply_committed(&t);
+                    }
+                }
+                _ => self.warn(format!("COMMIT {zxid} does not match the first pending txn")),
+            }
+        } else {
+            l.committed.push_back(zxid);
+        }
+    }
+
+    /// NEWLEADER (spec §8.2), in the fixed order: snapshot if SNAP/TRUNC, append and
+    /// fsync the committed sync txns, then currentEpoch, then ACK. Bug modes reorder it.
+    fn on_new_leader(&mut self, l: &mut LearnerState, zxid: Zxid) {
+        let epoch = zxid.epoch();
+        if l.snapshot_needed {
+            self.take_snapshot();
+            if self.hit(CrashPoint::NewLeaderAfterSnapshot) {
+                return;
+            }
+        }
+        l.write_to_txn_log = true;
+        let early_epoch = self.bug(Bug::Zk4643) || self.bug(Bug::Zk3911);
+        if early_epoch && !self.bug(Bug::Zk1282) {
+            // ZK-4643 / ZK-3911: currentEpoch first, txns after.
+            self.write_current_epoch(epoch);
+            if self.hit(CrashPoint::NewLeaderAfterEpoch) {
+                return;
+            }
+        }
+        if !self.bug(Bug::Zk3911) {
+            // Every txn the leader committed and sent becomes durable before the ACK.
+            let async_log = self.bug(Bug::Zk4646);
+            while let Some(z) = l.committed.pop_front() {
+                match l.pending.front() {
+                    Some(t) if t.zxid == z => {}
+                    _ => {
+                        self.warn(format!("committed sync txn {z} is not the first pending txn"));
+                        continue;
+                    }
+                }
+                let Some(t) = l.pending.pop_front() else { continue };
+                if async_log {
+                    // ZK-4646: handed to the Sync thread; the ACK does not wait for fsync.
+                    self.log_request(t.clone(), false);
+                } else {
+                    self.disk.append(t.clone());
+                    self.event(super::ServerEvent::Append { zxid: t.zxid });
+                }
+                self.apply_committed(&t);
+            }
+            if !async_log {
+                self.disk.flush_all();
+                let upto = self.disk.last_flushed_zxid();
+                self.event(super::ServerEvent::Fsync { upto });
+            }
+            if self.hit(CrashPoint::NewLeaderAfterLog) {
+                return;
+            }
+        }
+        if !early_epoch && !self.bug(Bug::Zk1282) {
+            self.write_current_epoch(epoch);
+            if self.hit(CrashPoint::NewLeaderAfterEpoch) {
+                return;
+            }
+        }
+        self.sync_mode = SyncMode::None;
+        l.stage = LearnerStage::WaitUpToDate;
+        self.set_timer(Timer::LearnerRead, self.cfg.timing.sync_timeout_ms());
+        self.send_to_leader(l, QuorumPacket::Ack { zxid });
+    }
+
+    /// UPTODATE (spec §8.2): start serving; log the outstanding proposals, then commit
+    /// the commits that arrived after NEWLEADER.
+    fn on_up_to_date(&mut self, l: &mut LearnerState) {
+        let epoch = l.new_epoch;
+        self.send_to_leader(l, QuorumPacket::Ack { zxid: Zxid::new(epoch, 0) });
+        if self.bug(Bug::Zk1282) {
+            // ZK-1282: currentEpoch was written here, at UPTODATE, not at NEWLEADER.
+            self.write_current_epoch(epoch);
+        }
+        self.update_election_vote(epoch);
+        self.set_phase(Phase::Broadcast);
+        l.stage = LearnerStage::Broadcast;
+        let observer = self.state == ServerState::Observing;
+        let pending: Vec<Txn> = l.pending.iter().cloned().collect();
+        for t in pending {
+            self.log_request(t, !observer);
+        }
+        let committed: Vec<Zxid> = l.committed.drain(..).collect();
+        for z in committed {
+            self.follower_commit(l, z);
+            if self.halted {
+                return;
+            }
+        }
+    }
+
+    /// The broadcast loop (spec §9.2, §9.4).
+    fn broadcast_packet(&mut self, l: &mut LearnerState, packet: QuorumPacket) {
+        let observer = self.state == ServerState::Observing;
+        match packet {
+            QuorumPacket::Proposal { txn } if !observer => {
+                if l.last_queued != Zxid::ZERO && txn.zxid != l.last_queued.next() && txn.zxid.counter() != 1 {
+                    self.warn(format!("got zxid {} expected {}", txn.zxid, l.last_queued.next()));
+                }
+                l.last_queued = txn.zxid;
+                l.pending.push_back(txn.clone());
+                if self.hit(CrashPoint::FollowerAfterProposal) {
+                    return;
+                }
+                self.log_request(txn, true);
+            }
+            QuorumPacket::Commit { zxid } if !observer => self.follower_commit(l, zxid),
+            QuorumPacket::Inform { txn } if observer => {
+                self.log_request(txn.clone(), false);
+                self.apply_committed(&txn);
+            }
+            QuorumPacket::Ping { zxid } => self.send_to_leader(l, QuorumPacket::Ping { zxid }),
+            other => self.warn(format!("ignored {} from the leader in BROADCAST", other.name())),
+        }
+    }
+
+    /// `FollowerZooKeeperServer.commit`: the COMMIT must match the first pending txn.
+    fn follower_commit(&mut self, l: &mut LearnerState, zxid: Zxid) {
+        match l.pending.front() {
+            None => self.warn(format!("COMMIT {zxid} with no pending txn: ignored")),
+            Some(t) if t.zxid != zxid => {
+                let reason = format!(
+                    "COMMIT {zxid} does not match the first pending txn {}: exit (UNMATCHED_TXN_COMMIT)",
+                    t.zxid
+                );
+                self.emit(Effect::Halt { reason });
+                self.halted = true;
+            }
+            Some(_) => {
+                if let Some(t) = l.pending.pop_front() {
+                    self.apply_committed(&t);
+                    self.hit(CrashPoint::FollowerAfterCommit);
+                }
+            }
+        }
+    }
+}

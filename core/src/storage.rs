@@ -1,0 +1,114 @@
+//! Durable state: epoch files, the txn log with its flushed prefix, snapshots (spec §4.1, §11).
+
+use crate::ids::{Epoch, Zxid};
+use crate::txn::{DataTree, Txn};
+
+/// A snapshot on disk, written atomically, named by the tree's `lastProcessedZxid`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Snapshot {
+    /// The label: the last zxid applied to the tree when it was taken.
+    pub zxid: Zxid,
+    /// The data tree (its `applied` history is what the snapshot contains).
+    pub tree: DataTree,
+}
+
+/// What survives a crash. A fresh server has no epoch files (`None`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Disk {
+    /// The `acceptedEpoch` file (the paper's f.p).
+    pub accepted_epoch: Option<Epoch>,
+    /// The `currentEpoch` file (the paper's f.a).
+    pub current_epoch: Option<Epoch>,
+    /// The txn log, committed and uncommitted entries alike.
+    pub log: Vec<Txn>,
+    /// How many entries of `log` are fsynced; the rest are lost on a crash.
+    pub flushed: usize,
+    /// Snapshots, oldest first.
+    pub snapshots: Vec<Snapshot>,
+}
+
+impl Disk {
+    /// The zxid of the last logged txn, or that of the newest snapshot, or 0.
+    pub fn last_logged_zxid(&self) -> Zxid {
+        self.log
+            .last()
+            .map(|t| t.zxid)
+            .or_else(|| self.snapshots.last().map(|s| s.zxid))
+            .unwrap_or(Zxid::ZERO)
+    }
+
+    /// The zxid of the last fsynced txn (or the newest snapshot's label).
+    pub fn last_flushed_zxid(&self) -> Zxid {
+        self.log[..self.flushed]
+            .last()
+            .map(|t| t.zxid)
+            .or_else(|| self.snapshots.last().map(|s| s.zxid))
+            .unwrap_or(Zxid::ZERO)
+    }
+
+    /// What a crash leaves: the unflushed tail is lost.
+    pub fn crash(&mut self) {
+        self.log.truncate(self.flushed);
+    }
+
+    /// Appends a txn to the log (buffered: not yet durable).
+    pub fn append(&mut self, txn: Txn) {
+        self.log.push(txn);
+    }
+
+    /// fsync: everything appended so far becomes durable.
+    pub fn flush_all(&mut self) {
+        self.flushed = self.log.len();
+    }
+
+    /// Marks entries up to and including `upto` as durable.
+    pub fn flush_upto(&mut self, upto: Zxid) {
+        let n = self.log.iter().take_while(|t| t.zxid <= upto).count();
+        self.flushed = self.flushed.max(n);
+    }
+
+    /// Drops every log entry after `zxid` (TRUNC, spec §11). Returns how many went.
+    pub fn truncate_after(&mut self, zxid: Zxid) -> usize {
+        let keep = self.log.iter().take_while(|t| t.zxid <= zxid).count();
+        let dropped = self.log.len() - keep;
+        self.log.truncate(keep);
+        self.flushed = self.flushed.min(keep);
+        dropped
+    }
+
+    /// Writes a snapshot and purges what retention no longer needs: only the newest
+    /// `retain` snapshots stay, and log entries at or below the oldest kept snapshot go
+    /// (ZooKeeper's PurgeTxnLog keeps the logs needed to recover from the kept snapshots).
+    pub fn save_snapshot(&mut self, tree: &DataTree, retain: usize) {
+        self.snapshots.push(Snapshot {
+            zxid: tree.last_processed,
+            tree: tree.clone(),
+        });
+        let retain = retain.max(1);
+        if self.snapshots.len() > retain {
+            let drop = self.snapshots.len() - retain;
+            self.snapshots.drain(..drop);
+        }
+        let oldest = self.snapshots[0].zxid;
+        let purge = self.log[..self.flushed]
+            .iter()
+            .take_while(|t| t.zxid <= oldest)
+            .count();
+        self.log.drain(..purge);
+        self.flushed -= purge;
+    }
+
+    /// The newest snapshot whose label is at or below `zxid` (used by TRUNC, spec §11).
+    pub fn snapshot_at_or_below(&self, zxid: Zxid) -> Option<&Snapshot> {
+        self.snapshots.iter().rev().find(|s| s.zxid <= zxid)
+    }
+
+    /// Total size of the log entries after `zxid`, in model bytes.
+    pub fn log_size_after(&self, zxid: Zxid) -> u64 {
+        self.log
+            .iter()
+            .filter(|t| t.zxid > zxid)
+            .map(|t| t.size())
+            .sum()
+    }
+}

@@ -10,7 +10,9 @@
 pub mod config;
 pub mod ids;
 pub mod packet;
+pub mod scenario;
 pub mod server;
+pub mod sim;
 pub mod storage;
 pub mod txn;
 

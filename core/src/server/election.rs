@@ -237,7 +237,11 @@ impl Server {
         self.fle.outofelection.insert(from, target);
         let agreeing = self.agreeing(&self.fle.outofelection, &target);
         if self.cfg.is_quorum(&agreeing)
-            && self.check_leader(&self.fle.outofelection, n.vote.leader, n.vote.election_epoch)
+            && self.check_leader(
+                &self.fle.outofelection,
+                n.vote.leader,
+                n.vote.election_epoch,
+            )
         {
             self.fle.logicalclock = n.vote.election_epoch;
             self.decide(n.vote, agreeing);

@@ -184,7 +184,11 @@ impl Server {
             self.write_accepted_epoch(epoch);
         }
         l.zxid_base = Zxid::new(epoch, 0);
-        l.last_proposed = if self.bug(Bug::Zk1319) { Zxid::ZERO } else { l.zxid_base };
+        l.last_proposed = if self.bug(Bug::Zk1319) {
+            Zxid::ZERO
+        } else {
+            l.zxid_base
+        };
         l.stage = LeaderStage::WaitEpochAck;
         self.set_timer(Timer::LeaderWait, self.cfg.timing.init_timeout_ms());
         let summary = l.summary;
@@ -320,7 +324,9 @@ impl Server {
             LeaderStage::WaitNewLeaderAck => "a quorum of NEWLEADER-ACKs (waitForNewLeaderAck)",
             LeaderStage::Broadcast => return,
         };
-        self.leader_shutdown(&format!("timed out after initLimit*tick waiting for {what}"));
+        self.leader_shutdown(&format!(
+            "timed out after initLimit*tick waiting for {what}"
+        ));
     }
 
     fn leader_shutdown(&mut self, reason: &str) {
@@ -359,8 +365,15 @@ impl Server {
     }
 
     /// A packet from a learner (LearnerHandler.run's read loop).
-    pub(crate) fn leader_packet(&mut self, l: &mut LeaderState, conn: ConnId, packet: QuorumPacket) {
-        let Some(h) = l.handlers.get_mut(&conn) else { return };
+    pub(crate) fn leader_packet(
+        &mut self,
+        l: &mut LeaderState,
+        conn: ConnId,
+        packet: QuorumPacket,
+    ) {
+        let Some(h) = l.handlers.get_mut(&conn) else {
+            return;
+        };
         let (sid, stage) = (h.sid, h.stage);
         if stage != HandlerStage::WaitInfo {
             h.deadline = l.tick + self.cfg.timing.sync_limit;
@@ -371,12 +384,21 @@ impl Server {
                 h.stage = HandlerStage::WaitEpoch;
                 self.get_epoch_to_propose(l, sid, accepted_epoch);
                 if !self.halted && !l.waiting_for_new_epoch {
-                    if l.handlers.get(&conn).is_some_and(|h| h.stage == HandlerStage::WaitEpoch) {
+                    if l.handlers
+                        .get(&conn)
+                        .is_some_and(|h| h.stage == HandlerStage::WaitEpoch)
+                    {
                         self.send_leader_info(l, conn);
                     }
                 }
             }
-            (HandlerStage::WaitAckEpoch, QuorumPacket::AckEpoch { last_zxid, current_epoch }) => {
+            (
+                HandlerStage::WaitAckEpoch,
+                QuorumPacket::AckEpoch {
+                    last_zxid,
+                    current_epoch,
+                },
+            ) => {
                 h.peer_last_zxid = last_zxid;
                 h.stage = HandlerStage::WaitElection;
                 if !self.wait_for_epoch_ack(l, sid, current_epoch, last_zxid) {
@@ -394,7 +416,9 @@ impl Server {
                 }
                 if !self.halted
                     && l.election_finished
-                    && l.handlers.get(&conn).is_some_and(|h| h.stage == HandlerStage::WaitElection)
+                    && l.handlers
+                        .get(&conn)
+                        .is_some_and(|h| h.stage == HandlerStage::WaitElection)
                 {
                     self.sync_learner(l, conn);
                 }
@@ -402,7 +426,11 @@ impl Server {
             (HandlerStage::WaitNewLeaderAck, QuorumPacket::Ack { zxid }) => {
                 h.stage = HandlerStage::WaitQuorum;
                 self.wait_for_new_leader_ack(l, sid, zxid);
-                if l.quorum_formed && l.handlers.get(&conn).is_some_and(|h| h.stage == HandlerStage::WaitQuorum) {
+                if l.quorum_formed
+                    && l.handlers
+                        .get(&conn)
+                        .is_some_and(|h| h.stage == HandlerStage::WaitQuorum)
+                {
                     self.send_up_to_date(l, conn);
                 }
             }
@@ -413,7 +441,10 @@ impl Server {
                 self.process_ack(l, sid, zxid);
             }
             (HandlerStage::WaitQuorum | HandlerStage::Broadcast, QuorumPacket::Ping { .. }) => {}
-            (HandlerStage::WaitQuorum | HandlerStage::Broadcast, QuorumPacket::Request { tag, op }) => {
+            (
+                HandlerStage::WaitQuorum | HandlerStage::Broadcast,
+                QuorumPacket::Request { tag, op },
+            ) => {
                 if l.stage == LeaderStage::Broadcast {
                     self.propose(l, op, Some(tag));
                 }
@@ -422,7 +453,10 @@ impl Server {
                 self.drop_handler(
                     l,
                     conn,
-                    format!("unexpected {} from learner {sid} while {stage:?}", packet.name()),
+                    format!(
+                        "unexpected {} from learner {sid} while {stage:?}",
+                        packet.name()
+                    ),
                 );
             }
         }
@@ -431,7 +465,9 @@ impl Server {
     /// `syncFollower` + `startForwarding` + NEWLEADER (spec §8.1): choose DIFF, TRUNC
     /// or SNAP from the learner's last zxid against the committed-log window.
     fn sync_learner(&mut self, l: &mut LeaderState, conn: ConnId) {
-        let Some(h) = l.handlers.get(&conn) else { return };
+        let Some(h) = l.handlers.get(&conn) else {
+            return;
+        };
         let (sid, observer, peer) = (h.sid, h.observer, h.peer_last_zxid);
         let plan = self.plan_sync(l, peer);
         let (mode, packets, current, reason) = (plan.mode, plan.packets, plan.current, plan.reason);
@@ -459,7 +495,11 @@ impl Server {
         // startForwarding: outstanding proposals newer than what was sent, no COMMIT.
         let last_proposed = l.last_proposed;
         if last_proposed > current && !observer {
-            let newer: Vec<Txn> = l.outstanding.range(current.next()..).map(|(_, p)| p.txn.clone()).collect();
+            let newer: Vec<Txn> = l
+                .outstanding
+                .range(current.next()..)
+                .map(|(_, p)| p.txn.clone())
+                .collect();
             for txn in newer {
                 if let Some(h) = l.handlers.get_mut(&conn) {
                     h.unacked.push_back((txn.zxid, self.now()));
@@ -489,7 +529,11 @@ impl Server {
             _ => (last_processed, last_processed),
         };
         let mut q = Queuer::new(peer, self.bug(Bug::Zk1154));
-        let in_sync_mark = if self.bug(Bug::Zk1319) { l.last_proposed } else { last_processed };
+        let in_sync_mark = if self.bug(Bug::Zk1319) {
+            l.last_proposed
+        } else {
+            last_processed
+        };
         let mut reason;
         let mut need_snap = false;
         if in_sync_mark == peer {
@@ -498,10 +542,14 @@ impl Server {
         } else if peer > max_c && !q.peer_new_epoch {
             q.push(QuorumPacket::Trunc { zxid: max_c });
             q.queued = max_c;
-            reason = format!("the learner's last zxid {peer} is ahead of my last committed {max_c}: truncate it");
+            reason = format!(
+                "the learner's last zxid {peer} is ahead of my last committed {max_c}: truncate it"
+            );
         } else if min_c <= peer && peer <= max_c {
             q.queue_committed(self.committed_log.iter(), None, max_c);
-            reason = format!("{peer} lies within my committed log [{min_c}, {max_c}]: send the txns after it");
+            reason = format!(
+                "{peer} lies within my committed log [{min_c}, {max_c}]: send the txns after it"
+            );
         } else if peer < min_c && self.cfg.storage.snapshot_size_factor >= 0.0 {
             let limit = self.tree.size() as f64 * self.cfg.storage.snapshot_size_factor;
             let reaches_back = self.disk.log.first().is_some_and(|t| t.zxid <= peer);
@@ -603,7 +651,9 @@ impl Server {
             return;
         }
         let Some(p) = l.outstanding.get_mut(&zxid) else {
-            self.warn(format!("ACK {zxid} from {sid} for a proposal I do not have"));
+            self.warn(format!(
+                "ACK {zxid} from {sid} for a proposal I do not have"
+            ));
             return;
         };
         if self.cfg.is_voter(sid) {
@@ -624,11 +674,15 @@ impl Server {
         if l.outstanding.contains_key(&Zxid(zxid.0 - 1)) {
             return false;
         }
-        let Some(p) = l.outstanding.get(&zxid) else { return false };
+        let Some(p) = l.outstanding.get(&zxid) else {
+            return false;
+        };
         if !p.acks.contains(&self.id) || !self.cfg.is_quorum(&p.acks) {
             return false;
         }
-        let Some(p) = l.outstanding.remove(&zxid) else { return false };
+        let Some(p) = l.outstanding.remove(&zxid) else {
+            return false;
+        };
         l.last_committed = zxid;
         let conns: Vec<(ConnId, bool)> = l
             .handlers
@@ -667,7 +721,11 @@ impl Server {
             .map(|(c, h)| (*c, h.sid))
             .collect();
         for (conn, sid) in dead {
-            self.drop_handler(l, conn, format!("learner {sid} sent nothing for syncLimit ticks"));
+            self.drop_handler(
+                l,
+                conn,
+                format!("learner {sid} sent nothing for syncLimit ticks"),
+            );
         }
         let mut synced: BTreeSet<ServerId> = l
             .handlers
@@ -687,7 +745,9 @@ impl Server {
         l.tick_skip = !l.tick_skip;
         let conns: Vec<ConnId> = l.handlers.keys().copied().collect();
         for conn in conns {
-            let Some(h) = l.handlers.get(&conn) else { continue };
+            let Some(h) = l.handlers.get(&conn) else {
+                continue;
+            };
             if h.stage != HandlerStage::Broadcast {
                 continue;
             }
@@ -700,7 +760,9 @@ impl Server {
             }
             self.emit(Effect::Send {
                 conn,
-                packet: QuorumPacket::Ping { zxid: l.last_proposed },
+                packet: QuorumPacket::Ping {
+                    zxid: l.last_proposed,
+                },
             });
         }
         self.set_timer(Timer::LeaderTick, self.cfg.timing.tick_ms / 2);
@@ -744,7 +806,12 @@ impl Queuer {
         self.packets.push(p);
     }
 
-    fn queue_committed<'a>(&mut self, txns: impl Iterator<Item = &'a Txn>, max: Option<Zxid>, last_committed: Zxid) {
+    fn queue_committed<'a>(
+        &mut self,
+        txns: impl Iterator<Item = &'a Txn>,
+        max: Option<Zxid>,
+        last_committed: Zxid,
+    ) {
         let peer = self.peer;
         let mut prev = Zxid::NONE;
         for t in txns {
@@ -757,12 +824,16 @@ impl Queuer {
             }
             if self.need_op {
                 if t.zxid == peer {
-                    self.push(QuorumPacket::Diff { zxid: last_committed });
+                    self.push(QuorumPacket::Diff {
+                        zxid: last_committed,
+                    });
                     continue;
                 }
                 if self.peer_new_epoch || self.bug_1154 {
                     // ZK-1154 (bug mode): DIFF even though the learner holds a txn I never had.
-                    self.push(QuorumPacket::Diff { zxid: last_committed });
+                    self.push(QuorumPacket::Diff {
+                        zxid: last_committed,
+                    });
                 } else if t.zxid > peer {
                     if t.zxid.epoch() != peer.epoch() {
                         return; // cannot TRUNC across epochs: SNAP
@@ -778,7 +849,9 @@ impl Queuer {
             self.queued = t.zxid;
         }
         if self.need_op && self.peer_new_epoch {
-            self.push(QuorumPacket::Diff { zxid: last_committed });
+            self.push(QuorumPacket::Diff {
+                zxid: last_committed,
+            });
         }
     }
 }

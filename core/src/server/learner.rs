@@ -85,7 +85,10 @@ impl Server {
             return;
         }
         if l.connect_tries >= 5 {
-            self.leave_role(format!("could not connect to leader {} after 5 tries", l.leader));
+            self.leave_role(format!(
+                "could not connect to leader {} after 5 tries",
+                l.leader
+            ));
         } else {
             self.set_timer(Timer::ConnectRetry, 100);
         }
@@ -130,13 +133,20 @@ impl Server {
 
     fn read_timeout(&self, l: &LearnerState) -> u64 {
         match l.stage {
-            LearnerStage::WaitUpToDate | LearnerStage::Broadcast => self.cfg.timing.sync_timeout_ms(),
+            LearnerStage::WaitUpToDate | LearnerStage::Broadcast => {
+                self.cfg.timing.sync_timeout_ms()
+            }
             _ => self.cfg.timing.init_timeout_ms(),
         }
     }
 
     /// A packet from the leader.
-    pub(crate) fn learner_packet(&mut self, l: &mut LearnerState, conn: ConnId, packet: QuorumPacket) {
+    pub(crate) fn learner_packet(
+        &mut self,
+        l: &mut LearnerState,
+        conn: ConnId,
+        packet: QuorumPacket,
+    ) {
         if l.conn != Some(conn) {
             return;
         }
@@ -162,7 +172,10 @@ impl Server {
                     self.begin_sync(l, true);
                 }
             }
-            (LearnerStage::Syncing | LearnerStage::WaitUpToDate, QuorumPacket::Proposal { txn }) => {
+            (
+                LearnerStage::Syncing | LearnerStage::WaitUpToDate,
+                QuorumPacket::Proposal { txn },
+            ) => {
                 if let Some(err) = self.continuity_error(l, &txn) {
                     self.leave_role(err);
                     return;
@@ -173,10 +186,14 @@ impl Server {
             (LearnerStage::Syncing | LearnerStage::WaitUpToDate, QuorumPacket::Commit { zxid }) => {
                 self.sync_commit(l, zxid)
             }
-            (LearnerStage::Syncing, QuorumPacket::NewLeader { zxid }) => self.on_new_leader(l, zxid),
+            (LearnerStage::Syncing, QuorumPacket::NewLeader { zxid }) => {
+                self.on_new_leader(l, zxid)
+            }
             (LearnerStage::WaitUpToDate, QuorumPacket::UpToDate) => self.on_up_to_date(l),
             (LearnerStage::Broadcast, packet) => self.broadcast_packet(l, packet),
-            (stage, _) => self.leave_role(format!("unexpected {name} from the leader while {stage:?}")),
+            (stage, _) => {
+                self.leave_role(format!("unexpected {name} from the leader while {stage:?}"))
+            }
         }
     }
 
@@ -259,7 +276,10 @@ impl Server {
     fn continuity_error(&self, l: &LearnerState, txn: &Txn) -> Option<String> {
         let last = l.last_queued;
         if last != Zxid::ZERO && txn.zxid.epoch() == last.epoch() && txn.zxid != last.next() {
-            Some(format!("PROPOSAL {} does not follow {last}: a gap in the sync stream", txn.zxid))
+            Some(format!(
+                "PROPOSAL {} does not follow {last}: a gap in the sync stream",
+                txn.zxid
+            ))
         } else {
             None
         }
@@ -277,7 +297,9 @@ impl Server {
                         self.apply_committed(&t);
                     }
                 }
-                _ => self.warn(format!("COMMIT {zxid} does not match the first pending txn")),
+                _ => self.warn(format!(
+                    "COMMIT {zxid} does not match the first pending txn"
+                )),
             }
         } else {
             l.committed.push_back(zxid);
@@ -310,11 +332,15 @@ impl Server {
                 match l.pending.front() {
                     Some(t) if t.zxid == z => {}
                     _ => {
-                        self.warn(format!("committed sync txn {z} is not the first pending txn"));
+                        self.warn(format!(
+                            "committed sync txn {z} is not the first pending txn"
+                        ));
                         continue;
                     }
                 }
-                let Some(t) = l.pending.pop_front() else { continue };
+                let Some(t) = l.pending.pop_front() else {
+                    continue;
+                };
                 if async_log {
                     // ZK-4646: handed to the Sync thread; the ACK does not wait for fsync.
                     self.log_request(t.clone(), false);
@@ -349,7 +375,12 @@ impl Server {
     /// the commits that arrived after NEWLEADER.
     fn on_up_to_date(&mut self, l: &mut LearnerState) {
         let epoch = l.new_epoch;
-        self.send_to_leader(l, QuorumPacket::Ack { zxid: Zxid::new(epoch, 0) });
+        self.send_to_leader(
+            l,
+            QuorumPacket::Ack {
+                zxid: Zxid::new(epoch, 0),
+            },
+        );
         if self.bug(Bug::Zk1282) {
             // ZK-1282: currentEpoch was written here, at UPTODATE, not at NEWLEADER.
             self.write_current_epoch(epoch);
@@ -376,8 +407,15 @@ impl Server {
         let observer = self.state == ServerState::Observing;
         match packet {
             QuorumPacket::Proposal { txn } if !observer => {
-                if l.last_queued != Zxid::ZERO && txn.zxid != l.last_queued.next() && txn.zxid.counter() != 1 {
-                    self.warn(format!("got zxid {} expected {}", txn.zxid, l.last_queued.next()));
+                if l.last_queued != Zxid::ZERO
+                    && txn.zxid != l.last_queued.next()
+                    && txn.zxid.counter() != 1
+                {
+                    self.warn(format!(
+                        "got zxid {} expected {}",
+                        txn.zxid,
+                        l.last_queued.next()
+                    ));
                 }
                 l.last_queued = txn.zxid;
                 l.pending.push_back(txn.clone());
@@ -392,7 +430,10 @@ impl Server {
                 self.apply_committed(&txn);
             }
             QuorumPacket::Ping { zxid } => self.send_to_leader(l, QuorumPacket::Ping { zxid }),
-            other => self.warn(format!("ignored {} from the leader in BROADCAST", other.name())),
+            other => self.warn(format!(
+                "ignored {} from the leader in BROADCAST",
+                other.name()
+            )),
         }
     }
 

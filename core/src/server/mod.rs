@@ -515,7 +515,11 @@ impl Server {
     /// Recovers a server from its disk (spec §11): newest snapshot, then every log
     /// entry after it (uncommitted ones too), then the startup epoch checks.
     /// A fresh server is recovered from an empty disk. Returns why startup refuses.
-    pub fn recover(id: ServerId, cfg: Config, mut disk: Disk) -> Result<(Server, ServerEvent), String> {
+    pub fn recover(
+        id: ServerId,
+        cfg: Config,
+        mut disk: Disk,
+    ) -> Result<(Server, ServerEvent), String> {
         let tree = Self::load_tree(&disk, None);
         let snapshot = disk.snapshots.last().map_or(Zxid::ZERO, |s| s.zxid);
         let replayed = disk.log.iter().filter(|t| t.zxid > snapshot).count() as u64;
@@ -585,7 +589,9 @@ impl Server {
             Input::Timer(t) => self.on_timer(t),
             Input::FsyncDone { upto } => self.on_fsync_done(upto),
             Input::ClientWrite { req, op } => self.on_client_write(req, op),
-            Input::Accepted { conn, learner } => self.with_leader(|s, l| s.leader_accept(l, conn, learner)),
+            Input::Accepted { conn, learner } => {
+                self.with_leader(|s, l| s.leader_accept(l, conn, learner))
+            }
             Input::Connected { conn } => self.with_learner(|s, l| s.learner_connected(l, conn)),
             Input::ConnectFailed => self.with_learner(|s, l| s.learner_connect_failed(l)),
             Input::Packet { conn, packet } => {
@@ -619,7 +625,9 @@ impl Server {
 
     /// Runs `f` on the leader state; keeps it only if the server did not leave the role.
     fn with_leader(&mut self, f: impl FnOnce(&mut Self, &mut LeaderState)) {
-        let Some(mut l) = self.leader.take() else { return };
+        let Some(mut l) = self.leader.take() else {
+            return;
+        };
         let gen = self.role_gen;
         f(self, &mut l);
         if self.role_gen == gen && !self.halted {
@@ -629,7 +637,9 @@ impl Server {
 
     /// Runs `f` on the learner state; keeps it only if the server did not leave the role.
     fn with_learner(&mut self, f: impl FnOnce(&mut Self, &mut LearnerState)) {
-        let Some(mut l) = self.learner.take() else { return };
+        let Some(mut l) = self.learner.take() else {
+            return;
+        };
         let gen = self.role_gen;
         f(self, &mut l);
         if self.role_gen == gen && !self.halted {
@@ -808,7 +818,9 @@ impl Server {
 
     fn sync_flush(&mut self) {
         let batch: Vec<(Txn, bool)> = self.sync.queue.drain(..).collect();
-        let Some(last) = batch.last().map(|(t, _)| t.zxid) else { return };
+        let Some(last) = batch.last().map(|(t, _)| t.zxid) else {
+            return;
+        };
         for (txn, ack) in batch {
             let zxid = txn.zxid;
             self.disk.append(txn);
@@ -851,7 +863,10 @@ impl Server {
     // ---- clients ----
 
     fn on_client_write(&mut self, req: ReqId, op: Op) {
-        let tag = ClientTag { server: self.id, req };
+        let tag = ClientTag {
+            server: self.id,
+            req,
+        };
         if !self.is_serving() {
             let reason = format!(
                 "server {} is not serving ({} / {})",
@@ -900,7 +915,8 @@ impl Server {
                 self.emit(Effect::Close { conn: *conn });
             }
         }
-        let was_snap_sync = self.phase == Phase::Synchronization && self.sync_mode == SyncMode::Snap;
+        let was_snap_sync =
+            self.phase == Phase::Synchronization && self.sync_mode == SyncMode::Snap;
         if let Some(l) = self.learner.take() {
             if let Some(conn) = l.conn {
                 self.emit(Effect::Close { conn });
@@ -931,7 +947,13 @@ impl Server {
     /// Applies every logged txn that the in-memory database has not seen.
     fn fast_forward(&mut self) {
         let last = self.tree.last_processed;
-        let newer: Vec<Txn> = self.disk.log.iter().filter(|t| t.zxid > last).cloned().collect();
+        let newer: Vec<Txn> = self
+            .disk
+            .log
+            .iter()
+            .filter(|t| t.zxid > last)
+            .cloned()
+            .collect();
         for t in &newer {
             self.tree.apply(t);
             self.committed_log.push_back(t.clone());

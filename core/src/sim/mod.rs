@@ -1,0 +1,688 @@
+//! The deterministic discrete-event simulator (spec §13, design "sim").
+//!
+//! It owns everything nondeterministic: simulated time (integer ms), an event queue
+//! ordered by (time, class, sequence), the network, the disks, clients and faults, all
+//! driven by one seed with a separate random stream per subsystem. It runs the
+//! [`Server`](crate::server::Server) state machines by feeding them inputs and
+//! interpreting the effects they return. The same configuration, seed and schedule
+//! give the same trace, byte for byte, natively and in wasm.
+
+mod intervention;
+mod network;
+pub mod rng;
+pub mod trace;
+
+pub use intervention::Intervention;
+pub use network::{Conn, InFlight, Network, Payload};
+pub use trace::{Channel, TraceEvent, TraceKind};
+
+use crate::config::Config;
+use crate::ids::{ServerId, Time, Zxid};
+use crate::packet::ServerState;
+use crate::server::{
+    CrashPoint, Ctx, Effect, Input, Phase, Server, ServerEvent, SyncMode, Timer, WriteResult,
+};
+use crate::storage::Disk;
+use crate::txn::{Op, ReqId};
+use rng::Streams;
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// One machine: a running server, or the disk of a crashed one.
+#[derive(Clone, Debug)]
+pub struct Node {
+    /// `myid`.
+    pub id: ServerId,
+    /// The running process, if up.
+    pub server: Option<Server>,
+    /// The disk while the server is down (while up, the server holds it).
+    pub disk: Disk,
+    /// Bumped on every crash and restart; stale events of an old process are dropped.
+    pub incarnation: u64,
+    /// Crash points armed while the server was down.
+    pub armed: BTreeSet<CrashPoint>,
+    /// The disk is busy flushing until then (fsyncs complete in order).
+    pub fsync_free_at: Time,
+    /// Why the server is down (crash, refused start), if it is.
+    pub down_reason: Option<String>,
+}
+
+impl Node {
+    /// The durable state, whether the server is up or down.
+    pub fn disk(&self) -> &Disk {
+        self.server.as_ref().map_or(&self.disk, |s| &s.disk)
+    }
+
+    /// Whether the process runs.
+    pub fn is_up(&self) -> bool {
+        self.server.is_some()
+    }
+}
+
+/// A client write and its fate.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct WriteRecord {
+    /// Request id.
+    pub req: ReqId,
+    /// When it was submitted.
+    pub at_ms: Time,
+    /// The server the client is connected to.
+    pub server: ServerId,
+    /// The write.
+    pub op: Op,
+    /// `None` while pending.
+    pub result: Option<WriteResult>,
+}
+
+/// A leader reaching BROADCAST.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ElectionRecord {
+    /// When.
+    pub at_ms: Time,
+    /// Leader.
+    pub leader: ServerId,
+    /// Its epoch.
+    pub epoch: u32,
+}
+
+/// A synchronisation the leader chose for a learner.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SyncRecord {
+    /// When.
+    pub at_ms: Time,
+    /// Leader.
+    pub leader: ServerId,
+    /// Learner.
+    pub follower: ServerId,
+    /// The leader's epoch.
+    pub epoch: u32,
+    /// DIFF, TRUNC or SNAP.
+    pub mode: SyncMode,
+}
+
+/// Counters.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Stats {
+    /// Events processed.
+    pub events: u64,
+    /// Packets sent.
+    pub packets: u64,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+enum Event {
+    Deliver(u64),
+    Timer {
+        server: ServerId,
+        timer: Timer,
+        token: u64,
+    },
+    FsyncDone {
+        server: ServerId,
+        incarnation: u64,
+        upto: Zxid,
+    },
+    Action(Intervention),
+}
+
+/// Ordering class at equal times: protocol events first, then scheduled interventions,
+/// so an intervention at time t sees the state after everything else at t (the same
+/// moment a user pausing at t acts in).
+const CLASS_PROTOCOL: u8 = 0;
+const CLASS_ACTION: u8 = 1;
+
+/// A pending event, for stepping UIs.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Pending {
+    /// When it is due.
+    pub at_ms: Time,
+    /// What, in words.
+    pub what: String,
+    /// For packet deliveries: the packet id (usable with [`Intervention::DeliverNow`]).
+    pub packet: Option<u64>,
+}
+
+/// The whole simulated cluster.
+#[derive(Clone, Debug)]
+pub struct Sim {
+    /// Configuration.
+    pub cfg: Config,
+    /// The run's seed.
+    pub seed: u64,
+    /// Simulated time.
+    pub now: Time,
+    /// Machines, index `id - 1`.
+    pub nodes: Vec<Node>,
+    /// Links and connections.
+    pub net: Network,
+    /// Packets in flight, by id.
+    pub packets: BTreeMap<u64, InFlight>,
+    /// Every client write, by request id.
+    pub writes: BTreeMap<ReqId, WriteRecord>,
+    /// Leaders that reached BROADCAST.
+    pub elections: Vec<ElectionRecord>,
+    /// Sync modes chosen.
+    pub syncs: Vec<SyncRecord>,
+    /// Counters.
+    pub stats: Stats,
+    /// Trace events not yet taken by [`Sim::take_trace`] (if recording).
+    pub trace: Vec<TraceEvent>,
+    /// Whether to record the trace.
+    pub record: bool,
+    /// Number of trace events produced so far (recorded or not).
+    pub trace_count: u64,
+    seq: u64,
+    queue: BTreeMap<(Time, u8, u64), Event>,
+    streams: Streams,
+    timers: BTreeMap<(ServerId, Timer), u64>,
+    next_packet: u64,
+    next_req: u64,
+}
+
+impl Sim {
+    /// A cluster at time 0: every server not in `start_down` boots from an empty disk.
+    pub fn new(cfg: Config, seed: u64, start_down: &[ServerId]) -> Sim {
+        let nodes = cfg
+            .server_ids()
+            .map(|id| Node {
+                id,
+                server: None,
+                disk: Disk::default(),
+                incarnation: 0,
+                armed: BTreeSet::new(),
+                fsync_free_at: 0,
+                down_reason: Some("not started".into()),
+            })
+            .collect();
+        let mut sim = Sim {
+            cfg,
+            seed,
+            now: 0,
+            nodes,
+            net: Network::default(),
+            packets: BTreeMap::new(),
+            writes: BTreeMap::new(),
+            elections: Vec::new(),
+            syncs: Vec::new(),
+            stats: Stats::default(),
+            trace: Vec::new(),
+            record: true,
+            trace_count: 0,
+            seq: 0,
+            queue: BTreeMap::new(),
+            streams: Streams::new(seed),
+            timers: BTreeMap::new(),
+            next_packet: 1,
+            next_req: 1,
+        };
+        let ids: Vec<ServerId> = sim.cfg.server_ids().collect();
+        for id in ids {
+            if !start_down.contains(&id) {
+                sim.restart(id);
+            }
+        }
+        sim
+    }
+
+    /// The node with this id.
+    pub fn node(&self, id: ServerId) -> Option<&Node> {
+        self.nodes.get((id.0 as usize).wrapping_sub(1))
+    }
+
+    fn node_mut(&mut self, id: ServerId) -> Option<&mut Node> {
+        self.nodes.get_mut((id.0 as usize).wrapping_sub(1))
+    }
+
+    /// The running server with this id.
+    pub fn server(&self, id: ServerId) -> Option<&Server> {
+        self.node(id).and_then(|n| n.server.as_ref())
+    }
+
+    /// The server that is LEADING in BROADCAST (the newest epoch's, if an old leader
+    /// has not noticed yet that it lost its quorum).
+    pub fn leader(&self) -> Option<ServerId> {
+        self.nodes
+            .iter()
+            .filter_map(|n| n.server.as_ref())
+            .filter(|s| s.state == ServerState::Leading && s.phase == Phase::Broadcast)
+            .max_by_key(|s| (s.current_epoch(), s.id))
+            .map(|s| s.id)
+    }
+
+    /// Takes the trace events recorded since the last call.
+    pub fn take_trace(&mut self) -> Vec<TraceEvent> {
+        std::mem::take(&mut self.trace)
+    }
+
+    fn emit(&mut self, kind: TraceKind) {
+        self.trace_count += 1;
+        if self.record {
+            self.trace.push(TraceEvent {
+                at_ms: self.now,
+                kind,
+            });
+        }
+    }
+
+    fn push(&mut self, at: Time, class: u8, ev: Event) -> u64 {
+        self.seq += 1;
+        self.queue.insert((at, class, self.seq), ev);
+        self.seq
+    }
+
+    /// Schedules an intervention at simulated time `at` (not before now).
+    pub fn schedule(&mut self, at: Time, action: Intervention) {
+        let at = at.max(self.now);
+        self.push(at, CLASS_ACTION, Event::Action(action));
+    }
+
+    /// Applies an intervention now, as a user's click does.
+    pub fn intervene(&mut self, action: Intervention) {
+        self.schedule(self.now, action);
+        self.run_until(self.now);
+    }
+
+    /// The time of the next event, if any.
+    pub fn next_time(&self) -> Option<Time> {
+        self.queue.keys().next().map(|k| k.0)
+    }
+
+    /// Processes the next event. Returns false if there is none.
+    pub fn step(&mut self) -> bool {
+        let Some(((at, _, _), ev)) = self.queue.pop_first() else {
+            return false;
+        };
+        self.now = self.now.max(at);
+        self.stats.events += 1;
+        match ev {
+            Event::Deliver(id) => self.deliver(id),
+            Event::Timer {
+                server,
+                timer,
+                token,
+            } => {
+                if self.timers.get(&(server, timer)) == Some(&token) {
+                    self.timers.remove(&(server, timer));
+                    self.emit(TraceKind::TimerFired { server, timer });
+                    self.feed(server, Input::Timer(timer));
+                }
+            }
+            Event::FsyncDone {
+                server,
+                incarnation,
+                upto,
+            } => {
+                if self
+                    .node(server)
+                    .is_some_and(|n| n.incarnation == incarnation)
+                {
+                    self.feed(server, Input::FsyncDone { upto });
+                }
+            }
+            Event::Action(a) => self.apply(a),
+        }
+        true
+    }
+
+    /// Runs every event due at or before `t`, then sets the clock to `t`.
+    pub fn run_until(&mut self, t: Time) {
+        while self.next_time().is_some_and(|n| n <= t) {
+            self.step();
+        }
+        self.now = self.now.max(t);
+    }
+
+    /// Pending events in the order they will run.
+    pub fn pending(&self) -> Vec<Pending> {
+        self.queue
+            .iter()
+            .map(|((at, _, _), ev)| {
+                let (what, packet) = match ev {
+                    Event::Deliver(id) => match self.packets.get(id) {
+                        Some(p) => (
+                            format!(
+                                "deliver {} from {} to {}",
+                                p.payload.summary(),
+                                p.from,
+                                p.to
+                            ),
+                            Some(*id),
+                        ),
+                        None => (format!("deliver packet {id}"), Some(*id)),
+                    },
+                    Event::Timer { server, timer, .. } => {
+                        (format!("timer {timer:?} of server {server}"), None)
+                    }
+                    Event::FsyncDone { server, upto, .. } => {
+                        (format!("fsync up to {upto} on server {server}"), None)
+                    }
+                    Event::Action(a) => (a.describe(), None),
+                };
+                Pending {
+                    at_ms: *at,
+                    what,
+                    packet,
+                }
+            })
+            .collect()
+    }
+
+    /// Feeds one input to a running server and carries out its effects.
+    fn feed(&mut self, id: ServerId, input: Input) {
+        let roll = self.streams.disk.next_u64();
+        let now = self.now;
+        let Some(server) = self.node_mut(id).and_then(|n| n.server.as_mut()) else {
+            return;
+        };
+        let effects = server.handle(Ctx { now, roll }, input);
+        for e in effects {
+            self.effect(id, e);
+        }
+    }
+
+    fn effect(&mut self, id: ServerId, e: Effect) {
+        match e {
+            Effect::Notify { to, n } => {
+                self.send(id, to, Channel::Election, Payload::Notification(n))
+            }
+            Effect::Connect { to } => self.connect(id, to),
+            Effect::Send { conn, packet } => self.send_on(id, conn, Payload::Quorum(packet)),
+            Effect::Close { conn } => self.close(id, conn),
+            Effect::SetTimer { timer, after } => {
+                // The token is the event's own sequence number: a later set or a cancel voids it.
+                let token = self.seq + 1;
+                self.push(
+                    self.now + after,
+                    CLASS_PROTOCOL,
+                    Event::Timer {
+                        server: id,
+                        timer,
+                        token,
+                    },
+                );
+                self.timers.insert((id, timer), token);
+            }
+            Effect::CancelTimer { timer } => {
+                self.timers.remove(&(id, timer));
+            }
+            Effect::Fsync { upto } => {
+                let [lo, hi] = self.cfg.timing.fsync_ms;
+                let lat = self.streams.disk.range(lo, hi);
+                let now = self.now;
+                let Some(node) = self.node_mut(id) else {
+                    return;
+                };
+                let at = (now + lat).max(node.fsync_free_at);
+                node.fsync_free_at = at;
+                let incarnation = node.incarnation;
+                self.push(
+                    at,
+                    CLASS_PROTOCOL,
+                    Event::FsyncDone {
+                        server: id,
+                        incarnation,
+                        upto,
+                    },
+                );
+            }
+            Effect::ClientReply { req, result } => {
+                if let Some(w) = self.writes.get_mut(&req) {
+                    w.result = Some(result.clone());
+                }
+                self.emit(TraceKind::ClientReply {
+                    req,
+                    server: id,
+                    result,
+                });
+            }
+            Effect::CrashPoint(p) => self.crash(
+                id,
+                format!("crash point `{}`: {}", p.name(), p.description()),
+            ),
+            Effect::Halt { reason } => self.crash(id, format!("process exit: {reason}")),
+            Effect::Event(ev) => self.server_event(id, ev),
+        }
+    }
+
+    fn server_event(&mut self, id: ServerId, ev: ServerEvent) {
+        match &ev {
+            ServerEvent::Active { epoch, .. } => self.elections.push(ElectionRecord {
+                at_ms: self.now,
+                leader: id,
+                epoch: epoch.0,
+            }),
+            ServerEvent::SyncChosen { learner, mode, .. } => {
+                let epoch = self.server(id).map_or(0, |s| {
+                    s.leader
+                        .as_ref()
+                        .and_then(|l| l.epoch)
+                        .unwrap_or_default()
+                        .0
+                });
+                self.syncs.push(SyncRecord {
+                    at_ms: self.now,
+                    leader: id,
+                    follower: *learner,
+                    epoch,
+                    mode: *mode,
+                });
+            }
+            _ => {}
+        }
+        self.emit(TraceKind::Server {
+            server: id,
+            event: ev,
+        });
+    }
+
+    // ---- processes ----
+
+    /// Crashes a server: volatile state and the unflushed log tail are lost; its
+    /// connections close (peers notice), its timers and pending fsyncs are void.
+    pub fn crash(&mut self, id: ServerId, reason: String) {
+        let Some(node) = self.node_mut(id) else {
+            return;
+        };
+        let Some(server) = node.server.take() else {
+            return;
+        };
+        node.disk = server.disk;
+        node.disk.crash();
+        node.armed = server.armed;
+        node.incarnation += 1;
+        node.down_reason = Some(reason.clone());
+        self.timers.retain(|(s, _), _| *s != id);
+        for (req, _) in server.pending_writes {
+            let result = WriteResult::Failed {
+                reason: format!("server {id} crashed"),
+            };
+            if let Some(w) = self.writes.get_mut(&req) {
+                w.result = Some(result.clone());
+            }
+            self.emit(TraceKind::ClientReply {
+                req,
+                server: id,
+                result,
+            });
+        }
+        self.emit(TraceKind::Crash { server: id, reason });
+        let conns: Vec<u64> = self.net.conns_of(id);
+        for c in conns {
+            self.close(id, crate::server::ConnId(c));
+        }
+    }
+
+    /// Restarts a crashed server: recovery from snapshot + log, startup epoch checks,
+    /// then LOOKING (spec §11).
+    pub fn restart(&mut self, id: ServerId) {
+        let cfg = self.cfg.clone();
+        let Some(node) = self.node_mut(id) else {
+            return;
+        };
+        if node.server.is_some() {
+            return;
+        }
+        let disk = std::mem::take(&mut node.disk);
+        match Server::recover(id, cfg, disk.clone()) {
+            Ok((mut server, event)) => {
+                server.armed = std::mem::take(&mut node.armed);
+                node.server = Some(server);
+                node.incarnation += 1;
+                node.fsync_free_at = 0;
+                node.down_reason = None;
+                self.emit(TraceKind::Restart {
+                    server: id,
+                    failed: None,
+                });
+                self.server_event(id, event);
+                self.feed(id, Input::Boot);
+            }
+            Err(reason) => {
+                node.disk = disk;
+                node.down_reason = Some(format!("refused to start: {reason}"));
+                self.emit(TraceKind::Restart {
+                    server: id,
+                    failed: Some(reason),
+                });
+            }
+        }
+    }
+
+    fn apply(&mut self, a: Intervention) {
+        match a {
+            Intervention::Crash { server } => self.crash(server, "crashed by the user".into()),
+            Intervention::Restart { server } => self.restart(server),
+            Intervention::CrashAt { server, point } => {
+                if let Some(node) = self.node_mut(server) {
+                    match node.server.as_mut() {
+                        Some(s) => s.armed.insert(point),
+                        None => node.armed.insert(point),
+                    };
+                }
+            }
+            Intervention::Write { server, op } => self.client_write(server, op),
+            Intervention::Read { server, path } => {
+                let s = self.server(server);
+                let serving = s.is_some_and(|s| s.is_serving());
+                let value = s
+                    .filter(|s| s.is_serving())
+                    .and_then(|s| s.read(&path).cloned());
+                self.emit(TraceKind::ClientRead {
+                    server,
+                    path,
+                    value,
+                    serving,
+                });
+            }
+            Intervention::Partition { groups } => {
+                let all: Vec<ServerId> = self.cfg.server_ids().collect();
+                let group_of = |id: ServerId| groups.iter().position(|g| g.contains(&id));
+                self.net.cut.clear();
+                for a in &all {
+                    for b in &all {
+                        if a != b && group_of(*a) != group_of(*b) {
+                            self.net.cut.insert((*a, *b));
+                        }
+                    }
+                }
+                let text = format!("partition into {}", describe_groups(&groups));
+                self.emit(TraceKind::Network { text });
+            }
+            Intervention::Cut { from, to, both } => {
+                self.net.cut.insert((from, to));
+                if both {
+                    self.net.cut.insert((to, from));
+                }
+                let arrow = if both { "<->" } else { "->" };
+                self.emit(TraceKind::Network {
+                    text: format!("cut link {from} {arrow} {to}"),
+                });
+            }
+            Intervention::HealLink { from, to, both } => {
+                self.net.cut.remove(&(from, to));
+                if both {
+                    self.net.cut.remove(&(to, from));
+                }
+                let arrow = if both { "<->" } else { "->" };
+                self.emit(TraceKind::Network {
+                    text: format!("heal link {from} {arrow} {to}"),
+                });
+                self.resend_held();
+            }
+            Intervention::Isolate { server } => {
+                for other in self
+                    .cfg
+                    .server_ids()
+                    .filter(|o| *o != server)
+                    .collect::<Vec<_>>()
+                {
+                    self.net.cut.insert((server, other));
+                    self.net.cut.insert((other, server));
+                }
+                self.emit(TraceKind::Network {
+                    text: format!("isolate server {server}"),
+                });
+            }
+            Intervention::Heal => {
+                self.net.cut.clear();
+                self.emit(TraceKind::Network {
+                    text: "heal every link".into(),
+                });
+                self.resend_held();
+            }
+            Intervention::DropPacket { id } => self.drop_packet(id),
+            Intervention::DeliverNow { id } => self.deliver_now(id),
+        }
+    }
+
+    fn client_write(&mut self, server: ServerId, op: Op) {
+        let req = ReqId(self.next_req);
+        self.next_req += 1;
+        self.writes.insert(
+            req,
+            WriteRecord {
+                req,
+                at_ms: self.now,
+                server,
+                op: op.clone(),
+                result: None,
+            },
+        );
+        self.emit(TraceKind::ClientWrite {
+            req,
+            server,
+            op: op.clone(),
+        });
+        if self.server(server).is_none() {
+            let result = WriteResult::Failed {
+                reason: format!("server {server} is down"),
+            };
+            if let Some(w) = self.writes.get_mut(&req) {
+                w.result = Some(result.clone());
+            }
+            self.emit(TraceKind::ClientReply {
+                req,
+                server,
+                result,
+            });
+            return;
+        }
+        self.feed(server, Input::ClientWrite { req, op });
+    }
+}
+
+fn describe_groups(groups: &[Vec<ServerId>]) -> String {
+    groups
+        .iter()
+        .map(|g| {
+            format!(
+                "{{{}}}",
+                g.iter()
+                    .map(|s| s.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" | ")
+}

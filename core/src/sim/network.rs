@@ -1,0 +1,460 @@
+//! The network of the spec (§5, §13.5): a best-effort election mesh where the newest
+//! unsent notification per peer wins and is re-sent when the link comes back, and one
+//! FIFO, reliable-while-open connection per learner/leader pair that breaks on a crash,
+//! a cut link or a lost packet ("no message after close"), and is never revived.
+
+use super::{Channel, Event, Sim, TraceKind, CLASS_PROTOCOL};
+use crate::ids::{ServerId, Time};
+use crate::packet::{Notification, QuorumPacket};
+use crate::server::{ConnId, Input};
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// What travels.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Payload {
+    /// An FLE notification.
+    Notification(Notification),
+    /// A quorum packet.
+    Quorum(QuorumPacket),
+    /// A connection request (TCP SYN).
+    Connect,
+    /// The answer to a connection request.
+    ConnectReply {
+        /// Accepted (the peer is LEADING) or refused.
+        ok: bool,
+    },
+    /// The sender closed the connection (TCP FIN/RST).
+    Closed,
+}
+
+impl Payload {
+    /// The packet type as ZooKeeper names it (`NOTIFICATION` for FLE).
+    pub fn name(&self) -> &'static str {
+        match self {
+            Payload::Notification(_) => "NOTIFICATION",
+            Payload::Quorum(q) => q.name(),
+            Payload::Connect => "CONNECT",
+            Payload::ConnectReply { ok: true } => "CONNECTED",
+            Payload::ConnectReply { ok: false } => "REFUSED",
+            Payload::Closed => "CLOSE",
+        }
+    }
+
+    /// The packet with its fields, in words.
+    pub fn summary(&self) -> String {
+        match self {
+            Payload::Notification(n) => format!(
+                "NOTIFICATION {} vote {} round {}",
+                n.state.name(),
+                n.vote.label(),
+                n.vote.election_epoch
+            ),
+            Payload::Quorum(q) => q.summary(),
+            other => other.name().to_string(),
+        }
+    }
+}
+
+/// A packet in flight: its position on screen is a pure function of the time.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct InFlight {
+    /// Packet id.
+    pub id: u64,
+    /// Sender.
+    pub from: ServerId,
+    /// Receiver.
+    pub to: ServerId,
+    /// Network.
+    pub channel: Channel,
+    /// Contents.
+    pub payload: Payload,
+    /// When it left.
+    pub sent_at: Time,
+    /// When it arrives.
+    pub deliver_at: Time,
+}
+
+/// A learner/leader connection.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Conn {
+    /// The connecting learner.
+    pub learner: ServerId,
+    /// The leader.
+    pub leader: ServerId,
+    /// Open (accepted and not closed or broken).
+    pub open: bool,
+    /// The learner process that opened it.
+    pub learner_incarnation: u64,
+    /// The leader process that accepted it.
+    pub leader_incarnation: u64,
+}
+
+impl Conn {
+    fn peer(&self, of: ServerId) -> ServerId {
+        if of == self.learner {
+            self.leader
+        } else {
+            self.learner
+        }
+    }
+}
+
+/// Links and connections.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Network {
+    /// Directed links that are cut: (from, to).
+    pub cut: BTreeSet<(ServerId, ServerId)>,
+    /// Connections by id.
+    pub conns: BTreeMap<u64, Conn>,
+    /// The newest notification each sender could not get through, per receiver.
+    pub held: BTreeMap<(ServerId, ServerId), Notification>,
+    fifo: BTreeMap<(ServerId, ServerId, u64), Time>,
+    next_conn: u64,
+}
+
+impl Network {
+    /// Whether packets from `from` to `to` get through.
+    pub fn is_cut(&self, from: ServerId, to: ServerId) -> bool {
+        from != to && self.cut.contains(&(from, to))
+    }
+
+    pub(super) fn conns_of(&self, id: ServerId) -> Vec<u64> {
+        self.conns
+            .iter()
+            .filter(|(_, c)| c.open && (c.learner == id || c.leader == id))
+            .map(|(k, _)| *k)
+            .collect()
+    }
+}
+
+impl Sim {
+    fn incarnation(&self, id: ServerId) -> Option<u64> {
+        self.node(id).filter(|n| n.is_up()).map(|n| n.incarnation)
+    }
+
+    /// Puts a packet on the wire: latency drawn per packet, FIFO per channel.
+    pub(super) fn send(
+        &mut self,
+        from: ServerId,
+        to: ServerId,
+        channel: Channel,
+        payload: Payload,
+    ) {
+        let id = self.next_packet;
+        self.next_packet += 1;
+        self.stats.packets += 1;
+        let deliver_at = if from == to {
+            self.now // messages to self are looped back locally
+        } else {
+            let [lo, hi] = self.cfg.timing.latency_ms;
+            let lat = self.streams.net.range(lo, hi);
+            let key = match channel {
+                Channel::Election => (from, to, 0),
+                Channel::Quorum { conn } => (from, to, conn.0 + 1),
+            };
+            let at = (self.now + lat).max(self.net.fifo.get(&key).copied().unwrap_or(0));
+            self.net.fifo.insert(key, at);
+            at
+        };
+        self.emit(TraceKind::PacketSent {
+            id,
+            from,
+            to,
+            channel,
+            packet: payload.name().to_string(),
+            summary: payload.summary(),
+            deliver_at_ms: deliver_at,
+        });
+        self.packets.insert(
+            id,
+            InFlight {
+                id,
+                from,
+                to,
+                channel,
+                payload,
+                sent_at: self.now,
+                deliver_at,
+            },
+        );
+        self.push(deliver_at, CLASS_PROTOCOL, Event::Deliver(id));
+    }
+
+    fn dropped(&mut self, p: &InFlight, reason: &str) {
+        self.emit(TraceKind::PacketDropped {
+            id: p.id,
+            from: p.from,
+            to: p.to,
+            packet: p.payload.name().to_string(),
+            reason: reason.to_string(),
+        });
+    }
+
+    /// A learner connects to a leader.
+    pub(super) fn connect(&mut self, learner: ServerId, leader: ServerId) {
+        let id = self.net.next_conn;
+        self.net.next_conn += 1;
+        let learner_incarnation = self.incarnation(learner).unwrap_or_default();
+        self.net.conns.insert(
+            id,
+            Conn {
+                learner,
+                leader,
+                open: false,
+                learner_incarnation,
+                leader_incarnation: 0,
+            },
+        );
+        self.send(
+            learner,
+            leader,
+            Channel::Quorum { conn: ConnId(id) },
+            Payload::Connect,
+        );
+    }
+
+    pub(super) fn send_on(&mut self, from: ServerId, conn: ConnId, payload: Payload) {
+        let Some(c) = self.net.conns.get(&conn.0) else {
+            return;
+        };
+        let to = c.peer(from);
+        if !c.open {
+            let p = InFlight {
+                id: 0,
+                from,
+                to,
+                channel: Channel::Quorum { conn },
+                payload,
+                sent_at: self.now,
+                deliver_at: self.now,
+            };
+            self.dropped(&p, "the connection is closed");
+            return;
+        }
+        self.send(from, to, Channel::Quorum { conn }, payload);
+    }
+
+    pub(super) fn close(&mut self, by: ServerId, conn: ConnId) {
+        let Some(c) = self.net.conns.get_mut(&conn.0) else {
+            return;
+        };
+        if !c.open {
+            return;
+        }
+        c.open = false;
+        let to = c.peer(by);
+        self.send(by, to, Channel::Quorum { conn }, Payload::Closed);
+    }
+
+    pub(super) fn deliver(&mut self, id: u64) {
+        let Some(p) = self.packets.remove(&id) else {
+            return;
+        };
+        let cut = self.net.is_cut(p.from, p.to);
+        let receiver = self.incarnation(p.to);
+        match (&p.channel, &p.payload) {
+            (Channel::Election, Payload::Notification(n)) => {
+                if cut {
+                    self.net.held.insert((p.from, p.to), *n);
+                    self.dropped(
+                        &p,
+                        "the link is cut (kept as the newest unsent notification)",
+                    );
+                } else if receiver.is_none() {
+                    self.dropped(&p, "the receiver is down");
+                } else {
+                    self.delivered(&p);
+                    self.feed(
+                        p.to,
+                        Input::Notification {
+                            from: p.from,
+                            n: *n,
+                        },
+                    );
+                }
+            }
+            (Channel::Quorum { conn }, payload) => {
+                self.deliver_quorum(&p, *conn, payload.clone(), cut, receiver)
+            }
+            _ => {}
+        }
+    }
+
+    fn delivered(&mut self, p: &InFlight) {
+        self.emit(TraceKind::PacketDelivered {
+            id: p.id,
+            from: p.from,
+            to: p.to,
+            packet: p.payload.name().to_string(),
+        });
+    }
+
+    fn deliver_quorum(
+        &mut self,
+        p: &InFlight,
+        conn: ConnId,
+        payload: Payload,
+        cut: bool,
+        receiver: Option<u64>,
+    ) {
+        let Some(c) = self.net.conns.get(&conn.0).cloned() else {
+            return;
+        };
+        match payload {
+            Payload::Connect => {
+                let leading = self.server(p.to).is_some_and(|s| s.leader.is_some());
+                let ok = !cut && leading && !self.net.is_cut(p.to, p.from);
+                if ok {
+                    self.delivered(p);
+                    if let Some(c) = self.net.conns.get_mut(&conn.0) {
+                        c.open = true;
+                        c.leader_incarnation = receiver.unwrap_or_default();
+                    }
+                    self.feed(
+                        p.to,
+                        Input::Accepted {
+                            conn,
+                            learner: p.from,
+                        },
+                    );
+                } else {
+                    self.dropped(
+                        p,
+                        if cut {
+                            "the link is cut"
+                        } else {
+                            "nobody is leading there"
+                        },
+                    );
+                }
+                // The answer always comes back (a refusal, or a timeout, ends the attempt).
+                self.send(
+                    p.to,
+                    p.from,
+                    Channel::Quorum { conn },
+                    Payload::ConnectReply { ok },
+                );
+            }
+            Payload::ConnectReply { ok } => {
+                if receiver != Some(c.learner_incarnation) {
+                    self.dropped(p, "the learner restarted or is down");
+                    if ok {
+                        self.close(p.to, conn);
+                    }
+                } else {
+                    self.delivered(p);
+                    let input = if ok {
+                        Input::Connected { conn }
+                    } else {
+                        Input::ConnectFailed
+                    };
+                    self.feed(p.to, input);
+                }
+            }
+            Payload::Closed => {
+                let expected = if p.to == c.learner {
+                    c.learner_incarnation
+                } else {
+                    c.leader_incarnation
+                };
+                if cut || receiver != Some(expected) {
+                    self.dropped(p, "the peer will notice by timeout");
+                } else {
+                    self.delivered(p);
+                    self.feed(p.to, Input::Closed { conn });
+                }
+            }
+            Payload::Quorum(packet) => {
+                let expected = if p.to == c.learner {
+                    c.learner_incarnation
+                } else {
+                    c.leader_incarnation
+                };
+                if !c.open {
+                    self.dropped(p, "the connection is closed");
+                } else if cut {
+                    // A packet lost on a TCP stream: the connection is broken for good;
+                    // both sides find out by their read timeouts.
+                    if let Some(c) = self.net.conns.get_mut(&conn.0) {
+                        c.open = false;
+                    }
+                    self.dropped(p, "the link is cut: the connection is broken");
+                } else if receiver != Some(expected) {
+                    self.dropped(p, "the receiver is down");
+                } else {
+                    self.delivered(p);
+                    self.feed(p.to, Input::Packet { conn, packet });
+                }
+            }
+            Payload::Notification(_) => {}
+        }
+    }
+
+    /// Re-sends, once links heal, the newest notification that could not get through
+    /// (QuorumCnxManager re-sends the last message on reconnect).
+    pub(super) fn resend_held(&mut self) {
+        let ready: Vec<((ServerId, ServerId), Notification)> = self
+            .net
+            .held
+            .iter()
+            .filter(|((f, t), _)| !self.net.is_cut(*f, *t))
+            .map(|(k, n)| (*k, *n))
+            .collect();
+        for ((from, to), n) in ready {
+            self.net.held.remove(&(from, to));
+            if self.incarnation(from).is_some() {
+                self.send(from, to, Channel::Election, Payload::Notification(n));
+            }
+        }
+    }
+
+    fn remove_delivery(&mut self, id: u64) {
+        self.queue.retain(|_, ev| *ev != Event::Deliver(id));
+    }
+
+    /// The user drops a packet in flight.
+    pub(super) fn drop_packet(&mut self, id: u64) {
+        let Some(p) = self.packets.remove(&id) else {
+            return;
+        };
+        self.remove_delivery(id);
+        if let Channel::Quorum { conn } = p.channel {
+            self.dropped(
+                &p,
+                "dropped by the user: the connection breaks, as TCP would",
+            );
+            // Both ends see the broken connection.
+            let open = self.net.conns.get(&conn.0).is_some_and(|c| c.open);
+            if open {
+                self.close(p.from, conn);
+                self.send(p.to, p.from, Channel::Quorum { conn }, Payload::Closed);
+            }
+        } else {
+            self.dropped(&p, "dropped by the user");
+        }
+    }
+
+    /// The user delivers a packet ahead of the others; FIFO per connection is kept.
+    pub(super) fn deliver_now(&mut self, id: u64) {
+        let Some(p) = self.packets.get(&id) else {
+            return;
+        };
+        if let Channel::Quorum { .. } = p.channel {
+            let earlier = self
+                .packets
+                .values()
+                .any(|q| q.channel == p.channel && q.from == p.from && q.id < p.id);
+            if earlier {
+                let text = format!(
+                    "packet {id} cannot overtake earlier packets on its connection (TCP is FIFO)"
+                );
+                self.emit(TraceKind::Network { text });
+                return;
+            }
+        }
+        self.remove_delivery(id);
+        self.deliver(id);
+    }
+}

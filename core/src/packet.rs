@@ -222,10 +222,25 @@ mod tests {
     /// Spec §2.2 / FastLeaderElection.totalOrderPredicate: peerEpoch first, then zxid, then sid.
     #[test]
     fn total_order_predicate_is_epoch_then_zxid_then_sid() {
-        assert!(v(1, 5, 2).beats(&v(3, 9, 1)), "higher peerEpoch wins over higher zxid and sid");
-        assert!(v(1, 9, 1).beats(&v(3, 5, 1)), "same epoch: higher zxid wins over higher sid");
-        assert!(v(3, 5, 1).beats(&v(2, 5, 1)), "tie on epoch and zxid: higher sid wins");
-        assert!(!v(2, 5, 1).beats(&v(2, 5, 1)), "a vote does not beat itself");
-        assert!(!v(0, 99, 9).beats(&v(1, 0, 0)), "an observer's id has weight 0");
+        assert!(
+            v(1, 5, 2).beats(&v(3, 9, 1)),
+            "higher peerEpoch wins over higher zxid and sid"
+        );
+        assert!(
+            v(1, 9, 1).beats(&v(3, 5, 1)),
+            "same epoch: higher zxid wins over higher sid"
+        );
+        assert!(
+            v(3, 5, 1).beats(&v(2, 5, 1)),
+            "tie on epoch and zxid: higher sid wins"
+        );
+        assert!(
+            !v(2, 5, 1).beats(&v(2, 5, 1)),
+            "a vote does not beat itself"
+        );
+        assert!(
+            !v(0, 99, 9).beats(&v(1, 0, 0)),
+            "an observer's id has weight 0"
+        );
     }
 }

@@ -254,7 +254,13 @@ mod tests {
         assert!(!a.same(&b));
         assert!(a.prefix(1).is_prefix_of(&b));
         assert!(!a.is_prefix_of(&b));
-        assert_eq!(a.to_vec().iter().map(|t| t.zxid.counter()).collect::<Vec<_>>(), [1, 2]);
+        assert_eq!(
+            a.to_vec()
+                .iter()
+                .map(|t| t.zxid.counter())
+                .collect::<Vec<_>>(),
+            [1, 2]
+        );
     }
 
     #[test]

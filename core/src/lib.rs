@@ -7,10 +7,10 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod check;
 pub mod config;
 pub mod ids;
 pub mod packet;
-pub mod scenario;
 pub mod server;
 pub mod sim;
 pub mod storage;

@@ -1,0 +1,183 @@
+//! Every default and limit of the scenario format, in one place.
+//!
+//! `docs/scenario-defaults.md` shows the same values as a table; a test checks that it
+//! contains [`defaults_markdown`] verbatim, so the two cannot drift.
+
+use crate::config::{Storage, Timing};
+use crate::ids::Time;
+
+/// The value of the `format` field.
+pub const FORMAT: &str = "zab-scenario";
+/// The format version this build reads and writes.
+pub const VERSION: u32 = 1;
+/// `name` when the file has none.
+pub const NAME: &str = "Untitled scenario";
+/// `description` when the file has none.
+pub const DESCRIPTION: &str = "";
+/// `seed` when the file has none.
+pub const SEED: u64 = 1;
+/// `cluster.observers` when the file has none.
+pub const OBSERVERS: u32 = 0;
+/// Default `run_until_ms`: this long after the last scheduled step...
+pub const RUN_AFTER_LAST_STEP_MS: Time = 10_000;
+/// ...but at least this long.
+pub const MIN_RUN_UNTIL_MS: Time = 20_000;
+/// `both` of `cut` and `heal_link` when the step has none.
+pub const CUT_BOTH: bool = true;
+
+/// Fewest participants.
+pub const MIN_PARTICIPANTS: u32 = 1;
+/// Most participants.
+pub const MAX_PARTICIPANTS: u32 = 9;
+/// Most observers.
+pub const MAX_OBSERVERS: u32 = 4;
+/// Latest simulated time a scenario may name (`at_ms`, `run_until_ms`): 1 000 000 000 ms,
+/// about 11.5 days, far beyond any demo and far from integer overflow.
+pub const MAX_TIME_MS: Time = 1_000_000_000;
+/// Largest `tick_ms`, latency, fsync time and `finalize_wait_ms`.
+pub const MAX_DURATION_MS: u64 = 60_000;
+/// Largest `max_notification_interval_ms` (ZooKeeper's own cap is 60 000).
+pub const MAX_NOTIFICATION_INTERVAL_MS: u64 = 600_000;
+/// Largest `init_limit` and `sync_limit` (ticks).
+pub const MAX_LIMIT_TICKS: u64 = 1_000;
+/// Smallest `tick_ms`: the leader pings every `tick_ms / 2`, which must not be 0.
+pub const MIN_TICK_MS: u64 = 2;
+/// Smallest `storage.snap_count` (ZooKeeper's minimum too).
+pub const MIN_SNAP_COUNT: u64 = 2;
+
+/// The default `run_until_ms` for a schedule whose last step is at `last_at_ms`:
+/// [`RUN_AFTER_LAST_STEP_MS`] past it, and at least [`MIN_RUN_UNTIL_MS`].
+pub fn run_until_ms(last_at_ms: Option<Time>) -> Time {
+    match last_at_ms {
+        Some(t) => t
+            .saturating_add(RUN_AFTER_LAST_STEP_MS)
+            .max(MIN_RUN_UNTIL_MS),
+        None => MIN_RUN_UNTIL_MS,
+    }
+}
+
+/// The defaults and limits as a markdown table (the body of `docs/scenario-defaults.md`).
+pub fn defaults_markdown() -> String {
+    let t = Timing::default();
+    let s = Storage::default();
+    let rows: Vec<(String, String, String)> = vec![
+        row("format", "required", &format!("`\"{FORMAT}\"`")),
+        row(
+            "version",
+            "required",
+            &format!("`{VERSION}` (a higher version is rejected)"),
+        ),
+        row("name", &format!("`\"{NAME}\"`"), "any string"),
+        row("description", "`\"\"` (empty)", "any string"),
+        row("seed", &format!("`{SEED}`"), "0 ..= 2^64-1"),
+        row(
+            "cluster.participants",
+            "required",
+            &format!("{MIN_PARTICIPANTS} ..= {MAX_PARTICIPANTS}; ids `1..=participants`"),
+        ),
+        row(
+            "cluster.observers",
+            &format!("`{OBSERVERS}`"),
+            &format!("0 ..= {MAX_OBSERVERS}; ids follow the participants"),
+        ),
+        row(
+            "cluster.start_down",
+            "`[]`",
+            "server ids, each at most once",
+        ),
+        row(
+            "timing.tick_ms",
+            &format!("`{}`", t.tick_ms),
+            &format!("{MIN_TICK_MS} ..= {MAX_DURATION_MS}"),
+        ),
+        row(
+            "timing.init_limit",
+            &format!("`{}`", t.init_limit),
+            &format!("1 ..= {MAX_LIMIT_TICKS} ticks"),
+        ),
+        row(
+            "timing.sync_limit",
+            &format!("`{}`", t.sync_limit),
+            &format!("1 ..= {MAX_LIMIT_TICKS} ticks"),
+        ),
+        row(
+            "timing.finalize_wait_ms",
+            &format!("`{}`", t.finalize_wait_ms),
+            &format!("1 ..= {MAX_DURATION_MS}"),
+        ),
+        row(
+            "timing.max_notification_interval_ms",
+            &format!("`{}`", t.max_notification_interval_ms),
+            &format!("`finalize_wait_ms` ..= {MAX_NOTIFICATION_INTERVAL_MS}"),
+        ),
+        row(
+            "timing.latency_ms",
+            &format!("`[{}, {}]`", t.latency_ms[0], t.latency_ms[1]),
+            &format!("`[min, max]`, 1 <= min <= max <= {MAX_DURATION_MS}"),
+        ),
+        row(
+            "timing.fsync_ms",
+            &format!("`[{}, {}]`", t.fsync_ms[0], t.fsync_ms[1]),
+            &format!("`[min, max]`, 0 <= min <= max <= {MAX_DURATION_MS}"),
+        ),
+        row(
+            "storage.snap_count",
+            &format!("`{}`", s.snap_count),
+            &format!(">= {MIN_SNAP_COUNT}"),
+        ),
+        row(
+            "storage.commit_log_count",
+            &format!("`{}`", s.commit_log_count),
+            ">= 1",
+        ),
+        row(
+            "storage.snap_retain_count",
+            &format!("`{}`", s.snap_retain_count),
+            ">= 1",
+        ),
+        row(
+            "storage.snapshot_size_factor",
+            &format!("`{}`", s.snapshot_size_factor),
+            "any number; negative disables DIFF from the on-disk log",
+        ),
+        row(
+            "bugs",
+            "`[]`",
+            "bug ids such as `\"ZK-3911\"`, each at most once",
+        ),
+        row("schedule", "`[]`", "steps with non-decreasing `at_ms`"),
+        row(
+            "schedule[i].at_ms",
+            "required",
+            &format!("0 ..= {MAX_TIME_MS}"),
+        ),
+        row(
+            "schedule[i].both (cut, heal_link)",
+            &format!("`{CUT_BOTH}`"),
+            "`true` or `false`",
+        ),
+        row(
+            "schedule[i].data (write)",
+            "none (empty data)",
+            "a string; only for `create` and `set`",
+        ),
+        row(
+            "run_until_ms",
+            &format!("last `at_ms` + {RUN_AFTER_LAST_STEP_MS}, at least {MIN_RUN_UNTIL_MS}"),
+            &format!("last `at_ms` ..= {MAX_TIME_MS}"),
+        ),
+    ];
+    let mut out = String::from("| Field | Default | Allowed |\n|---|---|---|\n");
+    for (field, default, allowed) in rows {
+        let field = match field.split_once(' ') {
+            Some((name, note)) => format!("`{name}` {note}"),
+            None => format!("`{field}`"),
+        };
+        out.push_str(&format!("| {field} | {default} | {allowed} |\n"));
+    }
+    out
+}
+
+fn row(field: &str, default: &str, allowed: &str) -> (String, String, String) {
+    (field.to_string(), default.to_string(), allowed.to_string())
+}

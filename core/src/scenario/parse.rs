@@ -1,0 +1,552 @@
+//! Text → [`Scenario`]: JSON syntax with line and column, then a walk over the parsed
+//! value that fills defaults and names the path of every type error or unknown field.
+
+use serde::de::{self, DeserializeOwned, MapAccess, SeqAccess, Visitor};
+use serde::Deserialize;
+use serde_json::{Map, Value};
+use std::fmt;
+
+use super::defaults;
+use super::error::{field_path, index_path, ScenarioError};
+use super::types::{Action, Cluster, Scenario, Step};
+use crate::config::{Bug, Storage, Timing};
+use crate::ids::ServerId;
+
+/// Top-level fields, in the order the contract lists them.
+pub(crate) const TOP_FIELDS: [&str; 11] = [
+    "format",
+    "version",
+    "name",
+    "description",
+    "seed",
+    "cluster",
+    "timing",
+    "storage",
+    "bugs",
+    "schedule",
+    "run_until_ms",
+];
+
+const CLUSTER_FIELDS: [&str; 3] = ["participants", "observers", "start_down"];
+
+/// The fields of each action besides `at_ms` and `do`: (name, required, optional).
+pub(crate) const ACTIONS: [(&str, &[&str], &[&str]); 10] = [
+    ("write", &["server", "op", "path"], &["data"]),
+    ("read", &["server", "path"], &[]),
+    ("crash", &["server"], &[]),
+    ("restart", &["server"], &[]),
+    ("partition", &["groups"], &[]),
+    ("cut", &["from", "to"], &["both"]),
+    ("heal_link", &["from", "to"], &["both"]),
+    ("isolate", &["server"], &[]),
+    ("heal", &[], &[]),
+    ("crash_at", &["server", "point"], &[]),
+];
+
+/// Parses the text of a scenario file and fills in defaults, without the semantic
+/// checks of [`Scenario::validate`].
+pub(crate) fn parse(text: &str) -> Result<Scenario, ScenarioError> {
+    // Editors on Windows like to start UTF-8 files with a byte-order mark.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text.trim().is_empty() {
+        return Err(ScenarioError::new(
+            "",
+            "the file is empty; expected a JSON object such as {\"format\": \"zab-scenario\", \"version\": 1, ...}",
+        ));
+    }
+    let value = serde_json::from_str::<StrictValue>(text).map_err(|e| syntax_error(text, e))?;
+    scenario_from_value(value.0)
+}
+
+/// A serde_json error with its position as a [`ScenarioError`], plus a hint for the
+/// usual slips of hand-written JSON.
+fn syntax_error(text: &str, e: serde_json::Error) -> ScenarioError {
+    let (line, column) = (e.line(), e.column());
+    let full = e.to_string();
+    let suffix = format!(" at line {line} column {column}");
+    let mut message = full.strip_suffix(&suffix).unwrap_or(&full).to_string();
+    // The character serde_json stopped at (its columns are 1-based, 0 = before the line).
+    let at = text
+        .lines()
+        .nth(line.saturating_sub(1))
+        .and_then(|l| l.chars().nth(column.saturating_sub(1)));
+    if message.starts_with("EOF while parsing") {
+        message.push_str(" (the file ends too early: a bracket or quote is not closed)");
+    } else if message.starts_with("expected `,`") {
+        message.push_str(" (is a comma missing before this point?)");
+    } else if at == Some('/') {
+        message.push_str(" (JSON has no comments)");
+    } else if at == Some('\'') {
+        message.push_str(" (JSON strings and keys take double quotes)");
+    }
+    ScenarioError::syntax(line, column.max(1), message)
+}
+
+/// serde's messages in the words of the rest of this module.
+fn humanize(message: String) -> String {
+    message
+        .replace("expected u64", "expected a whole number 0 or more")
+        .replace("expected f64", "expected a number")
+}
+
+/// A `serde_json::Value` that rejects duplicate keys (serde_json's own `Value` keeps the
+/// last one silently, and a scenario with two `"seed"`s is surely a mistake).
+pub(crate) struct StrictValue(pub(crate) Value);
+
+impl<'de> Deserialize<'de> for StrictValue {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<StrictValue, D::Error> {
+        d.deserialize_any(StrictVisitor).map(StrictValue)
+    }
+}
+
+struct StrictVisitor;
+
+impl<'de> Visitor<'de> for StrictVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_string()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(StrictVisitor)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(StrictValue(v)) = seq.next_element()? {
+            items.push(v);
+        }
+        Ok(Value::Array(items))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut out = Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if out.contains_key(&key) {
+                return Err(de::Error::custom(format!(
+                    "duplicate key `{key}` in the same object"
+                )));
+            }
+            let StrictValue(v) = map.next_value()?;
+            out.insert(key, v);
+        }
+        Ok(Value::Object(out))
+    }
+}
+
+/// A short description of a JSON value for "found ..." messages.
+pub(crate) fn describe(v: &Value) -> String {
+    match v {
+        Value::Null => "null".to_string(),
+        Value::Bool(b) => format!("{b}"),
+        Value::Number(n) => format!("the number {n}"),
+        Value::String(s) if s.chars().count() > 40 => {
+            let head: String = s.chars().take(40).collect();
+            format!("the string \"{head}...\"")
+        }
+        Value::String(s) => format!("the string {}", Value::String(s.clone())),
+        Value::Array(_) => "an array".to_string(),
+        Value::Object(_) => "an object".to_string(),
+    }
+}
+
+fn expected(path: &str, what: &str, found: &Value) -> ScenarioError {
+    ScenarioError::new(path, format!("expected {what}, found {}", describe(found)))
+}
+
+fn as_object(v: Value, path: &str, what: &str) -> Result<Map<String, Value>, ScenarioError> {
+    match v {
+        Value::Object(m) => Ok(m),
+        other => Err(expected(path, what, &other)),
+    }
+}
+
+fn as_u64(v: &Value, path: &str) -> Result<u64, ScenarioError> {
+    v.as_u64()
+        .ok_or_else(|| expected(path, "a whole number 0 or more", v))
+}
+
+fn as_u32(v: &Value, path: &str) -> Result<u32, ScenarioError> {
+    let n = as_u64(v, path)?;
+    u32::try_from(n).map_err(|_| ScenarioError::new(path, format!("{n} is far too large")))
+}
+
+fn as_string(v: &Value, path: &str) -> Result<String, ScenarioError> {
+    v.as_str()
+        .map(str::to_string)
+        .ok_or_else(|| expected(path, "a string", v))
+}
+
+fn as_server(v: &Value, path: &str) -> Result<ServerId, ScenarioError> {
+    match v.as_u64() {
+        Some(n) => u32::try_from(n)
+            .map(ServerId)
+            .map_err(|_| ScenarioError::new(path, format!("server {n} is out of range"))),
+        None => Err(expected(path, "a server id (a whole number such as 1)", v)),
+    }
+}
+
+fn as_array(v: Value, path: &str, what: &str) -> Result<Vec<Value>, ScenarioError> {
+    match v {
+        Value::Array(items) => Ok(items),
+        other => Err(expected(path, what, &other)),
+    }
+}
+
+/// Rejects the first key of `obj` that is not in `known`.
+fn deny_unknown(
+    obj: &Map<String, Value>,
+    known: &[&str],
+    path: &str,
+    context: &str,
+) -> Result<(), ScenarioError> {
+    match obj.keys().find(|k| !known.contains(&k.as_str())) {
+        Some(k) => Err(ScenarioError::new(
+            field_path(path, k),
+            format!(
+                "unknown field `{k}`{context}; expected one of: {}",
+                known.join(", ")
+            ),
+        )),
+        None => Ok(()),
+    }
+}
+
+/// Reads a scenario from an already parsed JSON value.
+pub(crate) fn scenario_from_value(v: Value) -> Result<Scenario, ScenarioError> {
+    let mut obj = match v {
+        Value::Object(m) => m,
+        other => {
+            return Err(ScenarioError::new(
+                "",
+                format!(
+                    "expected a JSON object with \"format\": \"{}\", found {}",
+                    defaults::FORMAT,
+                    describe(&other)
+                ),
+            ))
+        }
+    };
+
+    // Format and version first: a file of some other kind should hear exactly that.
+    match obj.get("format") {
+        None => {
+            return Err(ScenarioError::new(
+                "format",
+                format!(
+                    "missing; a scenario file declares \"format\": \"{}\"",
+                    defaults::FORMAT
+                ),
+            ))
+        }
+        Some(Value::String(s)) if s == defaults::FORMAT => {}
+        Some(other) => {
+            return Err(ScenarioError::new(
+                "format",
+                format!(
+                    "expected \"{}\", found {}; this is not a ZabScope scenario file",
+                    defaults::FORMAT,
+                    describe(other)
+                ),
+            ))
+        }
+    }
+    let version = match obj.get("version") {
+        None => {
+            return Err(ScenarioError::new(
+                "version",
+                format!("missing; this build reads version {}", defaults::VERSION),
+            ))
+        }
+        Some(v) => as_u64(v, "version")?,
+    };
+    if version != u64::from(defaults::VERSION) {
+        return Err(ScenarioError::new(
+            "version",
+            format!(
+                "unsupported version {version}; this build reads version {}",
+                defaults::VERSION
+            ),
+        ));
+    }
+    deny_unknown(&obj, &TOP_FIELDS, "", "")?;
+
+    let mut scenario = Scenario::new(0);
+    if let Some(v) = obj.remove("name") {
+        scenario.name = as_string(&v, "name")?;
+    }
+    if let Some(v) = obj.remove("description") {
+        scenario.description = as_string(&v, "description")?;
+    }
+    if let Some(v) = obj.remove("seed") {
+        scenario.seed = as_u64(&v, "seed")?;
+    }
+    match obj.remove("cluster") {
+        Some(v) => scenario.cluster = cluster_from_value(v)?,
+        None => {
+            return Err(ScenarioError::new(
+                "cluster",
+                "missing; say how many servers run, e.g. \"cluster\": {\"participants\": 3}",
+            ))
+        }
+    }
+    if let Some(v) = obj.remove("timing") {
+        scenario.timing = defaulted_struct::<Timing>(v, "timing")?;
+    }
+    if let Some(v) = obj.remove("storage") {
+        scenario.storage = defaulted_struct::<Storage>(v, "storage")?;
+    }
+    if let Some(v) = obj.remove("bugs") {
+        let items = as_array(v, "bugs", "an array of bug ids such as [\"ZK-3911\"]")?;
+        scenario.bugs = items
+            .iter()
+            .enumerate()
+            .map(|(i, item)| bug_from_value(item, &index_path("bugs", i)))
+            .collect::<Result<_, _>>()?;
+    }
+    if let Some(v) = obj.remove("schedule") {
+        let items = as_array(v, "schedule", "an array of steps")?;
+        scenario.schedule = items
+            .into_iter()
+            .enumerate()
+            .map(|(i, item)| step_from_value(item, &index_path("schedule", i)))
+            .collect::<Result<_, _>>()?;
+    }
+    scenario.run_until_ms = match obj.remove("run_until_ms") {
+        Some(v) => as_u64(&v, "run_until_ms")?,
+        None => defaults::run_until_ms(scenario.last_step_ms()),
+    };
+    Ok(scenario)
+}
+
+fn cluster_from_value(v: Value) -> Result<Cluster, ScenarioError> {
+    let obj = as_object(v, "cluster", "an object such as {\"participants\": 3}")?;
+    deny_unknown(&obj, &CLUSTER_FIELDS, "cluster", "")?;
+    let participants = match obj.get("participants") {
+        Some(v) => as_u32(v, "cluster.participants")?,
+        None => {
+            return Err(ScenarioError::new(
+                "cluster.participants",
+                format!(
+                    "missing; how many voting servers ({}..={})?",
+                    defaults::MIN_PARTICIPANTS,
+                    defaults::MAX_PARTICIPANTS
+                ),
+            ))
+        }
+    };
+    let mut cluster = Cluster::new(participants);
+    if let Some(v) = obj.get("observers") {
+        cluster.observers = as_u32(v, "cluster.observers")?;
+    }
+    if let Some(v) = obj.get("start_down") {
+        let items = as_array(
+            v.clone(),
+            "cluster.start_down",
+            "an array of server ids such as [1]",
+        )?;
+        cluster.start_down = items
+            .iter()
+            .enumerate()
+            .map(|(i, item)| as_server(item, &index_path("cluster.start_down", i)))
+            .collect::<Result<_, _>>()?;
+    }
+    Ok(cluster)
+}
+
+/// Reads a struct whose fields all have defaults (`#[serde(default, deny_unknown_fields)]`),
+/// naming the offending field: each field is first read alone, so that an error can be
+/// pinned on it, then the whole object is read.
+fn defaulted_struct<T: DeserializeOwned>(v: Value, path: &str) -> Result<T, ScenarioError> {
+    let obj = as_object(v, path, "an object")?;
+    for (key, value) in &obj {
+        let mut single = Map::new();
+        single.insert(key.clone(), value.clone());
+        if let Err(e) = serde_json::from_value::<T>(Value::Object(single)) {
+            return Err(ScenarioError::new(
+                field_path(path, key),
+                humanize(e.to_string()),
+            ));
+        }
+    }
+    serde_json::from_value::<T>(Value::Object(obj))
+        .map_err(|e| ScenarioError::new(path, humanize(e.to_string())))
+}
+
+fn bug_from_value(v: &Value, path: &str) -> Result<Bug, ScenarioError> {
+    let id = v
+        .as_str()
+        .ok_or_else(|| expected(path, "a bug id such as \"ZK-3911\"", v))?;
+    Bug::from_id(id).ok_or_else(|| {
+        let known: Vec<&str> = Bug::ALL.iter().map(|b| b.id()).collect();
+        ScenarioError::new(
+            path,
+            format!("unknown bug `{id}`; known: {}", known.join(", ")),
+        )
+    })
+}
+
+/// Reads one schedule step at `path` (e.g. `schedule[3]`).
+pub(crate) fn step_from_value(v: Value, path: &str) -> Result<Step, ScenarioError> {
+    let mut obj = as_object(
+        v,
+        path,
+        "a step such as {\"at_ms\": 5000, \"do\": \"crash\", \"server\": 1}",
+    )?;
+    let at_path = field_path(path, "at_ms");
+    let at_ms = match obj.remove("at_ms") {
+        Some(v) => as_u64(&v, &at_path)?,
+        None => {
+            return Err(ScenarioError::new(
+                at_path,
+                "missing; every step says when it happens",
+            ))
+        }
+    };
+    let do_path = field_path(path, "do");
+    let names: Vec<&str> = ACTIONS.iter().map(|a| a.0).collect();
+    let name = match obj.get("do") {
+        Some(Value::String(s)) => s.clone(),
+        Some(other) => return Err(expected(&do_path, "an action name", other)),
+        None => {
+            return Err(ScenarioError::new(
+                do_path,
+                format!("missing; say what happens: one of {}", names.join(", ")),
+            ))
+        }
+    };
+    let Some((_, required, optional)) = ACTIONS.iter().find(|a| a.0 == name) else {
+        return Err(ScenarioError::new(
+            do_path,
+            format!("unknown action `{name}`; known: {}", names.join(", ")),
+        ));
+    };
+    let mut known = vec!["at_ms", "do"];
+    known.extend_from_slice(required);
+    known.extend_from_slice(optional);
+    deny_unknown(&obj, &known, path, &format!(" for `{name}`"))?;
+    if let Some(missing) = required.iter().find(|f| !obj.contains_key(**f)) {
+        return Err(ScenarioError::new(
+            field_path(path, missing),
+            format!("missing; `{name}` needs {}", required.join(", ")),
+        ));
+    }
+    for (key, value) in &obj {
+        check_action_field(key, value, &field_path(path, key))?;
+    }
+    let action = serde_json::from_value::<Action>(Value::Object(obj))
+        .map_err(|e| ScenarioError::new(path, e.to_string()))?;
+    Ok(Step { at_ms, action })
+}
+
+/// Type-checks one field of an action, so that a mistake is named by its path.
+fn check_action_field(key: &str, v: &Value, path: &str) -> Result<(), ScenarioError> {
+    match key {
+        "server" | "from" | "to" => as_server(v, path).map(drop),
+        "path" | "data" | "point" => as_string(v, path).map(drop),
+        "both" => match v {
+            Value::Bool(_) => Ok(()),
+            other => Err(expected(path, "true or false", other)),
+        },
+        "op" => match v.as_str() {
+            Some("create" | "set" | "delete") => Ok(()),
+            Some(other) => Err(ScenarioError::new(
+                path,
+                format!("unknown op `{other}`; expected create, set or delete"),
+            )),
+            None => Err(expected(path, "\"create\", \"set\" or \"delete\"", v)),
+        },
+        "groups" => {
+            let groups = v
+                .as_array()
+                .ok_or_else(|| expected(path, "an array of groups such as [[1, 2], [3]]", v))?;
+            for (g, group) in groups.iter().enumerate() {
+                let gpath = index_path(path, g);
+                let ids = group.as_array().ok_or_else(|| {
+                    expected(&gpath, "an array of server ids such as [1, 2]", group)
+                })?;
+                for (j, id) in ids.iter().enumerate() {
+                    as_server(id, &index_path(&gpath, j))?;
+                }
+            }
+            Ok(())
+        }
+        _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample(field: &str) -> Value {
+        match field {
+            "server" | "from" => Value::from(1),
+            "to" => Value::from(2),
+            "op" => Value::from("create"),
+            "path" => Value::from("/a"),
+            "data" => Value::from("x"),
+            "point" => Value::from("after-fsync"),
+            "both" => Value::Bool(false),
+            "groups" => serde_json::json!([[1], [2]]),
+            other => panic!("no sample for action field `{other}`"),
+        }
+    }
+
+    /// The field table used for messages agrees with the serde shape of [`Action`]:
+    /// every action reads with all its fields and writes back exactly those fields.
+    #[test]
+    fn action_table_matches_the_action_enum() {
+        for (name, required, optional) in ACTIONS {
+            let mut obj = Map::new();
+            obj.insert("at_ms".into(), Value::from(7));
+            obj.insert("do".into(), Value::from(name));
+            for f in required.iter().chain(optional.iter()) {
+                obj.insert(f.to_string(), sample(f));
+            }
+            let step = step_from_value(Value::Object(obj.clone()), "s")
+                .unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert_eq!(step.action.name(), name);
+            let written = serde_json::to_value(&step).expect("serialise");
+            assert_eq!(written, Value::Object(obj), "{name}");
+        }
+    }
+
+    #[test]
+    fn top_fields_match_the_serialised_scenario() {
+        let written = serde_json::to_value(Scenario::new(3)).expect("serialise");
+        let keys: Vec<&str> = written
+            .as_object()
+            .expect("object")
+            .keys()
+            .map(String::as_str)
+            .collect();
+        let mut expected = TOP_FIELDS.to_vec();
+        expected.sort_unstable();
+        let mut keys = keys;
+        keys.sort_unstable();
+        assert_eq!(keys, expected);
+    }
+}

@@ -11,6 +11,7 @@ pub mod check;
 pub mod config;
 pub mod ids;
 pub mod packet;
+pub mod scenario;
 pub mod server;
 pub mod sim;
 pub mod storage;

@@ -46,6 +46,17 @@ impl Disk {
             .unwrap_or(Zxid::ZERO)
     }
 
+    /// The txns the durable state holds, in order: the newest snapshot's contents,
+    /// then the log entries after its label (flushed or not).
+    pub fn history(&self) -> Vec<Txn> {
+        let (mut out, label) = match self.snapshots.last() {
+            Some(s) => (s.tree.applied.to_vec(), s.zxid),
+            None => (Vec::new(), Zxid::NONE),
+        };
+        out.extend(self.log.iter().filter(|t| t.zxid > label).cloned());
+        out
+    }
+
     /// What a crash leaves: the unflushed tail is lost.
     pub fn crash(&mut self) {
         self.log.truncate(self.flushed);

@@ -383,13 +383,12 @@ impl Server {
             | (HandlerStage::WaitInfo, QuorumPacket::ObserverInfo { accepted_epoch }) => {
                 h.stage = HandlerStage::WaitEpoch;
                 self.get_epoch_to_propose(l, sid, accepted_epoch);
-                if !self.halted && !l.waiting_for_new_epoch {
-                    if l.handlers
-                        .get(&conn)
-                        .is_some_and(|h| h.stage == HandlerStage::WaitEpoch)
-                    {
-                        self.send_leader_info(l, conn);
-                    }
+                let waiting = l
+                    .handlers
+                    .get(&conn)
+                    .is_some_and(|h| h.stage == HandlerStage::WaitEpoch);
+                if !self.halted && !l.waiting_for_new_epoch && waiting {
+                    self.send_leader_info(l, conn);
                 }
             }
             (

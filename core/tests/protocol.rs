@@ -546,3 +546,87 @@ fn same_seed_same_trace() {
     assert_eq!(run(21), run(21));
     assert_ne!(run(21), run(22));
 }
+
+/// Spec §9 (reads are served locally): a follower the leader cannot reach keeps serving
+/// its old state until its read timeout, so a client reading there sees stale data.
+#[test]
+fn a_cut_off_follower_serves_stale_reads_until_its_timeout() {
+    let mut h = Harness::new(Config::new(3, 0), 16);
+    h.run_until(1500);
+    h.act(Intervention::Cut {
+        from: sid(3),
+        to: sid(1),
+        both: false,
+    });
+    h.write(2, "/a", "1").run_until(1700);
+    h.act(Intervention::Read {
+        server: sid(1),
+        path: "/a".into(),
+    });
+    h.act(Intervention::Read {
+        server: sid(2),
+        path: "/a".into(),
+    });
+    let reads: Vec<(u32, Option<String>, bool)> = h
+        .trace
+        .iter()
+        .filter_map(|e| match &e.kind {
+            TraceKind::ClientRead {
+                server,
+                value,
+                serving,
+                ..
+            } => Some((server.0, value.clone(), *serving)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(reads, vec![(1, None, true), (2, Some("1".into()), true)]);
+    // After syncLimit*tick without a packet, server 1 gives up and stops serving.
+    h.run_until(1500 + h.sim.cfg.timing.sync_timeout_ms() + 300);
+    assert!(!h.server(1).is_serving());
+}
+
+/// Spec §3 (`snapCount`) and §11 (retention): snapshots every snapCount/2..snapCount
+/// logged txns, only `snap_retain_count` kept, the log before the oldest kept snapshot
+/// purged, and restart rebuilds the same tree from snapshot + log.
+#[test]
+fn snapshots_retention_and_recovery() {
+    let mut cfg = Config::new(3, 0);
+    cfg.storage.snap_count = 6;
+    cfg.storage.snap_retain_count = 2;
+    let mut h = Harness::new(cfg, 17);
+    h.run_until(1500);
+    for i in 0..40 {
+        h.write(3, &format!("/k{}", i % 7), &i.to_string());
+        h.run_until(1500 + 20 * (i + 1));
+    }
+    h.run_until(3000);
+    for i in 1..=3 {
+        let disk = h.sim.node(sid(i)).unwrap().disk();
+        assert_eq!(disk.snapshots.len(), 2, "server {i} keeps 2 snapshots");
+        let oldest = disk.snapshots[0].zxid;
+        assert!(
+            disk.log.iter().all(|t| t.zxid > oldest),
+            "log purged before {oldest}"
+        );
+        assert_eq!(
+            h.history(i).len(),
+            40,
+            "no txn lost from the durable history of {i}"
+        );
+        // Snapshots come every 3..6 logged txns (snapCount/2 + rand[0, snapCount/2)).
+        let snaps = h
+            .server_events(i)
+            .iter()
+            .filter(|(_, e)| matches!(e, ServerEvent::Snapshot { .. }))
+            .count();
+        assert!(
+            (40 / 6..=40 / 3 + 1).contains(&snaps),
+            "server {i}: {snaps} snapshots"
+        );
+    }
+    let before = h.server(1).tree.nodes.clone();
+    h.act(Intervention::Crash { server: sid(1) });
+    h.act(Intervention::Restart { server: sid(1) });
+    assert_eq!(h.server(1).tree.nodes, before);
+}

@@ -1,0 +1,113 @@
+# ZabScope: build, serve and test.
+#
+#   make serve   install what is missing, then trunk serve on http://127.0.0.1:8080/
+#   make test    install what is missing, then fmt, clippy (native + wasm32), unit
+#                tests, trunk build --release and the browser e2e tests, with a
+#                PASS/FAIL summary; exits non-zero on any failure (this is what CI runs)
+#
+# Single steps (each prints the same summary): make lint | unit | build | e2e
+# `make e2e-run` runs only the browser tests against the dist/ you already built.
+# `make step-NAME` runs one step's bare command, without setup or summary.
+
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+# cargo-installed tools (trunk, wasm-bindgen) live here.
+export PATH := $(or $(CARGO_HOME),$(HOME)/.cargo)/bin:$(PATH)
+# trunk must never reach for the network on its own (no update check).
+export TRUNK_SKIP_VERSION_CHECK := true
+export DEBIAN_FRONTEND := noninteractive
+
+ADDRESS ?= 127.0.0.1
+PORT ?= 8080
+DIST ?= $(CURDIR)/dist
+
+RUN_STEPS := scripts/run-steps.sh
+
+.PHONY: help serve test lint unit build e2e e2e-run setup setup-rust setup-e2e clean \
+	step-setup step-setup-rust step-setup-wasm-target step-setup-e2e \
+	step-fmt step-clippy step-clippy-wasm step-unit step-build step-e2e
+
+help:
+	@echo "make serve    install missing tools, then serve the app on http://$(ADDRESS):$(PORT)/"
+	@echo "make test     install missing tools, then lint + unit + build + e2e (what CI runs)"
+	@echo "make lint     cargo fmt --check, clippy (native and wasm32)"
+	@echo "make unit     cargo test --workspace"
+	@echo "make build    trunk build --release into dist/"
+	@echo "make e2e      build, then the browser tests (node --test in tests/e2e)"
+	@echo "make e2e-run  only the browser tests, against the existing dist/"
+	@echo "make setup    install everything that is missing, run nothing else"
+	@echo "make fmt      cargo fmt --all (rewrites files)"
+	@echo "make clean    remove dist/ and cargo's target/"
+
+# ---- entry points -------------------------------------------------------------
+
+serve: setup-rust
+	trunk serve --address $(ADDRESS) --port $(PORT)
+
+test:
+	@$(RUN_STEPS) setup fmt clippy clippy-wasm unit build e2e
+
+lint:
+	@$(RUN_STEPS) setup-wasm-target fmt clippy clippy-wasm
+
+unit:
+	@$(RUN_STEPS) unit
+
+build:
+	@$(RUN_STEPS) setup-rust build
+
+e2e:
+	@$(RUN_STEPS) setup-rust setup-e2e build e2e
+
+e2e-run:
+	@$(RUN_STEPS) setup-e2e e2e
+
+setup:
+	scripts/bootstrap.sh all
+
+setup-rust:
+	scripts/bootstrap.sh rust
+
+setup-e2e:
+	scripts/bootstrap.sh browser e2e
+
+fmt:
+	cargo fmt --all
+
+clean:
+	rm -rf dist
+	cargo clean
+
+# ---- the steps themselves (no setup, no summary) -------------------------------
+
+step-setup:
+	scripts/bootstrap.sh all
+
+step-setup-rust:
+	scripts/bootstrap.sh rust
+
+step-setup-wasm-target:
+	scripts/bootstrap.sh wasm-target
+
+step-setup-e2e:
+	scripts/bootstrap.sh browser e2e
+
+step-fmt:
+	cargo fmt --all --check
+
+step-clippy:
+	cargo clippy --workspace --all-targets -- -D warnings
+
+step-clippy-wasm:
+	cargo clippy -p zab-web --target wasm32-unknown-unknown -- -D warnings
+
+step-unit:
+	cargo test --workspace
+
+step-build:
+	trunk build --release
+
+step-e2e:
+	cd tests/e2e && ZABSCOPE_DIST="$(DIST)" node --test

@@ -1,0 +1,45 @@
+// Smoke test: the built app loads in Chromium, the wasm app mounts, the cluster
+// view is on screen, and nothing went wrong on the way (no console errors, no
+// uncaught exceptions, no failed requests).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { launchApp } from './harness.mjs';
+
+let app;
+
+before(async () => {
+  app = await launchApp();
+});
+
+after(async () => {
+  await app?.close();
+});
+
+test('the app loads, mounts and shows the cluster view without errors', { timeout: 60_000 }, async () => {
+  const page = await app.open();
+
+  await assert.doesNotReject(page.locator('main#app').waitFor({ state: 'visible' }), 'main#app is visible');
+
+  const cluster = page.locator('[data-view="cluster"]');
+  await cluster.waitFor({ state: 'visible' });
+  assert.equal(await cluster.count(), 1, 'exactly one cluster view');
+
+  // Reachable the way later tests will drive the app: by role and accessible name.
+  await app.byRole('img', 'Cluster').waitFor({ state: 'visible' });
+  await app.byRole('main', 'ZabScope').waitFor({ state: 'visible' });
+
+  assert.match(await page.title(), /ZabScope/);
+  app.assertNoErrors();
+});
+
+test('the wasm module is served as application/wasm', { timeout: 60_000 }, async () => {
+  const page = await app.open();
+  const wasmUrl = await page.evaluate(
+    () => performance.getEntriesByType('resource').map((e) => e.name).find((n) => n.endsWith('.wasm')) ?? null,
+  );
+  assert.ok(wasmUrl, 'the page loaded a .wasm file');
+  const res = await fetch(wasmUrl, { method: 'HEAD' });
+  assert.equal(res.status, 200);
+  assert.equal(res.headers.get('content-type'), 'application/wasm');
+  app.assertNoErrors();
+});

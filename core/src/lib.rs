@@ -11,10 +11,13 @@ pub mod check;
 pub mod config;
 pub mod ids;
 pub mod packet;
+pub mod report;
+pub mod run;
 pub mod scenario;
 pub mod server;
 pub mod sim;
 pub mod storage;
+pub mod sweep;
 pub mod txn;
 
 pub use config::{Bug, Config, Storage, Timing};

@@ -1,1 +1,159 @@
-fn main() {}
+//! `zab-sim`: headless runs, reports and random-fault sweeps of ZabScope scenarios.
+//!
+//! The commands, the JSON report and the exit statuses are a public contract
+//! (`scenario-format.md`): 0 no invariant violation, 1 at least one violation, 2 bad
+//! input or usage, with a one-line message on stderr (never a panic or a backtrace).
+
+mod args;
+mod catalog;
+mod sweep_cmd;
+
+use args::{Command, RunArgs, Source, Usage};
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::process::ExitCode;
+use zab_core::report::Report;
+use zab_core::run::Run;
+use zab_core::scenario::{preset, presets, Scenario, PRESET_FILES};
+use zab_core::server::CrashPoint;
+use zab_core::Bug;
+
+/// Bad input: the message (one line) and exit status 2.
+struct BadInput(String);
+
+impl From<Usage> for BadInput {
+    fn from(u: Usage) -> Self {
+        BadInput(format!("{}; see `zab-sim --help`", u.0))
+    }
+}
+
+fn main() -> ExitCode {
+    sweep_cmd::quiet_panics();
+    let argv: Vec<String> = std::env::args().skip(1).collect();
+    let result = sweep_cmd::catch(|| dispatch(&argv));
+    match result {
+        Ok(Ok(code)) => ExitCode::from(code),
+        Ok(Err(BadInput(msg))) => {
+            eprintln!("zab-sim: {}", one_line(&msg));
+            ExitCode::from(2)
+        }
+        Err(panic) => {
+            // A simulator bug, not bad input: reported like a violation (status 1).
+            eprintln!(
+                "zab-sim: internal error, the simulator panicked: {}",
+                one_line(&panic)
+            );
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn dispatch(argv: &[String]) -> Result<u8, BadInput> {
+    match args::parse(argv)? {
+        Command::Help(topic) => {
+            let text = match topic.as_deref() {
+                Some("run") => args::HELP_RUN,
+                Some("sweep") => args::HELP_SWEEP,
+                _ => args::HELP,
+            };
+            print!("{text}");
+            Ok(0)
+        }
+        Command::Presets => {
+            for (stem, scenario) in presets() {
+                println!("{stem:<26} {}", scenario.name);
+            }
+            Ok(0)
+        }
+        Command::Bugs => {
+            for bug in Bug::ALL {
+                println!("{:<8} {}", bug.id(), catalog::bug_title(bug));
+            }
+            Ok(0)
+        }
+        Command::Points => {
+            for p in CrashPoint::ALL {
+                println!("{:<30} {}", p.name(), p.description());
+            }
+            Ok(0)
+        }
+        Command::Run(a) => run(&a),
+        Command::Sweep(a) => sweep_cmd::sweep(&a).map_err(BadInput),
+    }
+}
+
+fn load(source: &Source) -> Result<Scenario, BadInput> {
+    match source {
+        Source::Preset(name) => preset(name).ok_or_else(|| {
+            let known: Vec<&str> = PRESET_FILES.iter().map(|(s, _)| *s).collect();
+            BadInput(format!(
+                "run --preset: unknown preset `{name}`; known: {}",
+                known.join(", ")
+            ))
+        }),
+        Source::File(path) => {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| BadInput(format!("{}: cannot read: {e}", path.display())))?;
+            Scenario::from_json(&text).map_err(|e| BadInput(format!("{}: {e}", path.display())))
+        }
+    }
+}
+
+fn source_name(source: &Source) -> String {
+    match source {
+        Source::Preset(name) => format!("preset {name}"),
+        Source::File(path) => path.display().to_string(),
+    }
+}
+
+fn run(a: &RunArgs) -> Result<u8, BadInput> {
+    let scenario = load(&a.source)?;
+    let mut run =
+        Run::new(&scenario).map_err(|e| BadInput(format!("{}: {e}", source_name(&a.source))))?;
+    match &a.trace {
+        None => {
+            run.set_record_trace(false);
+            run.run_to_end();
+        }
+        Some(path) => {
+            let file = File::create(path).map_err(|e| {
+                BadInput(format!(
+                    "run --trace {}: cannot create: {e}",
+                    path.display()
+                ))
+            })?;
+            let mut out = BufWriter::new(file);
+            let write_err =
+                |e: std::io::Error| BadInput(format!("run --trace {}: {e}", path.display()));
+            // Run in slices and stream the trace, so memory stays small on long runs.
+            let end = scenario.run_until_ms;
+            let mut t = run.sim().now;
+            loop {
+                t = (t + 1_000).min(end);
+                run.run_until(t);
+                if t >= end {
+                    run.run_to_end();
+                }
+                for ev in run.take_trace() {
+                    let line = serde_json::to_string(&ev).unwrap_or_default();
+                    writeln!(out, "{line}").map_err(write_err)?;
+                }
+                if t >= end {
+                    break;
+                }
+            }
+            out.flush().map_err(write_err)?;
+        }
+    }
+    let report = Report::of(&run);
+    if a.json {
+        println!("{}", report.to_json_pretty());
+    } else {
+        print!("{}", report.summary());
+    }
+    Ok(if report.violations.is_empty() { 0 } else { 1 })
+}

@@ -1,0 +1,372 @@
+//! Every built-in scenario (`static/scenarios/*.json`) run to its end: the phenomenon
+//! its description promises is asserted from the end-of-run report, the simulator
+//! state and the trace. Each test names the spec section (`zab-spec.md`) it checks.
+//!
+//! Common to all (spec §12): no invariant violation, a leader in BROADCAST at the end,
+//! every committed write in the history of every server in BROADCAST, and the same data
+//! tree on all of them.
+
+use std::collections::BTreeSet;
+use zab_core::report::{Report, ServerReport};
+use zab_core::run::Run;
+use zab_core::scenario::{preset, PRESET_FILES};
+use zab_core::sim::{TraceEvent, TraceKind};
+use zab_core::Zxid;
+
+/// The presets this file covers; a new preset must get a test here.
+const TESTED: [&str; 8] = [
+    "fresh-election",
+    "leader-crash",
+    "restart-into-ensemble",
+    "follower-lag-diff",
+    "long-outage-snap",
+    "leader-minority-partition",
+    "uncommitted-trunc",
+    "observer",
+];
+
+struct Outcome {
+    run: Run,
+    report: Report,
+    trace: Vec<TraceEvent>,
+}
+
+fn run_preset(stem: &str) -> Outcome {
+    let scenario = preset(stem).unwrap_or_else(|| panic!("no preset {stem}"));
+    let mut run = Run::new(&scenario).unwrap_or_else(|e| panic!("{stem}: {e}"));
+    run.run_to_end();
+    let trace = run.take_trace();
+    let report = Report::of(&run);
+    Outcome { run, report, trace }
+}
+
+fn z(s: &str) -> Zxid {
+    s.parse().unwrap()
+}
+
+fn server(r: &Report, id: u32) -> &ServerReport {
+    r.server(id).unwrap_or_else(|| panic!("no server {id}"))
+}
+
+/// Spec §12 (I3 PrefixConsistency, I10 on the committed prefix, I16 acked writes):
+/// no violation; a leader in BROADCAST; every committed write is in the history of
+/// every server in BROADCAST, whose data trees all equal the leader's.
+fn assert_converged(o: &Outcome) {
+    let r = &o.report;
+    assert!(
+        r.violations.is_empty(),
+        "{}: violations {:#?}",
+        r.scenario,
+        r.violations
+    );
+    let leader = r.leader.expect("a leader in BROADCAST at the end");
+    let l = server(r, leader.0);
+    assert_eq!(l.state.as_deref(), Some("LEADING"));
+    assert_eq!(l.phase.as_deref(), Some("BROADCAST"));
+    let committed: Vec<Zxid> = r.writes.iter().filter_map(|w| w.zxid).collect();
+    assert!(!committed.is_empty(), "{}: nothing committed", r.scenario);
+    for s in r
+        .servers
+        .iter()
+        .filter(|s| s.phase.as_deref() == Some("BROADCAST"))
+    {
+        for zx in &committed {
+            assert!(
+                s.history.contains(zx),
+                "{}: committed {zx} missing on server {}: {:?}",
+                r.scenario,
+                s.id,
+                s.history
+            );
+        }
+        assert_eq!(s.data, l.data, "{}: server {} data", r.scenario, s.id);
+        assert_eq!(
+            s.last_committed_zxid, l.last_committed_zxid,
+            "{}: server {}",
+            r.scenario, s.id
+        );
+        // The history is in zxid order without duplicates (spec §12.3 I6/I8).
+        assert!(s.history.windows(2).all(|w| w[0] < w[1]), "{:?}", s.history);
+    }
+}
+
+/// The sync modes chosen for `follower`, in order.
+fn modes_for(r: &Report, follower: u32) -> Vec<(u32, u32, String)> {
+    r.syncs
+        .iter()
+        .filter(|s| s.follower.0 == follower)
+        .map(|s| (s.leader.0, s.epoch, s.mode.clone()))
+        .collect()
+}
+
+fn all_up_in_broadcast(r: &Report) {
+    for s in &r.servers {
+        assert!(s.up, "server {} down: {:?}", s.id, s.down_reason);
+        assert_eq!(s.phase.as_deref(), Some("BROADCAST"), "server {}", s.id);
+    }
+}
+
+/// Packets of type `packet` delivered to server `to`.
+fn delivered(trace: &[TraceEvent], packet: &str, to: u32) -> usize {
+    trace
+        .iter()
+        .filter(|e| {
+            matches!(&e.kind, TraceKind::PacketDelivered { packet: p, to: t, .. }
+                if p == packet && t.0 == to)
+        })
+        .count()
+}
+
+#[test]
+fn every_preset_has_a_test() {
+    let stems: Vec<&str> = PRESET_FILES.iter().map(|(s, _)| *s).collect();
+    assert_eq!(stems, TESTED);
+}
+
+/// Spec §6 (FLE: ties on epoch and zxid go to the highest sid, §2.2), §7 (epoch 1
+/// established), §8.1 (empty DIFF for equal zxids), §9.1-9.3 (forwarded writes
+/// proposed and committed with zxids of epoch 1).
+#[test]
+fn fresh_election() {
+    let o = run_preset("fresh-election");
+    assert_converged(&o);
+    let r = &o.report;
+    assert_eq!(r.leader.map(|l| l.0), Some(3));
+    assert_eq!(r.elections.len(), 1);
+    assert_eq!((r.elections[0].leader.0, r.elections[0].epoch), (3, 1));
+    for f in [1, 2] {
+        assert_eq!(modes_for(r, f), [(3, 1, "DIFF".to_string())]);
+    }
+    let zxids: Vec<Option<Zxid>> = r.writes.iter().map(|w| w.zxid).collect();
+    assert_eq!(zxids, [Some(z("0x100000001")), Some(z("0x100000002"))]);
+    all_up_in_broadcast(r);
+    for s in &r.servers {
+        assert_eq!((s.accepted_epoch, s.current_epoch), (1, 1));
+        let data = s.data.as_ref().unwrap();
+        assert_eq!(
+            data.get("/greeting").map(String::as_str),
+            Some("hello, class")
+        );
+    }
+}
+
+/// Spec §10 (followers notice the lost leader), §6 (re-election: the highest sid
+/// among equal zxids), §7 (epoch 2), §11 (the old leader recovers and rejoins),
+/// §8.1 (it is DIFF-synced by the new leader).
+#[test]
+fn leader_crash() {
+    let o = run_preset("leader-crash");
+    assert_converged(&o);
+    let r = &o.report;
+    let elected: Vec<(u32, u32)> = r.elections.iter().map(|e| (e.leader.0, e.epoch)).collect();
+    assert_eq!(elected, [(5, 1), (4, 2)]);
+    assert_eq!(r.leader.map(|l| l.0), Some(4));
+    let after: Vec<Option<Zxid>> = r.writes[2..].iter().map(|w| w.zxid).collect();
+    assert_eq!(after, [Some(z("0x200000001")), Some(z("0x200000002"))]);
+    assert_eq!(modes_for(r, 5).last(), Some(&(4, 2, "DIFF".to_string())));
+    all_up_in_broadcast(r);
+    assert_eq!(server(r, 5).state.as_deref(), Some("FOLLOWING"));
+    assert_eq!(server(r, 5).current_epoch, 2);
+}
+
+/// Spec §6.2 (out-of-election notifications: a LOOKING server follows an established
+/// leader reported by a quorum of FOLLOWING/LEADING replies, ZOOKEEPER-1732's fix):
+/// no new election and no new epoch; the rejoined server then serves a write.
+#[test]
+fn restart_into_ensemble() {
+    let o = run_preset("restart-into-ensemble");
+    assert_converged(&o);
+    let r = &o.report;
+    assert_eq!(
+        r.elections.len(),
+        1,
+        "no second election: {:?}",
+        r.elections
+    );
+    assert_eq!(r.leader.map(|l| l.0), Some(3));
+    assert_eq!(
+        modes_for(r, 1).len(),
+        2,
+        "server 1 synced again after its restart"
+    );
+    assert_eq!(modes_for(r, 1)[1].1, 1, "in the same epoch 1");
+    let last = r.writes.last().unwrap();
+    assert_eq!((last.server.0, last.status.as_str()), (1, "committed"));
+    all_up_in_broadcast(r);
+    for s in &r.servers {
+        assert_eq!(s.current_epoch, 1);
+    }
+}
+
+/// Spec §8.1 (DIFF: the follower's last zxid lies inside the leader's committed log,
+/// so the leader sends the missing txns), §8.2 (logged before the NEWLEADER-ACK).
+#[test]
+fn follower_lag_diff() {
+    let o = run_preset("follower-lag-diff");
+    assert_converged(&o);
+    let r = &o.report;
+    assert_eq!(r.leader.map(|l| l.0), Some(3));
+    let m = modes_for(r, 1);
+    assert_eq!(m.len(), 2);
+    assert_eq!(m[1], (3, 1, "DIFF".to_string()));
+    let reason = o
+        .trace
+        .iter()
+        .find_map(|e| match &e.kind {
+            TraceKind::Server {
+                event:
+                    zab_core::server::ServerEvent::SyncChosen {
+                        learner,
+                        peer_last_zxid,
+                        ..
+                    },
+                ..
+            } if learner.0 == 1 && e.at_ms > 9_000 => Some(*peer_last_zxid),
+            _ => None,
+        })
+        .expect("a sync of server 1 after its restart");
+    assert_eq!(reason, z("0x100000002"), "ACKEPOCH reported its last zxid");
+    assert_eq!(server(r, 1).history.len(), 8);
+    all_up_in_broadcast(r);
+}
+
+/// Spec §8.1 (SNAP: the follower is older than the committed log and than the on-disk
+/// log the leader keeps, §3 snapCount/commitLogCount/snapRetainCount), §8.2 (the
+/// follower snapshots the received state at NEWLEADER).
+#[test]
+fn long_outage_snap() {
+    let o = run_preset("long-outage-snap");
+    assert_converged(&o);
+    let r = &o.report;
+    assert_eq!(r.leader.map(|l| l.0), Some(3));
+    let m = modes_for(r, 1);
+    assert_eq!(m.last(), Some(&(3, 1, "SNAP".to_string())));
+    let s1 = server(r, 1);
+    assert!(
+        !s1.snapshots.is_empty(),
+        "server 1 snapshotted the SNAP state"
+    );
+    assert_eq!(s1.history.len(), 41);
+    assert_eq!(
+        s1.data
+            .as_ref()
+            .unwrap()
+            .get("/counter")
+            .map(String::as_str),
+        Some("40")
+    );
+    // The leader purged old logs: its log no longer reaches back to 0x100000001.
+    let leader = &o.run.sim().nodes[2];
+    assert!(leader.disk().log.first().unwrap().zxid > z("0x100000001"));
+    all_up_in_broadcast(r);
+}
+
+/// Spec §2.4 (quorums), §10 (a leader that cannot keep a quorum of synced followers
+/// gives up; a minority cannot serve writes), §6-7 (the majority elects a new leader
+/// in epoch 2), §6.2/§8.1 (after the heal the minority follows it, DIFF-synced).
+#[test]
+fn leader_minority_partition() {
+    let o = run_preset("leader-minority-partition");
+    assert_converged(&o);
+    let r = &o.report;
+    let elected: Vec<(u32, u32)> = r.elections.iter().map(|e| (e.leader.0, e.epoch)).collect();
+    assert_eq!(elected, [(5, 1), (3, 2)]);
+    assert_eq!(r.leader.map(|l| l.0), Some(3));
+    let minority_write = r.writes.iter().find(|w| w.path == "/z").unwrap();
+    assert_eq!(minority_write.status, "failed");
+    for f in [4, 5] {
+        assert_eq!(modes_for(r, f).last(), Some(&(3, 2, "DIFF".to_string())));
+        assert_eq!(server(r, f).state.as_deref(), Some("FOLLOWING"));
+        assert!(!server(r, f).data.as_ref().unwrap().contains_key("/z"));
+    }
+    all_up_in_broadcast(r);
+}
+
+/// Spec §8.1 (TRUNC: the rejoining server's last zxid is ahead of the new leader's
+/// history, so it truncates), §11 (the uncommitted txn leaves its log), §9.3 (the
+/// txn never had a quorum, so its client is told it failed).
+#[test]
+fn uncommitted_trunc() {
+    let scenario = preset("uncommitted-trunc").unwrap();
+    let orphan = z("0x100000003");
+    // Before the heal, server 3 has logged the orphaned proposal.
+    let mut run = Run::new(&scenario).unwrap();
+    run.set_record_trace(false);
+    run.run_until(8_500);
+    let s3 = run.sim().nodes[2].disk();
+    assert!(s3.log.iter().any(|t| t.zxid == orphan), "{:?}", s3.log);
+
+    let o = run_preset("uncommitted-trunc");
+    assert_converged(&o);
+    let r = &o.report;
+    let elected: Vec<(u32, u32)> = r.elections.iter().map(|e| (e.leader.0, e.epoch)).collect();
+    assert_eq!(elected, [(3, 1), (2, 2)]);
+    assert_eq!(modes_for(r, 3).last(), Some(&(2, 2, "TRUNC".to_string())));
+    for s in &r.servers {
+        assert!(
+            !s.history.contains(&orphan),
+            "server {}: {:?}",
+            s.id,
+            s.history
+        );
+    }
+    let w = r.writes.iter().find(|w| w.at_ms == 4_000).unwrap();
+    assert_eq!(w.status, "failed");
+    let data = server(r, 3).data.as_ref().unwrap();
+    assert_eq!(data.get("/balance").map(String::as_str), Some("80"));
+    all_up_in_broadcast(r);
+}
+
+/// Spec §9.4 (observers receive INFORM with committed txns, never PROPOSAL or COMMIT,
+/// and are not counted in quorums, §2.4), §10 (the leader gives up when only the
+/// observer is left), §6 (the observer finds the epoch-2 leader).
+#[test]
+fn observer() {
+    let o = run_preset("observer");
+    assert_converged(&o);
+    let r = &o.report;
+    let elected: Vec<(u32, u32)> = r.elections.iter().map(|e| (e.leader.0, e.epoch)).collect();
+    assert_eq!(elected, [(3, 1), (3, 2)]);
+    let obs = server(r, 4);
+    assert_eq!(obs.state.as_deref(), Some("OBSERVING"));
+    assert_eq!(obs.phase.as_deref(), Some("BROADCAST"));
+    assert_eq!(
+        obs.data.as_ref().unwrap().get("/feed").map(String::as_str),
+        Some("d")
+    );
+    assert!(
+        delivered(&o.trace, "INFORM", 4) >= 3,
+        "INFORMs to the observer"
+    );
+    assert_eq!(delivered(&o.trace, "PROPOSAL", 4), 0);
+    assert_eq!(delivered(&o.trace, "COMMIT", 4), 0);
+    // Writes sent to the observer commit (forwarded to the leader).
+    let from_obs: BTreeSet<&str> = r
+        .writes
+        .iter()
+        .filter(|w| w.server.0 == 4)
+        .map(|w| w.status.as_str())
+        .collect();
+    assert_eq!(from_obs, BTreeSet::from(["committed"]));
+    // With servers 1 and 2 down the leader lost its quorum: it left LEADING.
+    let left = o.trace.iter().any(|e| {
+        e.at_ms > 8_000
+            && e.at_ms < 11_000
+            && matches!(&e.kind, TraceKind::Server { server, event: zab_core::server::ServerEvent::LeftRole { .. } } if server.0 == 3)
+    });
+    assert!(left, "leader 3 gave up without a quorum");
+    all_up_in_broadcast(r);
+}
+
+/// Design: same scenario, same trace (every preset, twice).
+#[test]
+fn presets_are_deterministic() {
+    for (stem, scenario) in zab_core::scenario::presets() {
+        let trace = |_: ()| {
+            let mut run = Run::new(&scenario).unwrap();
+            run.run_to_end();
+            run.take_trace()
+        };
+        assert_eq!(trace(()), trace(()), "{stem}");
+    }
+}

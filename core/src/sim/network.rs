@@ -83,8 +83,13 @@ pub struct Conn {
     pub learner: ServerId,
     /// The leader.
     pub leader: ServerId,
-    /// Open (accepted and not closed or broken).
+    /// Open (accepted and not closed or broken): new packets may be sent.
     pub open: bool,
+    /// Who closed it first. Data the other side sent before that still arrives (it
+    /// precedes the FIN); data sent to the closer is discarded.
+    pub closed_by: Option<ServerId>,
+    /// A packet was lost on it (a cut link or the user): nothing more gets through.
+    pub broken: bool,
     /// The learner process that opened it.
     pub learner_incarnation: u64,
     /// The leader process that accepted it.
@@ -203,6 +208,8 @@ impl Sim {
                 learner,
                 leader,
                 open: false,
+                closed_by: None,
+                broken: false,
                 learner_incarnation,
                 leader_incarnation: 0,
             },
@@ -244,6 +251,7 @@ impl Sim {
             return;
         }
         c.open = false;
+        c.closed_by = Some(by);
         let to = c.peer(by);
         self.send(by, to, Channel::Quorum { conn }, Payload::Closed);
     }
@@ -372,13 +380,14 @@ impl Sim {
                 } else {
                     c.leader_incarnation
                 };
-                if !c.open {
+                if c.broken || c.closed_by == Some(p.to) {
                     self.dropped(p, "the connection is closed");
                 } else if cut {
                     // A packet lost on a TCP stream: the connection is broken for good;
                     // both sides find out by their read timeouts.
                     if let Some(c) = self.net.conns.get_mut(&conn.0) {
                         c.open = false;
+                        c.broken = true;
                     }
                     self.dropped(p, "the link is cut: the connection is broken");
                 } else if receiver != Some(expected) {

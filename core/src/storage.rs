@@ -25,6 +25,8 @@ pub struct Disk {
     pub flushed: usize,
     /// Snapshots, oldest first.
     pub snapshots: Vec<Snapshot>,
+    /// The log holds nothing at or below this zxid any more (purged with old snapshots).
+    pub purged_upto: Zxid,
 }
 
 impl Disk {
@@ -88,18 +90,20 @@ impl Disk {
     }
 
     /// Writes a snapshot and purges what retention no longer needs: only the newest
-    /// `retain` snapshots stay, and log entries at or below the oldest kept snapshot go
-    /// (ZooKeeper's PurgeTxnLog keeps the logs needed to recover from the kept snapshots).
+    /// `retain` snapshots stay, and once an old snapshot goes, so do the log entries at
+    /// or below the oldest kept one (PurgeTxnLog keeps the logs needed to recover from
+    /// the kept snapshots).
     pub fn save_snapshot(&mut self, tree: &DataTree, retain: usize) {
         self.snapshots.push(Snapshot {
             zxid: tree.last_processed,
             tree: tree.clone(),
         });
         let retain = retain.max(1);
-        if self.snapshots.len() > retain {
-            let drop = self.snapshots.len() - retain;
-            self.snapshots.drain(..drop);
+        if self.snapshots.len() <= retain {
+            return;
         }
+        let drop = self.snapshots.len() - retain;
+        self.snapshots.drain(..drop);
         let oldest = self.snapshots[0].zxid;
         let purge = self.log[..self.flushed]
             .iter()
@@ -107,6 +111,13 @@ impl Disk {
             .count();
         self.log.drain(..purge);
         self.flushed -= purge;
+        self.purged_upto = self.purged_upto.max(oldest);
+    }
+
+    /// Whether the state as of `zxid` can be rebuilt from disk: a snapshot at or below
+    /// it, or a log that was never purged.
+    pub fn can_rebuild_at(&self, zxid: Zxid) -> bool {
+        self.snapshot_at_or_below(zxid).is_some() || self.purged_upto == Zxid::ZERO
     }
 
     /// The newest snapshot whose label is at or below `zxid` (used by TRUNC, spec §11).

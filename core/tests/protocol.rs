@@ -471,6 +471,7 @@ fn restart_refuses_when_current_epoch_is_older_than_the_last_zxid() {
         log: vec![txn.clone()],
         flushed: 1,
         snapshots: Vec::new(),
+        purged_upto: Zxid::ZERO,
     };
     let err = Server::recover(sid(1), Config::new(3, 0), disk).unwrap_err();
     assert!(err.contains("older than the last zxid"), "{err}");
@@ -482,6 +483,7 @@ fn restart_refuses_when_current_epoch_is_older_than_the_last_zxid() {
             log: vec![txn],
             flushed: 1,
             snapshots: Vec::new(),
+            purged_upto: Zxid::ZERO,
         }
     };
     let (s, _) = Server::recover(sid(1), Config::new(3, 0), ok).unwrap();

@@ -34,6 +34,7 @@ fn disk(accepted: u32, current: u32, log: Vec<Txn>) -> Disk {
         log,
         flushed,
         snapshots: Vec::new(),
+        purged_upto: Zxid::ZERO,
     }
 }
 

@@ -256,9 +256,7 @@ impl Server {
         } else {
             zxid
         };
-        if self.disk.snapshot_at_or_below(cut).is_none()
-            && self.disk.snapshots.first().is_some_and(|s| s.zxid > cut)
-        {
+        if !self.disk.can_rebuild_at(cut) {
             self.emit(Effect::Halt {
                 reason: format!("cannot truncate the log to {zxid}: no snapshot at or below it"),
             });
@@ -369,6 +367,7 @@ impl Server {
         l.stage = LearnerStage::WaitUpToDate;
         self.set_timer(Timer::LearnerRead, self.cfg.timing.sync_timeout_ms());
         self.send_to_leader(l, QuorumPacket::Ack { zxid });
+        self.hit(CrashPoint::NewLeaderAfterAck);
     }
 
     /// UPTODATE (spec §8.2): start serving; log the outstanding proposals, then commit

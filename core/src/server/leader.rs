@@ -487,6 +487,9 @@ impl Server {
                     tree: Box::new(self.tree.clone()),
                 },
             });
+            if self.hit(CrashPoint::LeaderAfterSnap) {
+                return;
+            }
         }
         for packet in packets {
             self.emit(Effect::Send { conn, packet });

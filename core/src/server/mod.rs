@@ -379,6 +379,12 @@ pub enum CrashPoint {
     /// Follower at NEWLEADER: currentEpoch written, before the NEWLEADER-ACK.
     #[serde(rename = "newleader-after-epoch")]
     NewLeaderAfterEpoch,
+    /// Follower: NEWLEADER-ACK sent, before UPTODATE arrives.
+    #[serde(rename = "newleader-after-ack")]
+    NewLeaderAfterAck,
+    /// Leader: a SNAP header and image sent to a learner, before the rest of the sync stream.
+    #[serde(rename = "leader-after-snap")]
+    LeaderAfterSnap,
     /// Any participant: log fsynced, before the ACKs of the flushed proposals.
     #[serde(rename = "after-fsync")]
     AfterFsync,
@@ -392,7 +398,7 @@ pub enum CrashPoint {
 
 impl CrashPoint {
     /// Every crash point.
-    pub const ALL: [CrashPoint; 10] = [
+    pub const ALL: [CrashPoint; 12] = [
         CrashPoint::LeaderAfterAcceptedEpoch,
         CrashPoint::LeaderAfterCurrentEpoch,
         CrashPoint::LeaderAfterPropose,
@@ -400,6 +406,8 @@ impl CrashPoint {
         CrashPoint::NewLeaderAfterSnapshot,
         CrashPoint::NewLeaderAfterLog,
         CrashPoint::NewLeaderAfterEpoch,
+        CrashPoint::NewLeaderAfterAck,
+        CrashPoint::LeaderAfterSnap,
         CrashPoint::AfterFsync,
         CrashPoint::FollowerAfterProposal,
         CrashPoint::FollowerAfterCommit,
@@ -415,6 +423,8 @@ impl CrashPoint {
             CrashPoint::NewLeaderAfterSnapshot => "newleader-after-snapshot",
             CrashPoint::NewLeaderAfterLog => "newleader-after-log",
             CrashPoint::NewLeaderAfterEpoch => "newleader-after-epoch",
+            CrashPoint::NewLeaderAfterAck => "newleader-after-ack",
+            CrashPoint::LeaderAfterSnap => "leader-after-snap",
             CrashPoint::AfterFsync => "after-fsync",
             CrashPoint::FollowerAfterProposal => "follower-after-proposal",
             CrashPoint::FollowerAfterCommit => "follower-after-commit",
@@ -431,6 +441,8 @@ impl CrashPoint {
             CrashPoint::NewLeaderAfterSnapshot => "follower took the NEWLEADER snapshot (SNAP/TRUNC); sync txns not logged yet",
             CrashPoint::NewLeaderAfterLog => "follower logged and fsynced the sync txns at NEWLEADER; currentEpoch not written yet",
             CrashPoint::NewLeaderAfterEpoch => "follower wrote currentEpoch at NEWLEADER; NEWLEADER-ACK not sent yet",
+            CrashPoint::NewLeaderAfterAck => "follower sent its NEWLEADER-ACK; UPTODATE not received yet",
+            CrashPoint::LeaderAfterSnap => "leader sent a learner the SNAP image; NEWLEADER not sent yet",
             CrashPoint::AfterFsync => "a participant's log fsync completed; the ACKs for it not sent yet",
             CrashPoint::FollowerAfterProposal => "follower received a PROPOSAL; its Sync thread has not appended it",
             CrashPoint::FollowerAfterCommit => "follower applied a COMMIT",

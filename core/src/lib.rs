@@ -18,6 +18,7 @@ pub mod server;
 pub mod sim;
 pub mod storage;
 pub mod sweep;
+pub mod timeline;
 pub mod txn;
 
 pub use config::{Bug, Config, Storage, Timing};

@@ -1,0 +1,145 @@
+//! Time travel (design "Time travel", issue "seek / fork"): seeking replays the same
+//! history; intervening in the past forks it.
+
+use zab_core::run::Run;
+use zab_core::scenario::preset;
+use zab_core::sim::{Intervention, Sim};
+use zab_core::timeline::Timeline;
+use zab_core::txn::Op;
+use zab_core::ServerId;
+
+/// Everything a user can see of the cluster, as text.
+fn state(sim: &Sim) -> String {
+    let mut out = format!("t={} leader={:?}\n", sim.now, sim.leader());
+    for n in &sim.nodes {
+        let d = n.disk();
+        let hist: Vec<String> = d.history().iter().map(|t| t.zxid.to_string()).collect();
+        match &n.server {
+            Some(s) => {
+                out += &format!(
+                    "{} {:?} {:?} a={} c={} hist={hist:?} tree={:?}\n",
+                    s.id,
+                    s.state,
+                    s.phase,
+                    s.accepted_epoch(),
+                    s.current_epoch(),
+                    s.tree.nodes
+                )
+            }
+            None => out += &format!("{} down hist={hist:?}\n", n.id),
+        }
+    }
+    out += &format!(
+        "writes={:?} events={}",
+        sim.writes.values().map(|w| &w.result).collect::<Vec<_>>(),
+        sim.stats.events
+    );
+    out
+}
+
+fn timeline(name: &str) -> Timeline {
+    let run = Run::new(&preset(name).expect("preset")).expect("valid");
+    Timeline::with_checkpoint_every(run, 500)
+}
+
+#[test]
+fn seeking_back_and_replaying_reproduces_the_same_history() {
+    let mut tl = timeline("leader-crash");
+    tl.advance_to(25_000);
+    let end = state(tl.run().sim());
+    let leader = tl.run().sim().leader();
+    assert!(
+        tl.checkpoint_count() > 1,
+        "a long run keeps several checkpoints"
+    );
+    for t in [0, 1234, 9_000, 17_500] {
+        tl.seek(t);
+        assert!(tl.in_past());
+        assert_eq!(tl.now(), t);
+        tl.advance_to(25_000);
+        assert!(!tl.in_past(), "the view caught up with the head");
+        assert_eq!(state(tl.run().sim()), end, "replay from {t}");
+    }
+    assert_eq!(tl.run().sim().leader(), leader);
+}
+
+#[test]
+fn stepping_a_view_event_by_event_catches_up_with_the_head() {
+    let mut tl = timeline("fresh-election");
+    tl.advance_to(3_000);
+    let end = state(tl.run().sim());
+    tl.seek(100);
+    while tl.in_past() {
+        assert!(tl.step());
+    }
+    tl.advance_to(3_000);
+    assert_eq!(state(tl.run().sim()), end);
+}
+
+#[test]
+fn intervening_in_the_past_forks_history() {
+    let mut tl = timeline("fresh-election");
+    tl.advance_to(10_000);
+    let old_future = state(tl.run().sim());
+    tl.seek(3_000);
+    tl.intervene(Intervention::Crash {
+        server: ServerId(3),
+    });
+    assert!(!tl.in_past());
+    assert_eq!(tl.horizon(), 3_000, "the old future is gone");
+    assert_eq!(tl.user_interventions().len(), 1);
+    tl.advance_to(10_000);
+    assert_ne!(state(tl.run().sim()), old_future);
+    assert!(!tl.run().sim().node(ServerId(3)).unwrap().is_up());
+}
+
+#[test]
+fn user_interventions_replay_identically_from_older_checkpoints_and_as_a_scenario() {
+    let scenario = preset("fresh-election").unwrap();
+    let mut tl = Timeline::with_checkpoint_every(Run::new(&scenario).unwrap(), 300);
+    tl.advance_to(5_000);
+    tl.intervene(Intervention::Crash {
+        server: ServerId(3),
+    });
+    tl.advance_to(9_000);
+    tl.intervene(Intervention::Write {
+        server: ServerId(1),
+        op: Op::Set {
+            path: "/x".into(),
+            data: "1".into(),
+        },
+    });
+    tl.advance_to(12_000);
+    tl.intervene(Intervention::Restart {
+        server: ServerId(3),
+    });
+    tl.advance_to(20_000);
+    let live = state(tl.run().sim());
+    // Replay from the start of time.
+    tl.seek(0);
+    tl.advance_to(20_000);
+    assert_eq!(state(tl.run().sim()), live);
+    // The same interventions scheduled up front (what an exported scenario does).
+    let mut run = Run::new(&scenario).unwrap();
+    for (at, a) in tl.user_interventions() {
+        run.schedule(*at, a.clone());
+    }
+    run.run_until(20_000);
+    assert_eq!(state(run.sim()), live);
+}
+
+#[test]
+fn trace_window_rebuilds_the_events_of_a_past_interval() {
+    let mut tl = timeline("leader-crash");
+    tl.run_mut().set_record_trace(true);
+    tl.advance_to(12_000);
+    let all = tl.take_trace();
+    let window = tl.trace_window(4_000, 8_000);
+    let expected: Vec<_> = all
+        .iter()
+        .filter(|e| (4_000..=8_000).contains(&e.at_ms))
+        .cloned()
+        .collect();
+    assert!(!expected.is_empty());
+    assert_eq!(window, expected);
+}

@@ -434,7 +434,7 @@ impl CrashPoint {
     /// What happened just before the point, in words.
     pub fn description(self) -> &'static str {
         match self {
-            CrashPoint::LeaderAfterAcceptedEpoch => "leader persisted acceptedEpoch after a FOLLOWERINFO quorum; no LEADERINFO sent yet",
+            CrashPoint::LeaderAfterAcceptedEpoch => "leader reached a FOLLOWERINFO quorum: between persisting acceptedEpoch and sending LEADERINFO (ZK-1291 reverses the two)",
             CrashPoint::LeaderAfterCurrentEpoch => "leader persisted currentEpoch after an ACKEPOCH quorum; no sync started yet",
             CrashPoint::LeaderAfterPropose => "leader sent a PROPOSAL; its own log does not hold it yet",
             CrashPoint::FollowerAfterAcceptedEpoch => "follower persisted acceptedEpoch on LEADERINFO; no ACKEPOCH sent yet",

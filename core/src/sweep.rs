@@ -28,6 +28,22 @@ use std::collections::{BTreeMap, BTreeSet};
 /// Salt of the sweep's schedule stream (the simulator's own streams use 1..=4).
 const SWEEP_SALT: u64 = 0x0053_5745_4550; // "SWEEP" in ASCII
 
+/// The shortest quiet period at the end of a random scenario (less if the run is
+/// shorter): after the final heal and restart, long enough for several election
+/// rounds, discovery and synchronisation (`initLimit * tickTime` = 2 s by default).
+pub const QUIET_MS: Time = 10_000;
+
+/// Restarts of every server after the fault window, relative to its end: a server may
+/// stop at a crash point armed during the window only after the first restart.
+const FINAL_RESTARTS_MS: [Time; 3] = [0, 3_000, 6_000];
+
+/// A server gets a new crash point only this long after its previous one (which by
+/// then has usually fired or become moot), so that few are left armed at the end.
+const CRASH_POINT_SPACING_MS: Time = 6_000;
+
+/// No crash point is armed this close to the end of the fault window.
+const CRASH_POINT_MARGIN_MS: Time = 4_000;
+
 /// The smallest `duration_ms` a sweep accepts (shorter runs have no fault window).
 pub const MIN_DURATION_MS: Time = 5_000;
 
@@ -195,7 +211,7 @@ pub fn random_scenario_with_plan(
     };
 
     // The quiet period: long enough for an election after the final restart.
-    let quiet = (duration / 3).max(8_000).min(duration - 1_000);
+    let quiet = (duration / 3).max(QUIET_MS).min(duration - 1_000);
     let fault_start = rng.range(200, 1_500);
     let fault_end = duration - quiet;
     let plan = RandomPlan {
@@ -233,6 +249,8 @@ pub fn random_scenario_with_plan(
 
     let mut steps: Vec<Step> = Vec::new();
     let mut down: BTreeSet<ServerId> = BTreeSet::new();
+    // When each server last got a crash point.
+    let mut armed_at: BTreeMap<ServerId, Time> = BTreeMap::new();
     let mut writes = 0u64;
     let paths = ["/a", "/b", "/c", "/d"];
     let write_until = duration.saturating_sub(1_000);
@@ -246,7 +264,7 @@ pub fn random_scenario_with_plan(
                 at_ms: fault_end,
                 action: Action::Heal,
             });
-            for again in [0, 3_000] {
+            for again in FINAL_RESTARTS_MS {
                 for id in &ids {
                     steps.push(Step {
                         at_ms: fault_end + again,
@@ -392,7 +410,20 @@ pub fn random_scenario_with_plan(
                         plan_at(&mut queue, heal, Planned::Repair(Action::Heal));
                     }
                     Kind::CrashPoint => {
-                        let server = pick(&mut rng, &ids);
+                        let free: Vec<ServerId> = ids
+                            .iter()
+                            .copied()
+                            .filter(|i| {
+                                armed_at
+                                    .get(i)
+                                    .is_none_or(|t| at >= t + CRASH_POINT_SPACING_MS)
+                            })
+                            .collect();
+                        if free.is_empty() || at + CRASH_POINT_MARGIN_MS >= fault_end {
+                            continue;
+                        }
+                        let server = pick(&mut rng, &free);
+                        armed_at.insert(server, at);
                         let point = pick(&mut rng, &CrashPoint::ALL);
                         steps.push(Step {
                             at_ms: at,

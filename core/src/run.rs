@@ -22,7 +22,7 @@
 
 use crate::check::{Checker, Violation};
 use crate::ids::Time;
-use crate::scenario::{Action, Scenario, ScenarioError, WriteOp};
+use crate::scenario::{Action, Scenario, ScenarioError, Step, WriteOp};
 use crate::server::CrashPoint;
 use crate::sim::{Intervention, Sim, TraceEvent, TraceKind};
 use crate::txn::Op;
@@ -100,7 +100,84 @@ pub fn intervention_for(action: &Action) -> Option<Intervention> {
             server: *server,
             point: CrashPoint::from_name(point)?,
         },
+        Action::DropPacket { packet } => Intervention::DropPacket { id: *packet },
+        Action::DeliverNow { packet } => Intervention::DeliverNow { id: *packet },
     })
+}
+
+/// The scenario action for an intervention (the inverse of [`intervention_for`]), used
+/// to export a session as a scenario file.
+pub fn action_for(i: &Intervention) -> Action {
+    match i {
+        Intervention::Write { server, op } => {
+            let (op, path, data) = match op {
+                Op::Create { path, data } => (WriteOp::Create, path, Some(data.clone())),
+                Op::Set { path, data } => (WriteOp::Set, path, Some(data.clone())),
+                Op::Delete { path } => (WriteOp::Delete, path, None),
+            };
+            Action::Write {
+                server: *server,
+                op,
+                path: path.clone(),
+                data,
+            }
+        }
+        Intervention::Read { server, path } => Action::Read {
+            server: *server,
+            path: path.clone(),
+        },
+        Intervention::Crash { server } => Action::Crash { server: *server },
+        Intervention::Restart { server } => Action::Restart { server: *server },
+        Intervention::Partition { groups } => Action::Partition {
+            groups: groups.clone(),
+        },
+        Intervention::Cut { from, to, both } => Action::Cut {
+            from: *from,
+            to: *to,
+            both: *both,
+        },
+        Intervention::HealLink { from, to, both } => Action::HealLink {
+            from: *from,
+            to: *to,
+            both: *both,
+        },
+        Intervention::Isolate { server } => Action::Isolate { server: *server },
+        Intervention::Heal => Action::Heal,
+        Intervention::CrashAt { server, point } => Action::CrashAt {
+            server: *server,
+            point: point.name().to_string(),
+        },
+        Intervention::DropPacket { id } => Action::DropPacket { packet: *id },
+        Intervention::DeliverNow { id } => Action::DeliverNow { packet: *id },
+    }
+}
+
+/// `base` with the user's interventions added to its schedule, in time order (at equal
+/// times the scenario's own steps first, as they run first), so that running the
+/// result reproduces the session: what the web app exports and shares.
+pub fn with_interventions(base: &Scenario, user: &[(Time, Intervention)], now: Time) -> Scenario {
+    let mut s = base.clone();
+    let mut steps: Vec<(Time, usize, Step)> = s
+        .schedule
+        .drain(..)
+        .enumerate()
+        .map(|(i, st)| (st.at_ms, i, st))
+        .collect();
+    let n = steps.len();
+    for (k, (at, i)) in user.iter().enumerate() {
+        steps.push((
+            *at,
+            n + k,
+            Step {
+                at_ms: *at,
+                action: action_for(i),
+            },
+        ));
+    }
+    steps.sort_by_key(|(at, i, _)| (*at, *i));
+    s.schedule = steps.into_iter().map(|(_, _, st)| st).collect();
+    s.run_until_ms = s.run_until_ms.max(now);
+    s
 }
 
 impl Run {

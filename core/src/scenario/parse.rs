@@ -30,7 +30,7 @@ pub(crate) const TOP_FIELDS: [&str; 11] = [
 const CLUSTER_FIELDS: [&str; 3] = ["participants", "observers", "start_down"];
 
 /// The fields of each action besides `at_ms` and `do`: (name, required, optional).
-pub(crate) const ACTIONS: [(&str, &[&str], &[&str]); 10] = [
+pub(crate) const ACTIONS: [(&str, &[&str], &[&str]); 12] = [
     ("write", &["server", "op", "path"], &["data"]),
     ("read", &["server", "path"], &[]),
     ("crash", &["server"], &[]),
@@ -41,6 +41,8 @@ pub(crate) const ACTIONS: [(&str, &[&str], &[&str]); 10] = [
     ("isolate", &["server"], &[]),
     ("heal", &[], &[]),
     ("crash_at", &["server", "point"], &[]),
+    ("drop_packet", &["packet"], &[]),
+    ("deliver_now", &["packet"], &[]),
 ];
 
 /// Parses the text of a scenario file and fills in defaults, without the semantic

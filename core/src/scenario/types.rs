@@ -98,7 +98,8 @@ pub struct Step {
 
 /// What a [`Step`] does, tagged by `"do"` in JSON.
 ///
-/// `read` is a compatible extension of the version-1 contract; every other action is
+/// `read`, `drop_packet` and `deliver_now` are compatible extensions of the version-1
+/// contract (a web session exported as a scenario needs them); every other action is
 /// listed in `scenario-format.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "do", rename_all = "snake_case", deny_unknown_fields)]
@@ -177,6 +178,19 @@ pub enum Action {
         /// The crash point's name.
         point: String,
     },
+    /// Extension: lose the packet in flight with this id (ids are numbered from 1 in
+    /// sending order, so they are the same on every run of the same scenario). On a
+    /// learner/leader connection this breaks the connection, as TCP would.
+    DropPacket {
+        /// The packet id.
+        packet: u64,
+    },
+    /// Extension: deliver the packet in flight with this id now, ahead of the others
+    /// (never ahead of an earlier packet on the same connection: TCP is FIFO).
+    DeliverNow {
+        /// The packet id.
+        packet: u64,
+    },
 }
 
 fn cut_both() -> bool {
@@ -220,6 +234,8 @@ impl Action {
             Action::Isolate { .. } => "isolate",
             Action::Heal => "heal",
             Action::CrashAt { .. } => "crash_at",
+            Action::DropPacket { .. } => "drop_packet",
+            Action::DeliverNow { .. } => "deliver_now",
         }
     }
 }

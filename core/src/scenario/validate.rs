@@ -253,6 +253,14 @@ impl Scenario {
                 }
             }
             Action::Heal => {}
+            Action::DropPacket { packet } | Action::DeliverNow { packet } => {
+                if *packet == 0 {
+                    return Err(ScenarioError::new(
+                        field_path(path, "packet"),
+                        "packet ids start at 1",
+                    ));
+                }
+            }
             Action::CrashAt { server: s, point } => {
                 server(s, "server")?;
                 let ppath = field_path(path, "point");

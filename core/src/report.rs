@@ -431,3 +431,77 @@ fn op_name(op: &crate::txn::Op) -> &'static str {
         crate::txn::Op::Delete { .. } => "delete",
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::Scenario;
+
+    fn run(json: &str) -> Run {
+        let scenario = Scenario::from_json(json).unwrap();
+        let mut run = Run::new(&scenario).unwrap();
+        run.set_record_trace(false);
+        run.run_to_end();
+        run
+    }
+
+    /// Contract: a crashed server is reported with `up: false`, its durable fields from
+    /// its disk and `null` for what died with the process.
+    #[test]
+    fn crashed_server_reports_its_disk() {
+        let r = Report::of(&run(r#"{"format": "zab-scenario", "version": 1,
+            "cluster": {"participants": 3},
+            "schedule": [
+              {"at_ms": 2000, "do": "write", "server": 1, "op": "create", "path": "/a", "data": "1"},
+              {"at_ms": 3000, "do": "crash", "server": 1},
+              {"at_ms": 4000, "do": "write", "server": 2, "op": "set", "path": "/a", "data": "2"}
+            ], "run_until_ms": 8000}"#));
+        let s1 = r.server(1).unwrap();
+        assert!(!s1.up);
+        assert_eq!((s1.state.as_deref(), s1.phase.as_deref()), (None, None));
+        assert!(s1.data.is_none());
+        assert_eq!(s1.down_reason.as_deref(), Some("crashed by the user"));
+        assert_eq!((s1.accepted_epoch, s1.current_epoch), (1, 1));
+        let first: Zxid = "0x100000001".parse().unwrap();
+        assert_eq!(s1.history, vec![first]);
+        assert_eq!(s1.last_logged_zxid, first);
+        // Down: only its newest snapshot counts as known committed (none here).
+        assert_eq!(s1.last_committed_zxid, Zxid::ZERO);
+        let s2 = r.server(2).unwrap();
+        assert_eq!(s2.history.len(), 2);
+        assert_eq!(s2.last_committed_zxid, "0x100000002".parse().unwrap());
+        assert_eq!(r.writes[1].status, "committed");
+        let json = r.to_json();
+        assert!(json.contains(r#""state":null"#), "{json}");
+        assert!(
+            json.contains(r#""last_logged_zxid":"0x100000001""#),
+            "{json}"
+        );
+        let back: Report = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, r);
+    }
+
+    /// A write to a server that is down fails at once; one still pending at the end is
+    /// `pending`; the summary names both.
+    #[test]
+    fn write_statuses_and_summary() {
+        let r = Report::of(&run(r#"{"format": "zab-scenario", "version": 1,
+            "cluster": {"participants": 3, "start_down": [3]},
+            "schedule": [
+              {"at_ms": 1000, "do": "write", "server": 3, "op": "create", "path": "/a", "data": "1"},
+              {"at_ms": 5000, "do": "crash", "server": 2},
+              {"at_ms": 5100, "do": "write", "server": 1, "op": "create", "path": "/b", "data": "2"}
+            ], "run_until_ms": 5100}"#));
+        assert_eq!(r.writes[0].status, "failed");
+        assert!(r.writes[0].reason.as_deref().unwrap().contains("down"));
+        assert!(r.writes[0].zxid.is_none());
+        assert_eq!(r.leader, None);
+        let summary = r.summary();
+        assert!(summary.contains("leader: none"), "{summary}");
+        assert!(
+            summary.contains("server 3: DOWN (not started)"),
+            "{summary}"
+        );
+        assert!(summary.contains("violations: none"), "{summary}");
+    }
+}

@@ -1,0 +1,131 @@
+//! [`Run`]: a scenario's schedule reaches the simulator, the trace buffer can be
+//! drained or switched off, interventions are checked like scheduled steps, and the
+//! same scenario gives the same trace (design: "same seed and script, same run").
+
+use zab_core::run::{crash_point_names, intervention_for, Run};
+use zab_core::scenario::{preset, presets, Action, Scenario};
+use zab_core::sim::{Intervention, TraceKind};
+use zab_core::ServerId;
+
+fn scenario(json: &str) -> Scenario {
+    Scenario::from_json(json).unwrap()
+}
+
+#[test]
+fn every_scenario_action_maps_to_an_intervention() {
+    for (stem, s) in presets() {
+        for step in &s.schedule {
+            assert!(intervention_for(&step.action).is_some(), "{stem}: {step:?}");
+        }
+    }
+    let at = Action::CrashAt {
+        server: ServerId(2),
+        point: "after-fsync".into(),
+    };
+    assert!(matches!(
+        intervention_for(&at),
+        Some(Intervention::CrashAt {
+            server: ServerId(2),
+            ..
+        })
+    ));
+    let unknown = Action::CrashAt {
+        server: ServerId(2),
+        point: "nowhere".into(),
+    };
+    assert_eq!(intervention_for(&unknown), None);
+    assert!(crash_point_names().contains(&"newleader-after-log"));
+}
+
+#[test]
+fn new_rejects_unknown_crash_points_with_the_field_path() {
+    let s = scenario(
+        r#"{"format": "zab-scenario", "version": 1, "cluster": {"participants": 3},
+            "schedule": [{"at_ms": 10, "do": "crash_at", "server": 1, "point": "nowhere"}]}"#,
+    );
+    let err = Run::new(&s).unwrap_err();
+    assert_eq!(err.path(), "schedule[0].point");
+    assert!(
+        err.to_string().contains("unknown crash point `nowhere`"),
+        "{err}"
+    );
+}
+
+#[test]
+fn same_scenario_same_trace_and_the_schedule_runs() {
+    let s = preset("leader-crash").unwrap();
+    let trace = || {
+        let mut run = Run::new(&s).unwrap();
+        run.run_to_end();
+        run.take_trace()
+    };
+    let a = trace();
+    assert_eq!(a, trace());
+    // The crash at 5 s and the restart at 12 s of server 5 are in the trace.
+    assert!(a
+        .iter()
+        .any(|e| e.at_ms == 5_000
+            && matches!(&e.kind, TraceKind::Crash { server, .. } if server.0 == 5)));
+    assert!(a.iter().any(|e| e.at_ms == 12_000
+        && matches!(&e.kind, TraceKind::Restart { server, failed: None } if server.0 == 5)));
+    // Boot events at time 0 are in the trace too.
+    assert_eq!(a[0].at_ms, 0);
+}
+
+#[test]
+fn stepping_draining_and_switching_the_trace_off() {
+    let s = preset("fresh-election").unwrap();
+    let mut full = Run::new(&s).unwrap();
+    full.run_to_end();
+    let all = full.take_trace();
+    assert!(full.take_trace().is_empty(), "take_trace drains");
+
+    // Stepping one event at a time and draining as we go gives the same events.
+    let mut stepped = Run::new(&s).unwrap();
+    let mut pieces = Vec::new();
+    while stepped
+        .sim()
+        .next_time()
+        .is_some_and(|t| t <= s.run_until_ms)
+    {
+        assert!(stepped.step());
+        pieces.extend(stepped.take_trace());
+    }
+    stepped.run_to_end();
+    pieces.extend(stepped.take_trace());
+    assert_eq!(pieces, all);
+    assert_eq!(stepped.sim().now, s.run_until_ms);
+    assert!(stepped.finished());
+
+    // Without the trace nothing accumulates, and the run is the same.
+    let mut quiet = Run::new(&s).unwrap();
+    quiet.set_record_trace(false);
+    quiet.run_to_end();
+    assert!(quiet.take_trace().is_empty());
+    assert_eq!(quiet.sim().stats, full.sim().stats);
+    assert!(quiet.first_violation().is_none());
+    assert!(quiet.checking());
+}
+
+#[test]
+fn run_until_moves_the_clock_and_intervene_acts_now() {
+    let s = preset("fresh-election").unwrap();
+    let mut run = Run::new(&s).unwrap();
+    run.run_until(1_234);
+    assert_eq!(run.sim().now, 1_234);
+    run.take_trace();
+    run.intervene(Intervention::Crash {
+        server: ServerId(3),
+    });
+    assert!(!run.sim().nodes[2].is_up());
+    let t = run.take_trace();
+    assert!(t
+        .iter()
+        .any(|e| e.at_ms == 1_234
+            && matches!(&e.kind, TraceKind::Crash { server, .. } if server.0 == 3)));
+    // A clone runs on independently (what a time-travel timeline keeps).
+    let mut fork = run.clone();
+    fork.run_to_end();
+    assert_eq!(run.sim().now, 1_234);
+    assert_eq!(fork.sim().now, s.run_until_ms);
+}

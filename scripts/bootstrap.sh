@@ -38,13 +38,18 @@ as_root() {
 
 # If someone (another shell, a provisioning script) is already running the same
 # `cargo install`, wait for it instead of compiling the same thing twice.
+# Only cargo processes count (the command line starts with the cargo binary), not
+# shells that merely mention the command; and never wait more than 30 minutes.
 wait_for_cargo_install() {
     local crate="$1" waited=0
-    while pgrep -f "cargo install ${crate}( |$)" >/dev/null 2>&1; do
+    while pgrep -f "^[^ ]*/?cargo install ${crate}( |$)" >/dev/null 2>&1; do
         if [ "$waited" -eq 0 ]; then
             say "another 'cargo install ${crate}' is running; waiting for it to finish"
+        elif [ "$waited" -ge 360 ]; then
+            say "still running after 30 minutes; installing anyway"
+            return
         fi
-        waited=1
+        waited=$((waited + 1))
         sleep 5
     done
 }

@@ -1,0 +1,140 @@
+//! Shared helpers of the native benchmarks (`cargo bench -p zab-core`).
+//!
+//! Wall-clock time (`std::time::Instant`) is only ever read here, in the benches; the
+//! simulator itself never looks at a clock (design: no `std::time` in core).
+//!
+//! Environment variables understood by every bench:
+//! - `ZAB_BENCH_REPEAT=N`: how many times each measurement is repeated (median reported).
+//! - `ZAB_BENCH_LONG=1`: the long variants (more seeds, longer runs).
+
+#![allow(dead_code)]
+
+use std::time::{Duration, Instant};
+use zab_core::ids::ServerId;
+use zab_core::scenario::{Action, Scenario, Step, WriteOp};
+
+/// Number of distinct znodes the steady workload writes to.
+pub const KEYS: u64 = 16;
+
+/// A `participants + observers` cluster that runs for `duration_ms` with a steady client
+/// load of `per_second` writes per second, spread round-robin over every server (a
+/// follower or observer forwards its writes to the leader). The first write to each of
+/// [`KEYS`] znodes is a `create`, every later one a `set`. Built programmatically: one
+/// hour at 10 writes/s is 36 000 steps.
+pub fn steady_writes(
+    participants: u32,
+    observers: u32,
+    duration_ms: u64,
+    per_second: u64,
+    seed: u64,
+) -> Scenario {
+    let mut s = Scenario::new(participants);
+    s.name = format!(
+        "bench: {participants}+{observers} servers, {per_second} writes/s for {duration_ms} ms"
+    );
+    s.seed = seed;
+    s.cluster.observers = observers;
+    let servers = u64::from(participants + observers);
+    let gap = 1000 / per_second.max(1);
+    let count = duration_ms / gap;
+    s.schedule = (0..count)
+        .map(|k| {
+            let op = if k < KEYS {
+                WriteOp::Create
+            } else {
+                WriteOp::Set
+            };
+            Step {
+                at_ms: k * gap,
+                action: Action::Write {
+                    server: ServerId(1 + (k % servers) as u32),
+                    op,
+                    path: format!("/k{}", k % KEYS),
+                    data: Some(format!("v{k}")),
+                },
+            }
+        })
+        .collect();
+    s.run_until_ms = duration_ms;
+    s
+}
+
+/// Whether the long variants were asked for (`ZAB_BENCH_LONG=1`).
+pub fn long() -> bool {
+    std::env::var("ZAB_BENCH_LONG").is_ok_and(|v| !v.is_empty() && v != "0")
+}
+
+/// Repetitions of each measurement (`ZAB_BENCH_REPEAT`, default `default`).
+pub fn repeat(default: usize) -> usize {
+    std::env::var("ZAB_BENCH_REPEAT")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .filter(|n| *n >= 1)
+        .unwrap_or(default)
+}
+
+/// Runs `f` and returns its result and the wall time it took.
+pub fn timed<T>(f: impl FnOnce() -> T) -> (T, Duration) {
+    let start = Instant::now();
+    let out = f();
+    (out, start.elapsed())
+}
+
+/// The median of some numbers (the mean of the two middle ones for an even count).
+pub fn median(xs: &[f64]) -> f64 {
+    let mut v = xs.to_vec();
+    v.sort_by(|a, b| a.total_cmp(b));
+    let n = v.len();
+    if n == 0 {
+        return f64::NAN;
+    }
+    if n % 2 == 1 {
+        v[n / 2]
+    } else {
+        (v[n / 2 - 1] + v[n / 2]) / 2.0
+    }
+}
+
+/// The `p`-th percentile (nearest rank, `p` in 0..=100).
+pub fn percentile(xs: &[f64], p: f64) -> f64 {
+    let mut v = xs.to_vec();
+    v.sort_by(|a, b| a.total_cmp(b));
+    if v.is_empty() {
+        return f64::NAN;
+    }
+    let rank = ((p / 100.0) * v.len() as f64).ceil() as usize;
+    v[rank.clamp(1, v.len()) - 1]
+}
+
+/// The 1-minute load average (`/proc/loadavg`), to print beside the figures: other
+/// builds on the machine make the numbers noisy.
+pub fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|s| s.split_whitespace().next().map(str::to_string))
+        .unwrap_or_else(|| "?".to_string())
+}
+
+/// Prints the bench's header: what it is and the load on the machine at its start.
+pub fn header(name: &str, repetitions: usize) {
+    println!("== {name} ==");
+    println!(
+        "load average (1 min) at start: {}; repetitions: {}; long variants: {}",
+        load_average(),
+        repetitions,
+        if long() {
+            "on"
+        } else {
+            "off (ZAB_BENCH_LONG=1)"
+        }
+    );
+}
+
+/// `pass` or `MISS` for a figure against its target.
+pub fn verdict(ok: bool) -> &'static str {
+    if ok {
+        "pass"
+    } else {
+        "MISS"
+    }
+}

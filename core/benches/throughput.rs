@@ -1,0 +1,114 @@
+//! Benchmark 1: core throughput, in simulated events per wall-clock second.
+//!
+//! Two workloads, each with the checker off and on ([`Run::set_checking`]; the trace is
+//! not kept in either case, so "off" also skips building trace events, as a sweep or a
+//! headless run without `--trace` would):
+//! - steady client writes (10 writes/s spread round-robin over every server) on 3, 5 and
+//!   9 participants + 2 observers;
+//! - random faults: `sweep::random_scenario` over a fixed seed range (30 s each, the
+//!   `zab-sim sweep` default length), on 3, 5 and 9 participants (the generator adds
+//!   one observer to about one seed in four; its partitions name every server, so the
+//!   cluster cannot be enlarged afterwards).
+//!
+//! Prints events/s (median of `ZAB_BENCH_REPEAT` repetitions, default 5) and the
+//! checker-on/off cost ratio (target: at most 3x). `ZAB_BENCH_LONG=1` runs longer
+//! steady runs and more seeds.
+//!
+//! `cargo bench -p zab-core --bench throughput`
+
+mod common;
+
+use common::*;
+use zab_core::run::Run;
+use zab_core::scenario::Scenario;
+use zab_core::sweep::random_scenario;
+
+/// Runs every scenario to its end once; returns (events, seconds).
+fn run_all(scenarios: &[Scenario], checking: bool) -> (u64, f64) {
+    let (events, took) = timed(|| {
+        let mut events = 0;
+        for s in scenarios {
+            let mut run = Run::new(s).expect("bench scenarios are valid");
+            run.set_record_trace(false);
+            run.set_checking(checking);
+            run.run_to_end();
+            events += run.sim().stats.events;
+        }
+        events
+    });
+    (events, took.as_secs_f64())
+}
+
+struct Row {
+    workload: String,
+    servers: String,
+    events: u64,
+    off: f64,
+    on: f64,
+}
+
+/// Measures one workload: checker off and on alternately, `reps` times each.
+fn measure(workload: &str, servers: &str, scenarios: &[Scenario], reps: usize) -> Row {
+    // One warm-up run (page faults, caches), not counted.
+    let _ = run_all(&scenarios[..1], true);
+    let mut off = Vec::new();
+    let mut on = Vec::new();
+    let mut events = 0;
+    for _ in 0..reps {
+        let (e_off, t_off) = run_all(scenarios, false);
+        let (e_on, t_on) = run_all(scenarios, true);
+        // The checker only observes: the same events either way.
+        assert_eq!(e_off, e_on, "checking changed the run");
+        events = e_on;
+        off.push(e_off as f64 / t_off);
+        on.push(e_on as f64 / t_on);
+    }
+    let row = Row {
+        workload: workload.to_string(),
+        servers: servers.to_string(),
+        events,
+        off: median(&off),
+        on: median(&on),
+    };
+    println!(
+        "{:<34} {:>7} {:>10} {:>14.0} {:>14.0} {:>7.2}x  {}",
+        row.workload,
+        row.servers,
+        row.events,
+        row.off,
+        row.on,
+        row.off / row.on,
+        verdict(row.off / row.on <= 3.0)
+    );
+    row
+}
+
+fn main() {
+    let reps = repeat(5);
+    header("throughput: simulated events per second", reps);
+    let steady_ms: u64 = if long() { 600_000 } else { 120_000 };
+    let seeds: u64 = if long() { 200 } else { 40 };
+    println!(
+        "{:<34} {:>7} {:>10} {:>14} {:>14} {:>8}  target<=3x",
+        "workload", "servers", "events", "ev/s chk off", "ev/s chk on", "on/off"
+    );
+    let mut rows = Vec::new();
+    for (p, o) in [(3, 0), (5, 0), (9, 2)] {
+        let s = steady_writes(p, o, steady_ms, 10, 1);
+        let name = format!("steady 10 writes/s, {} s", steady_ms / 1000);
+        rows.push(measure(&name, &format!("{p}+{o}"), &[s], reps));
+    }
+    for p in [3u32, 5, 9] {
+        let scenarios: Vec<Scenario> = (0..seeds)
+            .map(|seed| random_scenario(seed, p, 30_000, &[]))
+            .collect();
+        let name = format!("random faults, seeds 0..{seeds}, 30 s");
+        rows.push(measure(&name, &format!("{p}+0/1"), &scenarios, reps));
+    }
+    let worst = rows.iter().map(|r| r.off / r.on).fold(0.0f64, f64::max);
+    println!(
+        "worst checker-on/off cost ratio: {worst:.2}x (target <= 3x: {})",
+        verdict(worst <= 3.0)
+    );
+    println!("load average (1 min) at end: {}", load_average());
+}

@@ -111,3 +111,9 @@ step-build:
 
 step-e2e:
 	cd tests/e2e && ZABSCOPE_DIST="$(DIST)" node --test
+
+# ---- benchmarks (native; see BENCHMARKS.md) ------------------------------------
+
+.PHONY: bench
+bench:
+	scripts/bench.sh

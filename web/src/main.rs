@@ -1,15 +1,22 @@
-use yew::prelude::*;
+//! ZabScope's browser app: a live ZAB cluster, its controls and playback.
+//!
+//! Modules are named after what they hold: `engine` (the only door to the
+//! simulator), `model` (app state and the update function), `playback` (the
+//! animation loop), `narrate` (trace → sentences) and one module per panel.
 
-#[function_component(App)]
-fn app() -> Html {
-    html! {
-        <main id="app" aria-label="ZabScope">
-            <h1>{"ZabScope"}</h1>
-            <svg data-view="cluster" role="img" aria-label="Cluster" viewBox="0 0 400 300"></svg>
-        </main>
-    }
-}
+mod app;
+mod clients;
+mod controls;
+mod engine;
+mod events;
+mod logs;
+mod model;
+mod narrate;
+mod pending;
+mod playback;
+mod ring;
+mod selection;
 
 fn main() {
-    yew::Renderer::<App>::new().render();
+    yew::Renderer::<app::App>::new().render();
 }

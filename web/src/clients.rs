@@ -1,0 +1,175 @@
+//! The client panel: submit create / set / delete to a chosen server and follow
+//! each write (pending, committed with its zxid, failed); read a path at a chosen
+//! server and see whether the answer is stale.
+
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+use crate::app::PanelProps;
+use crate::engine::{make_op, Command};
+use crate::model::Msg;
+
+/// Writes listed.
+const WRITES_SHOWN: usize = 12;
+/// Reads listed.
+const READS_SHOWN: usize = 4;
+
+fn value_of(e: &Event) -> String {
+    let t = e.target();
+    if let Some(i) = t
+        .clone()
+        .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+    {
+        return i.value();
+    }
+    t.and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok())
+        .map(|s| s.value())
+        .unwrap_or_default()
+}
+
+fn setter(state: &UseStateHandle<String>) -> Callback<Event> {
+    let state = state.clone();
+    Callback::from(move |e: Event| state.set(value_of(&e)))
+}
+
+fn input_setter(state: &UseStateHandle<String>) -> Callback<InputEvent> {
+    let state = state.clone();
+    Callback::from(move |e: InputEvent| {
+        let v = e
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+            .map(|i| i.value())
+            .unwrap_or_default();
+        state.set(v)
+    })
+}
+
+/// The client panel.
+#[function_component(ClientPanel)]
+pub fn client_panel(p: &PanelProps) -> Html {
+    let server = use_state(|| "1".to_string());
+    let op = use_state(|| "create".to_string());
+    let path = use_state(|| "/a".to_string());
+    let data = use_state(|| "v1".to_string());
+    let counter = use_state(|| 1u32);
+    let read_server = use_state(|| "1".to_string());
+    let read_path = use_state(|| "/a".to_string());
+
+    let m = p.model.0.borrow();
+    let n = m.engine.size();
+    let leader = m.engine.leader();
+    let writes = m.engine.writes(WRITES_SHOWN);
+    let reads = m.engine.reads();
+    let options = |current: &str| -> Html {
+        html! { for (1..=n).map(|i| {
+            let label = if Some(i) == leader { format!("server {i} (leader)") } else { format!("server {i}") };
+            html! { <option value={i.to_string()} selected={current == i.to_string()}>{label}</option> }
+        }) }
+    };
+
+    let on_submit = {
+        let (server, op, path, data, counter, d) = (
+            server.clone(),
+            op.clone(),
+            path.clone(),
+            data.clone(),
+            counter.clone(),
+            p.dispatch.clone(),
+        );
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let Ok(s) = server.parse::<u32>() else {
+                d.emit(Msg::Say("Pick the server the client talks to.".into()));
+                return;
+            };
+            d.emit(Msg::Cmd(Command::Write {
+                server: s,
+                op: make_op(&op, &path, &data),
+            }));
+            // Next value, so that repeated writes are told apart.
+            let next = *counter + 1;
+            counter.set(next);
+            data.set(format!("v{next}"));
+        })
+    };
+    let on_read = {
+        let (read_server, read_path, d) =
+            (read_server.clone(), read_path.clone(), p.dispatch.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let Ok(s) = read_server.parse::<u32>() else {
+                d.emit(Msg::Say("Pick the server to read from.".into()));
+                return;
+            };
+            d.emit(Msg::Cmd(Command::Read {
+                server: s,
+                path: read_path.trim().to_string(),
+            }));
+        })
+    };
+
+    html! {
+        <section class="panel clients" aria-label="Clients">
+            <h2>{"Clients"}</h2>
+            <form class="client-form" onsubmit={on_submit} aria-label="Client write">
+                <select aria-label="Write server" onchange={setter(&server)}>{ options(&server) }</select>
+                <select aria-label="Operation" onchange={setter(&op)}>
+                    { for ["create", "set", "delete"].iter().map(|o| html! {
+                        <option value={*o} selected={*op == *o}>{*o}</option>
+                    }) }
+                </select>
+                <input aria-label="Path" class="path" value={(*path).clone()} oninput={input_setter(&path)} />
+                <input aria-label="Data" class="data" value={(*data).clone()} oninput={input_setter(&data)}
+                       disabled={*op == "delete"} />
+                <button type="submit" class="primary">{"Submit write"}</button>
+            </form>
+            <form class="client-form" onsubmit={on_read} aria-label="Client read">
+                <select aria-label="Read server" onchange={setter(&read_server)}>{ options(&read_server) }</select>
+                <input aria-label="Read path" class="path" value={(*read_path).clone()} oninput={input_setter(&read_path)} />
+                <button type="submit">{"Read"}</button>
+            </form>
+            <ul class="reads" aria-label="Reads">
+                { for reads.iter().take(READS_SHOWN).map(|r| {
+                    let (text, class) = if !r.serving {
+                        (format!("server {} is not serving: read refused", r.server), "refused")
+                    } else {
+                        let v = r.value.clone().map_or("no such znode".to_string(), |v| format!("“{v}”"));
+                        if r.stale() {
+                            let lv = r.leader.as_ref().and_then(|(_, v)| v.clone()).map_or("no such znode".to_string(), |v| format!("“{v}”"));
+                            (format!("{v} — STALE: leader {} has {lv}", r.leader.as_ref().map_or(0, |l| l.0)), "stale")
+                        } else {
+                            (v, "fresh")
+                        }
+                    };
+                    html! {
+                        <li class={class} data-read-status={class}>
+                            <span class="at">{format!("{} ms", r.at_ms)}</span>
+                            {format!(" read {} at server {}: ", r.path, r.server)}<strong>{text}</strong>
+                        </li>
+                    }
+                }) }
+            </ul>
+            <ul class="writes" aria-label="Writes">
+                if writes.is_empty() {
+                    <li class="hint">{"No writes yet: submit one, or press W to write to the leader."}</li>
+                }
+                { for writes.iter().map(|w| {
+                    let status = match (w.status, &w.zxid, &w.reason) {
+                        ("committed", Some(z), _) => format!("committed {z}"),
+                        ("failed", _, Some(r)) => format!("failed: {r}"),
+                        (s, _, _) => s.to_string(),
+                    };
+                    html! {
+                        <li data-write-req={w.req.to_string()} data-write-status={w.status}
+                            data-write-zxid={w.zxid.map(|z| z.to_string()).unwrap_or_default()}
+                            data-write-server={w.server.to_string()}>
+                            <span class="req">{format!("#{}", w.req)}</span>
+                            <span class="op">{format!("{} @ server {}", w.op, w.server)}</span>
+                            <span class={classes!("badge", w.status)}>{status}</span>
+                        </li>
+                    }
+                }) }
+            </ul>
+        </section>
+    }
+}

@@ -1,0 +1,256 @@
+//! The header: clock and leader indicator, playback, global faults, cluster setup,
+//! presets, and the status line that answers every action.
+
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+use crate::app::PanelProps;
+use crate::engine::Command;
+use crate::model::{speed_of, speed_words, Msg, Shared, OBSERVERS, SIZES};
+
+/// Props of the clock.
+#[derive(Properties, Clone, PartialEq)]
+pub struct ClockProps {
+    /// The model.
+    pub model: Shared,
+    /// Simulated time, whole ms.
+    pub clock_ms: u64,
+    /// Engine version (leader changes).
+    pub version: u64,
+}
+
+/// Simulated time and who leads (re-rendered every frame, so kept tiny).
+#[function_component(Clock)]
+pub fn clock(p: &ClockProps) -> Html {
+    let m = p.model.0.borrow();
+    let leader = m.engine.leader();
+    let epoch = m.engine.leader_epoch();
+    let secs = p.clock_ms as f64 / 1000.0;
+    let violations = m.engine.violations();
+    let leader_text = match (leader, epoch) {
+        (Some(l), Some(e)) => format!("Leader: server {l}, epoch {e}"),
+        _ => "No leader: election under way".to_string(),
+    };
+    html! {
+        <div class="clock-block">
+            <span class="clock" data-view="clock" data-now-ms={p.clock_ms.to_string()}
+                  aria-label={format!("Simulated time {secs:.3} seconds")}>
+                {format!("t = {secs:.3} s")}
+            </span>
+            <span class={classes!("leader-badge", leader.is_none().then_some("none"))}
+                  data-view="leader" data-leader={leader.map(|l| l.to_string()).unwrap_or_default()}
+                  data-epoch={epoch.map(|e| e.to_string()).unwrap_or_default()}
+                  role="status" aria-live="polite">
+                { if leader.is_some() { "♛ " } else { "" } }{leader_text}
+            </span>
+            if m.engine.in_past() {
+                <span class="past-badge" data-view="in-past">{format!("viewing the past (explored to {:.1} s)", m.engine.horizon() as f64 / 1000.0)}</span>
+            }
+            if !violations.is_empty() {
+                <span class="violation-badge" data-view="violations" data-violations={violations.len().to_string()}
+                      title={violations.iter().map(|(id, name, at, detail)| format!("{id} {name} at {at} ms: {detail}")).collect::<Vec<_>>().join("\n")}>
+                    {format!("⚠ {} invariant violation{}: {} {}", violations.len(), if violations.len() > 1 { "s" } else { "" }, violations[0].0, violations[0].1)}
+                </span>
+            }
+        </div>
+    }
+}
+
+fn select_value(e: &Event) -> Option<String> {
+    e.target()
+        .and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok())
+        .map(|s| s.value())
+}
+
+fn input_value(e: &Event) -> Option<String> {
+    e.target()
+        .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        .map(|s| s.value())
+}
+
+/// Header controls.
+#[function_component(Controls)]
+pub fn controls(p: &PanelProps) -> Html {
+    let m = p.model.0.borrow();
+    let d = &p.dispatch;
+    let send = |msg: Msg| {
+        let d = d.clone();
+        Callback::from(move |_: MouseEvent| d.emit(msg.clone()))
+    };
+    let scenario = m.engine.scenario();
+    let speed = speed_of(m.speed_pos);
+
+    let on_speed = {
+        let d = d.clone();
+        Callback::from(move |e: InputEvent| {
+            let v = e
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+                .and_then(|i| i.value().parse::<f64>().ok());
+            if let Some(v) = v {
+                d.emit(Msg::Speed(v));
+            }
+        })
+    };
+    let now = m.engine.now();
+    let horizon = m.engine.horizon();
+    let on_seek = {
+        let d = d.clone();
+        Callback::from(move |e: Event| {
+            if let Some(t) = input_value(&e).and_then(|v| v.parse::<u64>().ok()) {
+                d.emit(Msg::Seek(t));
+            }
+        })
+    };
+    let preset = m.preset.clone().unwrap_or_default();
+    let description = scenario.description.clone();
+    let name = scenario.name.clone();
+    let notice = m.notice.clone();
+
+    html! {
+        <>
+        <div class="controls" role="toolbar" aria-label="Controls">
+            <div class="group" role="group" aria-label="Playback">
+                <button class="primary play" aria-keyshortcuts="Space"
+                        aria-label={if m.playing { "Pause" } else { "Play" }}
+                        onclick={send(Msg::TogglePlay)}>
+                    { if m.playing { "❚❚ Pause" } else { "▶ Play" } }
+                </button>
+                <button aria-keyshortcuts="N ArrowRight" title="Run to the next event (N or →)"
+                        onclick={send(Msg::Step)}>{"Step ›"}</button>
+                <button title="Jump 1 simulated second ahead" aria-label="Skip 1 second"
+                        onclick={send(Msg::Skip(1000))}>{"+1 s"}</button>
+                <button title="Rewind 1 simulated second (← or B)" aria-label="Back 1 second" aria-keyshortcuts="ArrowLeft B"
+                        onclick={send(Msg::Back(1000))}>{"« 1 s"}</button>
+                <label class="scrub-label" title="Time travel: drag to look at any moment explored so far">
+                    <span>{"Time"}</span>
+                    <input type="range" class="scrub" aria-label="Timeline" min="0" max={horizon.to_string()} step="1"
+                           value={now.to_string()} onchange={on_seek}
+                           aria-valuetext={format!("t = {now} ms of {horizon} ms explored")} />
+                </label>
+                <label class="speed">
+                    <span>{"Speed"}</span>
+                    <input type="range" min="0" max="100" step="1" aria-label="Speed"
+                           aria-valuetext={speed_words(speed)}
+                           value={format!("{:.1}", m.speed_pos)} oninput={on_speed} />
+                    <span class="speed-words">{speed_words(speed)}</span>
+                </label>
+            </div>
+            <div class="group" role="group" aria-label="Faults">
+                <button class="danger" aria-keyshortcuts="K" title="Crash the active leader (K)"
+                        onclick={send(Msg::Cmd(Command::KillLeader))}>{"Kill leader"}<kbd>{"K"}</kbd></button>
+                <button aria-keyshortcuts="H" title="Restore every link (H)"
+                        onclick={send(Msg::Cmd(Command::HealAll))}>{"Heal all"}<kbd>{"H"}</kbd></button>
+                <button aria-keyshortcuts="W" title="A client writes /wN to the leader (W)"
+                        onclick={send(Msg::Cmd(Command::WriteToLeader))}>{"Write to leader"}<kbd>{"W"}</kbd></button>
+                <button aria-keyshortcuts="R" title="Start this run again from t = 0 (R)"
+                        onclick={send(Msg::Reset)}>{"Reset"}<kbd>{"R"}</kbd></button>
+            </div>
+        </div>
+        <div class="statusline">
+            { if !preset.is_empty() {
+                html! { <details class="scenario-text">
+                    <summary><strong>{name}</strong></summary>
+                    <p>{description}</p>
+                </details> }
+            } else { html! {} } }
+            <p role="status" aria-live="polite" data-view="message"
+               class={classes!("message", notice.as_ref().filter(|n| n.error).map(|_| "error"))}>
+                { notice.map(|n| n.text).unwrap_or_else(||
+                    "Click a server to select it, a second one for their link. Keys: Space play, N step, K kill leader, W write, H heal, R reset.".into()) }
+            </p>
+        </div>
+        </>
+    }
+}
+
+/// Cluster size, observers, seed and the built-in scenarios.
+#[function_component(Setup)]
+pub fn setup(p: &PanelProps) -> Html {
+    let m = p.model.0.borrow();
+    let d = &p.dispatch;
+    let scenario = m.engine.scenario();
+    let participants = scenario.cluster.participants;
+    let observers = scenario.cluster.observers;
+    let seed = scenario.seed;
+    let on_size = {
+        let d = d.clone();
+        Callback::from(move |e: Event| {
+            if let Some(n) = select_value(&e).and_then(|v| v.parse().ok()) {
+                d.emit(Msg::NewCluster {
+                    participants: n,
+                    observers,
+                    seed,
+                });
+            }
+        })
+    };
+    let on_observers = {
+        let d = d.clone();
+        Callback::from(move |e: Event| {
+            if let Some(n) = select_value(&e).and_then(|v| v.parse().ok()) {
+                d.emit(Msg::NewCluster {
+                    participants,
+                    observers: n,
+                    seed,
+                });
+            }
+        })
+    };
+    let on_seed = {
+        let d = d.clone();
+        Callback::from(move |e: Event| {
+            let Some(v) = input_value(&e) else { return };
+            match v.trim().parse::<u64>() {
+                Ok(seed) => d.emit(Msg::NewCluster {
+                    participants,
+                    observers,
+                    seed,
+                }),
+                Err(_) => d.emit(Msg::Say(format!(
+                    "“{v}” is not a seed: type a whole number such as 42."
+                ))),
+            }
+        })
+    };
+    let on_preset = {
+        let d = d.clone();
+        Callback::from(move |e: Event| {
+            if let Some(v) = select_value(&e) {
+                d.emit(Msg::Preset(v));
+            }
+        })
+    };
+    let preset = m.preset.clone().unwrap_or_default();
+    html! {
+            <div class="group setup" role="group" aria-label="Cluster setup">
+            <label>{"Servers"}
+                <select aria-label="Servers" onchange={on_size}>
+                    { for SIZES.iter().map(|n| html! {
+                        <option value={n.to_string()} selected={*n == participants}>{n}</option>
+                    }) }
+                </select>
+            </label>
+            <label>{"Observers"}
+                <select aria-label="Observers" onchange={on_observers}>
+                    { for OBSERVERS.iter().map(|n| html! {
+                        <option value={n.to_string()} selected={*n == observers}>{n}</option>
+                    }) }
+                </select>
+            </label>
+            <label>{"Seed"}
+                <input type="number" min="0" class="seed" aria-label="Seed"
+                       value={seed.to_string()} onchange={on_seed} />
+            </label>
+            <label>{"Scenario"}
+                <select aria-label="Scenario" onchange={on_preset}>
+                    <option value="" selected={preset.is_empty()}>{"Free play"}</option>
+                    { for crate::model::preset_list().iter().map(|(stem, title, desc)| html! {
+                        <option value={stem.clone()} title={desc.clone()}
+                                selected={*stem == preset}>{title.clone()}</option>
+                    }) }
+                </select>
+            </label>
+        </div>
+    }
+}

@@ -1,0 +1,611 @@
+//! The app's state: the engine plus what the UI adds (playback, selection, filter,
+//! the last message), and the one function that turns every user message into a
+//! change of it. It lives in a `Rc<RefCell<_>>` (never cloned); renders are triggered
+//! by counters, so a big simulation is never copied per frame.
+
+use std::cell::RefCell;
+use std::collections::BTreeSet;
+use std::rc::Rc;
+
+use zab_core::scenario::{presets, Scenario};
+
+use crate::engine::{Command, Engine};
+use crate::narrate::Kind;
+
+/// Largest amount of simulated work per animation frame.
+pub const MAX_EVENTS_PER_FRAME: u32 = 3000;
+/// Longest wall-clock gap a frame accounts for (after a stall, the sim just continues).
+pub const MAX_FRAME_MS: f64 = 100.0;
+/// Heavy panels (logs, events, clients) refresh at most this often while playing.
+pub const PANEL_REFRESH_MS: f64 = 150.0;
+
+/// Cluster sizes offered.
+pub const SIZES: [u32; 4] = [3, 5, 7, 9];
+/// Observer counts offered.
+pub const OBSERVERS: [u32; 3] = [0, 1, 2];
+
+/// What is selected on the ring.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Selection {
+    /// Nothing.
+    #[default]
+    None,
+    /// One server.
+    Server(u32),
+    /// The link between two servers (in click order).
+    Link(u32, u32),
+    /// A packet in flight.
+    Packet(u64),
+}
+
+/// A message for the status line.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Notice {
+    /// The sentence.
+    pub text: String,
+    /// An action that could not be done (shown as an error).
+    pub error: bool,
+}
+
+/// The event log filter.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Filter {
+    /// Kinds shown.
+    pub kinds: BTreeSet<Kind>,
+    /// Only entries about this server.
+    pub server: Option<u32>,
+}
+
+impl Default for Filter {
+    fn default() -> Self {
+        Filter {
+            kinds: Kind::ALL
+                .into_iter()
+                .filter(|k| k.on_by_default())
+                .collect(),
+            server: None,
+        }
+    }
+}
+
+/// Everything a click, a key or a frame can ask for.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Msg {
+    /// A command for the cluster.
+    Cmd(Command),
+    /// Play or pause.
+    TogglePlay,
+    /// Speed slider position, 0..=100.
+    Speed(f64),
+    /// Run to the next visible event (pauses).
+    Step,
+    /// Jump ahead this many simulated ms.
+    Skip(u64),
+    /// Start the same run again (same scenario, same seed).
+    Reset,
+    /// Look at simulated time t (time travel; pauses).
+    Seek(u64),
+    /// Go back this many simulated ms (pauses).
+    Back(u64),
+    /// A new free-play cluster.
+    NewCluster {
+        /// Participants.
+        participants: u32,
+        /// Observers.
+        observers: u32,
+        /// Seed.
+        seed: u64,
+    },
+    /// Load a built-in scenario by file stem (`""`: back to free play).
+    Preset(String),
+    /// A server was clicked (selects it; a second server selects the link).
+    ClickServer(u32),
+    /// Select something directly.
+    Select(Selection),
+    /// Show or hide a kind in the event log.
+    ToggleKind(Kind),
+    /// Show only entries about a server.
+    FilterServer(Option<u32>),
+    /// A message to show (from the view, e.g. a bad form field).
+    Say(String),
+    /// The tab was hidden or shown again.
+    Visibility(bool),
+}
+
+/// The app state.
+pub struct Model {
+    /// The cluster.
+    pub engine: Engine,
+    /// Playing (the animation loop runs only then).
+    pub playing: bool,
+    /// Speed slider position, 0..=100 (logarithmic).
+    pub speed_pos: f64,
+    /// Ring selection.
+    pub selection: Selection,
+    /// Status line.
+    pub notice: Option<Notice>,
+    /// Event log filter.
+    pub filter: Filter,
+    /// The built-in scenario loaded, if any.
+    pub preset: Option<String>,
+    /// Bumped on every change the panels must show.
+    pub rev: u64,
+    /// Paused because the tab was hidden (resume when shown).
+    pub paused_by_hiding: bool,
+    /// Wall time (ms) of the last panel refresh during playback.
+    last_panel_refresh: f64,
+    /// Last engine version the panels saw.
+    panel_version: u64,
+}
+
+/// The model behind a pointer, compared by identity (it never changes).
+#[derive(Clone)]
+pub struct Shared(pub Rc<RefCell<Model>>);
+
+impl PartialEq for Shared {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+/// Speed in simulated ms per wall ms for a slider position (0.001x .. 1x).
+pub fn speed_of(pos: f64) -> f64 {
+    10f64.powf(-3.0 + 3.0 * pos.clamp(0.0, 100.0) / 100.0)
+}
+
+/// Words for a speed.
+pub fn speed_words(speed: f64) -> String {
+    let name = if speed < 0.004 {
+        "very slow"
+    } else if speed < 0.02 {
+        "slow"
+    } else if speed < 0.1 {
+        "medium"
+    } else if speed < 0.5 {
+        "fast"
+    } else {
+        "very fast"
+    };
+    let per_s = speed * 1000.0;
+    let per = if per_s >= 10.0 {
+        format!("{per_s:.0}")
+    } else {
+        format!("{per_s:.1}")
+    };
+    format!("{name}: 1 s shows {per} ms")
+}
+
+/// Default slider position (0.05x: a 10 ms packet flight takes 0.2 s).
+pub const DEFAULT_SPEED_POS: f64 = 56.6;
+
+/// Settings read from the page's query string.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Start {
+    /// Participants.
+    pub participants: u32,
+    /// Observers.
+    pub observers: u32,
+    /// Seed.
+    pub seed: u64,
+    /// Preset stem.
+    pub preset: Option<String>,
+    /// Speed slider position.
+    pub speed_pos: f64,
+    /// Play at once.
+    pub play: bool,
+}
+
+impl Default for Start {
+    fn default() -> Self {
+        Start {
+            participants: 5,
+            observers: 0,
+            seed: 1,
+            preset: None,
+            speed_pos: DEFAULT_SPEED_POS,
+            play: true,
+        }
+    }
+}
+
+impl Start {
+    /// Reads `?n=5&observers=1&seed=7&preset=leader-crash&speed=80&play=0`; anything
+    /// unreadable keeps its default.
+    pub fn from_query(query: &str) -> Start {
+        let mut s = Start::default();
+        for pair in query.trim_start_matches('?').split('&') {
+            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+            match k {
+                "n" | "participants" => {
+                    if let Ok(n) = v.parse::<u32>() {
+                        if SIZES.contains(&n) {
+                            s.participants = n;
+                        }
+                    }
+                }
+                "observers" => {
+                    if let Ok(n) = v.parse::<u32>() {
+                        if OBSERVERS.contains(&n) {
+                            s.observers = n;
+                        }
+                    }
+                }
+                "seed" => {
+                    if let Ok(n) = v.parse() {
+                        s.seed = n;
+                    }
+                }
+                "preset" if preset_list().iter().any(|(stem, _, _)| stem == v) => {
+                    s.preset = Some(v.to_string());
+                }
+                "speed" => {
+                    if let Ok(p) = v.parse::<f64>() {
+                        if p.is_finite() {
+                            s.speed_pos = p.clamp(0.0, 100.0);
+                        }
+                    }
+                }
+                "play" => s.play = v != "0",
+                _ => {}
+            }
+        }
+        s
+    }
+}
+
+thread_local! {
+    static PRESETS: Vec<(String, String, String)> = presets()
+        .into_iter()
+        .map(|(stem, s)| (stem.to_string(), s.name, s.description))
+        .collect();
+}
+
+/// The built-in scenarios as (file stem, title, description), parsed once.
+pub fn preset_list() -> Vec<(String, String, String)> {
+    PRESETS.with(|p| p.clone())
+}
+
+/// A free-play scenario: an empty schedule.
+pub fn free_play(participants: u32, observers: u32, seed: u64) -> Scenario {
+    let mut s = Scenario::new(participants);
+    s.cluster.observers = observers;
+    s.seed = seed;
+    s.name = format!("Free play: {participants} servers");
+    if observers > 0 {
+        s.name += &format!(
+            " + {observers} observer{}",
+            if observers > 1 { "s" } else { "" }
+        );
+    }
+    s.description = String::new();
+    s
+}
+
+impl Model {
+    /// The app at start.
+    pub fn new(start: Start) -> Model {
+        let scenario = start
+            .preset
+            .as_deref()
+            .and_then(zab_core::scenario::preset)
+            .unwrap_or_else(|| free_play(start.participants, start.observers, start.seed));
+        let engine = Engine::new(&scenario)
+            .or_else(|_| Engine::new(&free_play(5, 0, 1)))
+            // A default cluster always validates (zab-core's scenario tests check it).
+            .expect("the default free-play scenario runs");
+        Model {
+            engine,
+            playing: start.play,
+            speed_pos: start.speed_pos,
+            selection: Selection::None,
+            notice: None,
+            filter: Filter::default(),
+            preset: start.preset,
+            rev: 1,
+            paused_by_hiding: false,
+            last_panel_refresh: 0.0,
+            panel_version: 0,
+        }
+    }
+
+    /// Current speed, simulated ms per wall ms.
+    pub fn speed(&self) -> f64 {
+        speed_of(self.speed_pos)
+    }
+
+    fn say(&mut self, text: impl Into<String>) {
+        self.notice = Some(Notice {
+            text: text.into(),
+            error: false,
+        });
+    }
+
+    fn refuse(&mut self, text: impl Into<String>) {
+        self.notice = Some(Notice {
+            text: text.into(),
+            error: true,
+        });
+    }
+
+    fn result(&mut self, r: Result<String, String>) {
+        match r {
+            Ok(t) => self.say(t),
+            Err(t) => self.refuse(t),
+        }
+    }
+
+    /// Replaces the run; false (and the reason on the status line) if it cannot run.
+    fn load(&mut self, scenario: Scenario) -> bool {
+        match Engine::new(&scenario) {
+            Ok(engine) => {
+                self.engine = engine;
+                self.selection = Selection::None;
+                self.filter.server = None;
+                true
+            }
+            Err(e) => {
+                self.refuse(e);
+                false
+            }
+        }
+    }
+
+    /// Applies one message.
+    pub fn update(&mut self, msg: Msg) {
+        match msg {
+            Msg::Cmd(cmd) => {
+                let r = self.engine.run(cmd);
+                self.result(r);
+                self.drop_stale_selection();
+            }
+            Msg::TogglePlay => {
+                self.playing = !self.playing;
+                self.paused_by_hiding = false;
+            }
+            Msg::Speed(pos) => {
+                if pos.is_finite() {
+                    self.speed_pos = pos.clamp(0.0, 100.0);
+                }
+            }
+            Msg::Step => {
+                self.playing = false;
+                let r = self.engine.step();
+                self.result(r);
+                self.drop_stale_selection();
+            }
+            Msg::Skip(ms) => {
+                self.engine.skip(ms);
+                self.say(format!(
+                    "Jumped ahead {} ms to t = {} ms.",
+                    ms,
+                    self.engine.now()
+                ));
+                self.drop_stale_selection();
+            }
+            Msg::Seek(t) => {
+                self.playing = false;
+                let t = t.min(self.engine.horizon());
+                self.engine.seek(t);
+                self.say(if self.engine.in_past() {
+                    format!("Viewing t = {t} ms of this run. Play or step to replay it; any action here forks history.")
+                } else {
+                    format!("Back at the present, t = {t} ms.")
+                });
+                self.drop_stale_selection();
+            }
+            Msg::Back(ms) => {
+                let t = self.engine.now().saturating_sub(ms);
+                self.update(Msg::Seek(t));
+                return;
+            }
+            Msg::Reset => {
+                let scenario = self.engine.scenario().clone();
+                let name = scenario.name.clone();
+                let seed = scenario.seed;
+                if self.load(scenario) {
+                    self.say(format!("Reset: “{name}” from t = 0 with seed {seed}."));
+                }
+            }
+            Msg::NewCluster {
+                participants,
+                observers,
+                seed,
+            } => {
+                if !SIZES.contains(&participants) || !OBSERVERS.contains(&observers) {
+                    self.refuse("Pick 3, 5, 7 or 9 servers and 0 to 2 observers.");
+                } else {
+                    let s = free_play(participants, observers, seed);
+                    let text = format!("Started {} with seed {seed}.", s.name);
+                    if self.load(s) {
+                        self.preset = None;
+                        self.say(text);
+                    }
+                }
+            }
+            Msg::Preset(stem) => {
+                if stem.is_empty() {
+                    let s = self.engine.scenario();
+                    let (p, o, seed) = (s.cluster.participants, s.cluster.observers, s.seed);
+                    self.update(Msg::NewCluster {
+                        participants: p,
+                        observers: o,
+                        seed,
+                    });
+                    return;
+                }
+                match zab_core::scenario::preset(&stem) {
+                    Some(s) => {
+                        let text = format!("Loaded “{}”: press Play, or step with N.", s.name);
+                        if self.load(s) {
+                            self.preset = Some(stem);
+                            self.say(text);
+                        }
+                    }
+                    None => self.refuse(format!("There is no built-in scenario “{stem}”.")),
+                }
+            }
+            Msg::ClickServer(id) => {
+                self.selection = match self.selection {
+                    Selection::Server(a) if a == id => Selection::None,
+                    Selection::Server(a) => Selection::Link(a, id),
+                    _ => Selection::Server(id),
+                };
+            }
+            Msg::Select(sel) => {
+                self.selection = sel;
+                self.drop_stale_selection();
+            }
+            Msg::ToggleKind(k) => {
+                if !self.filter.kinds.remove(&k) {
+                    self.filter.kinds.insert(k);
+                }
+            }
+            Msg::FilterServer(s) => self.filter.server = s,
+            Msg::Say(text) => self.refuse(text),
+            Msg::Visibility(visible) => {
+                if !visible && self.playing {
+                    self.playing = false;
+                    self.paused_by_hiding = true;
+                } else if visible && self.paused_by_hiding {
+                    self.playing = true;
+                    self.paused_by_hiding = false;
+                }
+            }
+        }
+        self.touch();
+    }
+
+    fn drop_stale_selection(&mut self) {
+        let n = self.engine.size();
+        let ok = |id: u32| id >= 1 && id <= n;
+        let keep = match self.selection {
+            Selection::None => true,
+            Selection::Server(a) => ok(a),
+            Selection::Link(a, b) => ok(a) && ok(b) && a != b,
+            Selection::Packet(id) => self.engine.packet(id).is_some(),
+        };
+        if !keep {
+            self.selection = Selection::None;
+        }
+    }
+
+    /// Marks everything as changed (panels refresh now).
+    pub fn touch(&mut self) {
+        self.rev += 1;
+        self.panel_version = self.engine.version();
+    }
+
+    /// One animation frame: `wall_ms` since the previous one, `now` the wall clock.
+    /// Returns whether anything must be drawn.
+    pub fn frame(&mut self, wall_ms: f64, now: f64) -> bool {
+        if !self.playing {
+            return false;
+        }
+        let wall = wall_ms.clamp(0.0, MAX_FRAME_MS);
+        let sim_ms = wall * self.speed();
+        self.engine.advance(sim_ms, MAX_EVENTS_PER_FRAME);
+        if self.engine.version() != self.panel_version
+            && now - self.last_panel_refresh >= PANEL_REFRESH_MS
+        {
+            self.last_panel_refresh = now;
+            self.touch();
+        }
+        if let Selection::Packet(id) = self.selection {
+            if self.engine.packet(id).is_none() {
+                // Keep the details of a delivered packet? No: the box would lie.
+                self.selection = Selection::None;
+                self.rev += 1;
+            }
+        }
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_parsing_keeps_defaults_for_nonsense() {
+        let s = Start::from_query("?n=7&observers=1&seed=42&speed=80&play=0");
+        assert_eq!((s.participants, s.observers, s.seed), (7, 1, 42));
+        assert!(!s.play);
+        assert_eq!(s.speed_pos, 80.0);
+        let d = Start::from_query("?n=4&observers=9&seed=x&preset=nope&speed=NaN");
+        assert_eq!(d, Start::default());
+    }
+
+    #[test]
+    fn speed_is_logarithmic_from_a_thousandth_to_real_time() {
+        assert!((speed_of(0.0) - 0.001).abs() < 1e-12);
+        assert!((speed_of(100.0) - 1.0).abs() < 1e-12);
+        assert!((speed_of(DEFAULT_SPEED_POS) - 0.05).abs() < 0.001);
+    }
+
+    #[test]
+    fn clicking_two_servers_selects_their_link_and_wrong_actions_say_why() {
+        let mut m = Model::new(Start {
+            play: false,
+            ..Start::default()
+        });
+        m.update(Msg::ClickServer(2));
+        m.update(Msg::ClickServer(4));
+        assert_eq!(m.selection, Selection::Link(2, 4));
+        m.update(Msg::Cmd(Command::Restart(2)));
+        assert!(m.notice.as_ref().is_some_and(|n| n.error));
+        m.update(Msg::Cmd(Command::KillLeader));
+        assert!(
+            m.notice.as_ref().is_some_and(|n| n.error),
+            "no leader at t=0"
+        );
+        m.update(Msg::Cmd(Command::Crash(99)));
+        assert!(m.notice.as_ref().is_some_and(|n| n.error));
+        m.update(Msg::Cmd(Command::DeliverNow(123_456)));
+        assert!(m.notice.as_ref().is_some_and(|n| n.error));
+        m.update(Msg::Cmd(Command::HealAll));
+        assert!(m.notice.as_ref().is_some_and(|n| n.error));
+    }
+
+    #[test]
+    fn a_leader_is_elected_and_a_follower_write_commits_everywhere() {
+        let mut m = Model::new(Start {
+            play: false,
+            ..Start::default()
+        });
+        m.update(Msg::Skip(3000));
+        let leader = m.engine.leader().expect("a leader after 3 s");
+        let follower = (1..=5).find(|i| *i != leader).unwrap();
+        m.update(Msg::Cmd(Command::Write {
+            server: follower,
+            op: crate::engine::make_op("create", "/a", "1"),
+        }));
+        assert!(!m.notice.as_ref().unwrap().error);
+        m.update(Msg::Skip(1000));
+        let w = &m.engine.writes(1)[0];
+        assert_eq!(w.status, "committed");
+        let zxid = w.zxid.unwrap();
+        for s in m.engine.servers() {
+            assert_eq!(s.last_zxid, zxid, "server {}", s.id);
+        }
+        // Kill the leader: a new one with a higher epoch.
+        let epoch = m.engine.leader_epoch().unwrap();
+        m.update(Msg::Cmd(Command::KillLeader));
+        m.update(Msg::Skip(5000));
+        assert!(m.engine.leader_epoch().unwrap() > epoch);
+    }
+
+    #[test]
+    fn frames_advance_the_clock_by_wall_time_times_speed() {
+        let mut m = Model::new(Start::default());
+        m.speed_pos = 100.0;
+        m.frame(16.0, 16.0);
+        assert!((m.engine.clock() - 16.0).abs() < 1e-9);
+        m.frame(10_000.0, 10_016.0);
+        assert!(
+            (m.engine.clock() - 116.0).abs() < 1e-9,
+            "capped at MAX_FRAME_MS"
+        );
+        m.playing = false;
+        assert!(!m.frame(16.0, 10_032.0));
+    }
+}

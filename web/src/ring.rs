@@ -125,8 +125,9 @@ pub fn ring(p: &RingProps) -> Html {
         <svg data-view="cluster" role="img" aria-label="Cluster" class="ring"
              viewBox={view_box(m_size(&p.model))} preserveAspectRatio="xMidYMid meet">
             <Links model={p.model.clone()} version={p.version} selection={p.selection} dispatch={p.dispatch.clone()} />
+            <Packets model={p.model.clone()} clock={p.clock} version={p.version} selection={p.selection} top={false} dispatch={p.dispatch.clone()} />
             <Servers model={p.model.clone()} version={p.version} selection={p.selection} dispatch={p.dispatch.clone()} />
-            <Packets model={p.model.clone()} clock={p.clock} version={p.version} selection={p.selection} dispatch={p.dispatch.clone()} />
+            <Packets model={p.model.clone()} clock={p.clock} version={p.version} selection={p.selection} top={true} dispatch={p.dispatch.clone()} />
         </svg>
     }
 }
@@ -397,6 +398,9 @@ pub struct PacketProps {
     pub version: u64,
     /// Selection.
     pub selection: Selection,
+    /// The top layer holds only the selected packet (above the servers); the
+    /// other layer, under the servers, every other packet.
+    pub top: bool,
     /// Dispatcher.
     pub dispatch: Callback<Msg>,
 }
@@ -420,8 +424,8 @@ fn packet(pk: &PacketView, n: u32, t: f64, selected: bool, dispatch: &Callback<M
     let chars = line1
         .len()
         .max(line2.as_ref().map_or(0, |l| l.chars().count()));
-    let w = chars as f64 * 8.6 + 14.0;
-    let h = if line2.is_some() { 38.0 } else { 22.0 };
+    let w = chars as f64 * 7.6 + 12.0;
+    let h = if line2.is_some() { 33.0 } else { 20.0 };
     let id = pk.id;
     let on_down = {
         let d = dispatch.clone();
@@ -438,9 +442,9 @@ fn packet(pk: &PacketView, n: u32, t: f64, selected: bool, dispatch: &Callback<M
            onpointerdown={on_down}>
             <title>{format!("{} → {}: {}", pk.from, pk.to, pk.summary)}</title>
             <rect x={f(-w / 2.0)} y={f(-h / 2.0)} width={f(w)} height={f(h)} rx="6" />
-            <text y={if line2.is_some() { "-3" } else { "5" }} text-anchor="middle">{line1}</text>
+            <text y={if line2.is_some() { "-3" } else { "4.5" }} text-anchor="middle">{line1}</text>
             if let Some(l2) = line2 {
-                <text class="vote-line" y="13" text-anchor="middle">{l2}</text>
+                <text class="vote-line" y="11.5" text-anchor="middle">{l2}</text>
             }
         </g>
     }
@@ -456,12 +460,11 @@ fn packets(p: &PacketProps) -> Html {
         Selection::Packet(id) => Some(id),
         _ => None,
     };
-    // The selected packet is drawn last, on top.
-    let (sel, rest): (Vec<_>, Vec<_>) = list.iter().partition(|pk| Some(pk.id) == selected);
+    // Packets fly under the servers (roles stay legible); the selected one on top.
+    let top = p.top;
     html! {
-        <g class="packets">
-            { for rest.iter().map(|pk| packet(pk, n, p.clock, false, &p.dispatch)) }
-            { for sel.iter().map(|pk| packet(pk, n, p.clock, true, &p.dispatch)) }
+        <g class={if top { "packets selected-packet" } else { "packets" }}>
+            { for list.iter().filter(|pk| (Some(pk.id) == selected) == top).map(|pk| packet(pk, n, p.clock, top, &p.dispatch)) }
         </g>
     }
 }

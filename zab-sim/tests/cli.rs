@@ -85,7 +85,7 @@ fn bugs_lists_id_and_title() {
             .unwrap_or_else(|| panic!("{} missing: {out}", bug.id()));
         assert!(line.len() > bug.id().len() + 10, "no title: {line}");
     }
-    assert!(out.contains("DIFF-synced txns not persisted before NEWLEADER-ACK"));
+    assert!(out.contains("DIFF-synced txns not persisted before the NEWLEADER-ACK"));
 }
 
 #[test]

@@ -21,7 +21,9 @@ pub fn bug_title(bug: Bug) -> &'static str {
         Bug::Zk2845 => "In-memory database not fast-forwarded on role exit",
         Bug::Zk3642 => "DIFF sync after a partial SNAP sync",
         Bug::Zk3911 => "DIFF-synced txns not persisted before the NEWLEADER-ACK",
-        Bug::Zk4643 => "Committed txns lost when a follower crashes right after updating currentEpoch",
+        Bug::Zk4643 => {
+            "Committed txns lost when a follower crashes right after updating currentEpoch"
+        }
         Bug::Zk4646 => "NEWLEADER-ACK sent before the sync txns are fsynced",
         Bug::Zk4712 => "The Sync thread is not shut down when a follower leaves its epoch",
     }

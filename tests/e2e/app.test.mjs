@@ -327,3 +327,51 @@ for (const [width, height] of [
     }
   });
 }
+
+test('hiding the tab pauses playback and showing it resumes; the speed slider speaks words', { timeout: 60_000 }, async () => {
+  const page = await fresh();
+  await app.byRole('button', 'Play', { exact: true }).click();
+  await app.byRole('button', 'Pause', { exact: true }).waitFor();
+  const setHidden = (hidden) =>
+    page.evaluate((h) => {
+      Object.defineProperty(document, 'hidden', { value: h, configurable: true });
+      document.dispatchEvent(new Event('visibilitychange'));
+    }, hidden);
+  await setHidden(true);
+  await app.byRole('button', 'Play', { exact: true }).waitFor();
+  const frozen = await nowMs(page);
+  await setHidden(false);
+  await app.byRole('button', 'Pause', { exact: true }).waitFor();
+  await page.waitForFunction((t) => Number(document.querySelector('[data-now-ms]').dataset.nowMs) > t, frozen);
+  // Space toggles playback (focus on the page, not on a button).
+  await page.locator('h1').click();
+  await page.keyboard.press('Space');
+  await app.byRole('button', 'Play', { exact: true }).waitFor();
+
+  const speed = app.byRole('slider', 'Speed');
+  await speed.fill('100');
+  assert.match(await speed.getAttribute('aria-valuetext'), /very fast/);
+  await speed.fill('0');
+  assert.match(await speed.getAttribute('aria-valuetext'), /very slow/);
+  app.assertNoErrors();
+});
+
+test('a built-in scenario loads from the menu and runs its schedule', { timeout: 60_000 }, async () => {
+  const page = await fresh('?play=0');
+  await app.byRole('combobox', 'Scenario').selectOption('leader-crash');
+  await page.locator('.scenario-text summary', { hasText: 'Leader crash' }).waitFor();
+  // The script crashes server 5 at 5 s; the panel of next events shows it coming.
+  await page.locator('[data-script-step="5000"]', { hasText: 'crash server 5' }).waitFor();
+  await skipUntil(
+    page,
+    () => document.querySelector('g[data-server="5"]').dataset.up === 'false',
+    null,
+    'the scenario crashes server 5',
+    8,
+  );
+  await activeLeader(page);
+  // Back to free play with three servers.
+  await app.byRole('combobox', 'Servers', { exact: true }).selectOption('3');
+  await page.waitForFunction(() => document.querySelectorAll('g[data-server]').length === 3);
+  app.assertNoErrors();
+});

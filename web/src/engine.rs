@@ -10,7 +10,7 @@
 use std::collections::{BTreeSet, VecDeque};
 
 use zab_core::packet::ServerState;
-use zab_core::run::Run;
+use zab_core::run::{intervention_for, Run};
 use zab_core::scenario::Scenario;
 use zab_core::server::{Phase, Server, WriteResult};
 use zab_core::sim::{Channel, Intervention, Payload, Sim, TraceEvent, TraceKind};
@@ -470,9 +470,40 @@ impl Engine {
                 self.sim().now
             );
         }
-        self.tl.intervene(action);
+        let writes_before = self.sim().writes.len();
+        self.tl.intervene(action.clone());
         self.after_change();
+        self.outcome(&action, writes_before)?;
         Ok(text)
+    }
+
+    /// What an applied action could not achieve at once, in words.
+    fn outcome(&self, action: &Intervention, writes_before: usize) -> Result<(), String> {
+        match action {
+            Intervention::Restart { server } if !self.is_up(*server) => {
+                let why = self
+                    .sim()
+                    .node(*server)
+                    .and_then(|n| n.down_reason.clone())
+                    .unwrap_or_default();
+                Err(format!("Server {server} did not start: {why}"))
+            }
+            Intervention::Write { server, .. } if self.sim().writes.len() > writes_before => {
+                match self.sim().writes.values().next_back().and_then(|w| w.result.as_ref()) {
+                    Some(WriteResult::Failed { reason }) => Err(format!(
+                        "Server {server} refused the write at once: {reason}."
+                    )),
+                    _ => Ok(()),
+                }
+            }
+            Intervention::Read { server, .. } => match self.reads.front() {
+                Some(r) if !r.serving => Err(format!(
+                    "Server {server} is not serving (it is not in BROADCAST), so it refuses the read."
+                )),
+                _ => Ok(()),
+            },
+            _ => Ok(()),
+        }
     }
 
     fn reconnect(&mut self, id: u32) -> Result<String, String> {
@@ -943,6 +974,22 @@ impl Engine {
             })
             .collect();
         (list, total)
+    }
+
+    /// The scenario's scripted steps still to come: (time, what), at most `max`.
+    pub fn script_ahead(&self, max: usize) -> Vec<(Time, String)> {
+        let now = self.sim().now;
+        self.scenario()
+            .schedule
+            .iter()
+            .filter(|s| s.at_ms > now || (s.at_ms == now && now == 0))
+            .take(max)
+            .map(|s| {
+                let what = intervention_for(&s.action)
+                    .map_or_else(|| s.action.name().to_string(), |a| a.describe());
+                (s.at_ms, what)
+            })
+            .collect()
     }
 
     /// What the details box shows about a server.

@@ -564,6 +564,32 @@ mod tests {
         assert!(m.notice.as_ref().is_some_and(|n| n.error));
         m.update(Msg::Cmd(Command::HealAll));
         assert!(m.notice.as_ref().is_some_and(|n| n.error));
+        // At t = 0 nobody serves: a read is refused, and says so.
+        m.update(Msg::Cmd(Command::Read {
+            server: 1,
+            path: "/a".into(),
+        }));
+        assert!(m
+            .notice
+            .as_ref()
+            .is_some_and(|n| n.error && n.text.contains("not serving")));
+        // A write to a crashed server fails at once, and says why.
+        m.update(Msg::Cmd(Command::Crash(3)));
+        assert!(m.notice.as_ref().is_some_and(|n| !n.error));
+        m.update(Msg::Cmd(Command::DemoWrite(3)));
+        assert!(m
+            .notice
+            .as_ref()
+            .is_some_and(|n| n.error && n.text.contains("down")));
+        assert_eq!(m.engine.writes(1)[0].status, "failed");
+        m.update(Msg::Cmd(Command::Write {
+            server: 1,
+            op: crate::engine::make_op("set", "not a path", "x"),
+        }));
+        assert!(m
+            .notice
+            .as_ref()
+            .is_some_and(|n| n.error && n.text.contains("znode path")));
     }
 
     #[test]

@@ -15,6 +15,7 @@ const SHOWN: usize = 12;
 pub fn pending_panel(p: &PanelProps) -> Html {
     let m = p.model.0.borrow();
     let (list, total) = m.engine.pending(SHOWN);
+    let script = m.engine.script_ahead(6);
     let d = &p.dispatch;
     html! {
         <section class="panel pending" aria-label="Pending events">
@@ -41,6 +42,16 @@ pub fn pending_panel(p: &PanelProps) -> Html {
                     }
                 }) }
             </ol>
+            if !script.is_empty() {
+                <h3 class="script-head">{"Script ahead"}</h3>
+                <ul class="script-list">
+                    { for script.iter().map(|(at, what)| html! {
+                        <li data-script-step={at.to_string()}>
+                            <span class="at">{format!("{at} ms")}</span>{" "}{what.clone()}
+                        </li>
+                    }) }
+                </ul>
+            }
         </section>
     }
 }

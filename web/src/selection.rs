@@ -35,6 +35,7 @@ pub fn selection_panel(p: &PanelProps) -> Html {
                 html! {
                     <button class={classes!("pick", s.role.class())} aria-pressed={pressed.to_string()}
                             aria-label={format!("Select server {id}")} title={format!("Select server {id} (key {id})")}
+                            aria-description={format!("{} {}", s.role.label(), s.phase)}
                             onclick={Callback::from(move |_: MouseEvent| d.emit(Msg::ClickServer(id)))}>
                         {id}
                     </button>

@@ -512,6 +512,7 @@ mod tests {
             "data" => Value::from("x"),
             "point" => Value::from("after-fsync"),
             "both" => Value::Bool(false),
+            "packet" => Value::from(3),
             "groups" => serde_json::json!([[1], [2]]),
             other => panic!("no sample for action field `{other}`"),
         }

@@ -3,11 +3,43 @@
 //! After every simulator step the runner hands it the trace events of that step and
 //! the simulation itself; it keeps its own ghost state and returns violations as
 //! values, never panics.
+//!
+//! How it works:
+//! * The trace events of a step say which servers may have changed (a delivered
+//!   packet other than PING / NOTIFICATION, a server event, a crash or restart) and
+//!   feed the ghost state: `Propose` (broadcasts), `Established`, `Commit` (a learner's
+//!   `lastC` marker), client replies, faults.
+//! * For each changed server it brings its [`view`] up to date: `hist(s)`, its durable
+//!   part, `lastC(s)` and its role (spec §12.2). Histories are kept as chain-hashed
+//!   copies extended in place, so comparing prefixes of two histories is O(1) and
+//!   finding where they diverge is a binary search.
+//! * Invariants are then checked only where something changed: state invariants
+//!   I1..I16 (`state`), transition invariants T1..T3 (`transition`), bounded liveness
+//!   L1..L4 during good periods (`liveness`).
+//! * Each invariant is reported at most once per run (its first occurrence).
+//!
+//! The checker relies on the simulator recording its trace (`Sim::record`). If the
+//! events of a step are missing it notices (via `Sim::trace_count`), re-reads every
+//! server on each step and trusts txns it did not see proposed, so that it reports no
+//! false Integrity (I4) violations.
+
+mod ghost;
+mod liveness;
+mod mirror;
+mod state;
+mod transition;
+mod view;
 
 use crate::config::Config;
-use crate::ids::{ServerId, Time};
-use crate::sim::{Sim, TraceEvent};
+use crate::ids::{Epoch, ServerId, Time, Zxid};
+use crate::server::{ServerEvent, WriteResult};
+use crate::sim::{Sim, TraceEvent, TraceKind};
+use crate::txn::Txn;
+use ghost::Ghost;
+use liveness::Live;
+use mirror::Chain;
 use serde::Serialize;
+use view::View;
 
 /// A broken invariant.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -24,23 +56,511 @@ pub struct Violation {
     pub detail: String,
 }
 
+/// One entry of the invariant catalogue (spec §12.3-§12.5), for menus and reports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct InvariantInfo {
+    /// Id, e.g. `I10`.
+    pub id: &'static str,
+    /// Name, e.g. `LeaderLogCompleteness`.
+    pub name: &'static str,
+    /// What it demands, in one sentence.
+    pub summary: &'static str,
+}
+
+/// Every invariant the checker knows, in spec order.
+pub const INVARIANTS: [InvariantInfo; 24] = [
+    InvariantInfo {
+        id: "I1",
+        name: "Leadership1",
+        summary: "No two servers lead (in SYNCHRONIZATION or BROADCAST) with the same currentEpoch.",
+    },
+    InvariantInfo {
+        id: "I2",
+        name: "Leadership2",
+        summary: "At most one server establishes each epoch.",
+    },
+    InvariantInfo {
+        id: "I3",
+        name: "PrefixConsistency",
+        summary: "Any two servers agree on every position both know to be committed.",
+    },
+    InvariantInfo {
+        id: "I4",
+        name: "Integrity",
+        summary: "Every delivered txn was broadcast by some primary.",
+    },
+    InvariantInfo {
+        id: "I5",
+        name: "Agreement",
+        summary: "Of two servers, one has delivered everything the other has.",
+    },
+    InvariantInfo {
+        id: "I6",
+        name: "TotalOrder",
+        summary: "Servers deliver common txns in the same order.",
+    },
+    InvariantInfo {
+        id: "I7",
+        name: "LocalPrimaryOrder",
+        summary: "A server that delivers a txn has delivered every earlier txn of the same primary and epoch before it.",
+    },
+    InvariantInfo {
+        id: "I8",
+        name: "GlobalPrimaryOrder",
+        summary: "Txns of older epochs are delivered before txns of newer epochs.",
+    },
+    InvariantInfo {
+        id: "I9",
+        name: "PrimaryIntegrity",
+        summary: "A follower has delivered no txn of an older epoch that its leader has not delivered.",
+    },
+    InvariantInfo {
+        id: "I9h",
+        name: "PrimaryIntegrityHistory",
+        summary: "No server delivers an older-epoch txn that a primary had not delivered when it first broadcast.",
+    },
+    InvariantInfo {
+        id: "I10",
+        name: "LeaderLogCompleteness",
+        summary: "A leader in BROADCAST holds, and counts as committed, every committed txn.",
+    },
+    InvariantInfo {
+        id: "I11",
+        name: "HistoryConsistency",
+        summary: "A follower that processed NEWLEADER holds a prefix of its leader's history.",
+    },
+    InvariantInfo {
+        id: "I12",
+        name: "CommitConsistency",
+        summary: "A follower's committed txns are a prefix of its leader's.",
+    },
+    InvariantInfo {
+        id: "I13",
+        name: "DurableSanity",
+        summary: "acceptedEpoch >= currentEpoch >= the epoch of the last durable zxid (the restart checks).",
+    },
+    InvariantInfo {
+        id: "I14",
+        name: "SnapshotIntegrity",
+        summary: "A snapshot contains exactly the txns up to its label.",
+    },
+    InvariantInfo {
+        id: "I15",
+        name: "ZxidUniqueness",
+        summary: "No two different txns share a zxid; a primary only mints zxids of its own epoch.",
+    },
+    InvariantInfo {
+        id: "I16",
+        name: "AckedWriteDurability",
+        summary: "Every write acknowledged to a client stays committed.",
+    },
+    InvariantInfo {
+        id: "T1",
+        name: "CommittedLogDurability",
+        summary: "No durable committed txn is removed from a server's history (TRUNC, SNAP, reload).",
+    },
+    InvariantInfo {
+        id: "T2",
+        name: "CommittedMonotonicity",
+        summary: "The committed sequence only grows.",
+    },
+    InvariantInfo {
+        id: "T3",
+        name: "MessageLegal",
+        summary: "Every packet is legal where it arrives (NEWLEADER, PROPOSAL, COMMIT and ACK in the right state and order).",
+    },
+    InvariantInfo {
+        id: "L1",
+        name: "LeaderElected",
+        summary: "In a good period some leader reaches BROADCAST within a bound.",
+    },
+    InvariantInfo {
+        id: "L2",
+        name: "JoinEnsemble",
+        summary: "In a good period every running server joins the established ensemble within a bound.",
+    },
+    InvariantInfo {
+        id: "L3",
+        name: "NoSpuriousShutdown",
+        summary: "In a good period no leader gives up synchronisation and no server exits on a protocol error.",
+    },
+    InvariantInfo {
+        id: "L4",
+        name: "RestartSucceeds",
+        summary: "A crashed server can always restart from its disk.",
+    },
+];
+
+/// Invariant ids, indexing [`INVARIANTS`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[allow(dead_code)]
+pub(crate) enum Inv {
+    I1,
+    I2,
+    I3,
+    I4,
+    I5,
+    I6,
+    I7,
+    I8,
+    I9,
+    I9h,
+    I10,
+    I11,
+    I12,
+    I13,
+    I14,
+    I15,
+    I16,
+    T1,
+    T2,
+    T3,
+    L1,
+    L2,
+    L3,
+    L4,
+}
+
+impl Inv {
+    fn info(self) -> &'static InvariantInfo {
+        &INVARIANTS[self as usize]
+    }
+}
+
 /// The checker with its ghost state.
 #[derive(Clone, Debug, Default)]
-pub struct Checker {}
+pub struct Checker {
+    cfg: Config,
+    started: bool,
+    blind: bool,
+    last_trace_count: u64,
+    views: Vec<View>,
+    ghost: Ghost,
+    reported: [bool; INVARIANTS.len()],
+    live: Live,
+    now: Time,
+    /// The newest leader in BROADCAST (index into `views`).
+    newest: Option<usize>,
+    // Per-step scratch, reused.
+    dirty: Vec<bool>,
+    changed: Vec<bool>,
+    force_log: Vec<bool>,
+    commit_marks: Vec<Option<Zxid>>,
+    new_epochs: Vec<(Epoch, ServerId)>,
+    acked_now: Vec<Zxid>,
+    roles_changed: bool,
+    /// Treat every refreshed server as changed (after `mark_all`).
+    force_changed: bool,
+    out: Vec<Violation>,
+}
+
+/// A txn as students read it: `0x100000002 (create /a=1)`.
+pub(crate) fn tx(t: &Txn) -> String {
+    format!("{} ({})", t.zxid, t.op.label())
+}
+
+/// Position `i` (0-based) as students count it.
+pub(crate) fn nth(i: usize) -> String {
+    format!("#{}", i + 1)
+}
 
 impl Checker {
     /// A checker for a cluster.
-    pub fn new(_cfg: &Config) -> Checker {
-        Checker {}
+    pub fn new(cfg: &Config) -> Checker {
+        Checker {
+            cfg: cfg.clone(),
+            live: Live::new(cfg),
+            ..Checker::default()
+        }
     }
 
     /// Observes one simulator step: the events it produced and the state after it.
-    pub fn observe(&mut self, _sim: &Sim, _events: &[TraceEvent]) -> Vec<Violation> {
-        Vec::new()
+    pub fn observe(&mut self, sim: &Sim, events: &[TraceEvent]) -> Vec<Violation> {
+        self.now = sim.now;
+        let first = !self.started;
+        if first || sim.nodes.len() != self.views.len() {
+            self.start(sim);
+        } else if (events.len() as u64) < sim.trace_count.saturating_sub(self.last_trace_count) {
+            // The events of this step were not all handed over (trace recording off?):
+            // look at every server, and trust txns whose proposal we may have missed.
+            self.blind = true;
+            self.mark_all();
+        }
+        self.last_trace_count = sim.trace_count;
+        self.scan(sim, events);
+        self.settle(sim);
+        std::mem::take(&mut self.out)
+    }
+
+    /// Re-reads every server and re-checks every state invariant, as if everything had
+    /// changed: for callers that edited the simulation directly (tests, a restored
+    /// checkpoint). Ghost state is kept.
+    pub fn recheck(&mut self, sim: &Sim) -> Vec<Violation> {
+        self.now = sim.now;
+        if !self.started || sim.nodes.len() != self.views.len() {
+            self.start(sim);
+        }
+        self.mark_all();
+        for v in &mut self.views {
+            v.chk_len = 0;
+            v.chk_chain = 0;
+            v.i10_gver = u64::MAX;
+        }
+        self.settle(sim);
+        std::mem::take(&mut self.out)
     }
 
     /// End-of-run checks (bounded liveness).
-    pub fn finish(&mut self, _sim: &Sim) -> Vec<Violation> {
-        Vec::new()
+    pub fn finish(&mut self, sim: &Sim) -> Vec<Violation> {
+        self.now = sim.now;
+        if self.started {
+            self.check_liveness(sim);
+        }
+        std::mem::take(&mut self.out)
     }
+
+    /// The committed sequence so far (`ghost.committed`, spec §12.2), oldest first.
+    pub fn committed(&self) -> Vec<Txn> {
+        self.ghost
+            .committed
+            .ents
+            .iter()
+            .map(|e| e.txn.clone())
+            .collect()
+    }
+
+    /// `lastC(s)` (spec §12.2) as last computed: how many txns of its history server
+    /// `id` knows to be committed.
+    pub fn last_committed_count(&self, id: ServerId) -> Option<usize> {
+        self.views.get(index(id)?).map(|v| v.lastc)
+    }
+
+    /// The ids of the invariants reported so far.
+    pub fn reported(&self) -> Vec<&'static str> {
+        INVARIANTS
+            .iter()
+            .zip(self.reported.iter())
+            .filter(|(_, r)| **r)
+            .map(|(i, _)| i.id)
+            .collect()
+    }
+
+    fn start(&mut self, sim: &Sim) {
+        let n = sim.nodes.len();
+        if self.views.len() != n {
+            self.views = sim.nodes.iter().map(|node| View::new(node.id)).collect();
+        }
+        self.dirty = vec![false; n];
+        self.changed = vec![false; n];
+        self.force_log = vec![false; n];
+        self.commit_marks = vec![None; n];
+        self.live.resize(n, sim.now);
+        let fresh = !self.started;
+        self.started = true;
+        self.mark_all();
+        if fresh {
+            // Txns that exist before the checker watches are trusted (their proposal
+            // was not seen).
+            self.settle_views(sim);
+            for v in &self.views {
+                for i in 0..v.len() {
+                    let e = v.ent(i);
+                    self.ghost.trust(&e.txn, e.dig);
+                }
+            }
+            self.mark_all();
+        }
+    }
+
+    fn mark_all(&mut self) {
+        for i in 0..self.dirty.len() {
+            self.dirty[i] = true;
+            self.force_log[i] = true;
+        }
+        self.roles_changed = true;
+        self.force_changed = true;
+    }
+
+    /// Reads the step's events: which servers changed, ghost updates, signals.
+    fn scan(&mut self, sim: &Sim, events: &[TraceEvent]) {
+        for ev in events {
+            let at = ev.at_ms;
+            match &ev.kind {
+                TraceKind::Server { server, event } => {
+                    let Some(i) = self.idx(*server) else { continue };
+                    match event {
+                        ServerEvent::Vote { .. } => continue,
+                        ServerEvent::Propose { txn } => self.on_propose(sim, *server, txn, at),
+                        ServerEvent::Established { epoch } => {
+                            self.on_established(*server, *epoch, at)
+                        }
+                        ServerEvent::Commit { zxid } => self.commit_marks[i] = Some(*zxid),
+                        ServerEvent::Truncate { .. } | ServerEvent::Recovered { .. } => {
+                            self.force_log[i] = true
+                        }
+                        ServerEvent::Warning { text } => self.t3_signal(*server, text, at),
+                        ServerEvent::LeftRole { reason } => {
+                            self.t3_signal(*server, reason, at);
+                            self.l3_left_role(i, reason, at);
+                            self.roles_changed = true;
+                        }
+                        ServerEvent::StateChange { state, .. } => {
+                            self.live.on_state(i, *state, at);
+                            self.roles_changed = true;
+                        }
+                        _ => {}
+                    }
+                    self.dirty[i] = true;
+                }
+                TraceKind::Crash { server, reason } => {
+                    if let Some(i) = self.idx(*server) {
+                        self.t3_signal(*server, reason, at);
+                        self.l3_crash(*server, reason, at);
+                        self.live.fault(at);
+                        self.live
+                            .on_state(i, crate::packet::ServerState::Looking, at);
+                        self.dirty[i] = true;
+                        self.force_log[i] = true;
+                        self.roles_changed = true;
+                    }
+                }
+                TraceKind::Restart { server, failed } => {
+                    if let Some(i) = self.idx(*server) {
+                        if let Some(reason) = failed {
+                            self.l4_failed(*server, reason, at);
+                        } else {
+                            self.live.restarted(i, at);
+                        }
+                        self.live.fault(at);
+                        self.dirty[i] = true;
+                        self.force_log[i] = true;
+                        self.roles_changed = true;
+                    }
+                }
+                TraceKind::Network { .. } => self.live.fault(at),
+                TraceKind::PacketDropped { reason, .. }
+                    if reason.starts_with("dropped by the user") =>
+                {
+                    self.live.fault(at)
+                }
+                TraceKind::PacketDelivered { to, packet, .. }
+                    if packet != "PING" && packet != "NOTIFICATION" =>
+                {
+                    if let Some(i) = self.idx(*to) {
+                        self.dirty[i] = true;
+                    }
+                }
+                TraceKind::ClientReply {
+                    result: WriteResult::Committed { zxid },
+                    ..
+                } => self.acked_now.push(*zxid),
+                _ => {}
+            }
+        }
+    }
+
+    fn idx(&self, id: ServerId) -> Option<usize> {
+        index(id).filter(|i| *i < self.views.len())
+    }
+
+    /// Brings dirty views up to date and runs the per-server checks.
+    fn settle_views(&mut self, sim: &Sim) {
+        for i in 0..self.views.len() {
+            self.changed[i] = false;
+            if !self.dirty[i] {
+                continue;
+            }
+            let before = signature(&self.views[i]);
+            let r = self.views[i].refresh(
+                &sim.nodes[i],
+                self.force_log[i],
+                self.commit_marks[i],
+                &self.ghost.committed,
+            );
+            self.changed[i] =
+                self.force_changed || signature(&self.views[i]) != before || r.hist_from < before.0;
+            if self.started {
+                self.check_local(i, &r);
+            }
+        }
+    }
+
+    /// Everything after the event scan.
+    fn settle(&mut self, sim: &Sim) {
+        self.settle_views(sim);
+        self.check_committed();
+        self.check_new_epochs();
+        for i in 0..self.views.len() {
+            if self.changed[i] {
+                self.check_delivered(i);
+            }
+        }
+        self.check_pairs();
+        if self.roles_changed {
+            self.check_leadership();
+        }
+        self.check_liveness(sim);
+        for i in 0..self.dirty.len() {
+            self.dirty[i] = false;
+            self.force_log[i] = false;
+            self.commit_marks[i] = None;
+        }
+        self.new_epochs.clear();
+        self.acked_now.clear();
+        self.roles_changed = false;
+        self.force_changed = false;
+    }
+
+    fn fresh(&self, inv: Inv) -> bool {
+        !self.reported[inv as usize]
+    }
+
+    fn report(&mut self, inv: Inv, servers: Vec<ServerId>, detail: String) {
+        self.report_at(inv, inv.info().name, self.now, servers, detail);
+    }
+
+    fn report_at(
+        &mut self,
+        inv: Inv,
+        name: &str,
+        at_ms: Time,
+        mut servers: Vec<ServerId>,
+        detail: String,
+    ) {
+        if self.reported[inv as usize] {
+            return;
+        }
+        self.reported[inv as usize] = true;
+        servers.sort();
+        servers.dedup();
+        self.out.push(Violation {
+            invariant: inv.info().id.to_string(),
+            name: name.to_string(),
+            at_ms,
+            servers,
+            detail,
+        });
+    }
+}
+
+/// `ServerId` → index into `Sim::nodes`.
+fn index(id: ServerId) -> Option<usize> {
+    (id.0 as usize).checked_sub(1)
+}
+
+/// What, if it changes, requires re-checking a server.
+type Sig = (usize, u64, usize, u64, view::Role, bool, Epoch, Epoch);
+
+fn signature(v: &View) -> Sig {
+    let len = v.len();
+    (
+        len,
+        v.chain(len),
+        v.lastc,
+        v.chain(v.lastc),
+        v.role,
+        v.up,
+        v.current_epoch,
+        v.accepted_epoch,
+    )
 }

@@ -1,0 +1,224 @@
+//! Bounded liveness (spec §12.5), only under good periods.
+//!
+//! A *good period* is a stretch of time with no cut link (`sim.net.cut` empty) and a
+//! quorum of voters up. It starts when the cluster becomes good, and restarts at every
+//! fault event inside it (a crash, a restart, a network change, a packet dropped by the
+//! user): bounds are measured from the last fault.
+//!
+//! * L1 LeaderElected: within [`bound`] of the start of a good period some leader is in
+//!   BROADCAST.
+//! * L2 JoinEnsemble: while a leader is in BROADCAST, every running server reaches
+//!   BROADCAST (following it) within [`bound`] of the latest of: the start of the good
+//!   period, its own start, the leader becoming active (catches ZOOKEEPER-1732).
+//! * L3 NoSpuriousShutdown: in a good period no leader gives up waiting for NEWLEADER-ACKs
+//!   (ZOOKEEPER-4685) and no server exits on a protocol error (ZOOKEEPER-4394).
+//! * L4 RestartSucceeds: every restart succeeds (the startup checks of §11; ZOOKEEPER-1653).
+
+use super::{Checker, Inv};
+use crate::config::Config;
+use crate::ids::{Epoch, ServerId, Time};
+use crate::packet::ServerState;
+use crate::server::Phase;
+use crate::sim::Sim;
+
+/// The L1/L2 bound in ms, from the configured timing. A generous sum of the waits a
+/// good period may still have to sit out:
+/// * `syncLimit*tick + tick`: followers' read timeout, or the leader's once-a-tick quorum
+///   check, noticing a failure that happened just before the period began;
+/// * `2 * maxNotificationInterval`: a LOOKING server whose FLE timeout backed off to the
+///   cap sends its next notification at most that late (one exchange to learn the
+///   others' votes, one to confirm them);
+/// * `4 * finalizeWait`: FLE's quiet periods before deciding, over a few rounds;
+/// * `2 * initLimit*tick`: one leader attempt that times out in discovery or
+///   synchronisation (e.g. elected on stale votes) before the one that succeeds;
+/// * `20 * max latency`: the round trips of FLE, discovery and synchronisation.
+///
+/// With the defaults (tick 200, initLimit 10, syncLimit 5, finalizeWait 200,
+/// maxNotificationInterval 3200, latency ≤ 20) this is 13 000 ms.
+pub(crate) fn bound(cfg: &Config) -> Time {
+    let t = &cfg.timing;
+    t.sync_timeout_ms()
+        + t.tick_ms
+        + 2 * t.max_notification_interval_ms
+        + 4 * t.finalize_wait_ms
+        + 2 * t.init_timeout_ms()
+        + 20 * t.latency_ms[1].max(t.latency_ms[0])
+}
+
+/// Liveness bookkeeping.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Live {
+    bound: Time,
+    /// Start of the current good period (None: not in one).
+    pub good_since: Option<Time>,
+    last_fault: Option<Time>,
+    /// A fault event happened in the step being observed.
+    pub fault_in_step: bool,
+    leader_seen: bool,
+    /// The newest leader in BROADCAST, its epoch, and since when.
+    active: Option<(ServerId, Epoch, Time)>,
+    up_since: Vec<Time>,
+    /// When each server started its current LEADING attempt.
+    pub leading_since: Vec<Option<Time>>,
+}
+
+impl Live {
+    /// Bookkeeping for a cluster.
+    pub fn new(cfg: &Config) -> Live {
+        Live {
+            bound: bound(cfg),
+            ..Live::default()
+        }
+    }
+
+    /// Sizes the per-server tables (first observation).
+    pub fn resize(&mut self, n: usize, now: Time) {
+        self.up_since.resize(n, now);
+        self.leading_since.resize(n, None);
+    }
+
+    /// A fault event at `at`.
+    pub fn fault(&mut self, at: Time) {
+        self.last_fault = Some(at);
+        self.fault_in_step = true;
+    }
+
+    /// Server `i` restarted at `at`.
+    pub fn restarted(&mut self, i: usize, at: Time) {
+        if let Some(t) = self.up_since.get_mut(i) {
+            *t = at;
+        }
+        if let Some(l) = self.leading_since.get_mut(i) {
+            *l = None;
+        }
+    }
+
+    /// Server `i` changed its ServerState at `at`.
+    pub fn on_state(&mut self, i: usize, state: ServerState, at: Time) {
+        if let Some(l) = self.leading_since.get_mut(i) {
+            if state != ServerState::Leading {
+                *l = None;
+            } else if l.is_none() {
+                *l = Some(at);
+            }
+        }
+    }
+}
+
+impl Checker {
+    /// Good-period tracking and the time-bounded checks L1 and L2.
+    pub(super) fn check_liveness(&mut self, sim: &Sim) {
+        let now = self.now;
+        let quorum_up = self
+            .cfg
+            .is_quorum(self.views.iter().filter(|v| v.up).map(|v| &v.id));
+        let good = sim.net.cut.is_empty() && quorum_up;
+        let live = &mut self.live;
+        if good {
+            match live.good_since {
+                None => {
+                    live.good_since = Some(now);
+                    live.leader_seen = false;
+                }
+                Some(_) if live.fault_in_step => {
+                    live.good_since = Some(live.last_fault.unwrap_or(now).min(now));
+                    live.leader_seen = false;
+                }
+                Some(_) => {}
+            }
+        } else {
+            live.good_since = None;
+        }
+        live.fault_in_step = false;
+        let leader = self.newest.map(|i| {
+            let v = &self.views[i];
+            (v.id, v.broadcast_leader().unwrap_or_default())
+        });
+        match (leader, live.active) {
+            (Some((id, e)), Some((aid, ae, _))) if (id, e) == (aid, ae) => {}
+            (Some((id, e)), _) => live.active = Some((id, e, now)),
+            (None, _) => live.active = None,
+        }
+        let Some(t0) = live.good_since else { return };
+        if leader.is_some() {
+            live.leader_seen = true;
+        }
+        let bound = live.bound;
+        if !live.leader_seen && now > t0 + bound && self.fresh(Inv::L1) {
+            let up: Vec<ServerId> = self.views.iter().filter(|v| v.up).map(|v| v.id).collect();
+            let detail = format!(
+                "No leader reached BROADCAST within {bound} ms of {t0} ms, although from then on a quorum was up and no link was cut"
+            );
+            self.report_at(Inv::L1, Inv::L1.info().name, t0 + bound, up, detail);
+        }
+        let Some((lid, le, ta)) = self.live.active else {
+            return;
+        };
+        if !self.fresh(Inv::L2) {
+            return;
+        }
+        for (i, v) in self.views.iter().enumerate() {
+            if !v.up || v.phase == Phase::Broadcast {
+                continue;
+            }
+            let since = t0
+                .max(ta)
+                .max(self.live.up_since.get(i).copied().unwrap_or(0));
+            if now > since + bound {
+                let detail = format!(
+                    "Server {} has not joined leader {lid} (epoch {le}) within {bound} ms (since {since} ms) although no fault happened: it is still {} / {}",
+                    v.id,
+                    v.state.name(),
+                    v.phase.name()
+                );
+                let ids = vec![v.id, lid];
+                self.report_at(Inv::L2, Inv::L2.info().name, since + bound, ids, detail);
+                return;
+            }
+        }
+    }
+
+    /// L3: a leader gave up waiting for NEWLEADER-ACKs although nothing failed since it
+    /// started leading.
+    pub(super) fn l3_left_role(&mut self, i: usize, reason: &str, at: Time) {
+        if !reason.contains("NEWLEADER-ACK") || !self.fresh(Inv::L3) {
+            return;
+        }
+        let (Some(t0), Some(since)) = (
+            self.live.good_since,
+            self.live.leading_since.get(i).copied().flatten(),
+        ) else {
+            return;
+        };
+        if self.live.fault_in_step || since < t0 {
+            return;
+        }
+        let id = self.views[i].id;
+        let detail = format!(
+            "Leader {id} gave up although nothing failed since it started leading at {since} ms: {reason}"
+        );
+        self.report_at(Inv::L3, Inv::L3.info().name, at, vec![id], detail);
+    }
+
+    /// L3: a server exited on a protocol error during a good period.
+    pub(super) fn l3_crash(&mut self, s: ServerId, reason: &str, at: Time) {
+        if !reason.starts_with("process exit") || !self.fresh(Inv::L3) {
+            return;
+        }
+        if self.live.good_since.is_none() || self.live.fault_in_step {
+            return;
+        }
+        let detail =
+            format!("Server {s} exited on a protocol error although nothing had failed: {reason}");
+        self.report_at(Inv::L3, Inv::L3.info().name, at, vec![s], detail);
+    }
+
+    /// L4: a restart failed its startup checks.
+    pub(super) fn l4_failed(&mut self, s: ServerId, reason: &str, at: Time) {
+        if !self.fresh(Inv::L4) {
+            return;
+        }
+        let detail = format!("Server {s} cannot restart from its disk: {reason}");
+        self.report_at(Inv::L4, Inv::L4.info().name, at, vec![s], detail);
+    }
+}

@@ -1,0 +1,682 @@
+//! State invariants I1..I16 (spec §12.3), each checked only where something changed:
+//! per server (I13, I14, I15 on new txns), per delivered txn (I4, I7, I8, I9h), per pair
+//! of servers whose committed prefixes moved (I3, I5, I6), per leader/learner pair (I9,
+//! I11, I12), per BROADCAST leader (I10), and on role changes (I1).
+
+use super::ghost::BcastIssue;
+use super::mirror::{count_below, find, lcp, same_prefix, Chain, Mirror};
+use super::view::{Refresh, Role, View};
+use super::{nth, tx, Checker, Inv};
+use crate::ids::{Epoch, ServerId, Time, Zxid};
+use crate::packet::ServerState;
+use crate::server::{LearnerStage, Phase};
+use crate::sim::Sim;
+use crate::txn::Txn;
+use std::collections::BTreeMap;
+
+/// Servers as students read them: `1, 2 and 3`.
+pub(crate) fn join(ids: &[ServerId]) -> String {
+    let names: Vec<String> = ids.iter().map(|s| s.to_string()).collect();
+    match names.len() {
+        0 => String::new(),
+        1 => names[0].clone(),
+        n => format!("{} and {}", names[..n - 1].join(", "), names[n - 1]),
+    }
+}
+
+/// Whether `f` holds exactly the txn `e` (same zxid, same content).
+fn holds<A: Chain + ?Sized>(f: &A, n: usize, zxid: Zxid, dig: u64) -> bool {
+    find(f, n, zxid).is_some_and(|i| f.ent(i).dig == dig)
+}
+
+/// What a history holds at position `p`, in words.
+fn at_pos<A: Chain + ?Sized>(h: &A, p: usize) -> String {
+    if p < h.len() {
+        tx(&h.ent(p).txn)
+    } else {
+        "nothing".to_string()
+    }
+}
+
+impl Checker {
+    /// I2 (Leadership2), at an `Established` event.
+    pub(super) fn on_established(&mut self, s: ServerId, e: Epoch, at: Time) {
+        let set = self.ghost.established.entry(e).or_default();
+        set.insert(s);
+        let who: Vec<ServerId> = set.iter().copied().collect();
+        if who.len() > 1 && self.fresh(Inv::I2) {
+            let detail = format!(
+                "Epoch {e} was established by more than one server ({}): each persisted currentEpoch = {e} after its own ACKEPOCH quorum, so the epoch has two primaries",
+                join(&who)
+            );
+            self.report_at(Inv::I2, Inv::I2.info().name, at, who, detail);
+        }
+    }
+
+    /// I15 (ZxidUniqueness), at a `Propose` event; records the broadcast (spec §12.2).
+    pub(super) fn on_propose(&mut self, sim: &Sim, s: ServerId, txn: &Txn, at: Time) {
+        let epoch = sim
+            .server(s)
+            .and_then(|srv| srv.leader.as_ref().and_then(|l| l.epoch))
+            .or_else(|| sim.node(s).and_then(|n| n.disk().current_epoch))
+            .unwrap_or_default();
+        if txn.zxid.epoch() != epoch && self.fresh(Inv::I15) {
+            let detail = format!(
+                "Server {s}, the primary of epoch {epoch}, proposed {} whose zxid belongs to epoch {}: a primary may only mint zxids of its own epoch (zxid counter roll-over, ZOOKEEPER-1277)",
+                tx(txn),
+                txn.zxid.epoch()
+            );
+            self.report_at(Inv::I15, Inv::I15.info().name, at, vec![s], detail);
+        }
+        if let Some(BcastIssue::Duplicate(first)) = self.ghost.broadcast(s, txn) {
+            if self.fresh(Inv::I15) {
+                let detail = format!(
+                    "Two different txns were broadcast with zxid {}: first {}, then {} by server {s}",
+                    txn.zxid,
+                    tx(&first),
+                    tx(txn)
+                );
+                self.report_at(Inv::I15, Inv::I15.info().name, at, vec![s], detail);
+            }
+        }
+        if !self.ghost.first_bcast_delivered.contains_key(&epoch)
+            && !self.new_epochs.iter().any(|(e, _)| *e == epoch)
+        {
+            self.new_epochs.push((epoch, s));
+        }
+    }
+
+    /// Per-server checks after a refresh: I13, I14, I15 on the new part of the
+    /// history, and T1 (a durable committed txn lost).
+    pub(super) fn check_local(&mut self, i: usize, r: &Refresh) {
+        let v = &self.views[i];
+        let id = v.id;
+        let mut found: Vec<(Inv, String)> = Vec::new();
+        if self.fresh(Inv::I13) {
+            if v.accepted_epoch < v.current_epoch {
+                found.push((Inv::I13, format!(
+                    "Server {id} has acceptedEpoch {} below currentEpoch {}: it would refuse to restart (\"accepted epoch is less than the current epoch\")",
+                    v.accepted_epoch, v.current_epoch
+                )));
+            } else if v.last_flushed.epoch() > v.current_epoch {
+                found.push((Inv::I13, format!(
+                    "Server {id} holds {} durably (epoch {}) but its currentEpoch is only {}: after a crash it would refuse to start (\"current epoch is older than the last zxid\")",
+                    v.last_flushed,
+                    v.last_flushed.epoch(),
+                    v.current_epoch
+                )));
+            }
+        }
+        if r.base_changed && self.fresh(Inv::I14) {
+            let label = v.label;
+            let last = (v.base_len > 0).then(|| v.disk.ent(v.base_len - 1).txn.zxid);
+            let bad = match last {
+                Some(z) => z > label || (label.counter() != 0 && z != label),
+                None => label.counter() != 0,
+            };
+            if bad {
+                let holds = match last {
+                    Some(z) => format!("holds the txns up to {z}"),
+                    None => "holds no txn".to_string(),
+                };
+                found.push((Inv::I14, format!(
+                    "Server {id}'s newest snapshot is labelled {label} but {holds}: a restart would load it and replay the log after {label}, so its state would not be the history up to its label"
+                )));
+            }
+        }
+        if self.fresh(Inv::I15) {
+            for p in r.hist_from..v.len() {
+                let e = v.ent(p);
+                if p > 0 && v.ent(p - 1).txn.zxid == e.txn.zxid {
+                    let what = if v.ent(p - 1).dig == e.dig {
+                        format!("{} twice", tx(&e.txn))
+                    } else {
+                        format!(
+                            "two different txns with zxid {}: {} and {}",
+                            e.txn.zxid,
+                            tx(&v.ent(p - 1).txn),
+                            tx(&e.txn)
+                        )
+                    };
+                    found.push((
+                        Inv::I15,
+                        format!(
+                            "Server {id}'s history holds {what} (positions {} and {})",
+                            nth(p - 1),
+                            nth(p)
+                        ),
+                    ));
+                    break;
+                }
+                if let Some(b) = self.ghost.broadcasts.get(&e.txn.zxid) {
+                    if b.dig != e.dig {
+                        found.push((Inv::I15, format!(
+                            "Server {id} holds {} but the txn broadcast with zxid {} was {}: two different txns share a zxid",
+                            tx(&e.txn),
+                            e.txn.zxid,
+                            tx(&b.txn)
+                        )));
+                        break;
+                    }
+                }
+            }
+        }
+        if let Some((p, t)) = &r.lost {
+            if self.fresh(Inv::T1) {
+                found.push((Inv::T1, format!(
+                    "Server {id} lost committed txn {} (position {} of the committed sequence) from its durable history (snapshot + fsynced log): a TRUNC, SNAP or reload removed a txn that a quorum had committed",
+                    tx(t),
+                    nth(*p)
+                )));
+            }
+        }
+        for (inv, detail) in found {
+            self.report(inv, vec![id], detail);
+        }
+    }
+
+    /// I10 (LeaderLogCompleteness) for every leader in BROADCAST, then the update of
+    /// `ghost.committed` (T2) from the newest one, then I16.
+    pub(super) fn check_committed(&mut self) {
+        let mut newest: Option<(Epoch, ServerId, usize)> = None;
+        for (i, v) in self.views.iter().enumerate() {
+            if let Some(e) = v.broadcast_leader() {
+                if newest.is_none_or(|(ne, nid, _)| (e, v.id) > (ne, nid)) {
+                    newest = Some((e, v.id, i));
+                }
+            }
+        }
+        let newest_i = newest.map(|n| n.2);
+        let newest_changed = newest_i != self.newest;
+        self.newest = newest_i;
+
+        let gver = self.ghost.committed_version;
+        for i in 0..self.views.len() {
+            let Some(epoch) = self.views[i].broadcast_leader() else {
+                continue;
+            };
+            if !self.changed[i] && !newest_changed && self.views[i].i10_gver == gver {
+                continue;
+            }
+            self.views[i].i10_gver = gver;
+            if !self.fresh(Inv::I10) {
+                continue;
+            }
+            let (v, g) = (&self.views[i], &self.ghost.committed);
+            let is_newest = Some(i) == newest_i;
+            // A stale leader (a newer epoch is active) must hold what was committed
+            // before its own epoch; the newest one everything.
+            let k = if is_newest {
+                g.len()
+            } else {
+                count_below(g, g.len(), Zxid::new(epoch, 0))
+            };
+            let detail = if !same_prefix(v, g, k) {
+                let p = lcp(v, g, k);
+                let by = self.ghost.committed_in.get(p).copied().flatten();
+                let when = by.map_or(String::new(), |e| format!(" (committed in epoch {e})"));
+                Some(format!(
+                    "Server {} leads epoch {epoch} but its history lacks committed txn {}{when}: at position {} it holds {}",
+                    v.id,
+                    tx(&g.ent(p).txn),
+                    nth(p),
+                    at_pos(v, p)
+                ))
+            } else if is_newest && v.lastc < k {
+                Some(format!(
+                    "Server {} leads epoch {epoch} but counts only {} txns as committed while {k} are committed (the last is {})",
+                    v.id,
+                    v.lastc,
+                    tx(&g.ent(k - 1).txn)
+                ))
+            } else {
+                None
+            };
+            if let Some(d) = detail {
+                let id = self.views[i].id;
+                self.report(Inv::I10, vec![id], d);
+            }
+        }
+
+        if let Some(i) = newest_i {
+            if self.changed[i] || newest_changed {
+                self.update_committed(i);
+            }
+        }
+
+        // I16: acknowledged writes stay committed.
+        for k in 0..self.acked_now.len() {
+            let z = self.acked_now[k];
+            self.ghost.client_acked.insert(z);
+            let g = &self.ghost.committed;
+            if find(g, g.len(), z).is_none() {
+                self.ghost.acked_pending.insert(z);
+            }
+        }
+        if !self.ghost.acked_pending.is_empty() {
+            let g = &self.ghost.committed;
+            let last = self.ghost.last_committed();
+            let mut lost = None;
+            let mut settled = Vec::new();
+            for z in &self.ghost.acked_pending {
+                if find(g, g.len(), *z).is_some() {
+                    settled.push(*z);
+                } else if last.is_some_and(|l| l > *z) {
+                    lost = lost.or(Some((*z, last.unwrap_or_default())));
+                    settled.push(*z);
+                }
+            }
+            for z in settled {
+                self.ghost.acked_pending.remove(&z);
+            }
+            if let Some((z, l)) = lost {
+                if self.fresh(Inv::I16) {
+                    let detail = format!(
+                        "A client was told that write {z} committed, but the committed sequence moved on to {l} without it: an acknowledged write was lost"
+                    );
+                    self.report(Inv::I16, Vec::new(), detail);
+                }
+            }
+        }
+    }
+
+    /// Records `first_bcast_delivered` for epochs whose primary broadcast for the first
+    /// time in this step and checks every server against it (I9h).
+    pub(super) fn check_new_epochs(&mut self) {
+        if self.new_epochs.is_empty() {
+            return;
+        }
+        let epochs = std::mem::take(&mut self.new_epochs);
+        for &(e, s) in &epochs {
+            if self.ghost.first_bcast_delivered.contains_key(&e) {
+                continue;
+            }
+            let Some(i) = self.idx(s) else { continue };
+            let v = &self.views[i];
+            let k = count_below(v, v.lastc, Zxid::new(e, 0));
+            let mut m = Mirror::default();
+            for p in 0..k {
+                m.push(v.ent(p).txn.clone());
+            }
+            self.ghost.first_bcast_delivered.insert(e, (s, m));
+            for j in 0..self.views.len() {
+                self.check_fbd(j, e);
+            }
+        }
+        self.new_epochs = epochs;
+    }
+
+    /// I9h for one server against one epoch's `first_bcast_delivered`.
+    fn check_fbd(&mut self, j: usize, e: Epoch) {
+        if !self.fresh(Inv::I9h) {
+            return;
+        }
+        let Some((primary, f)) = self.ghost.first_bcast_delivered.get(&e) else {
+            return;
+        };
+        let v = &self.views[j];
+        let k = count_below(v, v.lastc, Zxid::new(e, 0));
+        if same_prefix(v, f, k) {
+            return;
+        }
+        let p = lcp(v, f, k);
+        let missing = (p..k).find(|&q| {
+            let x = v.ent(q);
+            !holds(f, f.len(), x.txn.zxid, x.dig)
+        });
+        if let Some(q) = missing {
+            let detail = format!(
+                "Server {} delivered {} of epoch {}, but server {primary}, the primary of epoch {e}, had not delivered it when it first broadcast: epoch {e} skipped it, so no later server may deliver it",
+                v.id,
+                tx(&v.ent(q).txn),
+                v.ent(q).txn.zxid.epoch()
+            );
+            let ids = vec![v.id, *primary];
+            self.report(Inv::I9h, ids, detail);
+        }
+    }
+
+    /// Per delivered txn, incrementally: I4, I7, I8, I9h.
+    pub(super) fn check_delivered(&mut self, i: usize) {
+        let v = &self.views[i];
+        let start = if v.chk_len <= v.len() && v.chain(v.chk_len) == v.chk_chain {
+            v.chk_len.min(v.lastc)
+        } else {
+            0
+        };
+        let end = v.lastc;
+        for p in start..end {
+            self.check_delivered_txn(i, p);
+        }
+        let v = &mut self.views[i];
+        v.chk_len = end;
+        v.chk_chain = v.chain(end);
+    }
+
+    fn check_delivered_txn(&mut self, i: usize, p: usize) {
+        let v = &self.views[i];
+        let id = v.id;
+        let e = v.ent(p);
+        let z = e.txn.zxid;
+        let mut found: Vec<(Inv, Vec<ServerId>, String)> = Vec::new();
+        // I4 Integrity.
+        match self.ghost.broadcasts.get(&z) {
+            Some(b) if b.dig == e.dig => {}
+            Some(b) => {
+                if self.fresh(Inv::I4) {
+                    found.push((Inv::I4, vec![id], format!(
+                        "Server {id} delivered {} but the txn broadcast with that zxid was {}: it delivered something no primary broadcast",
+                        tx(&e.txn),
+                        tx(&b.txn)
+                    )));
+                }
+            }
+            None => {
+                if self.blind {
+                    let (t, d) = (e.txn.clone(), e.dig);
+                    self.ghost.trust(&t, d);
+                } else if self.fresh(Inv::I4) {
+                    found.push((
+                        Inv::I4,
+                        vec![id],
+                        format!(
+                            "Server {id} delivered {}, which no primary ever broadcast",
+                            tx(&e.txn)
+                        ),
+                    ));
+                }
+            }
+        }
+        let v = &self.views[i];
+        let e = v.ent(p);
+        // I8 GlobalPrimaryOrder.
+        if p > 0 && self.fresh(Inv::I8) {
+            let prev = &v.ent(p - 1).txn;
+            if prev.zxid.epoch() > z.epoch() {
+                found.push((
+                    Inv::I8,
+                    vec![id],
+                    format!(
+                        "Server {id} delivered {} of epoch {} before {} of the older epoch {}",
+                        tx(prev),
+                        prev.zxid.epoch(),
+                        tx(&e.txn),
+                        z.epoch()
+                    ),
+                ));
+            }
+        }
+        // I7 LocalPrimaryOrder: the same primary's previous txn of this epoch first.
+        if z.counter() > 1 && self.fresh(Inv::I7) {
+            let a = Zxid(z.0 - 1);
+            let same_primary = match (self.ghost.broadcasts.get(&a), self.ghost.broadcasts.get(&z))
+            {
+                (Some(ba), Some(bb)) => ba.primary.is_some() && ba.primary == bb.primary,
+                _ => false,
+            };
+            if let (true, Some(ba)) = (same_primary, self.ghost.broadcasts.get(&a)) {
+                let before = (p > 0 && v.ent(p - 1).txn.zxid == a && v.ent(p - 1).dig == ba.dig)
+                    || holds(v, p, a, ba.dig);
+                if !before {
+                    let primary = ba.primary.unwrap_or_default();
+                    found.push((Inv::I7, vec![id, primary], format!(
+                        "Server {id} delivered {} without first delivering {}, which the same primary (server {primary}) proposed before it in epoch {}",
+                        tx(&e.txn),
+                        tx(&ba.txn),
+                        z.epoch()
+                    )));
+                }
+            }
+        }
+        // I9h: every later epoch's primary had delivered it when it first broadcast.
+        if self.fresh(Inv::I9h) {
+            let later = Epoch(z.epoch().0.saturating_add(1));
+            if z.epoch().0 < u32::MAX {
+                for (e2, (primary, f)) in self.ghost.first_bcast_delivered.range(later..) {
+                    if !holds(f, f.len(), z, e.dig) {
+                        found.push((Inv::I9h, vec![id, *primary], format!(
+                            "Server {id} delivered {} of epoch {}, but server {primary}, the primary of epoch {e2}, had not delivered it when it first broadcast: epoch {e2} skipped it, so no server may deliver it",
+                            tx(&e.txn),
+                            z.epoch()
+                        )));
+                        break;
+                    }
+                }
+            }
+        }
+        for (inv, ids, detail) in found {
+            self.report(inv, ids, detail);
+        }
+    }
+
+    /// Pairs of servers: I3 (and I5, I6 when two committed prefixes diverge) for pairs
+    /// with a changed server; I9, I11, I12 for each learner and its leader.
+    pub(super) fn check_pairs(&mut self) {
+        let n = self.views.len();
+        if !self.changed.iter().any(|c| *c) {
+            return;
+        }
+        if self.fresh(Inv::I3) || self.fresh(Inv::I5) || self.fresh(Inv::I6) {
+            for i in 0..n {
+                for j in i + 1..n {
+                    if self.changed[i] || self.changed[j] {
+                        self.check_prefix_pair(i, j);
+                    }
+                }
+            }
+        }
+        for f in 0..n {
+            let Some((leader, _)) = self.views[f].learner_of() else {
+                continue;
+            };
+            let Some(l) = self.idx(leader) else { continue };
+            if l != f && (self.changed[f] || self.changed[l]) {
+                self.check_follower(l, f);
+            }
+        }
+    }
+
+    /// I3 PrefixConsistency for one pair; on divergence also I5 and I6.
+    fn check_prefix_pair(&mut self, i: usize, j: usize) {
+        let (a, b) = (&self.views[i], &self.views[j]);
+        let m = a.lastc.min(b.lastc);
+        if same_prefix(a, b, m) {
+            return;
+        }
+        let p = lcp(a, b, m);
+        let ids = vec![a.id, b.id];
+        if self.fresh(Inv::I3) {
+            let detail = format!(
+                "Servers {} and {} disagree on what is committed: at position {} server {} delivered {} but server {} delivered {}",
+                a.id,
+                b.id,
+                nth(p),
+                a.id,
+                tx(&a.ent(p).txn),
+                b.id,
+                tx(&b.ent(p).txn)
+            );
+            self.report(Inv::I3, ids.clone(), detail);
+        }
+        if self.fresh(Inv::I5) || self.fresh(Inv::I6) {
+            self.check_agreement_order(i, j, p);
+        }
+    }
+
+    /// I5 Agreement and I6 TotalOrder for two servers whose delivered sequences first
+    /// differ at position `p` (before it they are equal).
+    fn check_agreement_order(&mut self, i: usize, j: usize, p: usize) {
+        let (a, b) = (&self.views[i], &self.views[j]);
+        let pos = |v: &View| -> BTreeMap<(Zxid, u64), usize> {
+            (p..v.lastc)
+                .map(|q| ((v.ent(q).txn.zxid, v.ent(q).dig), q))
+                .collect()
+        };
+        let (pa, pb) = (pos(a), pos(b));
+        let mut found: Vec<(Inv, String)> = Vec::new();
+        if self.fresh(Inv::I5) {
+            let only_a =
+                (p..a.lastc).find(|&q| !pb.contains_key(&(a.ent(q).txn.zxid, a.ent(q).dig)));
+            let only_b =
+                (p..b.lastc).find(|&q| !pa.contains_key(&(b.ent(q).txn.zxid, b.ent(q).dig)));
+            if let (Some(x), Some(y)) = (only_a, only_b) {
+                found.push((Inv::I5, format!(
+                    "Servers {} and {} each delivered a txn the other never delivered: {} only on server {}, {} only on server {}",
+                    a.id,
+                    b.id,
+                    tx(&a.ent(x).txn),
+                    a.id,
+                    tx(&b.ent(y).txn),
+                    b.id
+                )));
+            }
+        }
+        if self.fresh(Inv::I6) {
+            for (x, y, px) in [(a, b, &pb), (b, a, &pa)] {
+                // Walk x's delivered txns in order; for each one y also delivered, every
+                // txn x delivered before it must come before it in y too.
+                let mut all_prev_in_y = true;
+                let mut max_prev: Option<(usize, usize)> = None; // (pos in y, pos in x)
+                let mut bad = None;
+                for q in p..x.lastc {
+                    let key = (x.ent(q).txn.zxid, x.ent(q).dig);
+                    let in_y = px.get(&key).copied();
+                    if let Some(qy) = in_y {
+                        if !all_prev_in_y || max_prev.is_some_and(|(m, _)| m > qy) {
+                            bad = Some((q, qy, max_prev.map(|(_, qx)| qx)));
+                            break;
+                        }
+                    }
+                    all_prev_in_y &= in_y.is_some();
+                    if let Some(qy) = in_y {
+                        if max_prev.is_none_or(|(m, _)| qy > m) {
+                            max_prev = Some((qy, q));
+                        }
+                    }
+                }
+                if let Some((q, _qy, _)) = bad {
+                    found.push((Inv::I6, format!(
+                        "Servers {} and {} deliver common txns in different orders: server {} delivered txns before {} that server {} did not deliver before it",
+                        x.id,
+                        y.id,
+                        x.id,
+                        tx(&x.ent(q).txn),
+                        y.id
+                    )));
+                    break;
+                }
+            }
+        }
+        let ids = vec![a.id, b.id];
+        for (inv, detail) in found {
+            self.report(inv, ids.clone(), detail);
+        }
+    }
+
+    /// I11, I12 and I9 for learner `f` and the leader `l` it follows.
+    fn check_follower(&mut self, l: usize, f: usize) {
+        let (lv, fv) = (&self.views[l], &self.views[f]);
+        if !lv.up || !matches!(lv.role, Role::Leader { .. }) {
+            return;
+        }
+        let Some((_, stage)) = fv.learner_of() else {
+            return;
+        };
+        let ids = vec![fv.id, lv.id];
+        let mut found: Vec<(Inv, String)> = Vec::new();
+        // I11: a learner that processed NEWLEADER holds a prefix of its leader's history.
+        if self.fresh(Inv::I11)
+            && matches!(stage, LearnerStage::WaitUpToDate | LearnerStage::Broadcast)
+            && fv.current_epoch == fv.accepted_epoch
+            && fv.current_epoch == lv.current_epoch
+        {
+            let k = fv.len();
+            if !same_prefix(fv, lv, k) {
+                let p = lcp(fv, lv, k);
+                found.push((Inv::I11, format!(
+                    "Server {} follows leader {} in epoch {} but its history is not a prefix of the leader's: at position {} it holds {} where the leader holds {}",
+                    fv.id,
+                    lv.id,
+                    lv.current_epoch,
+                    nth(p),
+                    tx(&fv.ent(p).txn),
+                    at_pos(lv, p)
+                )));
+            }
+        }
+        let both_broadcast = lv.phase == Phase::Broadcast
+            && fv.phase == Phase::Broadcast
+            && stage == LearnerStage::Broadcast
+            && lv.broadcast_leader().is_some();
+        if both_broadcast && self.fresh(Inv::I12) && fv.current_epoch == lv.current_epoch {
+            if lv.lastc < fv.lastc {
+                found.push((
+                    Inv::I12,
+                    format!(
+                        "Follower {} counts {} txns as committed, more than its leader {} ({})",
+                        fv.id, fv.lastc, lv.id, lv.lastc
+                    ),
+                ));
+            } else if !same_prefix(fv, lv, fv.lastc) {
+                let p = lcp(fv, lv, fv.lastc);
+                found.push((Inv::I12, format!(
+                    "Follower {}'s committed txns are not a prefix of its leader {}'s: at position {} it committed {} where the leader committed {}",
+                    fv.id,
+                    lv.id,
+                    nth(p),
+                    tx(&fv.ent(p).txn),
+                    at_pos(lv, p)
+                )));
+            }
+        }
+        if both_broadcast && self.fresh(Inv::I9) {
+            let e = lv.current_epoch;
+            let k = count_below(fv, fv.lastc, Zxid::new(e, 0));
+            if !(k <= lv.lastc && same_prefix(fv, lv, k)) {
+                let p = lcp(fv, lv, k.min(lv.lastc));
+                let missing = (p..k).find(|&q| {
+                    let x = fv.ent(q);
+                    !holds(lv, lv.lastc, x.txn.zxid, x.dig)
+                });
+                if let Some(q) = missing {
+                    found.push((Inv::I9, format!(
+                        "Follower {} delivered {} of epoch {}, but its leader {} (epoch {e}) has not delivered it",
+                        fv.id,
+                        tx(&fv.ent(q).txn),
+                        fv.ent(q).txn.zxid.epoch(),
+                        lv.id
+                    )));
+                }
+            }
+        }
+        for (inv, detail) in found {
+            self.report(inv, ids.clone(), detail);
+        }
+    }
+
+    /// I1 Leadership1: no two leaders in SYNCHRONIZATION/BROADCAST with the same currentEpoch.
+    pub(super) fn check_leadership(&mut self) {
+        if !self.fresh(Inv::I1) {
+            return;
+        }
+        let leading = |v: &View| {
+            v.up && v.state == ServerState::Leading
+                && matches!(v.phase, Phase::Synchronization | Phase::Broadcast)
+        };
+        let n = self.views.len();
+        for i in 0..n {
+            for j in i + 1..n {
+                let (a, b) = (&self.views[i], &self.views[j]);
+                if leading(a) && leading(b) && a.current_epoch == b.current_epoch {
+                    let detail = format!(
+                        "Servers {} and {} both lead with currentEpoch {}: one epoch has two leaders",
+                        a.id, b.id, a.current_epoch
+                    );
+                    let ids = vec![a.id, b.id];
+                    self.report(Inv::I1, ids, detail);
+                    return;
+                }
+            }
+        }
+    }
+}

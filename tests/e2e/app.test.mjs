@@ -375,3 +375,22 @@ test('a built-in scenario loads from the menu and runs its schedule', { timeout:
   await page.waitForFunction(() => document.querySelectorAll('g[data-server]').length === 3);
   app.assertNoErrors();
 });
+
+test('a link picked with two number keys can be cut one way and healed', { timeout: 60_000 }, async () => {
+  const page = await fresh('?play=0');
+  await page.locator('body').press('2');
+  await page.locator('body').press('4');
+  await page.locator('.selection h3', { hasText: 'Link 2 ↔ 4' }).waitFor();
+  await app.byRole('button', 'Cut 4 → 2 only').click();
+  assert.equal(await page.locator('g[data-link="2-4"]').getAttribute('data-cut'), '4->2');
+  await page.locator('g[data-link="2-4"]', { hasText: '4→2 blocked' }).waitFor();
+  await app.byRole('button', 'Cut both ways').click();
+  assert.equal(await page.locator('g[data-link="2-4"]').getAttribute('data-cut'), 'both');
+  await app.byRole('button', 'Heal link').click();
+  assert.equal(await page.locator('g[data-link="2-4"]').getAttribute('data-cut'), 'none');
+  await app.byRole('button', 'Heal link').click();
+  assert.match(await page.locator('[data-view="message"]').textContent(), /is not cut/);
+  await page.locator('body').press('Escape');
+  await page.locator('.selection .hint').waitFor();
+  app.assertNoErrors();
+});

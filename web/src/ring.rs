@@ -315,7 +315,7 @@ fn server(s: &ServerView, n: u32, selected: bool, dispatch: &Callback<Msg>) -> H
         Callback::from(move |_: MouseEvent| d.emit(Msg::ClickServer(id)))
     };
     let role_label = if s.role == Role::Leading && !s.active_leader {
-        "LEADER?".to_string()
+        "LEADING".to_string()
     } else {
         s.role.label().to_string()
     };
@@ -354,7 +354,7 @@ fn server(s: &ServerView, n: u32, selected: bool, dispatch: &Callback<Msg>) -> H
                 <circle class="select-ring" r={f(r + 22.0)} />
             }
             { shape(s.role, r) }
-            if s.role == Role::Leading { { crown(r) } }
+            if s.active_leader { { crown(r) } }
             <text class="sid" y="12" text-anchor="middle">{s.id}</text>
             if let Some(v) = vote {
                 <g class="vote" transform={format!("translate(0 {})", f(-r - 22.0))}>

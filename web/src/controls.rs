@@ -155,6 +155,7 @@ pub fn controls(p: &PanelProps) -> Html {
                 </details> }
             } else { html! {} } }
             <p role="status" aria-live="polite" data-view="message"
+               title={notice.as_ref().map(|n| n.text.clone()).unwrap_or_default()}
                class={classes!("message", notice.as_ref().filter(|n| n.error).map(|_| "error"))}>
                 { notice.map(|n| n.text).unwrap_or_else(||
                     "Click a server to select it, a second one for their link. Keys: Space play, N step, K kill leader, W write, H heal, R reset.".into()) }
@@ -202,11 +203,7 @@ pub fn setup(p: &PanelProps) -> Html {
         Callback::from(move |e: Event| {
             let Some(v) = input_value(&e) else { return };
             match v.trim().parse::<u64>() {
-                Ok(seed) => d.emit(Msg::NewCluster {
-                    participants,
-                    observers,
-                    seed,
-                }),
+                Ok(seed) => d.emit(Msg::Seed(seed)),
                 Err(_) => d.emit(Msg::Say(format!(
                     "“{v}” is not a seed: type a whole number such as 42."
                 ))),

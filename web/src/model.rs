@@ -96,6 +96,8 @@ pub enum Msg {
         /// Seed.
         seed: u64,
     },
+    /// The same cluster or scenario with another seed, from t = 0.
+    Seed(u64),
     /// Load a built-in scenario by file stem (`""`: back to free play).
     Preset(String),
     /// A server was clicked (selects it; a second server selects the link).
@@ -422,6 +424,14 @@ impl Model {
                     }
                 }
             }
+            Msg::Seed(seed) => {
+                let mut scenario = self.engine.scenario().clone();
+                scenario.seed = seed;
+                let name = scenario.name.clone();
+                if self.load(scenario) {
+                    self.say(format!("“{name}” from t = 0 with seed {seed}."));
+                }
+            }
             Msg::Preset(stem) => {
                 if stem.is_empty() {
                     let s = self.engine.scenario();
@@ -618,6 +628,22 @@ mod tests {
         m.update(Msg::Cmd(Command::KillLeader));
         m.update(Msg::Skip(5000));
         assert!(m.engine.leader_epoch().unwrap() > epoch);
+    }
+
+    #[test]
+    fn a_new_seed_keeps_the_loaded_scenario() {
+        let mut m = Model::new(Start {
+            play: false,
+            ..Start::default()
+        });
+        m.update(Msg::Preset("leader-crash".into()));
+        m.update(Msg::Seed(7));
+        assert_eq!(m.preset.as_deref(), Some("leader-crash"));
+        assert_eq!(m.engine.scenario().seed, 7);
+        assert_eq!(m.engine.scenario().schedule.len(), 6);
+        m.update(Msg::Preset(String::new()));
+        assert_eq!(m.preset, None);
+        assert!(m.engine.scenario().schedule.is_empty());
     }
 
     #[test]

@@ -145,6 +145,7 @@ test('killing the leader (key K) yields a new leader with a higher epoch', { tim
     old.id,
     'the old leader follows again',
   );
+  assert.equal(await page.locator('[data-view="violations"]').count(), 0, 'the invariant checker found nothing');
   app.assertNoErrors();
 });
 
@@ -236,6 +237,7 @@ test('isolating a minority server keeps the majority serving', { timeout: 90_000
     zxid,
     'after healing every server holds the write',
   );
+  assert.equal(await page.locator('[data-view="violations"]').count(), 0, 'the invariant checker found nothing');
   app.assertNoErrors();
 });
 

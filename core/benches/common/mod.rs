@@ -80,6 +80,41 @@ pub fn timed<T>(f: impl FnOnce() -> T) -> (T, Duration) {
     (out, start.elapsed())
 }
 
+/// This thread's time on a CPU and time spent waiting for one (ready but not running,
+/// because other processes had the cores), in seconds, from
+/// `/proc/thread-self/schedstat`. `None` where that file does not exist.
+pub fn sched_times() -> Option<(f64, f64)> {
+    let s = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    let mut it = s.split_whitespace();
+    let on_cpu: u64 = it.next()?.parse().ok()?;
+    let waiting: u64 = it.next()?.parse().ok()?;
+    Some((on_cpu as f64 / 1e9, waiting as f64 / 1e9))
+}
+
+/// A measurement of one piece of work on this thread.
+#[derive(Clone, Copy, Debug)]
+pub struct Took {
+    /// Wall-clock seconds.
+    pub wall: f64,
+    /// Seconds on a CPU (NaN if unknown): close to what the work takes on an idle core.
+    pub cpu: f64,
+    /// Seconds spent ready but waiting for a core (NaN if unknown): the load's share.
+    pub waiting: f64,
+}
+
+/// Runs `f` and returns its result with its wall time, CPU time and run-queue wait.
+pub fn measured<T>(f: impl FnOnce() -> T) -> (T, Took) {
+    let s0 = sched_times();
+    let start = Instant::now();
+    let out = f();
+    let wall = start.elapsed().as_secs_f64();
+    let (cpu, waiting) = match (s0, sched_times()) {
+        (Some((c0, w0)), Some((c1, w1))) => (c1 - c0, w1 - w0),
+        _ => (f64::NAN, f64::NAN),
+    };
+    (out, Took { wall, cpu, waiting })
+}
+
 /// The median of some numbers (the mean of the two middle ones for an even count).
 pub fn median(xs: &[f64]) -> f64 {
     let mut v = xs.to_vec();

@@ -15,6 +15,8 @@
 #   SWEEP_SEEDS=N        seeds per timed sweep for the rate (default 3000)
 #   SWEEP_REPEAT=N       timed sweeps for the rate (default 3, median reported)
 #   LONG_SWEEP_SEEDS=N   seeds of the long sweep (default 100000)
+#   BENCH_WAIT_QUIET=S   before each measurement, wait up to S seconds until the cores
+#                        are at least 90% idle over 3 s (other builds finished); default 0
 #
 # The machine is shared with other builds: the script prints the load average beside
 # each figure; measure when `uptime` shows a load well under the number of cores.
@@ -31,18 +33,52 @@ ZAB_SIM="$TARGET_DIR/release/zab-sim"
 
 load() { cut -d' ' -f1 /proc/loadavg; }
 
+# Percentage of CPU time idle over the next $1 seconds (from /proc/stat).
+idle_pct() {
+    local a b
+    a=($(head -1 /proc/stat))
+    sleep "$1"
+    b=($(head -1 /proc/stat))
+    local total=0 i
+    for i in 1 2 3 4 5 6 7 8; do total=$((total + b[i] - a[i])); done
+    echo $(( total > 0 ? 100 * (b[4] - a[4]) / total : 0 ))
+}
+
+# With BENCH_WAIT_QUIET=S, waits up to S seconds for an idle machine; says what it found.
+wait_quiet() {
+    local budget="${BENCH_WAIT_QUIET:-0}" waited=0 idle
+    [ "$budget" -gt 0 ] || return 0
+    while :; do
+        idle="$(idle_pct 3)"
+        waited=$((waited + 3))
+        if [ "$idle" -ge 90 ]; then
+            echo "(machine ${idle}% idle over 3 s after waiting ${waited} s)"
+            return 0
+        fi
+        if [ "$waited" -ge "$budget" ]; then
+            echo "(machine still busy, ${idle}% idle, after waiting ${waited} s: measuring anyway)"
+            return 0
+        fi
+    done
+}
+
 machine() {
     echo "== machine =="
     echo "date:     $(date -u '+%Y-%m-%d %H:%M UTC')"
     echo "commit:   $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD -- core zab-sim 2>/dev/null || echo ' (core/ or zab-sim/ modified)')"
     echo "nproc:    $(nproc)"
-    echo "cpu:      $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
+    echo "cpu:      $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')" \
+        "(family $(grep -m1 'cpu family' /proc/cpuinfo | cut -d: -f2 | tr -d ' '), model $(grep -m1 '^model[[:space:]]*:' /proc/cpuinfo | cut -d: -f2 | tr -d ' ')," \
+        "$(grep -m1 'cpu MHz' /proc/cpuinfo | cut -d: -f2 | tr -d ' ') MHz$(grep -q ' hypervisor' /proc/cpuinfo && echo ', virtual machine'))"
     echo "memory:   $(awk '/MemTotal/ {printf "%.1f GB", $2/1024/1024}' /proc/meminfo)"
     echo "rustc:    $(rustc --version)"
     echo "load:     $(cut -d' ' -f1-3 /proc/loadavg) (1, 5, 15 min)"
 }
 
 bench() {
+    # Build first, so that the wait for a quiet machine is not spent compiling.
+    cargo bench -p zab-core --bench "$1" --no-run >/dev/null 2>&1 || true
+    wait_quiet
     cargo bench -p zab-core --bench "$1"
 }
 
@@ -50,55 +86,66 @@ build_sim() {
     cargo build --release -p zab-sim >&2
 }
 
-# Runs one sweep of $1 seeds with its JSON report in $2; prints "seconds passed failed events".
+# Runs one sweep of $1 seeds with its JSON report in $2; prints
+# "wall_seconds passed failed events cpu_seconds" (cpu: user + system of both threads).
 timed_sweep() {
-    local out="$2" start end status=0
-    start="$(date +%s.%N)"
-    "$ZAB_SIM" sweep --seeds "$1" --json >"$out" || status=$?
-    end="$(date +%s.%N)"
+    local out="$2" tf status=0
+    tf="$(mktemp)"
+    local TIMEFORMAT='%R %U %S'
+    { time "$ZAB_SIM" sweep --seeds "$1" --json >"$out" 2>/dev/null; } 2>"$tf" || status=$?
     if [ "$status" -gt 1 ]; then
         echo "zab-sim sweep exited with $status" >&2
+        rm -f "$tf"
         return 1
     fi
-    python3 - "$out" "$start" "$end" <<'EOF'
+    python3 - "$out" "$tf" <<'EOF'
 import json, sys
 r = json.load(open(sys.argv[1]))
-print(f"{float(sys.argv[3]) - float(sys.argv[2]):.3f} {r['passed']} {r['failed']} {r['events']}")
+wall, user, sys_ = (float(x) for x in open(sys.argv[2]).read().split()[-3:])
+print(f"{wall:.3f} {r['passed']} {r['failed']} {r['events']} {user + sys_:.3f}")
 EOF
+    rm -f "$tf"
 }
 
 sweep_rate() {
     echo "== sweep rate: default settings (3 participants, 30000 ms, 2 threads) =="
     build_sim
     echo "command: cargo run --release -p zab-sim -- sweep --seeds $SWEEP_SEEDS  (timed: $ZAB_SIM)"
-    local rates=() i secs passed failed events rate l0 json
+    local rates=() cpu_rates=() i secs passed failed events cpu rate cpu_rate l0 json
     json="$(mktemp)"
     for i in $(seq 1 "$SWEEP_REPEAT"); do
+        wait_quiet
         l0="$(load)"
-        read -r secs passed failed events < <(timed_sweep "$SWEEP_SEEDS" "$json")
+        read -r secs passed failed events cpu < <(timed_sweep "$SWEEP_SEEDS" "$json")
         rate="$(python3 -c "print(round($SWEEP_SEEDS / $secs * 60))")"
+        cpu_rate="$(python3 -c "print(round($SWEEP_SEEDS / $cpu * 60))")"
         rates+=("$rate")
-        echo "  run $i: $SWEEP_SEEDS seeds in $secs s = $rate seeds/min ($passed passed, $failed failed, $events events; load at start $l0)"
+        cpu_rates+=("$cpu_rate")
+        echo "  run $i: $SWEEP_SEEDS seeds in $secs s = $rate seeds/min; $cpu CPU-s = $cpu_rate seeds per CPU-minute ($passed passed, $failed failed, $events events; load at start $l0)"
     done
     rm -f "$json"
-    python3 - "$LONG_SWEEP_SEEDS" "${rates[@]}" <<'EOF'
+    python3 - "$LONG_SWEEP_SEEDS" "${#rates[@]}" "${rates[@]}" "${cpu_rates[@]}" <<'EOF'
 import statistics, sys
-long_seeds = int(sys.argv[1])
-rates = [float(x) for x in sys.argv[2:]]
-m = statistics.median(rates)
-print(f"median: {m:.0f} seeds/min on 2 threads")
-print(f"long sweep ({long_seeds} seeds) extrapolated: {long_seeds / m:.1f} min")
+long_seeds, n = int(sys.argv[1]), int(sys.argv[2])
+rates = [float(x) for x in sys.argv[3:3 + n]]
+cpu_rates = [float(x) for x in sys.argv[3 + n:]]
+m, c = statistics.median(rates), statistics.median(cpu_rates)
+print(f"median: {m:.0f} seeds/min on 2 threads (wall); {c:.0f} seeds per CPU-minute, "
+      f"so about {2 * c:.0f} seeds/min on 2 idle cores")
+print(f"long sweep ({long_seeds} seeds) extrapolated: {long_seeds / m:.1f} min at the measured "
+      f"rate, {long_seeds / (2 * c):.1f} min on 2 idle cores")
 EOF
 }
 
 long_sweep() {
     echo "== long sweep: cargo run --release -p zab-sim -- sweep --seeds $LONG_SWEEP_SEEDS =="
     build_sim
+    wait_quiet
     echo "load at start: $(load)"
-    local secs passed failed events json
+    local secs passed failed events cpu json
     json="$(mktemp)"
-    read -r secs passed failed events < <(timed_sweep "$LONG_SWEEP_SEEDS" "$json")
-    echo "$LONG_SWEEP_SEEDS seeds in $secs s ($(python3 -c "print(f'{$secs/60:.1f}')") min): $passed passed, $failed failed, $events events"
+    read -r secs passed failed events cpu < <(timed_sweep "$LONG_SWEEP_SEEDS" "$json")
+    echo "$LONG_SWEEP_SEEDS seeds in $secs s ($(python3 -c "print(f'{$secs/60:.1f}')") min; $cpu CPU-s): $passed passed, $failed failed, $events events"
     echo "load at end: $(load)"
     if [ "$failed" -gt 0 ]; then
         echo "failing seeds (each with its repro command):"

@@ -805,9 +805,12 @@ impl Engine {
                         last_zxid: disk.last_logged_zxid(),
                         applied_zxid: Some(s.tree.last_processed),
                         active_leader: leader == Some(n.id),
+                        // An observer proposes nobody (leader 0): no bubble for it.
                         vote: (s.state == ServerState::Looking)
-                            .then(|| s.fle.proposal.map(|v| v.label()))
-                            .flatten(),
+                            .then_some(s.fle.proposal)
+                            .flatten()
+                            .filter(|v| v.leader.0 != 0)
+                            .map(|v| v.label()),
                     },
                     None => ServerView {
                         id: n.id.0,

@@ -89,8 +89,8 @@ fn view_box(n: u32) -> String {
     let (mut x0, mut y0, mut x1, mut y1) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
     for id in 1..=n.max(1) {
         let (x, y) = centre(id, n);
-        x0 = x0.min(x - 100.0);
-        x1 = x1.max(x + 100.0);
+        x0 = x0.min(x - 118.0);
+        x1 = x1.max(x + 118.0);
         y0 = y0.min(y - r - 56.0);
         y1 = y1.max(y + r + 84.0);
     }
@@ -405,7 +405,18 @@ pub struct PacketProps {
     pub dispatch: Callback<Msg>,
 }
 
-fn packet(pk: &PacketView, n: u32, t: f64, selected: bool, dispatch: &Callback<Msg>) -> Html {
+/// Above this many packets in flight, election notifications are drawn as dots (their
+/// fields stay in the tooltip and the details box): a 9-server election sends ~100.
+const COMPACT_ABOVE: usize = 30;
+
+fn packet(
+    pk: &PacketView,
+    n: u32,
+    t: f64,
+    selected: bool,
+    compact: bool,
+    dispatch: &Callback<Msg>,
+) -> Html {
     let (_, _, r) = radii(n);
     let (x1, y1) = centre(pk.from, n);
     let (x2, y2) = centre(pk.to, n);
@@ -434,6 +445,18 @@ fn packet(pk: &PacketView, n: u32, t: f64, selected: bool, dispatch: &Callback<M
             d.emit(Msg::Select(Selection::Packet(id)))
         })
     };
+    if compact && !selected {
+        return html! {
+            <g key={pk.id.to_string()} class={classes!("packet", "dot", pk.phase_class())}
+               transform={format!("translate({} {})", f(x), f(y))}
+               data-packet-id={pk.id.to_string()} data-packet-type={pk.kind}
+               data-from={pk.from.to_string()} data-to={pk.to.to_string()}
+               onpointerdown={on_down}>
+                <title>{format!("{} → {}: {}", pk.from, pk.to, pk.summary)}</title>
+                <circle r="7" />
+            </g>
+        };
+    }
     html! {
         <g key={pk.id.to_string()} class={classes!("packet", pk.phase_class(), selected.then_some("selected"))}
            transform={format!("translate({} {})", f(x), f(y))}
@@ -462,9 +485,13 @@ fn packets(p: &PacketProps) -> Html {
     };
     // Packets fly under the servers (roles stay legible); the selected one on top.
     let top = p.top;
+    let crowded = list.len() > COMPACT_ABOVE;
     html! {
         <g class={if top { "packets selected-packet" } else { "packets" }}>
-            { for list.iter().filter(|pk| (Some(pk.id) == selected) == top).map(|pk| packet(pk, n, p.clock, top, &p.dispatch)) }
+            { for list.iter().filter(|pk| (Some(pk.id) == selected) == top).map(|pk| {
+                let compact = crowded && pk.election;
+                packet(pk, n, p.clock, top, compact, &p.dispatch)
+            }) }
         </g>
     }
 }

@@ -247,6 +247,9 @@ pub struct Checker {
     force_log: Vec<bool>,
     commit_marks: Vec<Option<Zxid>>,
     new_epochs: Vec<(Epoch, ServerId)>,
+    /// Per learner: how long the committed sequence was when its leader planned the
+    /// current DIFF/TRUNC/SNAP (T1 judges a sync against what was committed then).
+    plan_glen: Vec<Option<usize>>,
     acked_now: Vec<Zxid>,
     roles_changed: bool,
     /// Treat every refreshed server as changed (after `mark_all`).
@@ -354,6 +357,7 @@ impl Checker {
         self.changed = vec![false; n];
         self.force_log = vec![false; n];
         self.commit_marks = vec![None; n];
+        self.plan_glen.resize(n, None);
         self.live.resize(n, sim.now);
         let fresh = !self.started;
         self.started = true;
@@ -395,6 +399,11 @@ impl Checker {
                             self.on_established(*server, *epoch, at)
                         }
                         ServerEvent::Commit { zxid } => self.commit_marks[i] = Some(*zxid),
+                        ServerEvent::SyncChosen { learner, .. } => {
+                            if let Some(j) = self.idx(*learner) {
+                                self.plan_glen[j] = Some(self.ghost.committed.ents.len());
+                            }
+                        }
                         ServerEvent::Truncate { .. } | ServerEvent::Recovered { .. } => {
                             self.force_log[i] = true
                         }

@@ -162,7 +162,37 @@ impl Checker {
             }
         }
         if let Some((p, t)) = &r.lost {
-            if self.fresh(Inv::T1) {
+            // A leader of an older epoch than the one that committed the txn may
+            // legitimately truncate it from a learner that follows it (it never saw
+            // the txn committed; it cannot commit anything any more either): ZAB only
+            // promises that newer epochs keep what older ones committed.
+            let committed_in = self.ghost.committed_in.get(*p).copied().flatten();
+            let stale_leader = match (v.role, committed_in) {
+                (Role::Learner { epoch, .. }, Some(c)) => epoch < c,
+                _ => false,
+            };
+            // A sync is judged against what was committed when the leader planned it:
+            // a proposal outstanding then (sent again after the TRUNC) may commit
+            // before the TRUNC arrives, and is not lost.
+            let syncing = matches!(
+                v.role,
+                Role::Learner {
+                    stage: LearnerStage::WaitSyncHeader
+                        | LearnerStage::Syncing
+                        | LearnerStage::WaitUpToDate,
+                    ..
+                }
+            );
+            let planned = if syncing {
+                self.plan_glen
+                    .get(i)
+                    .copied()
+                    .flatten()
+                    .unwrap_or(usize::MAX)
+            } else {
+                usize::MAX
+            };
+            if self.fresh(Inv::T1) && !stale_leader && *p < planned {
                 found.push((Inv::T1, format!(
                     "Server {id} lost committed txn {} (position {} of the committed sequence) from its durable history (snapshot + fsynced log): a TRUNC, SNAP or reload removed a txn that a quorum had committed",
                     tx(t),

@@ -42,6 +42,8 @@ pub(crate) enum Role {
     Learner {
         /// The leader it follows.
         leader: ServerId,
+        /// The epoch that leader proposed (LEADERINFO), 0 before it arrives.
+        epoch: Epoch,
         /// Where it is.
         stage: LearnerStage,
         /// Whether the sync header was a DIFF.
@@ -441,6 +443,7 @@ fn role_of(server: Option<&Server>) -> Role {
     if let Some(l) = s.learner.as_deref() {
         return Role::Learner {
             leader: l.leader,
+            epoch: l.new_epoch,
             stage: l.stage,
             diff: s.sync_mode == SyncMode::Diff,
         };

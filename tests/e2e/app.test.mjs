@@ -396,3 +396,20 @@ test('a link picked with two number keys can be cut one way and healed', { timeo
   await page.locator('.selection .hint').waitFor();
   app.assertNoErrors();
 });
+
+test('the bug lab: with ZK-3911 switched back on, the invariant checker flags the run', { timeout: 60_000 }, async () => {
+  const page = await fresh('?play=0');
+  await app.byRole('combobox', 'Scenario').selectOption('bug:ZK-3911');
+  await page.locator('.scenario-text summary', { hasText: 'ZK-3911' }).waitFor();
+  assert.equal(await page.locator('[data-view="violations"]').count(), 0);
+  await skipUntil(
+    page,
+    () => document.querySelector('[data-view="violations"]') !== null,
+    null,
+    'the checker reports a violation',
+    20,
+  );
+  assert.ok(Number(await page.locator('[data-view="violations"]').getAttribute('data-violations')) >= 1);
+  await page.locator('.event-list li.fault', { hasText: 'Invariant' }).first().waitFor();
+  app.assertNoErrors();
+});

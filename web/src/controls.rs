@@ -26,7 +26,7 @@ pub fn clock(p: &ClockProps) -> Html {
     let leader = m.engine.leader();
     let epoch = m.engine.leader_epoch();
     let secs = p.clock_ms as f64 / 1000.0;
-    let violations = m.engine.violations();
+    let violations = m.engine.violation_count();
     let leader_text = match (leader, epoch) {
         (Some(l), Some(e)) => format!("Leader: server {l}, epoch {e}"),
         _ => "No leader: election under way".to_string(),
@@ -46,10 +46,11 @@ pub fn clock(p: &ClockProps) -> Html {
             if m.engine.in_past() {
                 <span class="past-badge" data-view="in-past">{format!("viewing the past (explored to {:.1} s)", m.engine.horizon() as f64 / 1000.0)}</span>
             }
-            if !violations.is_empty() {
-                <span class="violation-badge" data-view="violations" data-violations={violations.len().to_string()}
-                      title={violations.iter().map(|(id, name, at, detail)| format!("{id} {name} at {at} ms: {detail}")).collect::<Vec<_>>().join("\n")}>
-                    {format!("⚠ {} invariant violation{}: {} {}", violations.len(), if violations.len() > 1 { "s" } else { "" }, violations[0].0, violations[0].1)}
+            if violations > 0 {
+                <span class="violation-badge" data-view="violations" data-violations={violations.to_string()}
+                      title={m.engine.violations(8).join("\n")}>
+                    {format!("⚠ {violations} invariant violation{}: {}", if violations > 1 { "s" } else { "" },
+                        m.engine.violations(1).first().cloned().unwrap_or_default())}
                 </span>
             }
         </div>
@@ -103,7 +104,11 @@ pub fn controls(p: &PanelProps) -> Html {
         })
     };
     let preset = m.preset.clone().unwrap_or_default();
-    let description = scenario.description.clone();
+    let description = m
+        .preset
+        .as_deref()
+        .and_then(crate::model::description_of)
+        .unwrap_or_else(|| scenario.description.clone());
     let name = scenario.name.clone();
     let notice = m.notice.clone();
 
@@ -116,7 +121,7 @@ pub fn controls(p: &PanelProps) -> Html {
                         onclick={send(Msg::TogglePlay)}>
                     { if m.playing { "❚❚ Pause" } else { "▶ Play" } }
                 </button>
-                <button aria-keyshortcuts="N ArrowRight" title="Run to the next event (N or →)"
+                <button aria-keyshortcuts="N ArrowRight" title="Run to the next event (N or →)" aria-label="Step to the next event"
                         onclick={send(Msg::Step)}>{"Step ›"}</button>
                 <button title="Jump 1 simulated second ahead" aria-label="Skip 1 second"
                         onclick={send(Msg::Skip(1000))}>{"+1 s"}</button>
@@ -242,9 +247,18 @@ pub fn setup(p: &PanelProps) -> Html {
             <label>{"Scenario"}
                 <select aria-label="Scenario" onchange={on_preset}>
                     <option value="" selected={preset.is_empty()}>{"Free play"}</option>
-                    { for crate::model::preset_list().iter().map(|(stem, title, desc)| html! {
-                        <option value={stem.clone()} title={desc.clone()}
-                                selected={*stem == preset}>{title.clone()}</option>
+                    { for [false, true].iter().map(|bug_lab| {
+                        let items: Vec<_> = crate::model::preset_list()
+                            .into_iter()
+                            .filter(|(v, _, _)| v.starts_with(crate::model::BUG_PREFIX) == *bug_lab)
+                            .collect();
+                        html! {
+                            <optgroup label={if *bug_lab { "Bug lab (historical ZooKeeper bugs)" } else { "Teaching scenarios" }}>
+                                { for items.into_iter().map(|(stem, title, desc)| html! {
+                                    <option value={stem.clone()} title={desc} selected={stem == preset}>{title}</option>
+                                }) }
+                            </optgroup>
+                        }
                     }) }
                 </select>
             </label>

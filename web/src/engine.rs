@@ -439,20 +439,19 @@ impl Engine {
         self.version += 1;
     }
 
-    /// Invariant violations found so far: (id, name, time, detail).
-    pub fn violations(&self) -> Vec<(String, String, Time, String)> {
+    /// How many invariant violations the checker found so far.
+    pub fn violation_count(&self) -> usize {
+        self.tl.run().violations().len()
+    }
+
+    /// The first `max` violations as sentences: "I10 LeaderLogCompleteness at 812 ms: ...".
+    pub fn violations(&self, max: usize) -> Vec<String> {
         self.tl
             .run()
             .violations()
             .iter()
-            .map(|v| {
-                (
-                    v.invariant.clone(),
-                    v.name.clone(),
-                    v.at_ms,
-                    v.detail.clone(),
-                )
-            })
+            .take(max)
+            .map(|v| format!("{} {} at {} ms: {}", v.invariant, v.name, v.at_ms, v.detail))
             .collect()
     }
 

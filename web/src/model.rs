@@ -7,7 +7,9 @@ use std::cell::RefCell;
 use std::collections::BTreeSet;
 use std::rc::Rc;
 
+use zab_core::bugs::{self, CATALOGUE};
 use zab_core::scenario::{presets, Scenario};
+use zab_core::Bug;
 
 use crate::engine::{Command, Engine};
 use crate::narrate::Kind;
@@ -259,12 +261,45 @@ thread_local! {
     static PRESETS: Vec<(String, String, String)> = presets()
         .into_iter()
         .map(|(stem, s)| (stem.to_string(), s.name, s.description))
+        .chain(CATALOGUE.iter().map(|b| {
+            (
+                format!("{BUG_PREFIX}{}", b.bug.id()),
+                format!("Bug lab: {} {}", b.bug.id(), b.title),
+                format!(
+                    "{} Fixed in {}; invariant {} catches it. {}",
+                    b.explanation,
+                    b.fixed_in,
+                    b.invariant,
+                    b.scenario().description
+                ),
+            )
+        }))
         .collect();
 }
 
-/// The built-in scenarios as (file stem, title, description), parsed once.
+/// Menu values of the bug lab's scenarios start with this, then the bug id.
+pub const BUG_PREFIX: &str = "bug:";
+
+/// The built-in scenarios as (menu value, title, description), parsed once: the
+/// teaching presets (by file stem), then the bug lab (`bug:ZK-3911`).
 pub fn preset_list() -> Vec<(String, String, String)> {
     PRESETS.with(|p| p.clone())
+}
+
+/// The scenario behind a menu value.
+pub fn scenario_for(value: &str) -> Option<Scenario> {
+    match value.strip_prefix(BUG_PREFIX) {
+        Some(id) => Bug::from_id(id).and_then(bugs::info).map(|b| b.scenario()),
+        None => zab_core::scenario::preset(value),
+    }
+}
+
+/// The description shown for a menu value.
+pub fn description_of(value: &str) -> Option<String> {
+    preset_list()
+        .into_iter()
+        .find(|(v, _, _)| v == value)
+        .map(|(_, _, d)| d)
 }
 
 /// A free-play scenario: an empty schedule.
@@ -289,7 +324,7 @@ impl Model {
         let scenario = start
             .preset
             .as_deref()
-            .and_then(zab_core::scenario::preset)
+            .and_then(scenario_for)
             .unwrap_or_else(|| free_play(start.participants, start.observers, start.seed));
         let engine = Engine::new(&scenario)
             .or_else(|_| Engine::new(&free_play(5, 0, 1)))
@@ -443,7 +478,7 @@ impl Model {
                     });
                     return;
                 }
-                match zab_core::scenario::preset(&stem) {
+                match scenario_for(&stem) {
                     Some(s) => {
                         let text = format!("Loaded “{}”: press Play, or step with N.", s.name);
                         if self.load(s) {
@@ -628,6 +663,26 @@ mod tests {
         m.update(Msg::Cmd(Command::KillLeader));
         m.update(Msg::Skip(5000));
         assert!(m.engine.leader_epoch().unwrap() > epoch);
+    }
+
+    #[test]
+    fn bug_lab_scenarios_load_from_the_menu_and_the_checker_catches_them() {
+        let list = preset_list();
+        assert!(list.iter().any(|(v, _, _)| v == "bug:ZK-3911"));
+        let mut m = Model::new(Start {
+            play: false,
+            ..Start::default()
+        });
+        m.update(Msg::Preset("bug:ZK-3911".into()));
+        assert_eq!(m.preset.as_deref(), Some("bug:ZK-3911"));
+        assert!(!m.engine.scenario().bugs.is_empty());
+        m.update(Msg::Skip(20_000));
+        assert!(
+            m.engine.violation_count() > 0,
+            "the checker catches ZK-3911"
+        );
+        m.update(Msg::Preset("bug:ZK-0000".into()));
+        assert!(m.notice.as_ref().is_some_and(|n| n.error));
     }
 
     #[test]

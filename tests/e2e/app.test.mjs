@@ -413,3 +413,34 @@ test('the bug lab: with ZK-3911 switched back on, the invariant checker flags th
   await page.locator('.event-list li.fault', { hasText: 'Invariant' }).first().waitFor();
   app.assertNoErrors();
 });
+
+test('no click or key at any moment breaks the app (a seeded random walk over every control)', { timeout: 120_000 }, async () => {
+  const page = await fresh('?play=0&n=3&observers=1');
+  let seed = 12345;
+  const rand = (n) => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed % n;
+  };
+  const keys = ['k', 'h', 'w', 'n', 'b', '1', '2', '3', '4', 'Escape', 'ArrowRight'];
+  for (let i = 0; i < 120; i++) {
+    if (rand(3) === 0) {
+      await page.locator('body').press(keys[rand(keys.length)]);
+      continue;
+    }
+    const buttons = page.locator('main button:visible');
+    const count = await buttons.count();
+    const pick = buttons.nth(rand(count));
+    const name = (await pick.getAttribute('aria-label')) ?? (await pick.textContent());
+    // Reset and Play are fine too, but keep the walk paused and on this cluster.
+    if (/^(Play|Pause)$/.test(name)) continue;
+    await pick.click({ timeout: 5_000 }).catch((err) => {
+      // A control that re-rendered away between count and click is not a failure.
+      if (!/detached|not attached|Timeout/.test(err.message)) throw err;
+    });
+    // The page answers every click: the status line or the DOM, never an exception.
+    app.assertNoErrors();
+  }
+  await page.locator('g[data-server]').first().waitFor();
+  assert.equal(await page.locator('g[data-server]').count(), 4);
+  app.assertNoErrors();
+});

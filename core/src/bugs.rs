@@ -110,7 +110,7 @@ pub const CATALOGUE: [BugInfo; 12] = [
         title: "DIFF sync after a partial SNAP sync",
         fixed_in: "3.5.10, 3.6.3, 3.7.0",
         explanation: "A learner that received a SNAP replaces its in-memory database but writes a snapshot only at NEWLEADER. If the leader died in between, the learner kept the image in memory without a snapshot on disk, reported the image's zxid, and the next leader synced it by DIFF from there. At its next restart the learner lost every txn of that image. The fix reloads the database from disk when a learner leaves in the middle of a SNAP sync.",
-        invariant: "T1",
+        invariant: "I11",
         preset: include_str!("../../static/bugs/ZK-3642.json"),
     },
     BugInfo {

@@ -315,7 +315,9 @@ impl Engine {
     /// A fresh run of `scenario` at time 0, its schedule queued; the scenario's
     /// problem in words if it cannot run.
     pub fn new(scenario: &Scenario) -> Result<Engine, String> {
-        let run = Run::new(scenario).map_err(|e| format!("This scenario cannot run: {e}"))?;
+        let mut run = Run::new(scenario).map_err(|e| format!("This scenario cannot run: {e}"))?;
+        // The boot at t = 0 already happened; the timeline starts after it.
+        let boot = run.take_trace();
         let mut engine = Engine {
             tl: Timeline::new(run),
             clock: 0.0,
@@ -324,6 +326,9 @@ impl Engine {
             reads: VecDeque::new(),
             next_demo_write: 1,
         };
+        for ev in &boot {
+            engine.log.push(narrate::narrate(ev));
+        }
         engine.absorb_trace();
         Ok(engine)
     }

@@ -593,6 +593,8 @@ mod tests {
             play: false,
             ..Start::default()
         });
+        let boot = m.engine.log().newest(100, |e| e.text == "Server 1 starts");
+        assert_eq!(boot.len(), 1, "the boot at t = 0 is in the event log");
         m.update(Msg::ClickServer(2));
         m.update(Msg::ClickServer(4));
         assert_eq!(m.selection, Selection::Link(2, 4));

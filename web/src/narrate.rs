@@ -255,7 +255,11 @@ pub fn narrate(ev: &TraceEvent) -> Entry {
                 t,
                 Kind::Fault,
                 vec![server.0],
-                format!("Server {server} restarts"),
+                if t == 0 {
+                    format!("Server {server} starts")
+                } else {
+                    format!("Server {server} restarts")
+                },
             ),
             Some(reason) => entry(
                 t,

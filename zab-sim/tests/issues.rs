@@ -1,0 +1,129 @@
+//! Known protocol issues found by the random-fault sweep, each as a minimal scenario
+//! in `tests/issues/` that `zab-sim run` reproduces.
+//!
+//! These tests assert that each issue still shows, so that a fix cannot go unnoticed:
+//! when one fails because the issue is gone, turn it into a regression test (assert
+//! exit 0 and no violation) and drop its entry from the sweep's allow-list in
+//! `cli.rs` (`KNOWN`).
+
+use serde_json::Value;
+use std::process::Command;
+
+/// Runs `tests/issues/NAME` with `--json`; returns the exit status and the report.
+fn run_issue(name: &str) -> (Option<i32>, Value) {
+    let path = format!("{}/tests/issues/{name}", env!("CARGO_MANIFEST_DIR"));
+    let o = Command::new(env!("CARGO_BIN_EXE_zab-sim"))
+        .args(["run", &path, "--json"])
+        .output()
+        .expect("zab-sim runs");
+    let report = serde_json::from_slice(&o.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{name}: no JSON report ({e}); stderr: {}",
+            String::from_utf8_lossy(&o.stderr)
+        )
+    });
+    (o.status.code(), report)
+}
+
+fn server(r: &Value, id: u64) -> &Value {
+    r["servers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == id)
+        .unwrap()
+}
+
+fn invariants(r: &Value) -> Vec<String> {
+    r["violations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["invariant"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// Faithful to ZooKeeper, not a simulator bug (zab-spec.md §14, the note under E3 /
+/// ZOOKEEPER-1653; §11's startup check): a learner that joins a leader already in a
+/// newer epoch logs and fsyncs new-epoch txns at NEWLEADER before it writes
+/// currentEpoch; a crash in between (crash point `newleader-after-log`) leaves
+/// `epoch(last zxid) > currentEpoch` and every restart is refused. The checker reports
+/// I13 at the crash and L4 at the refused restart.
+#[test]
+fn e3_window_crash_between_newleader_fsync_and_epoch_write() {
+    let (code, r) = run_issue("e3-newleader-after-log.json");
+    assert_eq!(code, Some(1));
+    let s1 = server(&r, 1);
+    assert_eq!(s1["up"], false);
+    assert!(
+        s1["down_reason"]
+            .as_str()
+            .unwrap()
+            .contains("is older than the last zxid"),
+        "{s1}"
+    );
+    assert_eq!(s1["current_epoch"], 1);
+    assert_eq!(s1["last_logged_zxid"], "0x200000001");
+    let inv = invariants(&r);
+    assert!(inv.contains(&"I13".to_string()), "{inv:?}");
+    assert!(inv.contains(&"L4".to_string()), "{inv:?}");
+}
+
+/// OPEN (server, spec §8.1): after a SNAP sync a server's txn log keeps its old
+/// entries but not the SNAP contents, so it has a hole. Once leader, it DIFFs a lagging
+/// follower "from the txn log" because the log's first entry is at or below the
+/// follower's zxid, and sends only what follows the hole: the follower reaches
+/// BROADCAST without six committed txns. (ZooKeeper's getProposalsFromTxnLog only
+/// checks where the log starts; real log files after a SNAP sync may have the same
+/// gap, which is worth checking against ZooKeeper itself.) The same hole can also
+/// make the leader TRUNC a follower's committed txns (T1).
+#[test]
+fn open_diff_from_a_txn_log_with_a_hole() {
+    let (code, r) = run_issue("diff-across-log-hole.json");
+    assert_eq!(code, Some(1), "fixed? make this a regression test");
+    let s1 = server(&r, 1);
+    assert_eq!(s1["phase"], "BROADCAST");
+    assert_eq!(
+        s1["history"],
+        serde_json::json!(["0x100000001", "0x200000007"])
+    );
+    assert!(s1["data"].get("/p1").is_none());
+    assert!(server(&r, 5)["data"].get("/p1").is_some());
+    let inv = invariants(&r);
+    assert!(inv.contains(&"I3".to_string()), "{inv:?}");
+}
+
+/// OPEN (server, spec §8.2/§9.4): an INFORM that the leader forwards to an observer
+/// between NEWLEADER and UPTODATE (it forwards from startForwarding on) is rejected as
+/// "unexpected INFORM from the leader while WaitUpToDate"; the observer drops the
+/// connection and syncs again. ZooKeeper's Learner.syncWithLeader accepts INFORM in
+/// that loop (packetsNotCommitted / packetsCommitted). The checker reports T3.
+#[test]
+fn open_inform_between_newleader_and_uptodate() {
+    let (code, r) = run_issue("inform-before-uptodate.json");
+    assert_eq!(code, Some(1), "fixed? make this a regression test");
+    let v = &r["violations"][0];
+    assert_eq!(v["invariant"], "T3");
+    assert!(v["detail"].as_str().unwrap().contains("INFORM"), "{v}");
+    // No data is lost: the observer re-syncs.
+    assert_eq!(server(&r, 4)["data"]["/c"], "w1");
+}
+
+/// OPEN question (liveness, spec §7.3, §12.5 L2), faithful to ZooKeeper's
+/// `registerWithLeader`: server 2 twice persists a bumped acceptedEpoch as a leader
+/// candidate and crashes before LEADERINFO (crash point `leader-after-accepted-epoch`);
+/// servers 1 and 3 then establish epoch 3 without it. Server 2 (acceptedEpoch 4)
+/// rejects LEADERINFO(3) every ~200 ms until the leader changes.
+#[test]
+fn open_accepted_epoch_ahead_of_the_established_epoch() {
+    let (_, r) = run_issue("accepted-epoch-ahead.json");
+    let leader = r["leader"].as_u64().expect("a leader");
+    let epoch = server(&r, leader)["current_epoch"].as_u64().unwrap();
+    let s2 = server(&r, 2);
+    assert_eq!(s2["up"], true);
+    assert_ne!(
+        s2["phase"], "BROADCAST",
+        "fixed? make this a regression test"
+    );
+    assert!(s2["accepted_epoch"].as_u64().unwrap() > epoch, "{s2}");
+}

@@ -73,8 +73,9 @@ pub struct ServerReport {
     pub accepted_epoch: u32,
     /// The `currentEpoch` file (0 if it does not exist yet).
     pub current_epoch: u32,
-    /// The zxid of the last txn in its log (for a running server the unflushed tail
-    /// counts), or of its newest snapshot, or `0x0`.
+    /// The newest zxid its durable state holds: the last txn in its log (for a running
+    /// server the unflushed tail counts) or the label of its newest snapshot, whichever
+    /// is newer (a SNAP sync leaves a snapshot newer than every logged txn), or `0x0`.
     pub last_logged_zxid: Zxid,
     /// The newest txn the server knows to be committed; see [`last_committed_zxid`].
     pub last_committed_zxid: Zxid,
@@ -231,7 +232,7 @@ impl ServerReport {
             phase: server.map(|s| s.phase.name().to_string()),
             accepted_epoch: disk.accepted_epoch.unwrap_or_default().0,
             current_epoch: disk.current_epoch.unwrap_or_default().0,
-            last_logged_zxid: disk.last_logged_zxid(),
+            last_logged_zxid: disk.last_logged_zxid().max(newest_snapshot(disk)),
             last_committed_zxid: last_committed_zxid(node),
             history: durable_history(disk),
             snapshots: disk.snapshots.iter().map(|s| s.zxid).collect(),

@@ -407,7 +407,7 @@ pub struct PacketProps {
 
 /// Above this many packets in flight, election notifications are drawn as dots (their
 /// fields stay in the tooltip and the details box): a 9-server election sends ~100.
-const COMPACT_ABOVE: usize = 30;
+const COMPACT_ABOVE: usize = 20;
 
 fn packet(
     pk: &PacketView,
@@ -508,6 +508,7 @@ pub fn legend() -> Html {
             <span class="lg role crashed">{"☒ CRASHED"}</span>
             <span class="sep" />
             <span class="lg pk election">{"election"}</span>
+            <span class="lg dot-key" title="When over 20 packets fly, notifications are drawn as dots; hover or click one for its vote">{"● = notification when crowded"}</span>
             <span class="lg pk discovery">{"discovery"}</span>
             <span class="lg pk sync">{"sync"}</span>
             <span class="lg pk broadcast">{"broadcast"}</span>

@@ -14,6 +14,7 @@ use zab_core::run::{intervention_for, Run};
 use zab_core::scenario::Scenario;
 use zab_core::server::{Phase, Server, WriteResult};
 use zab_core::sim::{Channel, Intervention, Payload, Sim, TraceEvent, TraceKind};
+use zab_core::storage::Disk;
 use zab_core::timeline::Timeline;
 use zab_core::txn::Op;
 use zab_core::{ServerId, Time, Zxid};
@@ -806,7 +807,7 @@ impl Engine {
                         phase: s.phase.name(),
                         current_epoch: s.current_epoch().0,
                         accepted_epoch: s.accepted_epoch().0,
-                        last_zxid: disk.last_logged_zxid(),
+                        last_zxid: newest_zxid(disk),
                         applied_zxid: Some(s.tree.last_processed),
                         active_leader: leader == Some(n.id),
                         // An observer proposes nobody (leader 0): no bubble for it.
@@ -824,7 +825,7 @@ impl Engine {
                         phase: "",
                         current_epoch: disk.current_epoch.unwrap_or_default().0,
                         accepted_epoch: disk.accepted_epoch.unwrap_or_default().0,
-                        last_zxid: disk.last_logged_zxid(),
+                        last_zxid: newest_zxid(disk),
                         applied_zxid: None,
                         active_leader: false,
                         vote: None,
@@ -1023,7 +1024,7 @@ impl Engine {
                 opt_epoch(disk.current_epoch)
             ),
         );
-        fact("last logged", disk.last_logged_zxid().to_string());
+        fact("last logged", newest_zxid(disk).to_string());
         fact(
             "log",
             format!(
@@ -1117,6 +1118,14 @@ impl Engine {
         }
         d
     }
+}
+
+/// The newest zxid the durable state holds: the last logged txn or the newest snapshot's
+/// label, whichever is newer (after a SNAP sync the snapshot is newer); the same as
+/// `last_logged_zxid` in `zab-sim run --json`.
+fn newest_zxid(disk: &Disk) -> Zxid {
+    disk.last_logged_zxid()
+        .max(disk.snapshots.last().map_or(Zxid::ZERO, |s| s.zxid))
 }
 
 fn opt_epoch(e: Option<zab_core::Epoch>) -> String {

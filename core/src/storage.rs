@@ -114,6 +114,14 @@ impl Disk {
         self.purged_upto = self.purged_upto.max(oldest);
     }
 
+    /// Drops the log entries at or below `zxid` (a snapshot at `zxid` covers them).
+    pub fn purge_upto(&mut self, zxid: Zxid) {
+        let purge = self.log.iter().take_while(|t| t.zxid <= zxid).count();
+        self.log.drain(..purge);
+        self.flushed = self.flushed.saturating_sub(purge);
+        self.purged_upto = self.purged_upto.max(zxid);
+    }
+
     /// Whether the state as of `zxid` can be rebuilt from disk: a snapshot at or below
     /// it, or a log that was never purged.
     pub fn can_rebuild_at(&self, zxid: Zxid) -> bool {

@@ -388,7 +388,7 @@ fn save_failing_writes_runnable_scenarios() {
 /// Violations the baseline sweep is known to find, each with a minimal reproduction
 /// in `tests/issues/` (see `issues.rs`): (invariant, text its detail contains, issue).
 /// Anything else fails the sweep test.
-const KNOWN: [(&str, &str, &str); 3] = [
+const KNOWN: [(&str, &str, &str); 2] = [
     // Faithful to ZooKeeper (zab-spec.md §14, note under E3): a crash between the
     // NEWLEADER fsync and the currentEpoch write; the restart is refused.
     (
@@ -400,12 +400,6 @@ const KNOWN: [(&str, &str, &str); 3] = [
         "L4",
         "is older than the last zxid",
         "e3-newleader-after-log.json",
-    ),
-    // Open server issue: INFORM between NEWLEADER and UPTODATE is rejected.
-    (
-        "T3",
-        "unexpected INFORM from the leader while WaitUpToDate",
-        "inform-before-uptodate.json",
     ),
 ];
 

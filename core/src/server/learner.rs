@@ -186,6 +186,14 @@ impl Server {
             (LearnerStage::Syncing | LearnerStage::WaitUpToDate, QuorumPacket::Commit { zxid }) => {
                 self.sync_commit(l, zxid)
             }
+            (LearnerStage::Syncing | LearnerStage::WaitUpToDate, QuorumPacket::Inform { txn }) => {
+                // An observer's INFORM is a PROPOSAL and its COMMIT in one
+                // (Learner.syncWithLeader's INFORM case).
+                let zxid = txn.zxid;
+                l.last_queued = zxid;
+                l.pending.push_back(txn);
+                self.sync_commit(l, zxid);
+            }
             (LearnerStage::Syncing, QuorumPacket::NewLeader { zxid }) => {
                 self.on_new_leader(l, zxid)
             }
@@ -310,6 +318,13 @@ impl Server {
         let epoch = zxid.epoch();
         if l.snapshot_needed {
             self.take_snapshot();
+            if self.sync_mode == SyncMode::Snap {
+                // The SNAP image replaced this server's history: its older log entries
+                // belong to a superseded history, and the snapshot covers what they
+                // covered. Purge them so the log never has a hole that a later DIFF
+                // from disk could read across.
+                self.disk.purge_upto(self.tree.last_processed);
+            }
             if self.hit(CrashPoint::NewLeaderAfterSnapshot) {
                 return;
             }

@@ -70,16 +70,18 @@ fn row(r: &LogRowView, selected: bool, d: &Callback<Msg>) -> Html {
                 <span class="sid">{r.id}</span>
                 <span class="role">{r.role.label()}</span>
             </button>
-            <div class="entries">
+            <div class="disk-meta">
                 { for r.snapshots.iter().map(|z| html! {
                     <span class="snapshot" data-snapshot={z.to_string()} title="snapshot on disk">{format!("snapshot {z}")}</span>
                 }) }
                 if r.hidden > 0 {
-                    <span class="more">{format!("… {} older", r.hidden)}</span>
+                    <span class="more">{format!("+{} older", r.hidden)}</span>
                 }
                 if r.entries.is_empty() {
                     <span class="empty">{"log empty"}</span>
                 }
+            </div>
+            <div class="entries">
                 { for r.entries.iter().map(|e| entry(e, r.snapshots.contains(&e.zxid))) }
             </div>
             <div class="tree" title={tree.clone()}>{tree}</div>

@@ -173,16 +173,28 @@ pub(crate) fn count_below<A: Chain + ?Sized>(a: &A, n: usize, z: Zxid) -> usize 
     lo
 }
 
-/// The position of the txn with zxid `z` among the first `n` of `a`, if any
-/// (binary search, then a backwards scan in case the history is not sorted).
-pub(crate) fn find<A: Chain + ?Sized>(a: &A, n: usize, z: Zxid) -> Option<usize> {
+/// The position of the txn with zxid `z` among the first `n` of `a`, if any, in a
+/// sequence sorted by zxid (binary search).
+pub(crate) fn find_sorted<A: Chain + ?Sized>(a: &A, n: usize, z: Zxid) -> Option<usize> {
     let n = n.min(a.len());
     let k = count_below(a, n, z);
-    if k < n && a.ent(k).txn.zxid == z {
-        return Some(k);
-    }
-    (0..n).rev().find(|&i| a.ent(i).txn.zxid == z)
+    (k < n && a.ent(k).txn.zxid == z).then_some(k)
 }
+
+/// The position of the txn with zxid `z` among the first `n` of `a`, if any: binary
+/// search, then (a server's history may be out of order when a bug broke it) a
+/// backwards scan of the last entries.
+pub(crate) fn find<A: Chain + ?Sized>(a: &A, n: usize, z: Zxid) -> Option<usize> {
+    let n = n.min(a.len());
+    find_sorted(a, n, z).or_else(|| {
+        (n.saturating_sub(SCAN)..n)
+            .rev()
+            .find(|&i| a.ent(i).txn.zxid == z)
+    })
+}
+
+/// How far back [`find`] scans an unsorted history.
+const SCAN: usize = 256;
 
 /// The last `n` txns of a history, oldest first (walks back `n` nodes).
 pub(crate) fn history_tail(h: &History, n: u64) -> Vec<Txn> {

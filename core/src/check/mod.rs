@@ -250,6 +250,9 @@ pub struct Checker {
     /// Per learner: how long the committed sequence was when its leader planned the
     /// current DIFF/TRUNC/SNAP (T1 judges a sync against what was committed then).
     plan_glen: Vec<Option<usize>>,
+    /// Per pair of servers (`i * n + j`): (divergence point, lastC(i), lastC(j)) when
+    /// I5/I6 were last evaluated, so a lasting divergence is not re-scanned every step.
+    agree_memo: Vec<(usize, usize, usize)>,
     acked_now: Vec<Zxid>,
     roles_changed: bool,
     /// Treat every refreshed server as changed (after `mark_all`).
@@ -358,6 +361,7 @@ impl Checker {
         self.force_log = vec![false; n];
         self.commit_marks = vec![None; n];
         self.plan_glen.resize(n, None);
+        self.agree_memo = vec![(usize::MAX, 0, 0); n * n];
         self.live.resize(n, sim.now);
         let fresh = !self.started;
         self.started = true;

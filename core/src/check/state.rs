@@ -4,7 +4,7 @@
 //! I11, I12), per BROADCAST leader (I10), and on role changes (I1).
 
 use super::ghost::BcastIssue;
-use super::mirror::{count_below, find, lcp, same_prefix, Chain, Mirror};
+use super::mirror::{count_below, find, find_sorted, lcp, same_prefix, Chain, Mirror};
 use super::view::{Refresh, Role, View};
 use super::{nth, tx, Checker, Inv};
 use crate::ids::{Epoch, ServerId, Time, Zxid};
@@ -273,23 +273,27 @@ impl Checker {
                 self.update_committed(i);
             }
         }
+        let g_grew = self.ghost.committed_version != gver;
 
-        // I16: acknowledged writes stay committed.
+        // I16: acknowledged writes stay committed. (`committed` is sorted by zxid:
+        // a leader whose committed prefix is out of order is not taken into it, T2.)
+        let mut new_pending = false;
         for k in 0..self.acked_now.len() {
             let z = self.acked_now[k];
             self.ghost.client_acked.insert(z);
             let g = &self.ghost.committed;
-            if find(g, g.len(), z).is_none() {
+            if find_sorted(g, g.len(), z).is_none() {
                 self.ghost.acked_pending.insert(z);
+                new_pending = true;
             }
         }
-        if !self.ghost.acked_pending.is_empty() {
+        if !self.ghost.acked_pending.is_empty() && (g_grew || new_pending) {
             let g = &self.ghost.committed;
             let last = self.ghost.last_committed();
             let mut lost = None;
             let mut settled = Vec::new();
             for z in &self.ghost.acked_pending {
-                if find(g, g.len(), *z).is_some() {
+                if find_sorted(g, g.len(), *z).is_some() {
                     settled.push(*z);
                 } else if last.is_some_and(|l| l > *z) {
                     lost = lost.or(Some((*z, last.unwrap_or_default())));
@@ -529,7 +533,20 @@ impl Checker {
             self.report(Inv::I3, ids.clone(), detail);
         }
         if self.fresh(Inv::I5) || self.fresh(Inv::I6) {
-            self.check_agreement_order(i, j, p);
+            // Re-scan a lasting divergence only when it moved or the committed
+            // prefixes grew by a good step (the scan is linear in the divergent tails).
+            let (li, lj) = (self.views[i].lastc, self.views[j].lastc);
+            let n = self.views.len();
+            let memo = self.agree_memo.get(i * n + j).copied();
+            let rescan = memo.is_none_or(|(mp, mi, mj)| {
+                mp != p || li >= mi + 16 || lj >= mj + 16 || li < mi || lj < mj
+            });
+            if rescan {
+                if let Some(m) = self.agree_memo.get_mut(i * n + j) {
+                    *m = (p, li, lj);
+                }
+                self.check_agreement_order(i, j, p);
+            }
         }
     }
 

@@ -47,7 +47,10 @@ impl Checker {
         let g = &self.ghost.committed;
         let (c, gl) = (v.lastc, g.len());
         if c >= gl && same_prefix(v, g, gl) {
-            if c > gl {
+            // Only a sorted prefix is taken into `committed` (an out-of-order one breaks
+            // I8/I15 on that leader and would make `committed` unsearchable).
+            let sorted = (gl.max(1)..c).all(|p| v.ent(p - 1).txn.zxid < v.ent(p).txn.zxid);
+            if c > gl && sorted {
                 let epoch = v.broadcast_leader();
                 for p in gl..c {
                     let t = self.views[i].ent(p).txn.clone();

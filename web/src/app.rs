@@ -7,7 +7,6 @@ use yew::prelude::*;
 
 use crate::clients::ClientPanel;
 use crate::controls::{Clock, Controls, Setup};
-use crate::engine::Command;
 use crate::events::EventPanel;
 use crate::logs::LogsPanel;
 use crate::model::{Model, Msg, Selection, Shared, Start};
@@ -15,6 +14,7 @@ use crate::pending::PendingPanel;
 use crate::playback;
 use crate::ring::{Legend, Ring};
 use crate::selection::SelectionPanel;
+use crate::views::Command;
 
 /// Props every panel gets: the shared model, a revision that changes whenever the
 /// panel has something new to show, and the dispatcher.

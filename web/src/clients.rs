@@ -6,8 +6,8 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::app::PanelProps;
-use crate::engine::{make_op, Command};
 use crate::model::Msg;
+use crate::views::{make_op, Command};
 
 /// Writes listed.
 const WRITES_SHOWN: usize = 12;

@@ -5,8 +5,8 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::app::PanelProps;
-use crate::engine::Command;
 use crate::model::{speed_of, speed_words, Msg, Shared, OBSERVERS, SIZES};
+use crate::views::Command;
 
 /// Props of the clock.
 #[derive(Properties, Clone, PartialEq)]

@@ -4,8 +4,8 @@
 use yew::prelude::*;
 
 use crate::app::PanelProps;
-use crate::engine::{LogEntryView, LogRowView};
 use crate::model::{Msg, Selection};
+use crate::views::{LogEntryView, LogRowView};
 
 fn entry(e: &LogEntryView, snap_after: bool) -> Html {
     let committed = match e.committed {

@@ -1,7 +1,7 @@
 //! ZabScope's browser app: a live ZAB cluster, its controls and playback.
 //!
 //! Modules are named after what they hold: `engine` (the only door to the
-//! simulator), `model` (app state and the update function), `playback` (the
+//! simulator), `views` (the plain data it hands out), `model` (app state and the update function), `playback` (the
 //! animation loop), `narrate` (trace → sentences) and one module per panel.
 
 mod app;
@@ -16,6 +16,7 @@ mod pending;
 mod playback;
 mod ring;
 mod selection;
+mod views;
 
 fn main() {
     yew::Renderer::<app::App>::new().render();

@@ -11,8 +11,9 @@ use zab_core::bugs::{self, CATALOGUE};
 use zab_core::scenario::{presets, Scenario};
 use zab_core::Bug;
 
-use crate::engine::{Command, Engine};
+use crate::engine::Engine;
 use crate::narrate::Kind;
+use crate::views::Command;
 
 /// Largest amount of simulated work per animation frame.
 pub const MAX_EVENTS_PER_FRAME: u32 = 3000;
@@ -631,7 +632,7 @@ mod tests {
         assert_eq!(m.engine.writes(1)[0].status, "failed");
         m.update(Msg::Cmd(Command::Write {
             server: 1,
-            op: crate::engine::make_op("set", "not a path", "x"),
+            op: crate::views::make_op("set", "not a path", "x"),
         }));
         assert!(m
             .notice
@@ -650,7 +651,7 @@ mod tests {
         let follower = (1..=5).find(|i| *i != leader).unwrap();
         m.update(Msg::Cmd(Command::Write {
             server: follower,
-            op: crate::engine::make_op("create", "/a", "1"),
+            op: crate::views::make_op("create", "/a", "1"),
         }));
         assert!(!m.notice.as_ref().unwrap().error);
         m.update(Msg::Skip(1000));

@@ -4,8 +4,8 @@
 use yew::prelude::*;
 
 use crate::app::PanelProps;
-use crate::engine::Command;
 use crate::model::{Msg, Selection};
+use crate::views::Command;
 
 /// How many pending events to list.
 const SHOWN: usize = 12;

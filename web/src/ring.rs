@@ -11,8 +11,8 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::engine::{PacketView, Role, ServerView};
 use crate::model::{Msg, Selection, Shared};
+use crate::views::{PacketView, Role, ServerView};
 
 /// Centre of the ellipse the servers sit on (SVG user units).
 const CX: f64 = 500.0;

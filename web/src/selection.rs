@@ -5,8 +5,8 @@
 use yew::prelude::*;
 
 use crate::app::PanelProps;
-use crate::engine::{Command, Role};
 use crate::model::{Msg, Selection};
+use crate::views::{Command, Role};
 
 fn button(label: String, class: &'static str, msg: Msg, d: &Callback<Msg>) -> Html {
     let d = d.clone();

@@ -1,0 +1,230 @@
+//! The one place the web app touches the simulator.
+//!
+//! Everything else in `web/` reads the plain view structs of [`crate::views`] and
+//! sends [`Command`](crate::views::Command)s; nothing outside this module names `zab_core::sim::Sim`. The engine
+//! keeps the display clock (fractional simulated milliseconds, for smooth packet
+//! animation), turns the trace into the event log, and checks that a user's action
+//! makes sense right now so that a click at the wrong moment gets a sentence instead
+//! of a panic. It contains no protocol logic: it reads the state core exposes.
+
+use std::collections::VecDeque;
+
+use zab_core::run::Run;
+use zab_core::scenario::Scenario;
+use zab_core::sim::{Sim, TraceEvent, TraceKind};
+use zab_core::timeline::Timeline;
+use zab_core::Time;
+
+mod commands;
+mod read;
+
+use crate::narrate::{self, EventLog};
+use crate::views::ReadView;
+
+/// How many client reads the client panel keeps.
+const MAX_READS: usize = 20;
+
+/// How much simulated history the event log is rebuilt from after a seek.
+const LOG_WINDOW_MS: Time = 3000;
+
+/// How many log entries per server the logs panel shows (the newest).
+const MAX_LOG_ENTRIES: usize = 14;
+
+/// The simulated cluster plus what the UI keeps about it.
+pub struct Engine {
+    tl: Timeline,
+    clock: f64,
+    version: u64,
+    log: EventLog,
+    reads: VecDeque<ReadView>,
+    next_demo_write: u64,
+}
+
+impl Engine {
+    /// A fresh run of `scenario` at time 0, its schedule queued; the scenario's
+    /// problem in words if it cannot run.
+    pub fn new(scenario: &Scenario) -> Result<Engine, String> {
+        let mut run = Run::new(scenario).map_err(|e| format!("This scenario cannot run: {e}"))?;
+        // The boot at t = 0 already happened; the timeline starts after it.
+        let boot = run.take_trace();
+        let mut engine = Engine {
+            tl: Timeline::new(run),
+            clock: 0.0,
+            version: 0,
+            log: EventLog::default(),
+            reads: VecDeque::new(),
+            next_demo_write: 1,
+        };
+        for ev in &boot {
+            engine.log.push(narrate::narrate(ev));
+        }
+        engine.absorb_trace();
+        Ok(engine)
+    }
+
+    fn sim(&self) -> &Sim {
+        self.tl.run().sim()
+    }
+
+    /// The scenario this run started from.
+    pub fn scenario(&self) -> &Scenario {
+        self.tl.run().scenario()
+    }
+
+    /// Bumped whenever the simulated state changes.
+    pub fn version(&self) -> u64 {
+        self.version
+    }
+
+    /// The display clock (fractional simulated ms; the simulation is at its floor).
+    pub fn clock(&self) -> f64 {
+        self.clock
+    }
+
+    /// Simulated time in whole ms.
+    pub fn now(&self) -> Time {
+        self.sim().now
+    }
+
+    /// The event log.
+    pub fn log(&self) -> &EventLog {
+        &self.log
+    }
+
+    /// Number of servers (participants and observers).
+    pub fn size(&self) -> u32 {
+        self.sim().cfg.participants + self.sim().cfg.observers
+    }
+
+    /// Advances the display clock by `sim_ms` simulated ms, running at most
+    /// `max_events` events. Returns false if the cap was hit (the clock then stops at
+    /// the last event run, so the animation slows down instead of skipping).
+    pub fn advance(&mut self, sim_ms: f64, max_events: u32) -> bool {
+        let target = self.clock + sim_ms.max(0.0);
+        let until = target.floor() as Time;
+        let mut ran = 0;
+        while self.sim().next_time().is_some_and(|t| t <= until) {
+            if ran >= max_events {
+                self.clock = self.sim().now as f64;
+                self.after_change();
+                return false;
+            }
+            self.tl.step();
+            ran += 1;
+        }
+        self.tl.advance_to(until);
+        self.clock = target.max(self.sim().now as f64);
+        if ran > 0 {
+            self.after_change();
+        }
+        true
+    }
+
+    /// Runs events up to and including the next one that shows up in the trace (a
+    /// timer voided by a later one shows nothing). Returns what happened, in words.
+    pub fn step(&mut self) -> Result<String, String> {
+        let before = self.sim().trace_count;
+        let mut ran = 0;
+        while self.sim().trace_count == before && ran < 256 {
+            if !self.tl.step() {
+                break;
+            }
+            ran += 1;
+        }
+        self.clock = self.sim().now as f64;
+        if ran == 0 {
+            return Err("Nothing is scheduled: the cluster is idle. Restart a server, write, or press Play.".into());
+        }
+        let shown = (self.sim().trace_count - before) as usize;
+        self.after_change();
+        let last = self.log.latest(shown.max(1));
+        Ok(last.unwrap_or_else(|| "Stepped.".into()))
+    }
+
+    /// Runs `ms` simulated milliseconds at once (no animation).
+    pub fn skip(&mut self, ms: Time) {
+        let until = self.sim().now + ms;
+        self.tl.advance_to(until);
+        self.clock = self.sim().now as f64;
+        self.after_change();
+    }
+
+    /// The furthest simulated time explored.
+    pub fn horizon(&self) -> Time {
+        self.tl.horizon()
+    }
+
+    /// Whether the view is in the past (an action there forks history).
+    pub fn in_past(&self) -> bool {
+        self.tl.in_past()
+    }
+
+    /// Looks at simulated time `t` (rebuilds the past from a checkpoint). The event log
+    /// is rebuilt to show what led up to `t` on this history.
+    pub fn seek(&mut self, t: Time) {
+        self.tl.seek(t);
+        self.tl.take_trace();
+        self.clock = self.sim().now as f64;
+        self.log = EventLog::default();
+        let from = t.saturating_sub(LOG_WINDOW_MS);
+        for ev in self.tl.trace_window(from, t) {
+            self.log.push(narrate::narrate(&ev));
+        }
+        self.version += 1;
+    }
+
+    /// How many invariant violations the checker found so far.
+    pub fn violation_count(&self) -> usize {
+        self.tl.run().violations().len()
+    }
+
+    /// The first `max` violations as sentences: "I10 LeaderLogCompleteness at 812 ms: ...".
+    pub fn violations(&self, max: usize) -> Vec<String> {
+        self.tl
+            .run()
+            .violations()
+            .iter()
+            .take(max)
+            .map(|v| format!("{} {} at {} ms: {}", v.invariant, v.name, v.at_ms, v.detail))
+            .collect()
+    }
+
+    fn after_change(&mut self) {
+        self.version += 1;
+        self.absorb_trace();
+    }
+
+    fn leader_value(&self, path: &str) -> Option<(u32, Option<String>)> {
+        let leader = self.sim().leader()?;
+        let value = self
+            .sim()
+            .server(leader)
+            .and_then(|s| s.read(path).cloned());
+        Some((leader.0, value))
+    }
+
+    fn absorb_trace(&mut self) {
+        let trace: Vec<TraceEvent> = self.tl.take_trace();
+        for ev in &trace {
+            if let TraceKind::ClientRead {
+                server,
+                path,
+                value,
+                serving,
+            } = &ev.kind
+            {
+                let leader = self.leader_value(path);
+                self.reads.push_front(ReadView {
+                    at_ms: ev.at_ms,
+                    server: server.0,
+                    path: path.clone(),
+                    value: value.clone(),
+                    serving: *serving,
+                    leader,
+                });
+                self.reads.truncate(MAX_READS);
+            }
+            self.log.push(narrate::narrate(ev));
+        }
+    }
+}

@@ -1,0 +1,398 @@
+//! Views: the simulation read into the plain structs of [`crate::views`].
+
+use std::collections::BTreeSet;
+
+use zab_core::packet::ServerState;
+use zab_core::run::intervention_for;
+use zab_core::server::{Phase, Server, WriteResult};
+use zab_core::sim::{Channel, Payload};
+use zab_core::storage::Disk;
+use zab_core::{ServerId, Time, Zxid};
+
+use super::{Engine, MAX_LOG_ENTRIES};
+use crate::views::{
+    LogEntryView, LogRowView, PacketView, PendingView, ReadView, Role, ServerDetail, ServerView,
+    WriteView,
+};
+
+impl Engine {
+    // ---- views ----
+
+    /// The active leader (LEADING in BROADCAST, newest epoch).
+    pub fn leader(&self) -> Option<u32> {
+        self.sim().leader().map(|s| s.0)
+    }
+
+    /// The active leader's epoch.
+    pub fn leader_epoch(&self) -> Option<u32> {
+        let id = self.sim().leader()?;
+        self.sim().server(id).map(|s| s.current_epoch().0)
+    }
+
+    /// Every server, in id order.
+    pub fn servers(&self) -> Vec<ServerView> {
+        let leader = self.sim().leader();
+        self.sim()
+            .nodes
+            .iter()
+            .map(|n| {
+                let observer = !self.sim().cfg.is_voter(n.id);
+                let disk = n.disk();
+                match &n.server {
+                    Some(s) => ServerView {
+                        id: n.id.0,
+                        up: true,
+                        observer,
+                        role: role_of(s.state),
+                        phase: s.phase.name(),
+                        current_epoch: s.current_epoch().0,
+                        accepted_epoch: s.accepted_epoch().0,
+                        last_zxid: newest_zxid(disk),
+                        applied_zxid: Some(s.tree.last_processed),
+                        active_leader: leader == Some(n.id),
+                        // An observer proposes nobody (leader 0): no bubble for it.
+                        vote: (s.state == ServerState::Looking)
+                            .then_some(s.fle.proposal)
+                            .flatten()
+                            .filter(|v| v.leader.0 != 0)
+                            .map(|v| v.label()),
+                    },
+                    None => ServerView {
+                        id: n.id.0,
+                        up: false,
+                        observer,
+                        role: Role::Crashed,
+                        phase: "",
+                        current_epoch: disk.current_epoch.unwrap_or_default().0,
+                        accepted_epoch: disk.accepted_epoch.unwrap_or_default().0,
+                        last_zxid: newest_zxid(disk),
+                        applied_zxid: None,
+                        active_leader: false,
+                        vote: None,
+                    },
+                }
+            })
+            .collect()
+    }
+
+    /// Packets in flight between two different servers, by id.
+    pub fn packets(&self) -> Vec<PacketView> {
+        self.sim()
+            .packets
+            .values()
+            .filter(|p| p.from != p.to)
+            .map(|p| PacketView {
+                id: p.id,
+                from: p.from.0,
+                to: p.to.0,
+                kind: p.payload.name(),
+                label: packet_label(&p.payload),
+                summary: p.payload.summary(),
+                election: matches!(p.channel, Channel::Election),
+                sent_at: p.sent_at,
+                deliver_at: p.deliver_at,
+            })
+            .collect()
+    }
+
+    /// One packet in flight.
+    pub fn packet(&self, id: u64) -> Option<PacketView> {
+        self.packets().into_iter().find(|p| p.id == id)
+    }
+
+    /// Cut directed links (from, to).
+    pub fn cuts(&self) -> BTreeSet<(u32, u32)> {
+        self.sim().net.cut.iter().map(|(a, b)| (a.0, b.0)).collect()
+    }
+
+    /// Open learner/leader connections as (learner, leader).
+    pub fn connections(&self) -> BTreeSet<(u32, u32)> {
+        self.sim()
+            .net
+            .conns
+            .values()
+            .filter(|c| c.open)
+            .map(|c| (c.learner.0, c.leader.0))
+            .collect()
+    }
+
+    /// Every server's log, snapshots and data tree.
+    pub fn log_rows(&self) -> Vec<LogRowView> {
+        self.sim()
+            .nodes
+            .iter()
+            .map(|n| {
+                let disk = n.disk();
+                let committed_upto: Option<Zxid> = n.server.as_ref().map(committed_upto);
+                let skip = disk.log.len().saturating_sub(MAX_LOG_ENTRIES);
+                let entries = disk
+                    .log
+                    .iter()
+                    .enumerate()
+                    .skip(skip)
+                    .map(|(i, t)| LogEntryView {
+                        zxid: t.zxid,
+                        op: t.op.label(),
+                        committed: committed_upto.map(|c| t.zxid <= c),
+                        flushed: i < disk.flushed,
+                    })
+                    .collect();
+                LogRowView {
+                    id: n.id.0,
+                    up: n.server.is_some(),
+                    role: n
+                        .server
+                        .as_ref()
+                        .map_or(Role::Crashed, |s| role_of(s.state)),
+                    hidden: skip,
+                    entries,
+                    snapshots: disk.snapshots.iter().map(|s| s.zxid).collect(),
+                    tree: n
+                        .server
+                        .as_ref()
+                        .map(|s| {
+                            s.tree
+                                .nodes
+                                .iter()
+                                .map(|(k, v)| (k.clone(), v.clone()))
+                                .collect()
+                        })
+                        .unwrap_or_default(),
+                }
+            })
+            .collect()
+    }
+
+    /// Client writes, newest first (at most `max`).
+    pub fn writes(&self, max: usize) -> Vec<WriteView> {
+        self.sim()
+            .writes
+            .values()
+            .rev()
+            .take(max)
+            .map(|w| {
+                let (status, zxid, reason) = match &w.result {
+                    None => ("pending", None, None),
+                    Some(WriteResult::Committed { zxid }) => ("committed", Some(*zxid), None),
+                    Some(WriteResult::Failed { reason }) => ("failed", None, Some(reason.clone())),
+                };
+                WriteView {
+                    req: w.req.0,
+                    at_ms: w.at_ms,
+                    server: w.server.0,
+                    op: w.op.label(),
+                    status,
+                    zxid,
+                    reason,
+                }
+            })
+            .collect()
+    }
+
+    /// Client reads, newest first.
+    pub fn reads(&self) -> Vec<ReadView> {
+        self.reads.iter().cloned().collect()
+    }
+
+    /// The next `max` pending events, in the order they will run, and how many in all.
+    pub fn pending(&self, max: usize) -> (Vec<PendingView>, usize) {
+        let all = self.sim().pending();
+        let total = all.len();
+        let packets = &self.sim().packets;
+        let list = all
+            .into_iter()
+            .take(max)
+            .map(|p| {
+                let (what, packet) = match p.packet.and_then(|id| packets.get(&id)) {
+                    Some(pk) if pk.from == pk.to => (
+                        format!("{} loops back to itself: {}", pk.from, pk.payload.summary()),
+                        None,
+                    ),
+                    Some(pk) => (
+                        format!("{} → {}: {}", pk.from, pk.to, pk.payload.summary()),
+                        Some(pk.id),
+                    ),
+                    None => (p.what, None),
+                };
+                PendingView {
+                    at_ms: p.at_ms,
+                    what,
+                    packet,
+                }
+            })
+            .collect();
+        (list, total)
+    }
+
+    /// The scenario's scripted steps still to come: (time, what), at most `max`.
+    pub fn script_ahead(&self, max: usize) -> Vec<(Time, String)> {
+        let now = self.sim().now;
+        self.scenario()
+            .schedule
+            .iter()
+            .filter(|s| s.at_ms > now || (s.at_ms == now && now == 0))
+            .take(max)
+            .map(|s| {
+                let what = intervention_for(&s.action)
+                    .map_or_else(|| s.action.name().to_string(), |a| a.describe());
+                (s.at_ms, what)
+            })
+            .collect()
+    }
+
+    /// What the details box shows about a server.
+    pub fn server_detail(&self, id: u32) -> ServerDetail {
+        let mut d = ServerDetail::default();
+        let Some(node) = self.sim().node(ServerId(id)) else {
+            return d;
+        };
+        let disk = node.disk();
+        let mut fact = |k: &str, v: String| d.facts.push((k.to_string(), v));
+        fact(
+            "kind",
+            if self.sim().cfg.is_voter(node.id) {
+                "participant".into()
+            } else {
+                "observer (no vote)".into()
+            },
+        );
+        fact(
+            "epochs accepted / current",
+            format!(
+                "{} / {}",
+                opt_epoch(disk.accepted_epoch),
+                opt_epoch(disk.current_epoch)
+            ),
+        );
+        fact("last logged", newest_zxid(disk).to_string());
+        fact(
+            "log",
+            format!(
+                "{} entries, {} fsynced",
+                disk.log.len(),
+                disk.flushed.min(disk.log.len())
+            ),
+        );
+        fact(
+            "snapshots",
+            if disk.snapshots.is_empty() {
+                "none".into()
+            } else {
+                disk.snapshots
+                    .iter()
+                    .map(|s| s.zxid.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            },
+        );
+        let Some(s) = &node.server else {
+            let reason = node.down_reason.clone().unwrap_or_default();
+            d.facts.push(("down".into(), reason));
+            return d;
+        };
+        d.facts.push((
+            "state / phase".into(),
+            format!("{} / {}", s.state.name(), s.phase.name()),
+        ));
+        d.facts.push((
+            "applied (lastProcessed)".into(),
+            s.tree.last_processed.to_string(),
+        ));
+        d.facts
+            .push(("current vote".into(), s.current_vote.label()));
+        if s.state == ServerState::Looking {
+            if let Some(p) = s.fle.proposal {
+                d.facts.push((
+                    "proposes".into(),
+                    format!("{} in round {}", p.label(), s.fle.logicalclock),
+                ));
+            }
+            for (from, (vote, state)) in &s.fle.recvset {
+                d.lines.push(format!(
+                    "vote from {from}: {} ({})",
+                    vote.label(),
+                    state.name()
+                ));
+            }
+            for (from, (vote, state)) in &s.fle.outofelection {
+                d.lines
+                    .push(format!("{from} is {} for {}", state.name(), vote.label()));
+            }
+        }
+        if let Some(l) = &s.leader {
+            d.facts.push((
+                "epoch / lastCommitted".into(),
+                format!(
+                    "{} / {}",
+                    l.epoch.map_or("-1".to_string(), |e| e.to_string()),
+                    l.last_committed
+                ),
+            ));
+            for h in l.handlers.values() {
+                d.lines.push(format!(
+                    "learner {}{}: {:?}, sync {}",
+                    h.sid,
+                    if h.observer { " (observer)" } else { "" },
+                    h.stage,
+                    h.sync_mode.name()
+                ));
+            }
+            for (z, p) in &l.outstanding {
+                let acks: Vec<String> = p.acks.iter().map(|a| a.to_string()).collect();
+                d.lines.push(format!(
+                    "outstanding {z} {}: ACKs from {{{}}}",
+                    p.txn.op.label(),
+                    acks.join(", ")
+                ));
+            }
+        }
+        if let Some(l) = &s.learner {
+            d.facts.push((
+                "leader / stage".into(),
+                format!("{} / {:?}", l.leader, l.stage),
+            ));
+            if s.sync_mode.name() != "NONE" {
+                d.facts
+                    .push(("sync mode".into(), s.sync_mode.name().into()));
+            }
+        }
+        d
+    }
+}
+
+/// The newest zxid the durable state holds: the last logged txn or the newest snapshot's
+/// label, whichever is newer (after a SNAP sync the snapshot is newer); the same as
+/// `last_logged_zxid` in `zab-sim run --json`.
+fn newest_zxid(disk: &Disk) -> Zxid {
+    disk.last_logged_zxid()
+        .max(disk.snapshots.last().map_or(Zxid::ZERO, |s| s.zxid))
+}
+
+fn opt_epoch(e: Option<zab_core::Epoch>) -> String {
+    e.map_or("none".to_string(), |e| e.to_string())
+}
+
+fn role_of(state: ServerState) -> Role {
+    match state {
+        ServerState::Looking => Role::Looking,
+        ServerState::Following => Role::Following,
+        ServerState::Leading => Role::Leading,
+        ServerState::Observing => Role::Observing,
+    }
+}
+
+/// The last zxid known committed at a running server: a leader's `lastCommitted`,
+/// else what it applied to its data tree.
+fn committed_upto(s: &Server) -> Zxid {
+    match &s.leader {
+        Some(l) if s.phase == Phase::Broadcast => l.last_committed.max(s.tree.last_processed),
+        _ => s.tree.last_processed,
+    }
+}
+
+fn packet_label(p: &Payload) -> String {
+    match p {
+        Payload::Notification(n) => format!("NOTIFICATION {}", n.vote.label()),
+        other => other.name().to_string(),
+    }
+}

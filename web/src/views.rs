@@ -1,0 +1,290 @@
+//! What the panels read and send: plain data, no simulator inside.
+//!
+//! [`crate::engine`] builds these views from the simulation and turns [`Command`]s
+//! into interventions; the panels only ever see these types.
+
+use zab_core::txn::Op;
+use zab_core::{Time, Zxid};
+
+/// A user's request, checked by the engine before it becomes an intervention.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Command {
+    /// Crash a running server.
+    Crash(u32),
+    /// Restart a crashed server.
+    Restart(u32),
+    /// Cut every link of a server.
+    Isolate(u32),
+    /// Cut one link (one way when `both` is false: `from` can no longer reach `to`).
+    Cut {
+        /// Sender side.
+        from: u32,
+        /// Receiver side.
+        to: u32,
+        /// Both directions.
+        both: bool,
+    },
+    /// Heal one link in both directions.
+    HealLink(u32, u32),
+    /// Heal every link of a server.
+    Reconnect(u32),
+    /// Heal every link.
+    HealAll,
+    /// Crash the active leader.
+    KillLeader,
+    /// A client connected to `server` writes.
+    Write {
+        /// The server the client is connected to.
+        server: u32,
+        /// The write.
+        op: Op,
+    },
+    /// A client connected to the active leader writes the next demo value.
+    WriteToLeader,
+    /// A client connected to `server` writes the next demo value.
+    DemoWrite(u32),
+    /// A client connected to `server` reads `path`.
+    Read {
+        /// The server the client is connected to.
+        server: u32,
+        /// The znode.
+        path: String,
+    },
+    /// Deliver a packet in flight ahead of the others.
+    DeliverNow(u64),
+    /// Lose a packet in flight.
+    Drop(u64),
+}
+
+/// A role as the ring shows it (a crashed server has none).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    /// Running Fast Leader Election.
+    Looking,
+    /// Following a leader.
+    Following,
+    /// Leading (crown once its epoch is active).
+    Leading,
+    /// Observing a leader.
+    Observing,
+    /// The process is down.
+    Crashed,
+}
+
+impl Role {
+    /// The value of `data-role`: ZooKeeper's state name, or `CRASHED`.
+    pub fn attr(self) -> &'static str {
+        match self {
+            Role::Looking => "LOOKING",
+            Role::Following => "FOLLOWING",
+            Role::Leading => "LEADING",
+            Role::Observing => "OBSERVING",
+            Role::Crashed => "CRASHED",
+        }
+    }
+
+    /// The big label under a server.
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Looking => "LOOKING",
+            Role::Following => "FOLLOWER",
+            Role::Leading => "LEADER",
+            Role::Observing => "OBSERVER",
+            Role::Crashed => "CRASHED",
+        }
+    }
+
+    /// CSS class suffix.
+    pub fn class(self) -> &'static str {
+        match self {
+            Role::Looking => "looking",
+            Role::Following => "following",
+            Role::Leading => "leading",
+            Role::Observing => "observing",
+            Role::Crashed => "crashed",
+        }
+    }
+}
+
+/// One server as the ring shows it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ServerView {
+    /// `myid`.
+    pub id: u32,
+    /// The process runs.
+    pub up: bool,
+    /// Non-voting observer.
+    pub observer: bool,
+    /// Role.
+    pub role: Role,
+    /// ZAB phase name (`ELECTION`...), empty when down.
+    pub phase: &'static str,
+    /// `currentEpoch` (from disk, also while down).
+    pub current_epoch: u32,
+    /// `acceptedEpoch`.
+    pub accepted_epoch: u32,
+    /// Last logged zxid (durable log or snapshot; while up, including the unflushed tail).
+    pub last_zxid: Zxid,
+    /// `lastProcessedZxid` of the in-memory tree (up only).
+    pub applied_zxid: Option<Zxid>,
+    /// LEADING in BROADCAST: the cluster's active leader.
+    pub active_leader: bool,
+    /// While LOOKING: its current vote `(leader, zxid, peerEpoch)` and round.
+    pub vote: Option<String>,
+}
+
+/// A packet in flight.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PacketView {
+    /// Packet id.
+    pub id: u64,
+    /// Sender.
+    pub from: u32,
+    /// Receiver.
+    pub to: u32,
+    /// ZooKeeper's type name (`PROPOSAL`, `NOTIFICATION`...).
+    pub kind: &'static str,
+    /// The label drawn on the packet.
+    pub label: String,
+    /// Every field, in words.
+    pub summary: String,
+    /// The election mesh (true) or a learner/leader connection.
+    pub election: bool,
+    /// When it left.
+    pub sent_at: Time,
+    /// When it arrives.
+    pub deliver_at: Time,
+}
+
+impl PacketView {
+    /// The protocol phase the packet belongs to (CSS class and legend).
+    pub fn phase_class(&self) -> &'static str {
+        match self.kind {
+            "NOTIFICATION" => "election",
+            "FOLLOWERINFO" | "OBSERVERINFO" | "LEADERINFO" | "ACKEPOCH" => "discovery",
+            "DIFF" | "TRUNC" | "SNAP" | "NEWLEADER" | "UPTODATE" => "sync",
+            "PROPOSAL" | "ACK" | "COMMIT" | "INFORM" | "REQUEST" => "broadcast",
+            "PING" => "heartbeat",
+            _ => "control",
+        }
+    }
+
+    /// Fraction of the way from sender to receiver at display time `t` (0..=1).
+    pub fn progress(&self, t: f64) -> f64 {
+        let span = self.deliver_at.saturating_sub(self.sent_at) as f64;
+        if span <= 0.0 {
+            return 1.0;
+        }
+        ((t - self.sent_at as f64) / span).clamp(0.0, 1.0)
+    }
+}
+
+/// One entry of a server's txn log.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LogEntryView {
+    /// Its zxid.
+    pub zxid: Zxid,
+    /// The write, e.g. `create /a=1`.
+    pub op: String,
+    /// Known committed (`Some(true)`), known not yet (`Some(false)`), unknown (down).
+    pub committed: Option<bool>,
+    /// fsynced (survives a crash).
+    pub flushed: bool,
+}
+
+/// One server's durable state and data tree.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LogRowView {
+    /// `myid`.
+    pub id: u32,
+    /// Running.
+    pub up: bool,
+    /// Role (for the row's marker).
+    pub role: Role,
+    /// Older entries not shown.
+    pub hidden: usize,
+    /// The newest entries.
+    pub entries: Vec<LogEntryView>,
+    /// Snapshot labels on disk, oldest first.
+    pub snapshots: Vec<Zxid>,
+    /// The in-memory data tree (up only).
+    pub tree: Vec<(String, String)>,
+}
+
+/// A client write and its fate.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WriteView {
+    /// Request number.
+    pub req: u64,
+    /// When submitted.
+    pub at_ms: Time,
+    /// The server the client talks to.
+    pub server: u32,
+    /// The write.
+    pub op: String,
+    /// `pending`, `committed` or `failed`.
+    pub status: &'static str,
+    /// The zxid once committed.
+    pub zxid: Option<Zxid>,
+    /// Why it failed.
+    pub reason: Option<String>,
+}
+
+/// A client read and what came back.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReadView {
+    /// When.
+    pub at_ms: Time,
+    /// The server that answered.
+    pub server: u32,
+    /// The znode.
+    pub path: String,
+    /// The value (`None`: no such node, or not serving).
+    pub value: Option<String>,
+    /// Whether the server was serving (in BROADCAST).
+    pub serving: bool,
+    /// The active leader and its value at that moment, to expose stale reads.
+    pub leader: Option<(u32, Option<String>)>,
+}
+
+impl ReadView {
+    /// The server answered with something other than what the leader holds.
+    pub fn stale(&self) -> bool {
+        self.serving
+            && self
+                .leader
+                .as_ref()
+                .is_some_and(|(l, v)| *l != self.server && *v != self.value)
+    }
+}
+
+/// A pending event of the queue.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PendingView {
+    /// When due.
+    pub at_ms: Time,
+    /// What, in words.
+    pub what: String,
+    /// The packet, for deliveries.
+    pub packet: Option<u64>,
+}
+
+/// Facts about one server for the details box.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct ServerDetail {
+    /// (label, value) pairs.
+    pub facts: Vec<(String, String)>,
+    /// Extra lines (votes received, learners, outstanding proposals).
+    pub lines: Vec<String>,
+}
+
+/// Builds a write from the client form's fields.
+pub fn make_op(kind: &str, path: &str, data: &str) -> Op {
+    let path = path.trim().to_string();
+    let data = data.to_string();
+    match kind {
+        "set" => Op::Set { path, data },
+        "delete" => Op::Delete { path },
+        _ => Op::Create { path, data },
+    }
+}

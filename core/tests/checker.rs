@@ -888,3 +888,84 @@ fn e3_crash_between_newleader_log_and_epoch_write() {
     assert!(x.detail.contains("epoch 2"), "{}", x.detail);
     assert_eq!(get(&h.found, "L4").servers, vec![ServerId(1)]);
 }
+
+/// I10 and T1 on a real loss of a committed txn (spec §14 S10, ZOOKEEPER-3911): server
+/// 1 lags at 0x100000001; the epoch-2 leader DIFF-syncs it with the committed
+/// 0x100000002; server 1 writes currentEpoch 2, ACKs NEWLEADER and crashes before the
+/// txn reaches its log. Later it wins the election on its higher epoch, leads epoch 3
+/// without 0x100000002 (I10) and TRUNCates server 3, which held it (T1). The baseline
+/// logs the txn before the ACK: same schedule, nothing reported.
+#[test]
+fn i10_t1_diff_txns_not_logged_before_ack_zk3911() {
+    for bug in [false, true] {
+        let mut c = cfg(3);
+        if bug {
+            c.bugs.push(Bug::Zk3911);
+        }
+        let mut h = Harness::new(c, 1);
+        h.run_until(1500);
+        assert_eq!(h.leader(), ServerId(3));
+        h.write(1500, 3, "/a", "1");
+        h.at(
+            2000,
+            Intervention::Crash {
+                server: ServerId(1),
+            },
+        );
+        h.write(2100, 3, "/a", "2");
+        h.at(
+            2500,
+            Intervention::Crash {
+                server: ServerId(3),
+            },
+        );
+        h.at(
+            2600,
+            Intervention::CrashAt {
+                server: ServerId(1),
+                point: CrashPoint::NewLeaderAfterAck,
+            },
+        );
+        h.at(
+            2700,
+            Intervention::Restart {
+                server: ServerId(1),
+            },
+        );
+        h.run_until(5000);
+        let e2 = h.sim.elections.iter().find(|e| e.epoch == 2);
+        assert_eq!(e2.map(|e| e.leader), Some(ServerId(2)), "server 2 led epoch 2");
+        assert!(
+            h.sim.server(ServerId(1)).is_none(),
+            "server 1 hit its crash point"
+        );
+        h.at(
+            5000,
+            Intervention::Crash {
+                server: ServerId(2),
+            },
+        );
+        h.at(
+            5100,
+            Intervention::Restart {
+                server: ServerId(3),
+            },
+        );
+        h.at(
+            5100,
+            Intervention::Restart {
+                server: ServerId(1),
+            },
+        );
+        h.run_until(9000);
+        assert_eq!(h.leader(), ServerId(1), "server 1 wins on currentEpoch 2");
+        if bug {
+            let i10 = get(&h.found, "I10");
+            assert_eq!(i10.servers, vec![ServerId(1)]);
+            assert!(i10.detail.contains("0x100000002"), "{}", i10.detail);
+            assert_eq!(get(&h.found, "T1").servers, vec![ServerId(3)]);
+        } else {
+            assert_clean(&h.found, "baseline: the DIFF txn is logged before the ACK");
+        }
+    }
+}

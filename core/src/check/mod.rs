@@ -9,7 +9,7 @@
 //!   packet other than PING / NOTIFICATION, a server event, a crash or restart) and
 //!   feed the ghost state: `Propose` (broadcasts), `Established`, `Commit` (a learner's
 //!   `lastC` marker), client replies, faults.
-//! * For each changed server it brings its [`view`] up to date: `hist(s)`, its durable
+//! * For each changed server it brings its view (`view`) up to date: `hist(s)`, its durable
 //!   part, `lastC(s)` and its role (spec §12.2). Histories are kept as chain-hashed
 //!   copies extended in place, so comparing prefixes of two histories is O(1) and
 //!   finding where they diverge is a binary search.
@@ -20,8 +20,25 @@
 //!
 //! The checker relies on the simulator recording its trace (`Sim::record`). If the
 //! events of a step are missing it notices (via `Sim::trace_count`), re-reads every
-//! server on each step and trusts txns it did not see proposed, so that it reports no
-//! false Integrity (I4) violations.
+//! server on that step and from then on trusts txns it did not see proposed, so that
+//! it reports no false Integrity (I4) violation.
+//!
+//! Where it reads spec §12 more narrowly than its letter (each would otherwise flag
+//! correct ZooKeeper behaviour; `view`, `state` and `transition` say why):
+//! * `lastC` of a leader before BROADCAST is what it knew before leading (its initial
+//!   history counts as committed from `startZkServer` on); after a crash it is what the
+//!   server knew before, capped by what survived, not its snapshot's length.
+//! * `hist(s)` of a learner between a SNAP/TRUNC header and NEWLEADER starts with its
+//!   in-memory tree (what the NEWLEADER snapshot will persist).
+//! * I10 holds a stale leader (a newer epoch is active) only to what was committed
+//!   before its own epoch.
+//! * I14 accepts epoch-base labels (`e << 32`, after `startZkServer`) above the last
+//!   applied txn, and looks at the newest snapshot (the one a restart loads).
+//! * T1 looks at the durable history (snapshot + fsynced log), judges a sync against
+//!   what was committed when the leader planned it, and lets a leader of an older
+//!   epoch truncate what only a newer epoch committed.
+//! * T3 is read from what servers report (a warning, leaving the role on an unexpected
+//!   packet, exiting on an unmatched COMMIT): trace events do not carry packet fields.
 
 mod ghost;
 mod liveness;

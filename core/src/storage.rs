@@ -12,6 +12,18 @@ pub struct Snapshot {
     pub tree: DataTree,
 }
 
+impl Snapshot {
+    /// The zxid of the last txn it holds (its label, unless the label is a control zxid
+    /// with counter 0 past its last txn).
+    pub fn content_upto(&self) -> Zxid {
+        if self.zxid.counter() == 0 {
+            self.tree.applied.last().map_or(Zxid::ZERO, |t| t.zxid)
+        } else {
+            self.zxid
+        }
+    }
+}
+
 /// What survives a crash. A fresh server has no epoch files (`None`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Disk {
@@ -128,9 +140,15 @@ impl Disk {
         self.snapshot_at_or_below(zxid).is_some() || self.purged_upto == Zxid::ZERO
     }
 
-    /// The newest snapshot whose label is at or below `zxid` (used by TRUNC, spec §11).
+    /// The newest snapshot that holds no txn after `zxid` (used by TRUNC, spec §11):
+    /// its label is at or below `zxid`, or its label is a new epoch's base (counter 0,
+    /// as a SNAP sent right after a leader activates is labelled) and the txns it holds
+    /// end at or below `zxid`.
     pub fn snapshot_at_or_below(&self, zxid: Zxid) -> Option<&Snapshot> {
-        self.snapshots.iter().rev().find(|s| s.zxid <= zxid)
+        self.snapshots
+            .iter()
+            .rev()
+            .find(|s| s.content_upto() <= zxid)
     }
 
     /// Total size of the log entries after `zxid`, in model bytes.

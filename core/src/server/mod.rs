@@ -797,7 +797,12 @@ impl Server {
             None => disk.snapshots.last(),
         };
         let mut tree = snap.map(|s| s.tree.clone()).unwrap_or_default();
-        let base = tree.last_processed;
+        // Rebuilding the state as of `upto`: replay from the snapshot's last txn (its
+        // label may be a later epoch's base zxid).
+        let base = match (upto, snap) {
+            (Some(_), Some(s)) => s.content_upto(),
+            _ => tree.last_processed,
+        };
         for t in &disk.log {
             if t.zxid > base && upto.is_none_or(|u| t.zxid <= u) {
                 tree.apply(t);

@@ -934,7 +934,11 @@ fn i10_t1_diff_txns_not_logged_before_ack_zk3911() {
         );
         h.run_until(5000);
         let e2 = h.sim.elections.iter().find(|e| e.epoch == 2);
-        assert_eq!(e2.map(|e| e.leader), Some(ServerId(2)), "server 2 led epoch 2");
+        assert_eq!(
+            e2.map(|e| e.leader),
+            Some(ServerId(2)),
+            "server 2 led epoch 2"
+        );
         assert!(
             h.sim.server(ServerId(1)).is_none(),
             "server 1 hit its crash point"
@@ -966,6 +970,65 @@ fn i10_t1_diff_txns_not_logged_before_ack_zk3911() {
             assert_eq!(get(&h.found, "T1").servers, vec![ServerId(3)]);
         } else {
             assert_clean(&h.found, "baseline: the DIFF txn is logged before the ACK");
+        }
+    }
+}
+
+/// I2, second half (spec §14 E2, ZOOKEEPER-1291): a leader that sent LEADERINFO for an
+/// epoch without having persisted acceptedEpoch crashes, restarts and proposes the same
+/// epoch again; on the baseline the restarted server proposes a higher epoch.
+#[test]
+fn i2_epoch_proposed_in_two_incarnations_zk1291() {
+    for bug in [false, true] {
+        let mut c = cfg(3);
+        if bug {
+            c.bugs.push(Bug::Zk1291);
+        }
+        let mut h = Harness::new(c, 1291);
+        h.at(
+            0,
+            Intervention::CrashAt {
+                server: ServerId(3),
+                point: CrashPoint::LeaderAfterAcceptedEpoch,
+            },
+        );
+        h.at(
+            290,
+            Intervention::Crash {
+                server: ServerId(1),
+            },
+        );
+        h.at(
+            290,
+            Intervention::Crash {
+                server: ServerId(2),
+            },
+        );
+        h.at(
+            300,
+            Intervention::Restart {
+                server: ServerId(3),
+            },
+        );
+        h.at(
+            300,
+            Intervention::Restart {
+                server: ServerId(2),
+            },
+        );
+        h.at(
+            3000,
+            Intervention::Restart {
+                server: ServerId(1),
+            },
+        );
+        h.run_until(6000);
+        if bug {
+            let x = get(&h.found, "I2");
+            assert_eq!(x.servers, vec![ServerId(3)]);
+            assert!(x.detail.contains("epoch 1"), "{}", x.detail);
+        } else {
+            assert_clean(&h.found, "baseline: the restarted leader proposes epoch 2");
         }
     }
 }

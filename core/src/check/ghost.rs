@@ -42,6 +42,9 @@ pub(crate) struct Ghost {
     pub client_acked: BTreeSet<Zxid>,
     /// Client-acked zxids not (yet) in `committed`.
     pub acked_pending: BTreeSet<Zxid>,
+    /// `epoch_proposer` (spec §14 E2): the incarnation in which each server first sent
+    /// LEADERINFO for an epoch.
+    pub proposed: BTreeMap<(ServerId, Epoch), u64>,
 }
 
 /// What recording a broadcast found wrong (I15).

@@ -94,7 +94,7 @@ pub const INVARIANTS: [InvariantInfo; 24] = [
     InvariantInfo {
         id: "I2",
         name: "Leadership2",
-        summary: "At most one server establishes each epoch.",
+        summary: "At most one server establishes each epoch, and no server proposes an epoch in two incarnations (spec §14 E2).",
     },
     InvariantInfo {
         id: "I3",
@@ -270,6 +270,8 @@ pub struct Checker {
     /// Per pair of servers (`i * n + j`): (divergence point, lastC(i), lastC(j)) when
     /// I5/I6 were last evaluated, so a lasting divergence is not re-scanned every step.
     agree_memo: Vec<(usize, usize, usize)>,
+    /// Each server's incarnation (`Node::incarnation`) before the step being observed.
+    prev_inc: Vec<u64>,
     acked_now: Vec<Zxid>,
     roles_changed: bool,
     /// Treat every refreshed server as changed (after `mark_all`).
@@ -379,6 +381,7 @@ impl Checker {
         self.commit_marks = vec![None; n];
         self.plan_glen.resize(n, None);
         self.agree_memo = vec![(usize::MAX, 0, 0); n * n];
+        self.prev_inc = sim.nodes.iter().map(|node| node.incarnation).collect();
         self.live.resize(n, sim.now);
         let fresh = !self.started;
         self.started = true;
@@ -467,6 +470,12 @@ impl Checker {
                         self.roles_changed = true;
                     }
                 }
+                TraceKind::PacketSent {
+                    from,
+                    packet,
+                    summary,
+                    ..
+                } if packet == "LEADERINFO" => self.on_leader_info(*from, summary, at),
                 TraceKind::Network { .. } => self.live.fault(at),
                 TraceKind::PacketDropped { reason, .. }
                     if reason.starts_with("dropped by the user") =>
@@ -537,6 +546,9 @@ impl Checker {
         }
         self.new_epochs.clear();
         self.acked_now.clear();
+        for (p, node) in self.prev_inc.iter_mut().zip(&sim.nodes) {
+            *p = node.incarnation;
+        }
         self.roles_changed = false;
         self.force_changed = false;
     }

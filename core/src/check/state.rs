@@ -53,6 +53,31 @@ impl Checker {
         }
     }
 
+    /// I2, second half (spec §14 E2, "epoch proposed once"): a server proposes an epoch
+    /// (sends LEADERINFO) in one incarnation only. The baseline persists acceptedEpoch
+    /// before any LEADERINFO leaves, so a restarted server proposes a higher epoch;
+    /// different servers may propose the same epoch (only one can establish it).
+    pub(super) fn on_leader_info(&mut self, s: ServerId, summary: &str, at: Time) {
+        let Some(e) = summary
+            .split("newEpoch=")
+            .nth(1)
+            .and_then(|x| x.trim().parse::<u32>().ok())
+            .map(Epoch)
+        else {
+            return;
+        };
+        let Some(inc) = self.idx(s).and_then(|i| self.prev_inc.get(i).copied()) else {
+            return;
+        };
+        let first = *self.ghost.proposed.entry((s, e)).or_insert(inc);
+        if first != inc && self.fresh(Inv::I2) {
+            let detail = format!(
+                "Server {s} proposed epoch {e} (LEADERINFO) again after a restart: it had not persisted acceptedEpoch {e} before proposing it the first time, so two leader incarnations claim epoch {e} (ZOOKEEPER-1291)"
+            );
+            self.report_at(Inv::I2, Inv::I2.info().name, at, vec![s], detail);
+        }
+    }
+
     /// I15 (ZxidUniqueness), at a `Propose` event; records the broadcast (spec §12.2).
     pub(super) fn on_propose(&mut self, sim: &Sim, s: ServerId, txn: &Txn, at: Time) {
         let epoch = sim

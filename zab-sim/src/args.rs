@@ -46,6 +46,8 @@ pub struct RunArgs {
     pub json: bool,
     /// Write the trace as JSON lines here.
     pub trace: Option<PathBuf>,
+    /// Print `events=N digest=HEX` of the whole trace after the summary.
+    pub digest: bool,
 }
 
 /// `sweep`'s arguments.
@@ -70,8 +72,10 @@ pub const HELP: &str = "\
 zab-sim: headless runs, reports and random-fault sweeps of ZabScope scenarios
 
 usage:
-  zab-sim run FILE.json [--json] [--trace OUT.jsonl]     run one scenario file
-  zab-sim run --preset NAME [--json] [--trace OUT.jsonl] run a built-in scenario
+  zab-sim run FILE.json [--json] [--trace OUT.jsonl] [--digest]
+                                                         run one scenario file
+  zab-sim run --preset NAME [--json] [--trace OUT.jsonl] [--digest]
+                                                         run a built-in scenario
   zab-sim presets                                        list the built-in scenarios
   zab-sim bugs                                           list the bug modes (id and title)
   zab-sim points                                         list the crash points for crash_at
@@ -87,8 +91,8 @@ are specified in scenario-format.md (version 1).
 
 /// `run --help`.
 pub const HELP_RUN: &str = "\
-zab-sim run FILE.json [--json] [--trace OUT.jsonl]
-zab-sim run --preset NAME [--json] [--trace OUT.jsonl]
+zab-sim run FILE.json [--json] [--trace OUT.jsonl] [--digest]
+zab-sim run --preset NAME [--json] [--trace OUT.jsonl] [--digest]
 
 Runs a scenario to its run_until_ms with every invariant of spec section 12 checked
 after every step, then the end-of-run (liveness) checks.
@@ -97,6 +101,11 @@ after every step, then the end-of-run (liveness) checks.
                    syncs, writes, violations, stats) instead of a short summary
   --trace FILE     write every trace event (packets, timers, disk, phases, votes,
                    commits, crashes, restarts, violations) as one JSON object per line
+  --digest         after the summary, print one line `events=N digest=HEX`: the number
+                   of trace events and the FNV-1a 64-bit hash (16 hex digits) of the
+                   whole trace as --trace writes it (each JSON line with its newline);
+                   the web app's \"Trace digest\" button shows the same for the same
+                   scenario run to the same time. Not with --json.
   --preset NAME    run a built-in scenario (see `zab-sim presets`)
 
 exit status: 0 no violation; 1 at least one violation; 2 bad input (the message names
@@ -193,10 +202,12 @@ fn parse_run(rest: &[String]) -> Result<RunArgs, Usage> {
     let mut preset: Option<String> = None;
     let mut json = false;
     let mut trace: Option<PathBuf> = None;
+    let mut digest = false;
     let mut it = rest.iter();
     while let Some(arg) = it.next() {
         match arg.as_str() {
             "--json" => json = true,
+            "--digest" => digest = true,
             "--trace" => {
                 trace = Some(PathBuf::from(value(
                     "run --trace",
@@ -232,10 +243,16 @@ fn parse_run(rest: &[String]) -> Result<RunArgs, Usage> {
             ))
         }
     };
+    if json && digest {
+        return Err(usage(
+            "run: --digest prints a text line; use it without --json",
+        ));
+    }
     Ok(RunArgs {
         source,
         json,
         trace,
+        digest,
     })
 }
 
@@ -353,6 +370,7 @@ mod tests {
                 source: Source::File("a.json".into()),
                 json: true,
                 trace: Some("t.jsonl".into()),
+                digest: false,
             }))
         );
         assert_eq!(
@@ -361,6 +379,16 @@ mod tests {
                 source: Source::Preset("leader-crash".into()),
                 json: false,
                 trace: None,
+                digest: false,
+            }))
+        );
+        assert_eq!(
+            parse(&args("run --preset fresh-election --digest")),
+            Ok(Command::Run(RunArgs {
+                source: Source::Preset("fresh-election".into()),
+                json: false,
+                trace: None,
+                digest: true,
             }))
         );
         let Ok(Command::Sweep(s)) = parse(&args(
@@ -387,6 +415,7 @@ mod tests {
         assert!(err("run a.json b.json").contains("more than one"));
         assert!(err("run --preset").contains("--preset needs a value"));
         assert!(err("run a.json --verbose").contains("unknown option `--verbose`"));
+        assert!(err("run a.json --json --digest").contains("without --json"));
         assert!(err("sweep").contains("--seeds N is required"));
         assert!(err("sweep --seeds ten").contains("`ten` is not a whole number"));
         assert!(err("sweep --seeds 5 --bugs ZK-1").contains("unknown bug `ZK-1`"));

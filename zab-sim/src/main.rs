@@ -16,6 +16,8 @@ use zab_core::report::Report;
 use zab_core::run::Run;
 use zab_core::scenario::{preset, presets, Scenario, PRESET_FILES};
 use zab_core::server::CrashPoint;
+use zab_core::sim::trace::trace_digest;
+use zab_core::sim::TraceEvent;
 use zab_core::Bug;
 
 /// Bad input: the message (one line) and exit status 2.
@@ -114,39 +116,52 @@ fn run(a: &RunArgs) -> Result<u8, BadInput> {
     let scenario = load(&a.source)?;
     let mut run =
         Run::new(&scenario).map_err(|e| BadInput(format!("{}: {e}", source_name(&a.source))))?;
-    match &a.trace {
-        None => {
-            run.set_record_trace(false);
-            run.run_to_end();
-        }
-        Some(path) => {
-            let file = File::create(path).map_err(|e| {
-                BadInput(format!(
-                    "run --trace {}: cannot create: {e}",
-                    path.display()
-                ))
-            })?;
-            let mut out = BufWriter::new(file);
-            let write_err =
-                |e: std::io::Error| BadInput(format!("run --trace {}: {e}", path.display()));
-            // Run in slices and stream the trace, so memory stays small on long runs.
-            let end = scenario.run_until_ms;
-            let mut t = run.sim().now;
-            loop {
-                t = (t + 1_000).min(end);
-                run.run_until(t);
-                if t >= end {
-                    run.run_to_end();
-                }
-                for ev in run.take_trace() {
-                    let line = serde_json::to_string(&ev).unwrap_or_default();
-                    writeln!(out, "{line}").map_err(write_err)?;
-                }
-                if t >= end {
-                    break;
+    // Every trace event, kept only for --digest.
+    let mut kept: Vec<TraceEvent> = Vec::new();
+    if a.trace.is_none() && !a.digest {
+        run.set_record_trace(false);
+        run.run_to_end();
+    } else {
+        let mut out = match &a.trace {
+            None => None,
+            Some(path) => {
+                let file = File::create(path).map_err(|e| {
+                    BadInput(format!(
+                        "run --trace {}: cannot create: {e}",
+                        path.display()
+                    ))
+                })?;
+                Some((BufWriter::new(file), path))
+            }
+        };
+        let write_err = |path: &std::path::Path, e: std::io::Error| {
+            BadInput(format!("run --trace {}: {e}", path.display()))
+        };
+        // Run in slices and stream the trace, so memory stays small on long runs.
+        let end = scenario.run_until_ms;
+        let mut t = run.sim().now;
+        loop {
+            t = (t + 1_000).min(end);
+            run.run_until(t);
+            if t >= end {
+                run.run_to_end();
+            }
+            let events = run.take_trace();
+            if let Some((w, path)) = out.as_mut() {
+                for ev in &events {
+                    let line = serde_json::to_string(ev).unwrap_or_default();
+                    writeln!(w, "{line}").map_err(|e| write_err(path, e))?;
                 }
             }
-            out.flush().map_err(write_err)?;
+            if a.digest {
+                kept.extend(events);
+            }
+            if t >= end {
+                break;
+            }
+        }
+        if let Some((w, path)) = out.as_mut() {
+            w.flush().map_err(|e| write_err(path, e))?;
         }
     }
     let report = Report::of(&run);
@@ -154,6 +169,10 @@ fn run(a: &RunArgs) -> Result<u8, BadInput> {
         println!("{}", report.to_json_pretty());
     } else {
         print!("{}", report.summary());
+    }
+    if a.digest {
+        let (events, digest) = trace_digest(&kept);
+        println!("events={events} digest={digest}");
     }
     Ok(if report.violations.is_empty() { 0 } else { 1 })
 }

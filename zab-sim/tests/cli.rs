@@ -243,6 +243,41 @@ fn trace_writes_json_lines_deterministically() {
     assert!(ta.contains("\"TRUNC\""), "the TRUNC sync is in the trace");
 }
 
+/// `--digest` prints `events=N digest=HEX`: the count and FNV-1a 64 of the `--trace`
+/// file's bytes, the same with or without `--trace` and on every run.
+#[test]
+fn digest_is_fnv1a_of_the_trace_file() {
+    let dir = scratch("digest");
+    let path = dir.join("t.jsonl");
+    let with_trace = zab_sim(&[
+        "run",
+        "--preset",
+        "fresh-election",
+        "--trace",
+        path.to_str().unwrap(),
+        "--digest",
+    ]);
+    assert_eq!(with_trace.status.code(), Some(0), "{}", stderr(&with_trace));
+    let alone = zab_sim(&["run", "--preset", "fresh-election", "--digest"]);
+    let line = stdout(&alone)
+        .lines()
+        .last()
+        .unwrap_or_default()
+        .to_string();
+    assert_eq!(stdout(&with_trace).lines().last().unwrap_or_default(), line);
+    let bytes = std::fs::read(&path).unwrap();
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in &bytes {
+        h = (h ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    let lines = bytes.iter().filter(|b| **b == b'\n').count();
+    assert_eq!(line, format!("events={lines} digest={h:016x}"));
+    assert_bad_input(
+        &["run", "--preset", "fresh-election", "--digest", "--json"],
+        "without --json",
+    );
+}
+
 #[test]
 fn malformed_scenario_file_exits_2_with_one_line() {
     let dir = scratch("malformed");

@@ -149,3 +149,63 @@ pub enum TraceKind {
         detail: String,
     },
 }
+
+/// A fingerprint of a trace, to compare two runs without shipping the events: the
+/// number of events and the FNV-1a 64-bit hash (16 lower-case hex digits) of their
+/// `--trace` form, each event's `serde_json` line followed by `'\n'`. The same scenario
+/// gives the same digest natively (`zab-sim run --digest`) and in the web app.
+pub fn trace_digest(events: &[TraceEvent]) -> (u64, String) {
+    const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+    const PRIME: u64 = 0x0000_0100_0000_01b3;
+    let mut hash = OFFSET;
+    let mut feed = |bytes: &[u8]| {
+        for b in bytes {
+            hash ^= u64::from(*b);
+            hash = hash.wrapping_mul(PRIME);
+        }
+    };
+    for ev in events {
+        feed(serde_json::to_string(ev).unwrap_or_default().as_bytes());
+        feed(b"\n");
+    }
+    (events.len() as u64, format!("{hash:016x}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trace_digest_is_fnv1a_of_the_json_lines() {
+        // FNV-1a 64 of the empty input is the offset basis.
+        assert_eq!(trace_digest(&[]), (0, "cbf29ce484222325".to_string()));
+        let a = TraceEvent {
+            at_ms: 5,
+            kind: TraceKind::Network {
+                text: "heal".into(),
+            },
+        };
+        let b = TraceEvent {
+            at_ms: 7,
+            kind: TraceKind::Network { text: "cut".into() },
+        };
+        // The same bytes as the `--trace` file: one JSON line per event.
+        let text = format!(
+            "{}\n{}\n",
+            serde_json::to_string(&a).unwrap(),
+            serde_json::to_string(&b).unwrap()
+        );
+        let mut h: u64 = 0xcbf29ce484222325;
+        for byte in text.bytes() {
+            h = (h ^ u64::from(byte)).wrapping_mul(0x100000001b3);
+        }
+        let (n, hex) = trace_digest(&[a.clone(), b.clone()]);
+        assert_eq!((n, hex), (2, format!("{h:016x}")));
+        // Order matters.
+        assert_ne!(trace_digest(&[b, a]).1, format!("{h:016x}"));
+        // A known value: FNV-1a 64 of "a" is af63dc4c8601ec8c.
+        let mut h: u64 = 0xcbf29ce484222325;
+        h = (h ^ u64::from(b'a')).wrapping_mul(0x100000001b3);
+        assert_eq!(format!("{h:016x}"), "af63dc4c8601ec8c");
+    }
+}

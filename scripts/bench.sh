@@ -148,12 +148,19 @@ long_sweep() {
     echo "$LONG_SWEEP_SEEDS seeds in $secs s ($(python3 -c "print(f'{$secs/60:.1f}')") min; $cpu CPU-s): $passed passed, $failed failed, $events events"
     echo "load at end: $(load)"
     if [ "$failed" -gt 0 ]; then
-        echo "failing seeds (each with its repro command):"
         python3 - "$json" <<'EOF'
-import json, sys
-for f in json.load(open(sys.argv[1]))["failing"]:
+import collections, json, sys
+failing = json.load(open(sys.argv[1]))["failing"]
+first = collections.Counter()
+example = {}
+for f in failing:
     v = f["violations"][0] if f["violations"] else {}
-    print("  " + f["command"] + "  # " + v.get("invariant", "?") + " " + v.get("name", ""))
+    key = v.get("invariant", "?") + " " + v.get("name", "")
+    first[key] += 1
+    example.setdefault(key, f["command"])
+print("failing seeds by first violation (count, invariant, one repro command):")
+for key, n in first.most_common():
+    print(f"  {n:6d}  {key:<40} {example[key]}")
 EOF
     fi
     rm -f "$json"

@@ -115,3 +115,32 @@ fn open_accepted_epoch_ahead_of_the_established_epoch() {
     );
     assert!(s2["accepted_epoch"].as_u64().unwrap() > epoch, "{s2}");
 }
+
+/// Regression (spec §9.2, §10; ZK-4712's fix): a follower may apply a COMMIT for a txn
+/// still queued in its Sync thread behind an fsync. Leaving the role used to drop that
+/// queue, so the database held a txn the log did not (a permanent hole after the next
+/// DIFF). ZooKeeper's SyncRequestProcessor.shutdown flushes what is queued before it
+/// stops; so does the simulator now.
+#[test]
+fn fixed_sync_queue_is_flushed_on_role_exit() {
+    let (code, r) = run_issue("sync-queue-on-role-exit.json");
+    assert_eq!(code, Some(0), "no violation: {:?}", invariants(&r));
+}
+
+/// Regression (design "Dropping a packet on a quorum connection breaks that
+/// connection"): a dropped CONNECT left the learner waiting forever; the connect now
+/// times out (initLimit ticks) and is retried.
+#[test]
+fn fixed_a_dropped_connect_times_out_and_is_retried() {
+    let (code, r) = run_issue("dropped-connect.json");
+    assert_eq!(code, Some(0), "no violation: {:?}", invariants(&r));
+    assert_eq!(server(&r, 1)["phase"], "BROADCAST");
+}
+
+/// Regression (TCP is FIFO, spec §5.2): after a dropped DIFF the NEWLEADER behind it
+/// was still delivered; a drop now breaks the stream so nothing after it gets through.
+#[test]
+fn fixed_nothing_passes_a_dropped_packet_on_a_connection() {
+    let (code, r) = run_issue("dropped-diff.json");
+    assert_eq!(code, Some(0), "no violation: {:?}", invariants(&r));
+}

@@ -77,6 +77,8 @@ impl Server {
         if l.stage == LearnerStage::Connecting {
             l.connect_tries += 1;
             self.emit(Effect::Connect { to: l.leader });
+            // The socket connect times out like a read (Learner.connectToLeader).
+            self.set_timer(Timer::LearnerRead, self.cfg.timing.init_timeout_ms());
         }
     }
 
@@ -128,6 +130,9 @@ impl Server {
     pub(crate) fn learner_read_timeout(&mut self, l: &mut LearnerState) {
         if l.conn.is_some() {
             self.leave_role(format!("read timeout: nothing from leader {}", l.leader));
+        } else {
+            self.warn(format!("connecting to leader {} timed out", l.leader));
+            self.learner_connect_failed(l);
         }
     }
 

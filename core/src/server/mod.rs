@@ -948,8 +948,18 @@ impl Server {
             });
         }
         if !self.bug(Bug::Zk4712) {
-            // ZK-4712 fix: the Sync thread stops; txns it had not appended are dropped.
-            self.sync.queue.clear();
+            // ZK-4712 fix: the Sync thread is shut down before the database is
+            // fast-forwarded. SyncRequestProcessor.shutdown queues its request of death
+            // behind the waiting txns, so they are appended and flushed first; no ACK
+            // goes out for them (the role that asked is gone). With the bug the thread
+            // lives on and appends them after the fast-forward.
+            let queued: Vec<Txn> = self.sync.queue.drain(..).map(|(t, _)| t).collect();
+            for txn in queued {
+                let zxid = txn.zxid;
+                self.disk.append(txn);
+                self.event(ServerEvent::Append { zxid });
+            }
+            self.disk.flush_all();
         }
         if was_snap_sync && !self.bug(Bug::Zk3642) {
             // ZK-3642 fix: leaving during a SNAP sync reloads fully from disk.

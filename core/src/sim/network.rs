@@ -434,8 +434,12 @@ impl Sim {
                 &p,
                 "dropped by the user: the connection breaks, as TCP would",
             );
-            // Both ends see the broken connection.
+            // Nothing sent after the lost packet gets through; both ends see the
+            // connection break (a reset, not a timeout).
             let open = self.net.conns.get(&conn.0).is_some_and(|c| c.open);
+            if let Some(c) = self.net.conns.get_mut(&conn.0) {
+                c.broken = true;
+            }
             if open {
                 self.close(p.from, conn);
                 self.send(p.to, p.from, Channel::Quorum { conn }, Payload::Closed);

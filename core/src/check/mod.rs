@@ -30,8 +30,9 @@
 //!   server knew before, capped by what survived, not its snapshot's length.
 //! * `hist(s)` of a learner between a SNAP/TRUNC header and NEWLEADER starts with its
 //!   in-memory tree (what the NEWLEADER snapshot will persist).
-//! * I10 holds a stale leader (a newer epoch is active) only to what was committed
-//!   before its own epoch.
+//! * I10 holds a stale leader (a newer epoch has been established, even if that
+//!   epoch's leader is gone again) only to what was committed before its own epoch;
+//!   a stale leader never extends `ghost.committed`.
 //! * I14 accepts epoch-base labels (`e << 32`, after `startZkServer`) above the last
 //!   applied txn, and looks at the newest snapshot (the one a restart loads).
 //! * T1 looks at the durable history (snapshot + fsynced log), judges a sync against

@@ -244,6 +244,14 @@ impl Checker {
         let newest_i = newest.map(|n| n.2);
         let newest_changed = newest_i != self.newest;
         self.newest = newest_i;
+        // A leader is stale once a newer epoch has been established (a quorum sent
+        // ACKEPOCH for it, so none of them follows the old leader any more). It may
+        // still be in BROADCAST until its syncLimit check fails (`Leader.lead`), also
+        // after the newer leader is gone again: it is never the one that defines the
+        // committed sequence.
+        let max_est = self.ghost.established.keys().next_back().copied();
+        let stale = |e: Epoch| max_est.is_some_and(|m| m > e);
+        let current_i = newest.filter(|n| !stale(n.0)).map(|n| n.2);
 
         let gver = self.ghost.committed_version;
         for i in 0..self.views.len() {
@@ -258,9 +266,9 @@ impl Checker {
                 continue;
             }
             let (v, g) = (&self.views[i], &self.ghost.committed);
-            let is_newest = Some(i) == newest_i;
-            // A stale leader (a newer epoch is active) must hold what was committed
-            // before its own epoch; the newest one everything.
+            let is_newest = Some(i) == current_i;
+            // A stale leader (a newer epoch is established) must hold what was
+            // committed before its own epoch; the current one everything.
             let k = if is_newest {
                 g.len()
             } else {
@@ -293,7 +301,7 @@ impl Checker {
             }
         }
 
-        if let Some(i) = newest_i {
+        if let Some(i) = current_i {
             if self.changed[i] || newest_changed {
                 self.update_committed(i);
             }

@@ -38,17 +38,13 @@ impl BugInfo {
     }
 }
 
-/// The catalogue entry of a bug, if it has one.
+/// The catalogue entry of a bug (every bug mode has one).
 pub fn info(bug: Bug) -> Option<BugInfo> {
     CATALOGUE.iter().copied().find(|b| b.bug == bug)
 }
 
-/// The bug modes with a preset that triggers them, in catalogue order (spec §14).
-///
-/// ZK-1732 is a bug mode without an entry: in this simulator the members of an
-/// established ensemble never report disagreeing votes, so the buggy full-vote
-/// comparison still lets a restarted server join (see the issue notes).
-pub const CATALOGUE: [BugInfo; 12] = [
+/// Every bug mode, in catalogue order (spec §14).
+pub const CATALOGUE: [BugInfo; 13] = [
     BugInfo {
         bug: Bug::Zk1154,
         title: "No TRUNC before DIFF when the follower holds a txn the leader never had",
@@ -96,6 +92,14 @@ pub const CATALOGUE: [BugInfo; 12] = [
         explanation: "A line setting lastProposed from the database had been commented out, so a new leader believed its last proposal was 0. A follower that started with an empty disk (last zxid 0) was declared in sync and received an empty DIFF: it never got the old data, and then logged the new epoch's txns without their predecessors.",
         invariant: "I11",
         preset: include_str!("../../static/bugs/ZK-1319.json"),
+    },
+    BugInfo {
+        bug: Bug::Zk1732,
+        title: "Server unable to join an established ensemble",
+        fixed_in: "3.4.6, 3.5.0",
+        explanation: "A LOOKING server joins an existing ensemble when a quorum of FOLLOWING/LEADING notifications agree. The old code required them to agree on every field, but members that joined in different election rounds report different zxids and rounds, and nobody updated peerEpoch after syncing. A restarting server then never saw a quorum of identical votes and stayed LOOKING. The fix compares only (leader, peerEpoch) and updates peerEpoch after syncing (updateElectionVote). Our preset was found by a random-fault sweep and shrunk.",
+        invariant: "L2",
+        preset: include_str!("../../static/bugs/ZK-1732.json"),
     },
     BugInfo {
         bug: Bug::Zk2845,

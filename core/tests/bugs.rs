@@ -49,6 +49,7 @@ bug_tests! {
     zk_1282_current_epoch_at_uptodate => Bug::Zk1282,
     zk_1291_accepted_epoch_persisted_late => Bug::Zk1291,
     zk_1319_empty_diff_for_an_empty_follower => Bug::Zk1319,
+    zk_1732_late_joiner_cannot_join => Bug::Zk1732,
     zk_2845_no_fast_forward_on_role_exit => Bug::Zk2845,
     zk_3642_partial_snap_kept_in_memory => Bug::Zk3642,
     zk_3911_diff_txns_not_persisted_before_ack => Bug::Zk3911,
@@ -60,7 +61,7 @@ bug_tests! {
 /// Every catalogue entry is tested above, and each preset switches its own bug on.
 #[test]
 fn catalogue_presets_switch_on_their_bug() {
-    assert_eq!(CATALOGUE.len(), 12);
+    assert_eq!(CATALOGUE.len(), Bug::ALL.len());
     for info in CATALOGUE {
         assert_eq!(info.scenario().bugs, vec![info.bug], "{}", info.bug.id());
         assert!(info.baseline().bugs.is_empty());

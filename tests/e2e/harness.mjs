@@ -58,6 +58,12 @@ const DEBUG = process.env.ZABSCOPE_E2E_DEBUG === '1';
 /** Selector that appears once the Yew app has rendered. */
 export const APP_MOUNTED = 'main#app';
 
+/** What the app keeps in localStorage between visits (`open()` clears it first). */
+export const APP_STORAGE_KEYS = ['zabscope.session', 'zabscope.high-contrast'];
+
+/** Path of the harness's own blank page (see `AppSession.openBlank`). */
+const BLANK_PATH = '__zabscope_harness_blank__';
+
 /**
  * Start the static server, launch Chromium with a fresh temporary profile and
  * open one page. Call `open()` to load the app, `close()` when done.
@@ -172,13 +178,41 @@ export class AppSession {
    * Load the app (optionally at `pathAndQuery`, e.g. '?seed=7') and wait until the
    * wasm app has mounted: `main#app` is in the DOM. Each call is a fresh page load
    * and starts a fresh error record (errors of earlier loads are dropped).
+   *
+   * The app keeps the last session and preferences in localStorage
+   * (`APP_STORAGE_KEYS`); they are removed first, so every load starts like a first
+   * visit, unless `keepStorage` is true (a reload that restores the session).
+   * `setStorage` ({ key: value }) writes items just before the load.
    */
-  async open(pathAndQuery = '') {
+  async open(pathAndQuery = '', { keepStorage = false, setStorage = null } = {}) {
     this.clearErrors();
+    // Leave the current page first (it saves its session on the way out) for a blank
+    // page of the app's origin, answered by the harness itself, where the stored state
+    // can be changed. Every open is then a real load, even if only the #fragment differs.
+    await this.openBlank();
+    const keys = keepStorage ? [] : APP_STORAGE_KEYS;
+    await this.page.evaluate(
+      ({ keys, set }) => {
+        for (const k of keys) localStorage.removeItem(k);
+        for (const [k, v] of Object.entries(set ?? {})) localStorage.setItem(k, v);
+      },
+      { keys, set: setStorage },
+    );
     const url = new URL(pathAndQuery.replace(/^\//, ''), this.baseUrl).toString();
     await this.failFast(this.page.goto(url, { waitUntil: 'load' }), { failOnConsoleError: false });
     await this.waitForMount();
     return this.page;
+  }
+
+  /** Navigate to an empty page of the served origin (no request reaches the server). */
+  async openBlank() {
+    if (!this._blankRouted) {
+      await this.page.route(`**/${BLANK_PATH}`, (route) =>
+        route.fulfill({ status: 200, contentType: 'text/html', body: '<!doctype html><title>blank</title>' }),
+      );
+      this._blankRouted = true;
+    }
+    await this.page.goto(new URL(BLANK_PATH, this.baseUrl).toString(), { waitUntil: 'load' });
   }
 
   /** Wait (DOM state, bounded by the timeout) until the Yew app has rendered. */

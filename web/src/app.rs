@@ -9,10 +9,11 @@ use crate::clients::ClientPanel;
 use crate::controls::{Clock, Controls, Setup};
 use crate::events::EventPanel;
 use crate::logs::LogsPanel;
-use crate::model::{Model, Msg, Selection, Shared, Start};
+use crate::model::{Model, Msg, Selection, Shared};
 use crate::pending::PendingPanel;
 use crate::playback;
 use crate::ring::{Legend, Ring};
+use crate::scenario_io::ViolationAlert;
 use crate::selection::SelectionPanel;
 use crate::views::Command;
 
@@ -26,12 +27,6 @@ pub struct PanelProps {
     pub rev: u64,
     /// Sends a message to the model.
     pub dispatch: Callback<Msg>,
-}
-
-fn query() -> String {
-    web_sys::window()
-        .and_then(|w| w.location().search().ok())
-        .unwrap_or_default()
 }
 
 /// Keyboard shortcuts (ignored while typing in a field).
@@ -78,7 +73,7 @@ fn key_msg(e: &web_sys::KeyboardEvent, model: &Model) -> Option<Msg> {
 /// The whole app.
 #[function_component(App)]
 pub fn app() -> Html {
-    let model = use_mut_ref(|| Model::new(Start::from_query(&query())));
+    let model = use_mut_ref(crate::persist::initial_model);
     let redraw = use_force_update();
     let shared = Shared(model.clone());
 
@@ -87,12 +82,17 @@ pub fn app() -> Html {
         let redraw = redraw.clone();
         use_memo((), move |_| {
             Callback::from(move |msg: Msg| {
+                let save = crate::persist::changes_session(&msg);
                 model.borrow_mut().update(msg);
+                if save {
+                    crate::persist::save_session(&model.borrow());
+                }
                 redraw.force_update();
             })
         })
     };
     let dispatch: Callback<Msg> = (*dispatch).clone();
+    crate::persist::use_persistence(model.clone(), dispatch.clone());
 
     // Keyboard shortcuts and tab visibility, attached once.
     {
@@ -176,6 +176,7 @@ pub fn app() -> Html {
                     <Setup model={shared.clone()} {rev} dispatch={dispatch.clone()} />
                 </div>
                 <Controls model={shared.clone()} {rev} dispatch={dispatch.clone()} />
+                <ViolationAlert model={shared.clone()} {rev} dispatch={dispatch.clone()} />
             </header>
             <div class="workspace">
                 <aside class="col-left">

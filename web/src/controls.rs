@@ -153,7 +153,7 @@ pub fn controls(p: &PanelProps) -> Html {
             </div>
         </div>
         <div class="statusline">
-            { if !preset.is_empty() {
+            { if !preset.is_empty() || m.io.is_loaded(&name) {
                 html! { <details class="scenario-text">
                     <summary><strong>{name}</strong></summary>
                     <p>{description}</p>
@@ -165,6 +165,7 @@ pub fn controls(p: &PanelProps) -> Html {
                 { notice.map(|n| n.text).unwrap_or_else(||
                     "Click a server to select it, a second one for their link. Keys: Space play, N step, K kill leader, W write, H heal, R reset.".into()) }
             </p>
+            <crate::scenario_io::ScenarioIo model={p.model.clone()} rev={p.rev} dispatch={p.dispatch.clone()} />
         </div>
         </>
     }
@@ -224,6 +225,7 @@ pub fn setup(p: &PanelProps) -> Html {
         })
     };
     let preset = m.preset.clone().unwrap_or_default();
+    let loaded = preset.is_empty() && m.io.is_loaded(&scenario.name);
     html! {
             <div class="group setup" role="group" aria-label="Cluster setup">
             <label>{"Servers"}
@@ -246,7 +248,10 @@ pub fn setup(p: &PanelProps) -> Html {
             </label>
             <label>{"Scenario"}
                 <select aria-label="Scenario" onchange={on_preset}>
-                    <option value="" selected={preset.is_empty()}>{"Free play"}</option>
+                    if loaded {
+                        <option value="" disabled=true selected=true>{format!("Loaded: {}", scenario.name)}</option>
+                    }
+                    <option value="" selected={preset.is_empty() && !loaded}>{"Free play"}</option>
                     { for [false, true].iter().map(|bug_lab| {
                         let items: Vec<_> = crate::model::preset_list()
                             .into_iter()

@@ -13,8 +13,10 @@ mod logs;
 mod model;
 mod narrate;
 mod pending;
+mod persist;
 mod playback;
 mod ring;
+mod scenario_io;
 mod selection;
 mod views;
 

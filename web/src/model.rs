@@ -115,6 +115,8 @@ pub enum Msg {
     Say(String),
     /// The tab was hidden or shown again.
     Visibility(bool),
+    /// Scenario files, links, the trace digest, the violation alert.
+    Io(crate::scenario_io::IoMsg),
 }
 
 /// The app state.
@@ -141,6 +143,8 @@ pub struct Model {
     last_panel_refresh: f64,
     /// Last engine version the panels saw.
     panel_version: u64,
+    /// Import/export, the trace digest and the violation alert (`scenario_io`).
+    pub io: crate::scenario_io::IoState,
 }
 
 /// The model behind a pointer, compared by identity (it never changes).
@@ -343,6 +347,7 @@ impl Model {
             paused_by_hiding: false,
             last_panel_refresh: 0.0,
             panel_version: 0,
+            io: Default::default(),
         }
     }
 
@@ -373,7 +378,7 @@ impl Model {
     }
 
     /// Replaces the run; false (and the reason on the status line) if it cannot run.
-    fn load(&mut self, scenario: Scenario) -> bool {
+    pub(crate) fn load(&mut self, scenario: Scenario) -> bool {
         match Engine::new(&scenario) {
             Ok(engine) => {
                 self.engine = engine;
@@ -517,7 +522,9 @@ impl Model {
                     self.paused_by_hiding = false;
                 }
             }
+            Msg::Io(m) => self.io(m),
         }
+        self.watch_violations();
         self.touch();
     }
 
@@ -550,6 +557,7 @@ impl Model {
         let wall = wall_ms.clamp(0.0, MAX_FRAME_MS);
         let sim_ms = wall * self.speed();
         self.engine.advance(sim_ms, MAX_EVENTS_PER_FRAME);
+        self.watch_violations();
         if self.engine.version() != self.panel_version
             && now - self.last_panel_refresh >= PANEL_REFRESH_MS
         {

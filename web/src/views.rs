@@ -288,3 +288,18 @@ pub fn make_op(kind: &str, path: &str, data: &str) -> Op {
         _ => Op::Create { path, data },
     }
 }
+
+/// The first invariant violation of a run (the run pauses on it).
+#[derive(Clone, Debug, PartialEq)]
+pub struct FirstViolationView {
+    /// Invariant id as numbered in spec §12, e.g. `I10`.
+    pub invariant: String,
+    /// Its name, e.g. `LeaderLogCompleteness`.
+    pub name: String,
+    /// When it broke (simulated ms).
+    pub at_ms: Time,
+    /// Servers involved.
+    pub servers: Vec<u32>,
+    /// What broke, in a sentence.
+    pub detail: String,
+}

@@ -16,6 +16,7 @@ use zab_core::timeline::Timeline;
 use zab_core::Time;
 
 mod commands;
+mod io;
 mod read;
 
 use crate::narrate::{self, EventLog};
@@ -30,6 +31,14 @@ const LOG_WINDOW_MS: Time = 3000;
 /// How many log entries per server the logs panel shows (the newest).
 const MAX_LOG_ENTRIES: usize = 14;
 
+/// A version number no earlier engine used, so that a view keyed on the version
+/// redraws when the whole run is replaced (a new cluster, an imported scenario).
+fn first_version() -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static ENGINES: AtomicU64 = AtomicU64::new(0);
+    ENGINES.fetch_add(1, Ordering::Relaxed) << 32
+}
+
 /// The simulated cluster plus what the UI keeps about it.
 pub struct Engine {
     tl: Timeline,
@@ -38,6 +47,8 @@ pub struct Engine {
     log: EventLog,
     reads: VecDeque<ReadView>,
     next_demo_write: u64,
+    /// The trace of the boot at t = 0 (the timeline starts after it), for the digest.
+    boot: Vec<TraceEvent>,
 }
 
 impl Engine {
@@ -50,14 +61,16 @@ impl Engine {
         let mut engine = Engine {
             tl: Timeline::new(run),
             clock: 0.0,
-            version: 0,
+            version: first_version(),
             log: EventLog::default(),
             reads: VecDeque::new(),
             next_demo_write: 1,
+            boot: Vec::new(),
         };
         for ev in &boot {
             engine.log.push(narrate::narrate(ev));
         }
+        engine.boot = boot;
         engine.absorb_trace();
         Ok(engine)
     }
@@ -71,7 +84,7 @@ impl Engine {
         self.tl.run().scenario()
     }
 
-    /// Bumped whenever the simulated state changes.
+    /// Bumped whenever the simulated state changes; never the same for two engines.
     pub fn version(&self) -> u64 {
         self.version
     }

@@ -307,6 +307,14 @@ test('a shared link carries the scenario and the interventions', { timeout: 120_
   assert.match(m.text, /Opened “Free play: 5 servers” from the link \(3 scheduled steps/);
   await skipTo(page, t);
   assert.deepEqual(await servers(page), state);
+
+  // Acting on it makes the link stale: it leaves the address bar, and the next visit
+  // restores the session (the link's run plus the new action) instead.
+  await app.byRole('button', 'Select server 2', { exact: true }).click();
+  await app.byRole('button', 'Isolate server 2').click();
+  await page.waitForFunction(() => location.hash === '');
+  page = await fresh('?play=0', { keepStorage: true });
+  assert.match((await message(page)).text, /Restored your last session, “Free play: 5 servers” \(4 scheduled steps/);
   app.assertNoErrors();
 });
 

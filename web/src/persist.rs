@@ -210,6 +210,7 @@ pub fn initial_model() -> Model {
             }));
         }
     }
+    LAST_SAVED.with(|l| *l.borrow_mut() = model.engine.export().to_json_pretty());
     model
 }
 
@@ -227,13 +228,32 @@ pub fn changes_session(msg: &Msg) -> bool {
     )
 }
 
-/// Saves the session (the exported scenario JSON) in `localStorage`.
-pub fn save_session(model: &Model) {
-    store(SESSION_KEY, &model.engine.export().to_json_pretty());
+thread_local! {
+    /// The session as last saved (or as the page started), to skip unchanged saves.
+    static LAST_SAVED: RefCell<String> = const { RefCell::new(String::new()) };
 }
 
-/// Puts `fragment` in the address bar without reloading or adding a history entry;
-/// returns the whole link.
+/// Saves the session (the exported scenario JSON) in `localStorage` if it changed.
+/// A `#s=` link in the address bar no longer describes the run then: it is removed,
+/// so that a reload restores the session instead of the link's older state.
+pub fn save_session(model: &Model) {
+    let json = model.engine.export().to_json_pretty();
+    if LAST_SAVED.with(|l| *l.borrow() == json) {
+        return;
+    }
+    write_session(json);
+    if scenario_from_fragment(&location_part(|l| l.hash())).is_some() {
+        set_fragment("");
+    }
+}
+
+fn write_session(json: String) {
+    store(SESSION_KEY, &json);
+    LAST_SAVED.with(|l| *l.borrow_mut() = json);
+}
+
+/// Puts `fragment` in the address bar (none if empty) without reloading or adding a
+/// history entry; returns the whole link.
 pub fn set_fragment(fragment: &str) -> Option<String> {
     let w = window()?;
     let loc = w.location();
@@ -243,7 +263,11 @@ pub fn set_fragment(fragment: &str) -> Option<String> {
         loc.pathname().ok()?,
         loc.search().ok()?
     );
-    let url = format!("{base}#{fragment}");
+    let url = if fragment.is_empty() {
+        base
+    } else {
+        format!("{base}#{fragment}")
+    };
     w.history()
         .ok()?
         .replace_state_with_url(&JsValue::NULL, "", Some(&url))
@@ -286,7 +310,7 @@ pub fn use_persistence(model: Rc<RefCell<Model>>, dispatch: Callback<Msg>) {
             let model = model.clone();
             Closure::<dyn FnMut()>::new(move || {
                 if let Ok(m) = model.try_borrow() {
-                    save_session(&m);
+                    write_session(m.engine.export().to_json_pretty());
                 }
             })
         };
@@ -298,7 +322,7 @@ pub fn use_persistence(model: Rc<RefCell<Model>>, dispatch: Callback<Msg>) {
                     .is_some_and(|d| d.hidden());
                 if hidden {
                     if let Ok(m) = model.try_borrow() {
-                        save_session(&m);
+                        write_session(m.engine.export().to_json_pretty());
                     }
                 }
             })

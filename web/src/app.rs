@@ -7,14 +7,15 @@ use yew::prelude::*;
 
 use crate::clients::ClientPanel;
 use crate::controls::{Clock, Controls, Setup};
+use crate::dock::Dock;
 use crate::events::EventPanel;
-use crate::logs::LogsPanel;
 use crate::model::{Model, Msg, Selection, Shared};
 use crate::pending::PendingPanel;
 use crate::playback;
 use crate::ring::{Legend, Ring};
 use crate::scenario_io::ViolationAlert;
 use crate::selection::SelectionPanel;
+use crate::tour::Tour;
 use crate::views::Command;
 
 /// Props every panel gets: the shared model, a revision that changes whenever the
@@ -180,6 +181,7 @@ pub fn app() -> Html {
             </header>
             <div class="workspace">
                 <aside class="col-left">
+                    <Tour />
                     <SelectionPanel model={shared.clone()} {rev} dispatch={dispatch.clone()} />
                     <ClientPanel model={shared.clone()} {rev} dispatch={dispatch.clone()} />
                 </aside>
@@ -191,7 +193,7 @@ pub fn app() -> Html {
                     <EventPanel model={shared.clone()} {rev} dispatch={dispatch.clone()} />
                     <PendingPanel model={shared.clone()} {rev} dispatch={dispatch.clone()} />
                 </aside>
-                <LogsPanel model={shared.clone()} {rev} dispatch={dispatch.clone()} />
+                <Dock model={shared.clone()} {rev} {clock} dispatch={dispatch.clone()} />
             </div>
         </main>
     }

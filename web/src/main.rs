@@ -7,8 +7,12 @@
 mod app;
 mod clients;
 mod controls;
+mod dock;
 mod engine;
 mod events;
+mod explain;
+mod inspector;
+mod invariants;
 mod logs;
 mod model;
 mod narrate;
@@ -18,6 +22,8 @@ mod playback;
 mod ring;
 mod scenario_io;
 mod selection;
+mod spacetime;
+mod tour;
 mod views;
 
 fn main() {

@@ -294,7 +294,11 @@ pub fn preset_list() -> Vec<(String, String, String)> {
 /// The scenario behind a menu value.
 pub fn scenario_for(value: &str) -> Option<Scenario> {
     match value.strip_prefix(BUG_PREFIX) {
-        Some(id) => Bug::from_id(id).and_then(bugs::info).map(|b| b.scenario()),
+        // `bug:ZK-3911:fixed`: the same scenario on the fixed baseline (the bug lab's comparison).
+        Some(id) => match id.strip_suffix(crate::invariants::FIXED_SUFFIX) {
+            Some(id) => Bug::from_id(id).and_then(bugs::info).map(|b| b.baseline()),
+            None => Bug::from_id(id).and_then(bugs::info).map(|b| b.scenario()),
+        },
         None => zab_core::scenario::preset(value),
     }
 }

@@ -16,6 +16,7 @@ use zab_core::timeline::Timeline;
 use zab_core::Time;
 
 mod commands;
+pub mod inspect;
 mod io;
 mod read;
 

@@ -1,0 +1,1301 @@
+//! Read-only views for the "seeing why" panels: the server inspector (durable vs
+//! volatile state), the space-time diagram, the invariants panel and the bug lab.
+//!
+//! Like the rest of the engine this only reads what core exposes. The space-time
+//! diagram and the explanations also need the recent trace (packets, state changes,
+//! votes with their reasons, sync choices, recoveries). The engine hands its trace to
+//! the event log as sentences, so these panels keep their own [`TraceCache`]: a copy
+//! of the run that replays the same events (the simulation is deterministic, and the
+//! user's interventions are scheduled into it at their times, as the timeline does
+//! for its checkpoints), rebuilt from [`Timeline::trace_window`] after a seek or
+//! anything else it cannot follow.
+//!
+//! [`Timeline::trace_window`]: zab_core::timeline::Timeline::trace_window
+
+use std::collections::{BTreeMap, VecDeque};
+
+use zab_core::bugs::CATALOGUE;
+use zab_core::check::INVARIANTS;
+use zab_core::packet::{ServerState, Vote};
+use zab_core::run::Run;
+use zab_core::server::{HandlerStage, LeaderStage, LearnerStage, ServerEvent};
+use zab_core::sim::{Intervention, TraceEvent, TraceKind};
+use zab_core::storage::Disk;
+use zab_core::{ServerId, Time, Zxid};
+
+use super::Engine;
+use crate::views::Role;
+
+/// How much history a rebuild of the cache replays (explanations look this far back).
+const LOOKBACK_MS: Time = 30_000;
+/// Packets older than this (before the current time) are forgotten.
+const KEEP_PACKETS_MS: Time = 25_000;
+/// Votes remembered per server.
+const KEEP_VOTES: usize = 12;
+/// Crash and restart marks, and lane segments, older than this are forgotten.
+const KEEP_MARKS_MS: Time = 60_000;
+/// Following the engine by more events than this rebuilds instead (bounded work).
+const MAX_CATCH_UP_EVENTS: u64 = 20_000;
+/// Log entries the inspector lists (the newest).
+const INSPECT_LOG_ENTRIES: usize = 40;
+/// Arrows the space-time diagram draws at most (the newest).
+pub const MAX_ARROWS: usize = 400;
+
+// ---------------------------------------------------------------------------
+// Plain view types
+// ---------------------------------------------------------------------------
+
+/// A vote `(leader, zxid, peerEpoch)` and the round it belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct VoteView {
+    /// Proposed leader (0: an observer's empty vote).
+    pub leader: u32,
+    /// The proposed leader's last zxid.
+    pub zxid: Zxid,
+    /// The proposed leader's currentEpoch.
+    pub peer_epoch: u32,
+    /// The election round (`logicalclock`).
+    pub round: u64,
+}
+
+impl VoteView {
+    /// ZooKeeper's print form `(leader, zxid, peerEpoch)`.
+    pub fn label(&self) -> String {
+        format!("({}, {}, {})", self.leader, self.zxid, self.peer_epoch)
+    }
+}
+
+fn vote_view(v: &Vote) -> VoteView {
+    VoteView {
+        leader: v.leader.0,
+        zxid: v.zxid,
+        peer_epoch: v.peer_epoch.0,
+        round: v.election_epoch,
+    }
+}
+
+/// One txn of the durable log.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LogLine {
+    /// Its zxid.
+    pub zxid: Zxid,
+    /// The write.
+    pub op: String,
+    /// fsynced (survives a crash).
+    pub flushed: bool,
+}
+
+/// A snapshot file.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SnapshotLine {
+    /// Its label (the tree's lastProcessedZxid when taken).
+    pub zxid: Zxid,
+    /// Znodes in it.
+    pub nodes: usize,
+    /// Txns it contains (applied history length).
+    pub txns: u64,
+}
+
+/// What survives a crash (spec §4.1).
+#[derive(Clone, Debug, PartialEq)]
+pub struct DurableView {
+    /// The `acceptedEpoch` file (`None`: not written yet).
+    pub accepted_epoch: Option<u32>,
+    /// The `currentEpoch` file.
+    pub current_epoch: Option<u32>,
+    /// The newest log entries.
+    pub log: Vec<LogLine>,
+    /// Older entries not listed.
+    pub hidden: usize,
+    /// Entries in the log.
+    pub log_len: usize,
+    /// How many are fsynced.
+    pub flushed: usize,
+    /// Snapshots, oldest first.
+    pub snapshots: Vec<SnapshotLine>,
+    /// The log holds nothing at or below this any more (purged).
+    pub purged_upto: Zxid,
+    /// Last fsynced zxid (or newest snapshot label).
+    pub last_flushed: Zxid,
+}
+
+/// A vote received during FLE.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReceivedVote {
+    /// Sender.
+    pub from: u32,
+    /// The vote.
+    pub vote: VoteView,
+    /// The sender's state (`LOOKING`, `FOLLOWING`...).
+    pub state: &'static str,
+}
+
+/// FLE state while LOOKING.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FleView {
+    /// `logicalclock`.
+    pub round: u64,
+    /// The current proposal.
+    pub proposal: Option<VoteView>,
+    /// A quorum agreed: waiting finalizeWait for a better vote.
+    pub finalizing: bool,
+    /// `recvset`: votes of this round.
+    pub received: Vec<ReceivedVote>,
+    /// `outofelection`: FOLLOWING/LEADING notifications.
+    pub out_of_election: Vec<ReceivedVote>,
+}
+
+/// A leader's view of one learner.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LearnerRow {
+    /// The learner.
+    pub sid: u32,
+    /// An observer.
+    pub observer: bool,
+    /// Where its LearnerHandler is, in words.
+    pub stage: &'static str,
+    /// `NONE`, `DIFF`, `TRUNC`, `SNAP`.
+    pub sync_mode: &'static str,
+    /// Its last zxid from ACKEPOCH.
+    pub peer_last_zxid: Zxid,
+    /// Receives broadcasts.
+    pub forwarding: bool,
+    /// PROPOSALs sent and not ACKed yet.
+    pub unacked: usize,
+}
+
+/// A proposal waiting for its quorum.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ProposalRow {
+    /// Its zxid.
+    pub zxid: Zxid,
+    /// The write.
+    pub op: String,
+    /// Voters that ACKed (after their fsync), the leader included once its own fsync is done.
+    pub acks: Vec<u32>,
+    /// The leader's own ACK is in.
+    pub leader_acked: bool,
+    /// An older proposal is still outstanding (commits go strictly in zxid order).
+    pub waiting_for: Option<Zxid>,
+}
+
+/// A leader's volatile state.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LeaderView {
+    /// Where `lead()` is, in words.
+    pub stage: &'static str,
+    /// The epoch it proposes or leads.
+    pub epoch: Option<u32>,
+    /// `lastProposed`.
+    pub last_proposed: Zxid,
+    /// `lastCommitted`.
+    pub last_committed: Zxid,
+    /// NEWLEADER-ACKs counted so far.
+    pub new_leader_acks: Vec<u32>,
+    /// One row per connected learner.
+    pub learners: Vec<LearnerRow>,
+    /// Outstanding proposals, oldest first.
+    pub outstanding: Vec<ProposalRow>,
+}
+
+/// A follower's or observer's volatile state.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LearnerView {
+    /// The leader it follows.
+    pub leader: u32,
+    /// Where it is, in words.
+    pub stage: &'static str,
+    /// `lastQueued`.
+    pub last_queued: Zxid,
+    /// Txns received and not yet committed (or, while syncing, not yet logged).
+    pub pending: usize,
+}
+
+/// What a crash wipes (spec §4.2).
+#[derive(Clone, Debug, PartialEq)]
+pub struct VolatileView {
+    /// Role.
+    pub role: Role,
+    /// ServerState name.
+    pub state: &'static str,
+    /// ZabState name.
+    pub phase: &'static str,
+    /// `NONE`, `DIFF`, `TRUNC`, `SNAP`.
+    pub sync_mode: &'static str,
+    /// `lastProcessedZxid`.
+    pub applied: Zxid,
+    /// The in-memory data tree.
+    pub tree: Vec<(String, String)>,
+    /// The committed log kept for DIFF: (min, max, count).
+    pub committed_log: Option<(Zxid, Zxid, usize)>,
+    /// The vote it last decided on (`currentVote`).
+    pub current_vote: VoteView,
+    /// Its own vote: itself, its last zxid, its currentEpoch.
+    pub own_vote: VoteView,
+    /// FLE, while LOOKING.
+    pub fle: Option<FleView>,
+    /// While LEADING.
+    pub leader: Option<LeaderView>,
+    /// While FOLLOWING or OBSERVING.
+    pub learner: Option<LearnerView>,
+    /// Txns queued for the Sync thread, not appended yet.
+    pub sync_queue: usize,
+    /// A log fsync is in flight.
+    pub fsync_in_flight: bool,
+}
+
+/// How a restart rebuilt the in-memory state (ServerEvent::Recovered).
+#[derive(Clone, Debug, PartialEq)]
+pub struct RecoveryView {
+    /// When.
+    pub at_ms: Time,
+    /// The snapshot loaded (0 if none).
+    pub snapshot: Zxid,
+    /// Log entries replayed on top.
+    pub replayed: u64,
+    /// Resulting last zxid.
+    pub last_zxid: Zxid,
+}
+
+/// A leader's DIFF / TRUNC / SNAP choice for a learner (ServerEvent::SyncChosen).
+#[derive(Clone, Debug, PartialEq)]
+pub struct SyncChoiceView {
+    /// When.
+    pub at_ms: Time,
+    /// The leader.
+    pub leader: u32,
+    /// The learner.
+    pub learner: u32,
+    /// `DIFF`, `TRUNC`, `SNAP`.
+    pub mode: &'static str,
+    /// The learner's last zxid (from ACKEPOCH).
+    pub peer_last_zxid: Zxid,
+    /// `minCommittedLog`.
+    pub min_committed: Zxid,
+    /// `maxCommittedLog`.
+    pub max_committed: Zxid,
+    /// The leader's reason, in words.
+    pub reason: String,
+}
+
+/// A vote a server sent, with why it changed (ServerEvent::Vote).
+#[derive(Clone, Debug, PartialEq)]
+pub struct VoteEventView {
+    /// When.
+    pub at_ms: Time,
+    /// The vote.
+    pub vote: VoteView,
+    /// Why it was (re)sent.
+    pub reason: String,
+    /// The vote it replaced in the same round, if it changed.
+    pub previous: Option<VoteView>,
+}
+
+/// A refused start.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RefusalView {
+    /// When (`None`: known only from the down reason).
+    pub at_ms: Option<Time>,
+    /// The startup check's words.
+    pub reason: String,
+}
+
+/// Everything the inspector shows about one server.
+#[derive(Clone, Debug, PartialEq)]
+pub struct InspectView {
+    /// `myid`.
+    pub id: u32,
+    /// Non-voting observer.
+    pub observer: bool,
+    /// The process runs.
+    pub up: bool,
+    /// Simulated time.
+    pub now: Time,
+    /// Voters in the cluster.
+    pub participants: u32,
+    /// Votes a quorum needs.
+    pub quorum: usize,
+    /// Durable state.
+    pub durable: DurableView,
+    /// Volatile state (`None` while down: wiped).
+    pub volatile: Option<VolatileView>,
+    /// Why it is down.
+    pub down_reason: Option<String>,
+    /// How its last restart rebuilt its state.
+    pub recovery: Option<RecoveryView>,
+    /// Its last refused start, if its latest restart was refused.
+    pub refusal: Option<RefusalView>,
+    /// How its current (or last) leader synchronised it.
+    pub synced: Option<SyncChoiceView>,
+    /// While leading: the sync choice of each learner, by learner id.
+    pub learner_syncs: BTreeMap<u32, SyncChoiceView>,
+    /// Its recent votes, oldest first.
+    pub votes: Vec<VoteEventView>,
+}
+
+/// A server's state on the space-time diagram.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LaneState {
+    /// Running, with its role and phase.
+    Up(Role, &'static str),
+    /// Down.
+    Down,
+    /// Not known (before the trace the diagram holds).
+    Unknown,
+}
+
+/// One band of a lane: a state from `from` to `to`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Band {
+    /// Start.
+    pub from: Time,
+    /// End.
+    pub to: Time,
+    /// The state.
+    pub state: LaneState,
+}
+
+/// A packet on the space-time diagram.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Arrow {
+    /// Packet id.
+    pub id: u64,
+    /// Sender.
+    pub from: u32,
+    /// Receiver.
+    pub to: u32,
+    /// ZooKeeper's packet type.
+    pub kind: String,
+    /// Its fields in words.
+    pub summary: String,
+    /// When sent.
+    pub sent: Time,
+    /// When it arrived, was lost, or will arrive.
+    pub end: Time,
+    /// What happened to it.
+    pub fate: Fate,
+}
+
+/// What happened to a packet.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Fate {
+    /// Delivered at `end`.
+    Delivered,
+    /// Lost at `end`, and why.
+    Dropped(String),
+    /// Still in flight; due at `end`.
+    InFlight,
+}
+
+/// A crash, a restart or a violation on the diagram.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Mark {
+    /// When.
+    pub at: Time,
+    /// Server (0: the cluster, for violations involving several).
+    pub server: u32,
+    /// `crash`, `restart`, `refused`, `violation`.
+    pub kind: &'static str,
+    /// In words.
+    pub text: String,
+}
+
+/// The space-time diagram of a time window.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SpaceTimeView {
+    /// Window start.
+    pub from: Time,
+    /// Window end.
+    pub to: Time,
+    /// The simulation's time (the diagram knows nothing after it but packets in flight).
+    pub now: Time,
+    /// Server ids, in lane order.
+    pub lanes: Vec<u32>,
+    /// Current role of each lane's server (for the label).
+    pub roles: Vec<Role>,
+    /// Bands, per lane.
+    pub bands: Vec<Vec<Band>>,
+    /// Packets, oldest first.
+    pub arrows: Vec<Arrow>,
+    /// Arrows in the window not drawn (over [`MAX_ARROWS`]).
+    pub hidden_arrows: usize,
+    /// Crashes, restarts, violations.
+    pub marks: Vec<Mark>,
+    /// The diagram's trace starts here (nothing is known before).
+    pub known_from: Time,
+    /// How many times the trace cache was rebuilt (diagnostics: following the run
+    /// should not rebuild it).
+    pub rebuilds: u64,
+}
+
+/// One invariant and its status.
+#[derive(Clone, Debug, PartialEq)]
+pub struct InvariantRow {
+    /// Id, e.g. `I10`.
+    pub id: &'static str,
+    /// Name.
+    pub name: &'static str,
+    /// What it demands.
+    pub summary: &'static str,
+    /// Violations found (the checker keeps a few per invariant).
+    pub violations: Vec<ViolationView>,
+}
+
+/// One violation.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ViolationView {
+    /// Position in the order the checker found them (0: the first).
+    pub order: usize,
+    /// Invariant id.
+    pub invariant: String,
+    /// Its name.
+    pub name: String,
+    /// When it broke.
+    pub at_ms: Time,
+    /// Servers involved.
+    pub servers: Vec<u32>,
+    /// In words.
+    pub detail: String,
+}
+
+/// One catalogued historical bug.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BugView {
+    /// `ZK-3911`.
+    pub id: &'static str,
+    /// One-line title.
+    pub title: &'static str,
+    /// Releases that fixed it.
+    pub fixed_in: &'static str,
+    /// What it was and what breaks.
+    pub explanation: &'static str,
+    /// The invariant that catches it, e.g. `I10`.
+    pub invariant: &'static str,
+    /// That invariant's name.
+    pub invariant_name: &'static str,
+    /// The preset scenario's description.
+    pub scenario: String,
+    /// The preset's run length.
+    pub run_until_ms: Time,
+}
+
+/// Every catalogued bug, in catalogue order.
+pub fn bug_catalogue() -> Vec<BugView> {
+    CATALOGUE
+        .iter()
+        .map(|b| {
+            let s = b.scenario();
+            BugView {
+                id: b.bug.id(),
+                title: b.title,
+                fixed_in: b.fixed_in,
+                explanation: b.explanation,
+                invariant: b.invariant,
+                invariant_name: INVARIANTS
+                    .iter()
+                    .find(|i| i.id == b.invariant)
+                    .map_or("", |i| i.name),
+                scenario: s.description,
+                run_until_ms: s.run_until_ms,
+            }
+        })
+        .collect()
+}
+
+// ---------------------------------------------------------------------------
+// The trace cache
+// ---------------------------------------------------------------------------
+
+#[derive(Clone, Debug)]
+struct PacketSpan {
+    from: u32,
+    to: u32,
+    kind: String,
+    summary: String,
+    sent: Time,
+    deliver_at: Time,
+    delivered: Option<Time>,
+    dropped: Option<(Time, String)>,
+}
+
+/// The recent trace, kept for the space-time diagram and the explanations. Opaque:
+/// create it with `TraceCache::default()`, bring it up to date with
+/// [`Engine::sync_trace`], and read it through the engine's views.
+#[derive(Default)]
+pub struct TraceCache {
+    shadow: Option<Run>,
+    /// The user's interventions the shadow already has.
+    user: Vec<(Time, Intervention)>,
+    scenario: String,
+    seed: u64,
+    /// The trace is complete from here on.
+    known_from: Time,
+    packets: BTreeMap<u64, PacketSpan>,
+    /// Per server (index id - 1): state changes, oldest first.
+    lanes: Vec<Vec<(Time, LaneState)>>,
+    marks: VecDeque<Mark>,
+    recovered: BTreeMap<u32, RecoveryView>,
+    refused: BTreeMap<u32, RefusalView>,
+    /// Latest choice per (leader, learner).
+    syncs: BTreeMap<(u32, u32), SyncChoiceView>,
+    votes: BTreeMap<u32, VecDeque<VoteEventView>>,
+    /// How many times the cache was rebuilt (diagnostics).
+    rebuilds: u64,
+}
+
+impl TraceCache {
+    fn reset(&mut self, n: usize) {
+        self.packets.clear();
+        self.lanes = vec![Vec::new(); n];
+        self.marks.clear();
+        self.recovered.clear();
+        self.refused.clear();
+        self.syncs.clear();
+        self.votes.clear();
+    }
+
+    fn push_lane(&mut self, server: u32, at: Time, state: LaneState) {
+        let Some(lane) = self.lanes.get_mut(server as usize - 1) else {
+            return;
+        };
+        if lane.last().is_some_and(|(t, s)| *s == state && *t <= at) {
+            return;
+        }
+        // A replayed event may repeat the last one: keep time order.
+        while lane.last().is_some_and(|(t, _)| *t > at) {
+            lane.pop();
+        }
+        lane.push((at, state));
+    }
+
+    fn push_mark(&mut self, mark: Mark) {
+        if self
+            .marks
+            .iter()
+            .rev()
+            .take(16)
+            .any(|m| m.at == mark.at && m.server == mark.server && m.kind == mark.kind)
+        {
+            return;
+        }
+        self.marks.push_back(mark);
+    }
+
+    fn absorb(&mut self, ev: &TraceEvent) {
+        let at = ev.at_ms;
+        match &ev.kind {
+            TraceKind::PacketSent {
+                id,
+                from,
+                to,
+                packet,
+                summary,
+                deliver_at_ms,
+                ..
+            } if from != to => {
+                self.packets.entry(*id).or_insert_with(|| PacketSpan {
+                    from: from.0,
+                    to: to.0,
+                    kind: packet.clone(),
+                    summary: summary.clone(),
+                    sent: at,
+                    deliver_at: *deliver_at_ms,
+                    delivered: None,
+                    dropped: None,
+                });
+            }
+            TraceKind::PacketDelivered { id, .. } => {
+                if let Some(p) = self.packets.get_mut(id) {
+                    p.delivered = Some(at);
+                }
+            }
+            TraceKind::PacketDropped { id, reason, .. } => {
+                if let Some(p) = self.packets.get_mut(id) {
+                    p.dropped = Some((at, reason.clone()));
+                }
+            }
+            TraceKind::Crash { server, reason } => {
+                self.push_lane(server.0, at, LaneState::Down);
+                self.refused.remove(&server.0);
+                self.push_mark(Mark {
+                    at,
+                    server: server.0,
+                    kind: "crash",
+                    text: format!("server {server} crashes: {reason}"),
+                });
+            }
+            TraceKind::Restart { server, failed } => match failed {
+                None => {
+                    self.push_lane(server.0, at, LaneState::Up(Role::Looking, "ELECTION"));
+                    self.refused.remove(&server.0);
+                    self.push_mark(Mark {
+                        at,
+                        server: server.0,
+                        kind: "restart",
+                        text: format!("server {server} restarts"),
+                    });
+                }
+                Some(reason) => {
+                    self.push_lane(server.0, at, LaneState::Down);
+                    self.refused.insert(
+                        server.0,
+                        RefusalView {
+                            at_ms: Some(at),
+                            reason: reason.clone(),
+                        },
+                    );
+                    self.push_mark(Mark {
+                        at,
+                        server: server.0,
+                        kind: "refused",
+                        text: format!("server {server} refuses to start: {reason}"),
+                    });
+                }
+            },
+            TraceKind::Server { server, event } => self.absorb_server(server.0, at, event),
+            _ => {}
+        }
+    }
+
+    fn absorb_server(&mut self, id: u32, at: Time, event: &ServerEvent) {
+        match event {
+            ServerEvent::StateChange { state, phase } => {
+                self.push_lane(id, at, LaneState::Up(role_of(*state), phase.name()));
+            }
+            ServerEvent::Recovered {
+                snapshot,
+                replayed,
+                last_zxid,
+            } => {
+                self.recovered.insert(
+                    id,
+                    RecoveryView {
+                        at_ms: at,
+                        snapshot: *snapshot,
+                        replayed: *replayed,
+                        last_zxid: *last_zxid,
+                    },
+                );
+            }
+            ServerEvent::SyncChosen {
+                learner,
+                mode,
+                peer_last_zxid,
+                min_committed,
+                max_committed,
+                reason,
+            } => {
+                self.syncs.insert(
+                    (id, learner.0),
+                    SyncChoiceView {
+                        at_ms: at,
+                        leader: id,
+                        learner: learner.0,
+                        mode: mode.name(),
+                        peer_last_zxid: *peer_last_zxid,
+                        min_committed: *min_committed,
+                        max_committed: *max_committed,
+                        reason: reason.clone(),
+                    },
+                );
+            }
+            ServerEvent::Vote {
+                vote,
+                round,
+                reason,
+            } => {
+                let mut v = vote_view(vote);
+                v.round = *round;
+                let list = self.votes.entry(id).or_default();
+                if list
+                    .iter()
+                    .rev()
+                    .take(4)
+                    .any(|e| e.at_ms == at && e.vote == v && e.reason == *reason)
+                {
+                    return;
+                }
+                let previous = list
+                    .back()
+                    .filter(|p| p.vote.round == v.round && p.vote != v)
+                    .map(|p| p.vote);
+                list.push_back(VoteEventView {
+                    at_ms: at,
+                    vote: v,
+                    reason: reason.clone(),
+                    previous,
+                });
+                while list.len() > KEEP_VOTES {
+                    list.pop_front();
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn prune(&mut self, now: Time) {
+        let old = now.saturating_sub(KEEP_PACKETS_MS);
+        self.packets.retain(|_, p| {
+            let end = p
+                .dropped
+                .as_ref()
+                .map(|d| d.0)
+                .or(p.delivered)
+                .unwrap_or(p.deliver_at);
+            end >= old || (p.delivered.is_none() && p.dropped.is_none() && end >= now)
+        });
+        let old_marks = now.saturating_sub(KEEP_MARKS_MS);
+        while self.marks.front().is_some_and(|m| m.at < old_marks) {
+            self.marks.pop_front();
+        }
+        for lane in &mut self.lanes {
+            // Keep the last change before the horizon: it is the state there.
+            let first_kept = lane.iter().rposition(|(t, _)| *t <= old_marks).unwrap_or(0);
+            if first_kept > 0 {
+                lane.drain(..first_kept);
+            }
+        }
+        self.known_from = self.known_from.max(old);
+    }
+}
+
+fn role_of(state: ServerState) -> Role {
+    match state {
+        ServerState::Looking => Role::Looking,
+        ServerState::Following => Role::Following,
+        ServerState::Leading => Role::Leading,
+        ServerState::Observing => Role::Observing,
+    }
+}
+
+fn handler_stage(s: HandlerStage) -> &'static str {
+    match s {
+        HandlerStage::WaitInfo => "waiting for FOLLOWERINFO",
+        HandlerStage::WaitEpoch => "waiting for an epoch quorum",
+        HandlerStage::WaitAckEpoch => "LEADERINFO sent, waiting for ACKEPOCH",
+        HandlerStage::WaitElection => "waiting for an ACKEPOCH quorum",
+        HandlerStage::WaitNewLeaderAck => "synced, waiting for its NEWLEADER-ACK",
+        HandlerStage::WaitQuorum => "acked NEWLEADER, waiting for the leader's quorum",
+        HandlerStage::Broadcast => "BROADCAST (UPTODATE sent)",
+    }
+}
+
+fn leader_stage(s: LeaderStage) -> &'static str {
+    match s {
+        LeaderStage::WaitEpoch => "DISCOVERY: waiting for a quorum of FOLLOWERINFO",
+        LeaderStage::WaitEpochAck => "DISCOVERY: waiting for a quorum of ACKEPOCH",
+        LeaderStage::WaitNewLeaderAck => "SYNCHRONIZATION: waiting for a quorum of NEWLEADER-ACKs",
+        LeaderStage::Broadcast => "BROADCAST: proposing and committing",
+    }
+}
+
+fn learner_stage(s: LearnerStage) -> &'static str {
+    match s {
+        LearnerStage::Connecting => "connecting to the leader",
+        LearnerStage::WaitLeaderInfo => "FOLLOWERINFO sent, waiting for LEADERINFO",
+        LearnerStage::WaitSyncHeader => "ACKEPOCH sent, waiting for DIFF / TRUNC / SNAP",
+        LearnerStage::Syncing => "receiving the sync stream, before NEWLEADER",
+        LearnerStage::WaitUpToDate => "NEWLEADER acknowledged, waiting for UPTODATE",
+        LearnerStage::Broadcast => "BROADCAST: serving",
+    }
+}
+
+fn durable(disk: &Disk) -> DurableView {
+    let skip = disk.log.len().saturating_sub(INSPECT_LOG_ENTRIES);
+    DurableView {
+        accepted_epoch: disk.accepted_epoch.map(|e| e.0),
+        current_epoch: disk.current_epoch.map(|e| e.0),
+        log: disk
+            .log
+            .iter()
+            .enumerate()
+            .skip(skip)
+            .map(|(i, t)| LogLine {
+                zxid: t.zxid,
+                op: t.op.label(),
+                flushed: i < disk.flushed,
+            })
+            .collect(),
+        hidden: skip,
+        log_len: disk.log.len(),
+        flushed: disk.flushed.min(disk.log.len()),
+        snapshots: disk
+            .snapshots
+            .iter()
+            .map(|s| SnapshotLine {
+                zxid: s.zxid,
+                nodes: s.tree.nodes.len(),
+                txns: s.tree.applied.len(),
+            })
+            .collect(),
+        purged_upto: disk.purged_upto,
+        last_flushed: disk.last_flushed_zxid(),
+    }
+}
+
+impl Engine {
+    /// Brings `cache` up to the moment the engine shows: replays the new events on its
+    /// copy of the run, or rebuilds it from the timeline after a seek, a new run, or
+    /// anything it cannot follow.
+    pub fn sync_trace(&self, cache: &mut TraceCache) {
+        let run = self.tl.run();
+        let target = run.sim().stats.events;
+        let user = self.tl.user_interventions();
+        let scenario = self.scenario();
+        let same_run = cache.scenario == scenario.name && cache.seed == scenario.seed;
+        let followable = same_run
+            && user.len() >= cache.user.len()
+            && user[..cache.user.len()] == cache.user[..]
+            && cache.shadow.as_ref().is_some_and(|s| {
+                let ev = s.sim().stats.events;
+                ev <= target && target - ev <= MAX_CATCH_UP_EVENTS
+            });
+        if followable {
+            let known = cache.user.len();
+            let Some(mut shadow) = cache.shadow.take() else {
+                return;
+            };
+            for (at, action) in &user[known..] {
+                shadow.schedule(*at, action.clone());
+            }
+            cache.user = user.to_vec();
+            while shadow.sim().stats.events < target && shadow.step() {
+                for ev in shadow.take_trace() {
+                    cache.absorb(&ev);
+                }
+            }
+            if shadow.sim().stats.events == target
+                && shadow.sim().trace_count == run.sim().trace_count
+            {
+                cache.shadow = Some(shadow);
+                cache.prune(run.sim().now);
+                return;
+            }
+        }
+        self.rebuild_trace(cache);
+    }
+
+    fn rebuild_trace(&self, cache: &mut TraceCache) {
+        let run = self.tl.run();
+        let now = run.sim().now;
+        let n = self.size() as usize;
+        let from = now.saturating_sub(LOOKBACK_MS);
+        cache.reset(n);
+        cache.rebuilds += 1;
+        cache.scenario = self.scenario().name.clone();
+        cache.seed = self.scenario().seed;
+        cache.known_from = from;
+        let events = self.tl.trace_window(from, now);
+        // Which state each server was in before the first change the trace shows.
+        let mut before: Vec<Option<LaneState>> = vec![None; n];
+        for ev in &events {
+            let first = |id: ServerId, before: &mut Vec<Option<LaneState>>, s: LaneState| {
+                if let Some(b) = before.get_mut(id.0 as usize - 1) {
+                    b.get_or_insert(s);
+                }
+            };
+            match &ev.kind {
+                TraceKind::Restart { server, .. } => first(*server, &mut before, LaneState::Down),
+                TraceKind::Crash { server, .. } => first(*server, &mut before, LaneState::Unknown),
+                TraceKind::Server {
+                    server,
+                    event: ServerEvent::StateChange { .. },
+                } => first(*server, &mut before, LaneState::Unknown),
+                _ => {}
+            }
+            cache.absorb(ev);
+        }
+        let start_down = &self.scenario().cluster.start_down;
+        for (i, lane) in cache.lanes.iter_mut().enumerate() {
+            let id = i as u32 + 1;
+            let initial = if from == 0 {
+                // The boot: every server starts LOOKING unless the scenario keeps it down.
+                if start_down.contains(&ServerId(id)) {
+                    LaneState::Down
+                } else {
+                    LaneState::Up(Role::Looking, "ELECTION")
+                }
+            } else {
+                match before[i] {
+                    Some(s) => s,
+                    None => match self.sim().server(ServerId(id)) {
+                        Some(s) => LaneState::Up(role_of(s.state), s.phase.name()),
+                        None => LaneState::Down,
+                    },
+                }
+            };
+            if lane.first().is_none_or(|(t, _)| *t > from) {
+                lane.insert(0, (from, initial));
+            }
+        }
+        let mut shadow = run.clone();
+        shadow.set_checking(false);
+        shadow.take_trace();
+        cache.shadow = Some(shadow);
+        cache.user = self.tl.user_interventions().to_vec();
+    }
+
+    /// The inspector's view of server `id` (`None` if there is no such server).
+    pub fn inspect(&self, id: u32, cache: &TraceCache) -> Option<InspectView> {
+        let node = self.sim().node(ServerId(id))?;
+        let cfg = &self.sim().cfg;
+        let disk = node.disk();
+        let volatile = node.server.as_ref().map(|s| {
+            let own = VoteView {
+                leader: s.id.0,
+                zxid: s.last_logged_zxid(),
+                peer_epoch: s.current_epoch().0,
+                round: s.fle.logicalclock,
+            };
+            let received = |m: &BTreeMap<ServerId, (Vote, ServerState)>| {
+                m.iter()
+                    .map(|(from, (v, st))| ReceivedVote {
+                        from: from.0,
+                        vote: vote_view(v),
+                        state: st.name(),
+                    })
+                    .collect::<Vec<_>>()
+            };
+            let fle = (s.state == ServerState::Looking).then(|| FleView {
+                round: s.fle.logicalclock,
+                proposal: s.fle.proposal.as_ref().map(vote_view),
+                finalizing: s.fle.finalizing,
+                received: received(&s.fle.recvset),
+                out_of_election: received(&s.fle.outofelection),
+            });
+            let leader = s.leader.as_ref().map(|l| {
+                let mut prev: Option<Zxid> = None;
+                let outstanding = l
+                    .outstanding
+                    .iter()
+                    .map(|(z, p)| {
+                        let waiting_for = prev.filter(|pz| pz.0 == z.0 - 1);
+                        prev = Some(*z);
+                        ProposalRow {
+                            zxid: *z,
+                            op: p.txn.op.label(),
+                            acks: p.acks.iter().map(|a| a.0).collect(),
+                            leader_acked: p.acks.contains(&s.id),
+                            waiting_for,
+                        }
+                    })
+                    .collect();
+                LeaderView {
+                    stage: leader_stage(l.stage),
+                    epoch: l.epoch.map(|e| e.0),
+                    last_proposed: l.last_proposed,
+                    last_committed: l.last_committed,
+                    new_leader_acks: l.new_leader_acks.iter().map(|a| a.0).collect(),
+                    learners: l
+                        .handlers
+                        .values()
+                        .map(|h| LearnerRow {
+                            sid: h.sid.0,
+                            observer: h.observer,
+                            stage: handler_stage(h.stage),
+                            sync_mode: h.sync_mode.name(),
+                            peer_last_zxid: h.peer_last_zxid,
+                            forwarding: h.forwarding,
+                            unacked: h.unacked.len(),
+                        })
+                        .collect(),
+                    outstanding,
+                }
+            });
+            let learner = s.learner.as_ref().map(|l| LearnerView {
+                leader: l.leader.0,
+                stage: learner_stage(l.stage),
+                last_queued: l.last_queued,
+                pending: l.pending.len(),
+            });
+            VolatileView {
+                role: role_of(s.state),
+                state: s.state.name(),
+                phase: s.phase.name(),
+                sync_mode: s.sync_mode.name(),
+                applied: s.tree.last_processed,
+                tree: s
+                    .tree
+                    .nodes
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect(),
+                committed_log: match (s.committed_log.front(), s.committed_log.back()) {
+                    (Some(a), Some(b)) => Some((a.zxid, b.zxid, s.committed_log.len())),
+                    _ => None,
+                },
+                current_vote: vote_view(&s.current_vote),
+                own_vote: own,
+                fle,
+                leader,
+                learner,
+                sync_queue: s.sync.queue.len(),
+                fsync_in_flight: s.sync.in_flight,
+            }
+        });
+        let up = volatile.is_some();
+        // The sync that brought this server in: the newest choice made for it.
+        let synced = cache
+            .syncs
+            .values()
+            .filter(|c| c.learner == id)
+            .max_by_key(|c| c.at_ms)
+            .cloned();
+        let learner_syncs = cache
+            .syncs
+            .values()
+            .filter(|c| c.leader == id)
+            .map(|c| (c.learner, c.clone()))
+            .collect();
+        let refusal = if up {
+            None
+        } else {
+            cache.refused.get(&id).cloned().or_else(|| {
+                node.down_reason
+                    .as_ref()
+                    .filter(|r| r.contains("epoch"))
+                    .map(|r| RefusalView {
+                        at_ms: None,
+                        reason: r.clone(),
+                    })
+            })
+        };
+        Some(InspectView {
+            id,
+            observer: !cfg.is_voter(node.id),
+            up,
+            now: self.sim().now,
+            participants: cfg.participants,
+            quorum: cfg.participants as usize / 2 + 1,
+            durable: durable(disk),
+            volatile,
+            down_reason: (!up).then(|| node.down_reason.clone().unwrap_or_default()),
+            recovery: cache.recovered.get(&id).cloned(),
+            refusal,
+            synced,
+            learner_syncs,
+            votes: cache
+                .votes
+                .get(&id)
+                .map(|v| v.iter().cloned().collect())
+                .unwrap_or_default(),
+        })
+    }
+
+    /// The space-time diagram of `[from, to]`: bands, packets (PINGs only if
+    /// `pings`), crashes, restarts and violations.
+    pub fn spacetime(
+        &self,
+        cache: &TraceCache,
+        from: Time,
+        to: Time,
+        pings: bool,
+    ) -> SpaceTimeView {
+        let now = self.sim().now;
+        let n = self.size();
+        let lanes: Vec<u32> = (1..=n).collect();
+        let roles = self.servers().iter().map(|s| s.role).collect();
+        let end = to.min(now);
+        let bands = (0..n as usize)
+            .map(|i| {
+                let changes = cache.lanes.get(i).map(Vec::as_slice).unwrap_or(&[]);
+                let mut out = Vec::new();
+                for (k, (t, state)) in changes.iter().enumerate() {
+                    let next = changes.get(k + 1).map_or(end, |(t2, _)| *t2);
+                    let (a, b) = ((*t).max(from), next.min(end));
+                    if a < b {
+                        out.push(Band {
+                            from: a,
+                            to: b,
+                            state: *state,
+                        });
+                    }
+                }
+                if let Some((t, _)) = changes.first() {
+                    if *t > from && from < end {
+                        out.insert(
+                            0,
+                            Band {
+                                from,
+                                to: (*t).min(end),
+                                state: LaneState::Unknown,
+                            },
+                        );
+                    }
+                }
+                out
+            })
+            .collect();
+        let mut arrows: Vec<Arrow> = cache
+            .packets
+            .iter()
+            .filter(|(_, p)| pings || p.kind != "PING")
+            .filter_map(|(id, p)| {
+                let (end_t, fate) = match (&p.dropped, p.delivered) {
+                    (Some((t, why)), _) => (*t, Fate::Dropped(why.clone())),
+                    (None, Some(t)) => (t, Fate::Delivered),
+                    (None, None) if p.deliver_at >= now => (p.deliver_at, Fate::InFlight),
+                    // Neither delivered nor dropped, and overdue: the cache missed it.
+                    (None, None) => return None,
+                };
+                (p.sent <= to && end_t >= from).then(|| Arrow {
+                    id: *id,
+                    from: p.from,
+                    to: p.to,
+                    kind: p.kind.clone(),
+                    summary: p.summary.clone(),
+                    sent: p.sent,
+                    end: end_t,
+                    fate,
+                })
+            })
+            .collect();
+        arrows.sort_by_key(|a| (a.sent, a.id));
+        let hidden_arrows = arrows.len().saturating_sub(MAX_ARROWS);
+        if hidden_arrows > 0 {
+            arrows.drain(..hidden_arrows);
+        }
+        let mut marks: Vec<Mark> = cache
+            .marks
+            .iter()
+            .filter(|m| m.at >= from && m.at <= to)
+            .cloned()
+            .collect();
+        for v in self.tl.run().violations() {
+            if v.at_ms >= from && v.at_ms <= to {
+                marks.push(Mark {
+                    at: v.at_ms,
+                    server: v.servers.first().map_or(0, |s| s.0),
+                    kind: "violation",
+                    text: format!("{} {}: {}", v.invariant, v.name, v.detail),
+                });
+            }
+        }
+        SpaceTimeView {
+            from,
+            to,
+            now,
+            lanes,
+            roles,
+            bands,
+            arrows,
+            hidden_arrows,
+            marks,
+            known_from: cache.known_from,
+            rebuilds: cache.rebuilds,
+        }
+    }
+
+    /// Every invariant of the checker's catalogue with the violations found so far.
+    pub fn invariant_rows(&self) -> Vec<InvariantRow> {
+        let found = self.tl.run().violations();
+        INVARIANTS
+            .iter()
+            .map(|i| InvariantRow {
+                id: i.id,
+                name: i.name,
+                summary: i.summary,
+                violations: found
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, v)| v.invariant == i.id)
+                    .map(|(k, v)| violation_view(k, v))
+                    .collect(),
+            })
+            .collect()
+    }
+}
+
+fn violation_view(order: usize, v: &zab_core::check::Violation) -> ViolationView {
+    ViolationView {
+        order,
+        invariant: v.invariant.clone(),
+        name: v.name.clone(),
+        at_ms: v.at_ms,
+        servers: v.servers.iter().map(|s| s.0).collect(),
+        detail: v.detail.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::views::Command;
+    use zab_core::scenario::Scenario;
+
+    fn engine(n: u32) -> Engine {
+        Engine::new(&Scenario::new(n)).expect("runs")
+    }
+
+    #[test]
+    fn the_cache_follows_the_engine_and_survives_interventions_and_seeks() {
+        let mut e = engine(3);
+        let mut cache = TraceCache::default();
+        e.sync_trace(&mut cache);
+        assert_eq!(cache.rebuilds, 1);
+        e.skip(2000);
+        e.sync_trace(&mut cache);
+        assert_eq!(cache.rebuilds, 1, "plain progress is followed, not rebuilt");
+        let leader = e.leader().expect("a leader after 2 s");
+        e.run(Command::WriteToLeader).expect("write");
+        e.skip(500);
+        e.run(Command::Crash(leader)).expect("crash");
+        e.skip(3000);
+        e.sync_trace(&mut cache);
+        assert_eq!(cache.rebuilds, 1, "interventions are replayed on the copy");
+        let view = e.spacetime(&cache, 0, e.now(), true);
+        assert!(view.arrows.iter().any(|a| a.kind == "PROPOSAL"));
+        assert!(view
+            .marks
+            .iter()
+            .any(|m| m.kind == "crash" && m.server == leader));
+        // A rebuilt cache sees the same packets.
+        let mut fresh = TraceCache::default();
+        e.sync_trace(&mut fresh);
+        let again = e.spacetime(&fresh, 0, e.now(), true);
+        assert_eq!(view.arrows, again.arrows);
+        // Seeking back rebuilds.
+        e.seek(1000);
+        e.sync_trace(&mut cache);
+        assert_eq!(cache.rebuilds, 2);
+        let past = e.spacetime(&cache, 0, 1000, true);
+        assert!(past.arrows.iter().all(|a| a.sent <= 1000));
+    }
+
+    #[test]
+    fn a_crashed_server_keeps_its_disk_and_a_restart_says_how_it_recovered() {
+        let mut e = engine(3);
+        let mut cache = TraceCache::default();
+        e.skip(2000);
+        let leader = e.leader().expect("leader");
+        let follower = (1..=3).find(|i| *i != leader).unwrap();
+        e.run(Command::WriteToLeader).expect("write");
+        e.skip(500);
+        e.run(Command::Crash(follower)).expect("crash");
+        e.sync_trace(&mut cache);
+        let v = e.inspect(follower, &cache).unwrap();
+        assert!(!v.up && v.volatile.is_none());
+        assert_eq!(v.durable.log_len, 1);
+        assert!(v.durable.current_epoch.is_some());
+        e.run(Command::Restart(follower)).expect("restart");
+        e.skip(1000);
+        e.sync_trace(&mut cache);
+        let v = e.inspect(follower, &cache).unwrap();
+        let r = v.recovery.expect("recovered");
+        assert_eq!(r.last_zxid, v.durable.log[0].zxid);
+        assert!(v.synced.is_some(), "the leader synced it");
+        let l = e.inspect(leader, &cache).unwrap();
+        assert!(l.learner_syncs.contains_key(&follower));
+        assert!(l.volatile.unwrap().leader.is_some());
+    }
+
+    #[test]
+    fn invariants_are_listed_with_their_violations() {
+        let e = engine(3);
+        let rows = e.invariant_rows();
+        assert_eq!(rows.len(), INVARIANTS.len());
+        assert!(rows.iter().all(|r| r.violations.is_empty()));
+        assert_eq!(bug_catalogue().len(), CATALOGUE.len());
+        assert!(bug_catalogue().iter().all(|b| !b.invariant_name.is_empty()));
+    }
+}

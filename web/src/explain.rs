@@ -1,0 +1,311 @@
+//! Explanations in words: why a vote beats another, why the leader chose DIFF, TRUNC
+//! or SNAP, why a proposal is not committed yet, why a server refuses to start, how
+//! a restart rebuilt a server. Pure functions of the inspector's plain views (every
+//! fact comes from core; this module only compares and phrases them).
+
+use zab_core::Zxid;
+
+use crate::engine::inspect::{ProposalRow, RecoveryView, SyncChoiceView, VoteView};
+
+/// How a vote compares with another under FLE's total order (spec §2.2): peerEpoch
+/// first, then zxid, then server id.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Decider {
+    /// The first is an observer's empty vote: it never wins.
+    Observer,
+    /// Decided by peerEpoch.
+    PeerEpoch,
+    /// Same peerEpoch; decided by zxid.
+    Zxid,
+    /// Same peerEpoch and zxid; decided by server id.
+    ServerId,
+    /// The same candidate, epoch and zxid.
+    Same,
+}
+
+/// Whether `a` beats `b` (`totalOrderPredicate`), and what decided it.
+pub fn compare_votes(a: &VoteView, b: &VoteView) -> (bool, Decider) {
+    if a.leader == 0 {
+        return (false, Decider::Observer);
+    }
+    if a.peer_epoch != b.peer_epoch {
+        return (a.peer_epoch > b.peer_epoch, Decider::PeerEpoch);
+    }
+    if a.zxid != b.zxid {
+        return (a.zxid > b.zxid, Decider::Zxid);
+    }
+    if a.leader != b.leader {
+        return (a.leader > b.leader, Decider::ServerId);
+    }
+    (false, Decider::Same)
+}
+
+/// One sentence: does `a` beat `b`, spelled out step by step.
+pub fn vote_sentence(a: &VoteView, b: &VoteView) -> String {
+    let (wins, decider) = compare_votes(a, b);
+    let (la, lb) = (a.label(), b.label());
+    let verdict = if wins { "beats" } else { "does not beat" };
+    match decider {
+        Decider::Observer => format!("{la} is an observer's empty vote: it never wins."),
+        Decider::Same => format!("{la} and {lb} name the same candidate with the same epoch and zxid: nothing changes."),
+        Decider::PeerEpoch => format!(
+            "{la} {verdict} {lb}: peerEpoch is compared first, and {} {} {} (zxid and server id do not matter then).",
+            a.peer_epoch,
+            if wins { ">" } else { "<" },
+            b.peer_epoch
+        ),
+        Decider::Zxid => format!(
+            "{la} {verdict} {lb}: the same peerEpoch {}, so the zxid decides, and {} is {} than {}.",
+            a.peer_epoch,
+            a.zxid,
+            if wins { "newer" } else { "older" },
+            b.zxid
+        ),
+        Decider::ServerId => format!(
+            "{la} {verdict} {lb}: the same peerEpoch {} and zxid {}, so the higher server id wins the tie, and {} {} {}.",
+            a.peer_epoch,
+            a.zxid,
+            a.leader,
+            if wins { ">" } else { "<" },
+            b.leader
+        ),
+    }
+}
+
+/// Why a LOOKING server proposes what it proposes: itself, or a better vote it adopted.
+pub fn proposal_sentence(me: u32, own: &VoteView, proposal: &VoteView) -> String {
+    if proposal.leader == me {
+        format!(
+            "Server {me} proposes itself, {}: no vote it has received in round {} beats its own.",
+            own.label(),
+            proposal.round
+        )
+    } else if proposal.leader == 0 {
+        format!("Server {me} is an observer: it proposes nobody and only learns who leads.")
+    } else {
+        format!(
+            "Server {me} adopted server {}'s vote. {}",
+            proposal.leader,
+            vote_sentence(proposal, own)
+        )
+    }
+}
+
+/// Where a learner's last zxid lies relative to the leader's committed-log window.
+fn position(peer: Zxid, min: Zxid, max: Zxid) -> String {
+    if peer > max {
+        format!("is newer than the leader's last committed txn {max}")
+    } else if peer < min {
+        format!("is older than the leader's committed log [{min} .. {max}]")
+    } else if peer == max {
+        format!("equals the newest txn of the leader's committed log [{min} .. {max}]")
+    } else {
+        format!("lies inside the leader's committed log [{min} .. {max}]")
+    }
+}
+
+/// Why the leader chose DIFF, TRUNC or SNAP for a learner (spec §8.1).
+pub fn sync_sentence(s: &SyncChoiceView) -> String {
+    let (peer, min, max) = (s.peer_last_zxid, s.min_committed, s.max_committed);
+    let pos = position(peer, min, max);
+    let consequence = match s.mode {
+        "DIFF" if peer == max => {
+            "so there is nothing to resend: an empty DIFF (only proposals newer than the window follow)".to_string()
+        }
+        "DIFF" if peer < min => {
+            "but the leader's on-disk txn log still reaches back to it, so it replays the missing txns from the log after a DIFF".to_string()
+        }
+        "DIFF" => format!(
+            "so the leader keeps the learner's log and sends DIFF, then a PROPOSAL and COMMIT for each committed txn after {peer}"
+        ),
+        "TRUNC" => "so the learner holds txns that were never committed: the leader sends TRUNC, and the learner cuts its log back before the txns that follow".to_string(),
+        "SNAP" if peer >= min && peer <= max => {
+            "but the two histories part in different epochs, where a TRUNC cannot reach: the leader falls back to SNAP, a full copy of its data tree".to_string()
+        }
+        "SNAP" => "so the leader cannot replay what is missing: it sends SNAP, a full copy of its data tree".to_string(),
+        other => format!("and the leader chose {other}"),
+    };
+    format!(
+        "Leader {} chose {} for server {} at t = {} ms: the learner's last zxid {peer} (from its ACKEPOCH) {pos}, {consequence}. The leader's own words: “{}”.",
+        s.leader, s.mode, s.learner, s.at_ms, s.reason
+    )
+}
+
+/// Why a proposal is not committed yet (spec §9.3): ACKs vs the quorum, the leader's
+/// own fsynced ACK, and zxid order.
+pub fn commit_sentence(p: &ProposalRow, quorum: usize, voters: u32, leader: u32) -> String {
+    let have = p.acks.len();
+    let acks = if p.acks.is_empty() {
+        "no ACK yet".to_string()
+    } else {
+        format!(
+            "ACKs from {{{}}}",
+            p.acks
+                .iter()
+                .map(u32::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    };
+    let own = if p.leader_acked {
+        "the leader's own ACK (sent once its fsync completed) is in".to_string()
+    } else {
+        format!("the leader's own ACK is not in yet: server {leader} has not fsynced it")
+    };
+    let head = format!(
+        "{} ({}): {acks}, {have} of the {quorum} a quorum of {voters} voters needs; {own}.",
+        p.zxid, p.op
+    );
+    let why = if have < quorum {
+        let missing = quorum - have;
+        format!(
+            " Waiting for {missing} more ACK{}.",
+            if missing == 1 { "" } else { "s" }
+        )
+    } else if !p.leader_acked {
+        " A quorum has ACKed, but ZooKeeper commits only on a quorum that includes the leader itself.".to_string()
+    } else if let Some(z) = p.waiting_for {
+        format!(
+            " It has its quorum, but commits go strictly in zxid order and {z} is still waiting."
+        )
+    } else {
+        " It has its quorum: the COMMIT goes out with the next ACK processed.".to_string()
+    };
+    head + &why
+}
+
+/// Why a server refuses to start (spec §11: the startup epoch checks).
+pub fn refusal_sentence(id: u32, reason: &str) -> String {
+    let rule = if reason.contains("older than the last zxid") {
+        "At startup a server loads its newest snapshot, replays its log, and requires the epoch of its last zxid to be at most its currentEpoch. Here the log or snapshot already holds a txn of a newer epoch than the currentEpoch file: the server crashed after persisting the new epoch's txns and before writing currentEpoch (the ZOOKEEPER-1653 window). Starting would let it vote with an epoch older than its own data, so it refuses."
+    } else if reason.contains("less than the current epoch") {
+        "At startup acceptedEpoch must be at least currentEpoch (a server accepts an epoch before it adopts it). These files contradict that, so the server refuses to start."
+    } else {
+        "Its startup checks failed."
+    };
+    format!("Server {id} refuses to start: {reason}. {rule}")
+}
+
+/// How a restart rebuilt the in-memory state from disk (spec §11).
+pub fn recovery_sentence(id: u32, r: &RecoveryView) -> String {
+    let from = if r.snapshot == Zxid::ZERO {
+        "no snapshot (an empty tree)".to_string()
+    } else {
+        format!("snapshot {}", r.snapshot)
+    };
+    format!(
+        "At t = {} ms server {id} restarted and rebuilt its data tree from {from}, then replayed {} log entr{} on top, committed or not: last zxid {}.",
+        r.at_ms,
+        r.replayed,
+        if r.replayed == 1 { "y" } else { "ies" },
+        r.last_zxid
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use zab_core::Epoch;
+
+    fn v(leader: u32, epoch: u32, counter: u32, peer_epoch: u32) -> VoteView {
+        VoteView {
+            leader,
+            zxid: Zxid::new(Epoch(epoch), counter),
+            peer_epoch,
+            round: 1,
+        }
+    }
+
+    #[test]
+    fn votes_compare_peer_epoch_then_zxid_then_id() {
+        let s = vote_sentence(&v(1, 1, 1, 2), &v(3, 1, 5, 1));
+        assert!(
+            s.contains("beats") && s.contains("peerEpoch is compared first") && s.contains("2 > 1"),
+            "{s}"
+        );
+        let s = vote_sentence(&v(1, 1, 5, 1), &v(3, 1, 4, 1));
+        assert!(
+            s.contains("beats") && s.contains("0x100000005 is newer than 0x100000004"),
+            "{s}"
+        );
+        let s = vote_sentence(&v(2, 1, 5, 1), &v(3, 1, 5, 1));
+        assert!(s.contains("does not beat") && s.contains("2 < 3"), "{s}");
+        assert_eq!(
+            compare_votes(&v(0, 0, 0, 0), &v(1, 0, 0, 0)),
+            (false, Decider::Observer)
+        );
+        let s = proposal_sentence(2, &v(2, 1, 1, 1), &v(3, 1, 1, 1));
+        assert!(
+            s.starts_with("Server 2 adopted server 3's vote") && s.contains("higher server id"),
+            "{s}"
+        );
+    }
+
+    #[test]
+    fn sync_choices_name_the_window() {
+        let mut s = SyncChoiceView {
+            at_ms: 9000,
+            leader: 3,
+            learner: 1,
+            mode: "DIFF",
+            peer_last_zxid: Zxid::new(Epoch(1), 2),
+            min_committed: Zxid::new(Epoch(1), 1),
+            max_committed: Zxid::new(Epoch(1), 8),
+            reason: "inside".into(),
+        };
+        let t = sync_sentence(&s);
+        assert!(
+            t.contains("lies inside the leader's committed log [0x100000001 .. 0x100000008]"),
+            "{t}"
+        );
+        s.mode = "SNAP";
+        s.peer_last_zxid = Zxid::ZERO;
+        assert!(
+            sync_sentence(&s).contains("is older than") && sync_sentence(&s).contains("full copy")
+        );
+        s.mode = "TRUNC";
+        s.peer_last_zxid = Zxid::new(Epoch(1), 9);
+        assert!(sync_sentence(&s).contains("newer than the leader's last committed txn"));
+    }
+
+    #[test]
+    fn commits_wait_for_a_quorum_with_the_leader_in_it_and_in_order() {
+        let mut p = ProposalRow {
+            zxid: Zxid::new(Epoch(2), 3),
+            op: "create /a=1".into(),
+            acks: vec![2],
+            leader_acked: false,
+            waiting_for: None,
+        };
+        let t = commit_sentence(&p, 3, 5, 1);
+        assert!(
+            t.contains("1 of the 3")
+                && t.contains("Waiting for 2 more ACKs")
+                && t.contains("not fsynced"),
+            "{t}"
+        );
+        p.acks = vec![2, 3, 4];
+        assert!(commit_sentence(&p, 3, 5, 1).contains("includes the leader itself"));
+        p.acks = vec![1, 2, 3];
+        p.leader_acked = true;
+        p.waiting_for = Some(Zxid::new(Epoch(2), 2));
+        assert!(commit_sentence(&p, 3, 5, 1).contains("strictly in zxid order"));
+    }
+
+    #[test]
+    fn refusals_and_recoveries_read_well() {
+        let t = refusal_sentence(2, "The current epoch, 1, is older than the last zxid, 0x200000001 (QuorumPeer.loadDataBase)");
+        assert!(t.contains("ZOOKEEPER-1653"), "{t}");
+        let r = RecoveryView {
+            at_ms: 9000,
+            snapshot: Zxid::new(Epoch(1), 4),
+            replayed: 1,
+            last_zxid: Zxid::new(Epoch(1), 5),
+        };
+        let t = recovery_sentence(1, &r);
+        assert!(
+            t.contains("snapshot 0x100000004") && t.contains("1 log entry"),
+            "{t}"
+        );
+    }
+}

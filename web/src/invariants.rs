@@ -1,0 +1,284 @@
+//! The invariants panel (every invariant of spec §12 the checker watches, with its
+//! status, the first violation highlighted and a button that travels to the moment
+//! it broke) and the bug lab (a catalogued historical ZooKeeper bug: what it was, how
+//! it was fixed, its preset run with the bug on, and the same run on the fix).
+
+use yew::prelude::*;
+
+use crate::app::PanelProps;
+use crate::engine::inspect::{bug_catalogue, BugView, ViolationView};
+use crate::model::{Msg, BUG_PREFIX};
+
+/// The menu value of a bug's preset on the fixed baseline.
+pub const FIXED_SUFFIX: &str = ":fixed";
+
+fn servers(list: &[u32]) -> String {
+    match list.len() {
+        0 => "the cluster".into(),
+        1 => format!("server {}", list[0]),
+        _ => format!(
+            "servers {}",
+            list.iter()
+                .map(u32::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
+fn jump(
+    v: &ViolationView,
+    text: String,
+    label: String,
+    class: &'static str,
+    d: &Callback<Msg>,
+) -> Html {
+    let at = v.at_ms;
+    let d = d.clone();
+    html! {
+        <button class={class} aria-label={label} title={format!("Travel to t = {at} ms, right after the step that broke {}", v.invariant)}
+                onclick={Callback::from(move |_: MouseEvent| d.emit(Msg::Seek(at)))}>{text}</button>
+    }
+}
+
+/// The invariants panel.
+#[function_component(Invariants)]
+pub fn invariants(p: &PanelProps) -> Html {
+    let m = p.model.0.borrow();
+    let rows = m.engine.invariant_rows();
+    let first = rows
+        .iter()
+        .flat_map(|r| r.violations.iter())
+        .min_by_key(|v| v.order)
+        .cloned();
+    let violated = rows.iter().filter(|r| !r.violations.is_empty()).count();
+    let now = m.engine.now();
+    let d = &p.dispatch;
+    html! {
+        <section class="panel invariants" aria-label="Invariants" data-view="invariants" data-violated={violated.to_string()}>
+            <h2>{"Invariants"}
+                <span class="count">{format!("{} checked after every step · {} · t = {now} ms", rows.len(),
+                    if violated == 0 { "all hold".to_string() } else { format!("{violated} violated") })}</span>
+            </h2>
+            { match &first {
+                Some(v) => html! {
+                    <div class="first-violation" data-first-violation={v.invariant.clone()} data-at-ms={v.at_ms.to_string()}>
+                        <p><strong>{format!("⚠ First violation: {} {} at t = {} ms", v.invariant, v.name, v.at_ms)}</strong>
+                           {format!(" ({}). ", servers(&v.servers))}{v.detail.clone()}</p>
+                        { jump(v, "Jump to the moment it broke".into(), "Jump to the moment it broke".into(), "primary", d) }
+                    </div>
+                },
+                None => html! {
+                    <p class="all-clear" data-first-violation="">{format!("✓ No invariant has broken in this run so far (t = {now} ms).")}</p>
+                },
+            } }
+            <ul class="inv-list">
+                { for rows.iter().map(|r| {
+                    let v = r.violations.first();
+                    let status = if v.is_some() { "violated" } else { "ok" };
+                    let is_first = first.as_ref().is_some_and(|f| f.invariant == r.id);
+                    html! {
+                        <li class={classes!("inv", status, is_first.then_some("first"))} data-invariant={r.id} data-status={status}
+                            data-at-ms={v.map(|v| v.at_ms.to_string()).unwrap_or_default()} title={r.summary}>
+                            <span class="inv-status">{ match v { Some(v) => format!("✗ violated at {} ms", v.at_ms), None => "✓ OK".into() } }</span>
+                            <span class="inv-id">{r.id}</span>
+                            <span class="inv-name">{r.name}</span>
+                            <span class="inv-summary">{ match v {
+                                Some(v) => format!("{} ({})", v.detail, servers(&v.servers)),
+                                None => r.summary.to_string(),
+                            } }</span>
+                            if let Some(v) = v {
+                                { if is_first { html! {} } else { jump(v, "Jump".into(), format!("Jump to {} at {} ms", r.id, v.at_ms), "small", d) } }
+                            }
+                        </li>
+                    }
+                }) }
+            </ul>
+        </section>
+    }
+}
+
+/// Which bug (and whether its fix) a scenario menu value loads.
+fn loaded_bug(preset: Option<&str>) -> Option<(String, bool)> {
+    let rest = preset?.strip_prefix(BUG_PREFIX)?;
+    Some(match rest.strip_suffix(FIXED_SUFFIX) {
+        Some(id) => (id.to_string(), true),
+        None => (rest.to_string(), false),
+    })
+}
+
+/// The bug lab.
+#[function_component(BugLab)]
+pub fn bug_lab(p: &PanelProps) -> Html {
+    let catalogue = use_memo((), |_| bug_catalogue());
+    let chosen = use_state(|| None::<String>);
+    let m = p.model.0.borrow();
+    let loaded = loaded_bug(m.preset.as_deref());
+    let id = (*chosen)
+        .clone()
+        .or_else(|| loaded.as_ref().map(|(id, _)| id.clone()))
+        .unwrap_or_else(|| {
+            catalogue
+                .first()
+                .map_or(String::new(), |b| b.id.to_string())
+        });
+    let Some(bug): Option<&BugView> = catalogue.iter().find(|b| b.id == id) else {
+        return html! {};
+    };
+    let running = loaded
+        .as_ref()
+        .filter(|(l, _)| *l == id)
+        .map(|(_, fixed)| *fixed);
+    let d = &p.dispatch;
+    let playing = m.playing;
+    let load = |fixed: bool| {
+        let d = d.clone();
+        let value = format!(
+            "{BUG_PREFIX}{}{}",
+            bug.id,
+            if fixed { FIXED_SUFFIX } else { "" }
+        );
+        Callback::from(move |_: MouseEvent| {
+            d.emit(Msg::Preset(value.clone()));
+            if !playing {
+                d.emit(Msg::TogglePlay);
+            }
+        })
+    };
+    let on_choose = {
+        let chosen = chosen.clone();
+        Callback::from(move |e: Event| {
+            use wasm_bindgen::JsCast;
+            if let Some(s) = e
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok())
+            {
+                chosen.set(Some(s.value()));
+            }
+        })
+    };
+    let now = m.engine.now();
+    let rows = m.engine.invariant_rows();
+    let first = rows
+        .iter()
+        .flat_map(|r| r.violations.iter())
+        .min_by_key(|v| v.order)
+        .cloned();
+    let expected = rows
+        .iter()
+        .find(|r| r.id == bug.invariant)
+        .and_then(|r| r.violations.first().cloned());
+    let run_until = m.engine.scenario().run_until_ms;
+    let status = match running {
+        None => html! {
+            <p class="hint" data-run="none">{"Not loaded: press “Run with the bug” to load its scenario and play it."}</p>
+        },
+        Some(false) => {
+            let caught = match (&expected, &first) {
+                (Some(v), _) => html! {
+                    <p class="caught ok" data-caught={v.invariant.clone()}>
+                        <strong>{format!("✓ Caught: {} {} broke at t = {} ms", v.invariant, v.name, v.at_ms)}</strong>
+                        {format!(", the invariant the catalogue names. {}", v.detail)}
+                    </p>
+                },
+                (None, Some(v)) => html! {
+                    <p class="caught other" data-caught={v.invariant.clone()}>
+                        {format!("⚠ {} {} broke first (t = {} ms); {} has not broken yet.", v.invariant, v.name, v.at_ms, bug.invariant)}
+                    </p>
+                },
+                (None, None) => html! {
+                    <p class="caught pending" data-caught="">
+                        {format!("Watching: no violation yet (t = {now} of {run_until} ms). Keep playing; the checker runs after every step.")}
+                    </p>
+                },
+            };
+            html! { <div class="lab-status" data-run="bug">
+                <p>{format!("Running with {} switched back on.", bug.id)}</p>
+                {caught}
+            </div> }
+        }
+        Some(true) => {
+            let text = match &first {
+                Some(v) => html! {
+                    <p class="caught other" data-caught={v.invariant.clone()}>
+                        {format!("⚠ Even with the fix, {} {} broke at t = {} ms: {}", v.invariant, v.name, v.at_ms, v.detail)}
+                    </p>
+                },
+                None if now >= run_until => html! {
+                    <p class="caught clean" data-caught="">
+                        <strong>{"✓ Clean: "}</strong>{format!("the whole run (to t = {run_until} ms) broke no invariant with the fix.")}
+                    </p>
+                },
+                None => html! {
+                    <p class="caught clean" data-caught="">
+                        {format!("✓ No violation so far (t = {now} of {run_until} ms) with the fix.")}
+                    </p>
+                },
+            };
+            html! { <div class="lab-status" data-run="fixed">
+                <p>{format!("Running the same scenario on the fixed baseline ({} off).", bug.id)}</p>
+                {text}
+            </div> }
+        }
+    };
+    let skip = (running.is_some() && now < run_until).then(|| {
+        let d = d.clone();
+        let ms = run_until - now;
+        html! {
+            <button onclick={Callback::from(move |_: MouseEvent| d.emit(Msg::Skip(ms)))}
+                    title="Run the rest of the scenario at once">{format!("Run to the end (t = {} s)", run_until / 1000)}</button>
+        }
+    });
+    html! {
+        <section class="panel bug-lab" aria-label="Bug lab" data-view="bug-lab" data-bug={bug.id}
+                 data-expected={bug.invariant}
+                 data-fixed={running.map(|f| f.to_string()).unwrap_or_default()}>
+            <h2>{"Bug lab"}
+                <label class="lab-pick">{"Bug"}
+                    <select aria-label="Bug" onchange={on_choose}>
+                        { for catalogue.iter().map(|b| html! {
+                            <option value={b.id} selected={b.id == id}>{format!("{}: {}", b.id, b.title)}</option>
+                        }) }
+                    </select>
+                </label>
+            </h2>
+            <div class="lab-grid">
+                <div class="lab-text">
+                    <h3>{format!("{}: {}", bug.id, bug.title)}<span class="tag">{format!("fixed in {}", bug.fixed_in)}</span></h3>
+                    <p>{bug.explanation}</p>
+                    <p class="hint"><strong>{"Scenario: "}</strong>{bug.scenario.clone()}</p>
+                </div>
+                <div class="lab-run">
+                    <p class="expect">{"The checker should catch it with "}<strong>{format!("{} {}", bug.invariant, bug.invariant_name)}</strong>{"."}</p>
+                    <div class="buttons">
+                        <button class={classes!("danger", (running == Some(false)).then_some("current"))} onclick={load(false)}
+                                aria-pressed={(running == Some(false)).to_string()}>{"Run with the bug"}</button>
+                        <button class={classes!("primary", (running == Some(true)).then_some("current"))} onclick={load(true)}
+                                aria-pressed={(running == Some(true)).to_string()}>{"Compare with the fix"}</button>
+                        {skip.unwrap_or_default()}
+                    </div>
+                    {status}
+                </div>
+            </div>
+        </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn menu_values_name_the_bug_and_the_fix() {
+        assert_eq!(
+            loaded_bug(Some("bug:ZK-3911")),
+            Some(("ZK-3911".into(), false))
+        );
+        assert_eq!(
+            loaded_bug(Some("bug:ZK-3911:fixed")),
+            Some(("ZK-3911".into(), true))
+        );
+        assert_eq!(loaded_bug(Some("leader-crash")), None);
+        assert_eq!(loaded_bug(None), None);
+    }
+}

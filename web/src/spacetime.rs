@@ -1,0 +1,489 @@
+//! The space-time (sequence) diagram: one lane per server, time to the right, each
+//! packet an arrow from (sender, sent time) to (receiver, delivery time), each
+//! server's phases as bands, crashes, restarts and violations marked, and a cursor at
+//! the current time. The window snaps in fifths of its width around the current time
+//! (so arrows stay put while the cursor moves), and only that window is drawn, so long
+//! runs stay fast. Clicking an arrow (or Enter on it) travels to the moment it was sent.
+
+use std::rc::Rc;
+
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+use crate::dock::Cache;
+use crate::engine::inspect::{Arrow, Fate, LaneState, SpaceTimeView};
+use crate::model::{Msg, Shared};
+use crate::views::Role;
+
+/// Window widths offered, simulated ms.
+const WINDOWS: [u64; 4] = [200, 1000, 5000, 20_000];
+/// Default window.
+const DEFAULT_WINDOW: u64 = 1000;
+
+/// Drawing width in SVG user units.
+const VW: f64 = 1000.0;
+/// Left margin for the lane labels.
+const LM: f64 = 104.0;
+/// Right margin.
+const RM: f64 = 8.0;
+/// Axis height.
+const AXIS: f64 = 20.0;
+/// Arrows labelled at most (beyond, the tooltip names them).
+const MAX_LABELS: usize = 70;
+
+/// Props of the diagram.
+#[derive(Properties, Clone, PartialEq)]
+pub struct SpaceTimeProps {
+    /// The model.
+    pub model: Shared,
+    /// Changes when the simulation changed (and panels refresh).
+    pub rev: u64,
+    /// The display clock.
+    pub clock: f64,
+    /// Sends a message to the model.
+    pub dispatch: Callback<Msg>,
+    /// The shared trace cache.
+    pub cache: Cache,
+}
+
+/// The window `[from, to]` of width `w` for time `now`: snapped to fifths of `w`, with
+/// `now` in the fourth fifth (the last fifth shows packets still in flight).
+pub fn window(now: u64, w: u64) -> (u64, u64) {
+    let step = (w / 5).max(1);
+    let from = (now / step).saturating_sub(3) * step;
+    (from, from + w)
+}
+
+/// The CSS class of a packet type (its protocol phase), as on the ring.
+pub fn phase_class(kind: &str) -> &'static str {
+    match kind {
+        "NOTIFICATION" => "election",
+        "FOLLOWERINFO" | "OBSERVERINFO" | "LEADERINFO" | "ACKEPOCH" => "discovery",
+        "DIFF" | "TRUNC" | "SNAP" | "NEWLEADER" | "UPTODATE" => "sync",
+        "PROPOSAL" | "ACK" | "COMMIT" | "INFORM" | "REQUEST" => "broadcast",
+        "PING" => "heartbeat",
+        _ => "control",
+    }
+}
+
+fn short_phase(phase: &str) -> &'static str {
+    match phase {
+        "ELECTION" => "ELECT",
+        "DISCOVERY" => "DISC",
+        "SYNCHRONIZATION" => "SYNC",
+        "BROADCAST" => "BCAST",
+        _ => "",
+    }
+}
+
+fn band_class(s: LaneState) -> (&'static str, String, String) {
+    match s {
+        LaneState::Up(role, phase) => {
+            let class = match (role, phase) {
+                (_, "ELECTION") | (Role::Looking, _) => "election",
+                (_, "DISCOVERY") => "discovery",
+                (_, "SYNCHRONIZATION") => "sync",
+                (Role::Leading, _) => "leading",
+                (Role::Observing, _) => "observing",
+                _ => "following",
+            };
+            let long = format!("{} · {}", role.attr(), phase);
+            let short = match role {
+                Role::Looking => "LOOKING".to_string(),
+                r => format!("{} {}", &r.attr()[..1], short_phase(phase)),
+            };
+            (class, long, short)
+        }
+        LaneState::Down => ("down", "CRASHED".into(), "DOWN".into()),
+        LaneState::Unknown => ("unknown", "not in the trace".into(), "?".into()),
+    }
+}
+
+fn f(v: f64) -> String {
+    format!("{v:.1}")
+}
+
+fn secs(t: u64, step: u64) -> String {
+    let s = t as f64 / 1000.0;
+    if step >= 1000 {
+        format!("{s:.0} s")
+    } else if step >= 100 {
+        format!("{s:.1} s")
+    } else {
+        format!("{s:.2} s")
+    }
+}
+
+/// Geometry of a diagram.
+#[derive(Clone, Copy, PartialEq)]
+struct Geo {
+    from: u64,
+    to: u64,
+    lanes: usize,
+    lane_h: f64,
+}
+
+impl Geo {
+    fn new(from: u64, to: u64, lanes: usize) -> Geo {
+        let lane_h = (230.0 / lanes.max(1) as f64).clamp(20.0, 46.0);
+        Geo {
+            from,
+            to,
+            lanes,
+            lane_h,
+        }
+    }
+    fn height(&self) -> f64 {
+        AXIS + self.lanes as f64 * self.lane_h + 4.0
+    }
+    fn x(&self, t: f64) -> f64 {
+        let span = (self.to - self.from).max(1) as f64;
+        LM + (t - self.from as f64) / span * (VW - LM - RM)
+    }
+    fn xc(&self, t: u64) -> f64 {
+        self.x(t as f64).clamp(LM, VW - RM)
+    }
+    fn top(&self, lane: usize) -> f64 {
+        AXIS + lane as f64 * self.lane_h
+    }
+    fn y(&self, lane: usize) -> f64 {
+        self.top(lane) + self.lane_h / 2.0
+    }
+    fn view_box(&self) -> String {
+        format!("0 0 {VW} {}", f(self.height()))
+    }
+}
+
+#[derive(Properties, Clone)]
+struct DiagramProps {
+    view: Rc<SpaceTimeView>,
+    dispatch: Callback<Msg>,
+}
+
+impl PartialEq for DiagramProps {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.view, &other.view) && self.dispatch == other.dispatch
+    }
+}
+
+fn arrow_label(a: &Arrow) -> String {
+    let fate = match &a.fate {
+        Fate::Delivered => format!("delivered at {} ms", a.end),
+        Fate::Dropped(why) => format!("lost at {} ms: {why}", a.end),
+        Fate::InFlight => format!("in flight, due at {} ms", a.end),
+    };
+    format!(
+        "{} from server {} to server {}, sent at {} ms, {fate}. {}",
+        a.kind, a.from, a.to, a.sent, a.summary
+    )
+}
+
+/// Moves keyboard focus between arrows (one tab stop for the whole diagram).
+fn focus_arrow(current: &web_sys::Element, delta: i64) {
+    let Some(idx) = current
+        .get_attribute("data-arrow-idx")
+        .and_then(|v| v.parse::<i64>().ok())
+    else {
+        return;
+    };
+    let Some(svg) = current.closest("svg").ok().flatten() else {
+        return;
+    };
+    let next = svg
+        .query_selector(&format!("[data-arrow-idx=\"{}\"]", idx + delta))
+        .ok()
+        .flatten();
+    if let Some(next) = next {
+        current.set_attribute("tabindex", "-1").ok();
+        next.set_attribute("tabindex", "0").ok();
+        // SVG elements have focus() too (HTMLOrSVGElement).
+        let _ = next.unchecked_ref::<web_sys::HtmlElement>().focus();
+    }
+}
+
+#[function_component(Diagram)]
+fn diagram(p: &DiagramProps) -> Html {
+    let v = &*p.view;
+    let geo = Geo::new(v.from, v.to, v.lanes.len());
+    let w = v.to - v.from;
+    let step = (w / 5).max(1);
+    let lane_of = |id: u32| v.lanes.iter().position(|l| *l == id);
+    let height = geo.height();
+
+    let ticks = (0..=5).map(|k| {
+        let t = v.from + k * step;
+        let x = geo.x(t as f64);
+        html! { <g class="tick">
+            <line x1={f(x)} x2={f(x)} y1={f(AXIS - 4.0)} y2={f(height)} />
+            <text x={f(x + 2.0)} y={f(AXIS - 7.0)}>{secs(t, step)}</text>
+        </g> }
+    });
+
+    let lanes = v.lanes.iter().enumerate().map(|(i, id)| {
+        let role = v.roles.get(i).copied().unwrap_or(Role::Crashed);
+        let bands = v.bands.get(i).map(Vec::as_slice).unwrap_or(&[]);
+        let y0 = geo.top(i);
+        html! { <g class="lane" data-lane={id.to_string()}>
+            <line class="lane-line" x1={f(LM)} x2={f(VW - RM)} y1={f(geo.y(i))} y2={f(geo.y(i))} />
+            { for bands.iter().map(|b| {
+                let (class, long, short) = band_class(b.state);
+                let (x1, x2) = (geo.xc(b.from), geo.xc(b.to));
+                let width = (x2 - x1).max(0.0);
+                let label = if width > 7.0 * long.len() as f64 { Some(long.clone()) } else if width > 7.0 * short.len() as f64 + 4.0 { Some(short) } else { None };
+                let (state_attr, phase_attr) = match b.state {
+                    LaneState::Up(r, ph) => (r.attr(), ph),
+                    LaneState::Down => ("CRASHED", ""),
+                    LaneState::Unknown => ("UNKNOWN", ""),
+                };
+                html! { <g class={classes!("band", class)}>
+                    <rect x={f(x1)} y={f(y0 + 2.0)} width={f(width)} height={f(geo.lane_h - 4.0)}
+                          data-band-server={id.to_string()} data-band-state={state_attr} data-band-phase={phase_attr}
+                          data-from-ms={b.from.to_string()} data-to-ms={b.to.to_string()}>
+                        <title>{format!("server {id}: {long} from {} ms to {} ms", b.from, b.to)}</title>
+                    </rect>
+                    if let Some(l) = label {
+                        <text class="band-label" x={f(x1 + 3.0)} y={f(y0 + 11.0)}>{l}</text>
+                    }
+                </g> }
+            }) }
+            <text class={classes!("lane-name", role.class())} x="6" y={f(geo.y(i) + 4.0)}>
+                {format!("S{id} {}", role.label())}
+            </text>
+        </g> }
+    });
+
+    let n_arrows = v.arrows.len();
+    let mut placed: Vec<(f64, f64, f64)> = Vec::new();
+    let arrows = v.arrows.iter().enumerate().filter_map(|(idx, a)| {
+        let (fi, ti) = (lane_of(a.from)?, lane_of(a.to)?);
+        let (x1, y1) = (geo.x(a.sent as f64), geo.y(fi));
+        let (x2, y2) = (geo.x(a.end as f64), geo.y(ti));
+        let class = phase_class(&a.kind);
+        let (dx, dy) = (x2 - x1, y2 - y1);
+        let len = (dx * dx + dy * dy).sqrt().max(0.001);
+        let (ux, uy) = (dx / len, dy / len);
+        let head = 6.0;
+        let (bx, by) = (x2 - ux * head, y2 - uy * head);
+        let (px, py) = (-uy * head * 0.45, ux * head * 0.45);
+        let tip = match &a.fate {
+            Fate::Dropped(_) => html! {
+                <path class="drop-x" d={format!("M{} {} L{} {} M{} {} L{} {}", f(x2 - 4.0), f(y2 - 4.0), f(x2 + 4.0), f(y2 + 4.0), f(x2 - 4.0), f(y2 + 4.0), f(x2 + 4.0), f(y2 - 4.0))} />
+            },
+            _ => html! {
+                <path class="head" d={format!("M{} {} L{} {} L{} {} Z", f(x2), f(y2), f(bx + px), f(by + py), f(bx - px), f(by - py))} />
+            },
+        };
+        // Label the arrow if it is roomy enough and nothing is there yet.
+        let mut label = None;
+        if n_arrows <= MAX_LABELS * 3 {
+            let text = a.kind.clone();
+            let tw = 5.6 * text.len() as f64;
+            let (lx, ly) = ((x1 + x2) / 2.0 + 3.0, (y1 + y2) / 2.0);
+            let free = placed.len() < MAX_LABELS
+                && placed.iter().all(|(ox, oy, ow)| (ly - oy).abs() > 9.0 || lx + tw < *ox || lx > ox + ow);
+            if free && lx + tw < VW - RM {
+                placed.push((lx, ly, tw));
+                label = Some(html! { <text class="arrow-label" x={f(lx)} y={f(ly + 3.0)}>{text}</text> });
+            }
+        }
+        let fate = match a.fate {
+            Fate::Delivered => "delivered",
+            Fate::Dropped(_) => "dropped",
+            Fate::InFlight => "in-flight",
+        };
+        let sent = a.sent;
+        let onclick = {
+            let d = p.dispatch.clone();
+            Callback::from(move |_: MouseEvent| d.emit(Msg::Seek(sent)))
+        };
+        let onkeydown = {
+            let d = p.dispatch.clone();
+            Callback::from(move |e: KeyboardEvent| {
+                let delta = match e.key().as_str() {
+                    "Enter" | " " => {
+                        e.prevent_default();
+                        e.stop_propagation();
+                        d.emit(Msg::Seek(sent));
+                        return;
+                    }
+                    "ArrowRight" | "ArrowDown" => 1,
+                    "ArrowLeft" | "ArrowUp" => -1,
+                    _ => return,
+                };
+                // Arrow keys move between packets here, not through time.
+                e.prevent_default();
+                e.stop_propagation();
+                if let Some(el) = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) {
+                    focus_arrow(&el, delta);
+                }
+            })
+        };
+        let name = arrow_label(a);
+        Some(html! {
+            <g key={a.id.to_string()} class={classes!("arrow", class, fate)} role="button"
+               tabindex={if idx + 1 == n_arrows { "0" } else { "-1" }}
+               data-arrow-idx={idx.to_string()}
+               data-arrow-id={a.id.to_string()} data-packet-type={a.kind.clone()}
+               data-from={a.from.to_string()} data-to={a.to.to_string()}
+               data-sent-ms={a.sent.to_string()} data-end-ms={a.end.to_string()} data-fate={fate}
+               aria-label={format!("{name} Press Enter to travel to t = {} ms.", a.sent)}
+               {onclick} {onkeydown}>
+                <title>{format!("{name}\nClick: travel to t = {} ms", a.sent)}</title>
+                <line class="hit" x1={f(x1)} y1={f(y1)} x2={f(x2)} y2={f(y2)} />
+                <line class="shaft" x1={f(x1)} y1={f(y1)} x2={f(bx)} y2={f(by)} />
+                <circle class="tail" cx={f(x1)} cy={f(y1)} r="2" />
+                {tip}
+                {label.unwrap_or_default()}
+            </g>
+        })
+    });
+
+    let marks = v.marks.iter().map(|m| {
+        let x = geo.x(m.at as f64);
+        let (sym, class) = match m.kind {
+            "crash" => ("✕ crash", "crash"),
+            "restart" => ("↻ restart", "restart"),
+            "refused" => ("⊘ refused", "refused"),
+            _ => ("⚠", "violation"),
+        };
+        let body = if m.kind == "violation" {
+            let label = m.text.split(':').next().unwrap_or("").to_string();
+            html! { <>
+                <line x1={f(x)} x2={f(x)} y1={f(AXIS)} y2={f(height)} />
+                <text x={f(x + 3.0)} y={f(AXIS + 10.0)}>{format!("⚠ {label}")}</text>
+            </> }
+        } else {
+            let lane = lane_of(m.server).unwrap_or(0);
+            let y = geo.y(lane);
+            html! { <>
+                <line x1={f(x)} x2={f(x)} y1={f(geo.top(lane) + 1.0)} y2={f(geo.top(lane) + geo.lane_h - 1.0)} />
+                <text x={f(x + 3.0)} y={f(y + 4.0)}>{sym}</text>
+            </> }
+        };
+        html! {
+            <g class={classes!("mark", class)} data-mark={m.kind} data-mark-server={m.server.to_string()} data-at-ms={m.at.to_string()}>
+                <title>{format!("t = {} ms: {}", m.at, m.text)}</title>
+                {body}
+            </g>
+        }
+    });
+
+    let unknown = (v.known_from > v.from).then(|| {
+        let x2 = geo.xc(v.known_from);
+        html! { <g class="no-trace">
+            <rect x={f(LM)} y={f(AXIS)} width={f((x2 - LM).max(0.0))} height={f(height - AXIS)} />
+            <text x={f(LM + 4.0)} y={f(height - 6.0)}>{"no trace kept this far back"}</text>
+        </g> }
+    });
+
+    html! {
+        <svg class="spacetime" data-view="spacetime" role="group"
+             aria-label={format!("Space-time diagram from {} ms to {} ms: {} packets", v.from, v.to, n_arrows)}
+             viewBox={geo.view_box()} preserveAspectRatio="xMinYMin meet"
+             data-from-ms={v.from.to_string()} data-to-ms={v.to.to_string()} data-time-ms={v.now.to_string()}
+             data-arrows={n_arrows.to_string()} data-rebuilds={v.rebuilds.to_string()}>
+            <g class="axis">{ for ticks }</g>
+            <g class="lanes">{ for lanes }</g>
+            {unknown.unwrap_or_default()}
+            <g class="marks">{ for marks }</g>
+            <g class="arrows">{ for arrows }</g>
+        </svg>
+    }
+}
+
+/// The space-time diagram panel.
+#[function_component(SpaceTime)]
+pub fn space_time(p: &SpaceTimeProps) -> Html {
+    let width = use_state(|| DEFAULT_WINDOW);
+    let pings = use_state(|| false);
+    let now = p.clock.max(0.0).floor() as u64;
+    let (from, to) = window(now, *width);
+    let view = {
+        let (model, cache, pings) = (p.model.clone(), p.cache.clone(), *pings);
+        use_memo((p.rev, from, to, pings), move |(_, from, to, pings)| {
+            let m = model.0.borrow();
+            let mut cache = cache.0.borrow_mut();
+            m.engine.sync_trace(&mut cache);
+            Rc::new(m.engine.spacetime(&cache, *from, *to, *pings))
+        })
+    };
+    let view: Rc<SpaceTimeView> = (*view).clone();
+    let geo = Geo::new(view.from, view.to, view.lanes.len());
+    let cx = geo.x(p.clock);
+    let buttons = WINDOWS.iter().map(|w| {
+        let w = *w;
+        let on = *width == w;
+        let set = {
+            let width = width.clone();
+            Callback::from(move |_: MouseEvent| width.set(w))
+        };
+        let label = if w >= 1000 {
+            format!("{} s", w / 1000)
+        } else {
+            format!("{w} ms")
+        };
+        html! {
+            <button class="chip" aria-pressed={on.to_string()} aria-label={format!("Window {label}")} onclick={set}>{label}</button>
+        }
+    });
+    let toggle_pings = {
+        let pings = pings.clone();
+        Callback::from(move |_: MouseEvent| pings.set(!*pings))
+    };
+    let n = view.arrows.len();
+    html! {
+        <section class="panel spacetime-panel" aria-label="Space-time diagram">
+            <h2>{"Space-time"}
+                <span class="st-controls" role="group" aria-label="Diagram window">
+                    { for buttons }
+                    <button class="chip" aria-pressed={pings.to_string()} onclick={toggle_pings}
+                            title="Leader heartbeats (PING) every tick/2: many arrows">{"Show PINGs"}</button>
+                </span>
+                <span class="count">
+                    {format!("{n} packet{}", if n == 1 { "" } else { "s" })}
+                    { if view.hidden_arrows > 0 { format!(", {} older not drawn", view.hidden_arrows) } else { String::new() } }
+                    {" · click an arrow to travel to its send time"}
+                </span>
+            </h2>
+            <div class="st-legend" aria-hidden="true">
+                <span class="lg pk election">{"election"}</span>
+                <span class="lg pk discovery">{"discovery"}</span>
+                <span class="lg pk sync">{"sync"}</span>
+                <span class="lg pk broadcast">{"broadcast"}</span>
+                <span class="lg pk heartbeat">{"ping"}</span>
+                <span class="lg">{"bands: L leading · F following · O observing, phase ELECT / DISC / SYNC / BCAST; hatched: down"}</span>
+                <span class="lg">{"✕ crash · ↻ restart · ⚠ violation · dashed arrow: in flight · ✕ tip: lost"}</span>
+            </div>
+            if n == 0 {
+                <p class="hint st-empty">{ if *pings {
+                    "No packet in this window: widen it to see more.".to_string()
+                } else {
+                    "No packet in this window (PINGs are hidden): widen the window, show PINGs, or go to a busier moment.".to_string()
+                } }</p>
+            }
+            <div class="st-frame">
+                <Diagram view={view.clone()} dispatch={p.dispatch.clone()} />
+                <svg class="st-cursor" viewBox={geo.view_box()} preserveAspectRatio="xMinYMin meet" aria-hidden="true">
+                    <line data-cursor-ms={now.to_string()} x1={f(cx)} x2={f(cx)} y1={f(AXIS - 2.0)} y2={f(geo.height())} />
+                    <text x={f(cx + 3.0)} y={f(geo.height() - 3.0)}>{format!("t = {:.3} s", p.clock / 1000.0)}</text>
+                </svg>
+            </div>
+        </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_window_keeps_now_in_its_fourth_fifth_and_snaps() {
+        assert_eq!(window(0, 1000), (0, 1000));
+        assert_eq!(window(500, 1000), (0, 1000));
+        let (a, b) = window(5_432, 1000);
+        assert_eq!((a, b), (4_800, 5_800));
+        assert!(a + 600 <= 5_432 && 5_432 < a + 800);
+        assert_eq!(window(5_499, 1000), (4_800, 5_800));
+        assert_eq!(window(5_600, 1000), (5_000, 6_000));
+    }
+}

@@ -280,3 +280,92 @@ test('help: the tour is shown once and comes back from its button; ? opens the s
   await app.byRole('region', 'Logs').waitFor();
   app.assertNoErrors();
 });
+
+/** Press N (step one event) until `predicate(arg)` holds, at most `max` times. */
+async function stepUntil(page, predicate, arg, what, max = 200) {
+  for (let i = 0; i <= max; i++) {
+    if (await page.evaluate(predicate, arg)) return;
+    if (i < max) await page.locator('body').press('n');
+  }
+  assert.fail(`after ${max} steps: ${what}`);
+}
+
+test('the inspector spells out why a vote wins and why a proposal is not committed yet', { timeout: 90_000 }, async () => {
+  const page = await fresh('?n=3&seed=1&play=0');
+  await openTab('Inspector');
+  await app.byRole('button', 'Inspect server 1').click();
+  // Server 1 proposes itself, then adopts server 3's vote: equal epochs and zxids, higher id.
+  await stepUntil(
+    page,
+    () => /adopted server 3's vote/.test(document.querySelector('[data-inspect="fle"] [data-explain="vote"]')?.textContent ?? ''),
+    null,
+    'server 1 adopts server 3 vote',
+  );
+  const why = await page.locator('[data-inspect="fle"] p[data-explain="vote"]').textContent();
+  assert.match(why, /\(3, 0x0, 0\) beats \(1, 0x0, 0\): the same peerEpoch 0 and zxid 0x0, so the higher server id wins the tie, and 3 > 1/);
+  await page.locator('[data-inspect="fle"] tr[data-vote-from]').first().waitFor();
+  // The vote history keeps the reason core gave.
+  assert.match(await page.locator('[data-explain="vote-change"]').first().textContent(), /beats mine/);
+
+  // A write to the leader: its proposal waits for the ACKs of a quorum that includes the leader.
+  await skipUntil(
+    page,
+    () => document.querySelector('g[data-server][data-role="LEADING"][data-phase="BROADCAST"]') !== null,
+    null,
+    'a leader in BROADCAST',
+  );
+  const leader = await page.locator('g[data-server][data-role="LEADING"]').getAttribute('data-server');
+  await app.byRole('button', `Inspect server ${leader}`).click();
+  await page.locator('body').press('w');
+  const commit = page.locator('[data-explain="commit"]').first();
+  await commit.waitFor();
+  assert.equal(await commit.getAttribute('data-quorum'), '2');
+  assert.equal(await commit.getAttribute('data-leader-acked'), 'false');
+  assert.match(await commit.textContent(), /0 of the 2 a quorum of 3 voters needs; the leader's own ACK is not in yet.*Waiting for 2 more ACKs/);
+  await stepUntil(page, () => document.querySelector('[data-explain="commit"]') === null, null, 'the write commits');
+  assert.equal(await page.locator('[data-write-status]').first().getAttribute('data-write-status'), 'committed');
+  app.assertNoErrors();
+});
+
+test('a server that refuses to start says why (the startup epoch check), and the diagram marks it', { timeout: 90_000 }, async () => {
+  const page = await fresh('?n=3&play=0');
+  // The E3 window (zab-spec §14, ZOOKEEPER-1653): server 1 fsyncs a txn of epoch 2 at
+  // NEWLEADER and crashes before it writes currentEpoch = 2.
+  const scenario = {
+    format: 'zab-scenario',
+    version: 1,
+    name: 'E3 window',
+    seed: 1,
+    cluster: { participants: 3 },
+    schedule: [
+      { at_ms: 2000, do: 'write', server: 2, op: 'create', path: '/a', data: '1' },
+      { at_ms: 2500, do: 'crash', server: 1 },
+      { at_ms: 3000, do: 'crash', server: 3 },
+      { at_ms: 3200, do: 'restart', server: 3 },
+      { at_ms: 8000, do: 'write', server: 2, op: 'set', path: '/a', data: '2' },
+      { at_ms: 9000, do: 'crash_at', server: 1, point: 'newleader-after-log' },
+      { at_ms: 9000, do: 'restart', server: 1 },
+      { at_ms: 11000, do: 'restart', server: 1 },
+    ],
+    run_until_ms: 16000,
+  };
+  await page.getByLabel('Import scenario').setInputFiles({
+    name: 'e3.json',
+    mimeType: 'application/json',
+    buffer: Buffer.from(JSON.stringify(scenario)),
+  });
+  await page.locator('.scenario-text summary', { hasText: 'E3 window' }).waitFor();
+  await pause(page);
+  await openTab('Inspector');
+  await app.byRole('button', 'Inspect server 1').click();
+  await skipUntil(page, () => Number(document.querySelector('[data-view="clock"]').dataset.nowMs) >= 11000, null, 't = 11 s', 15);
+  const refusal = page.locator('[data-view="inspector"] [data-explain="refusal"]');
+  await refusal.waitFor();
+  const text = await refusal.textContent();
+  assert.match(text, /Server 1 refuses to start: The current epoch, 1, is older than the last zxid, 0x2000000/);
+  assert.match(text, /ZOOKEEPER-1653/);
+  assert.equal(await page.locator('[data-inspect="volatile"]').getAttribute('data-wiped'), 'true');
+  await openTab('Space-time');
+  await page.locator('svg[data-view="spacetime"] g[data-mark="refused"][data-mark-server="1"][data-at-ms="11000"]').waitFor();
+  app.assertNoErrors();
+});

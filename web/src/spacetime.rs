@@ -20,8 +20,8 @@ const WINDOWS: [u64; 4] = [200, 1000, 5000, 20_000];
 /// Default window.
 const DEFAULT_WINDOW: u64 = 1000;
 
-/// Drawing width in SVG user units.
-const VW: f64 = 1000.0;
+/// Drawing size before the frame is measured (SVG user units = CSS pixels after).
+const DEFAULT_SIZE: (u32, u32) = (1000, 240);
 /// Left margin for the lane labels.
 const LM: f64 = 104.0;
 /// Right margin.
@@ -99,6 +99,17 @@ fn band_class(s: LaneState) -> (&'static str, String, String) {
     }
 }
 
+/// The label that fits a band `width` wide: the long form, the short one, or none.
+fn band_label(width: f64, long: &str, short: String) -> Option<String> {
+    if width > 8.5 * long.chars().count() as f64 {
+        Some(long.to_string())
+    } else if width > 8.5 * short.chars().count() as f64 + 4.0 {
+        Some(short)
+    } else {
+        None
+    }
+}
+
 fn f(v: f64) -> String {
     format!("{v:.1}")
 }
@@ -114,23 +125,27 @@ fn secs(t: u64, step: u64) -> String {
     }
 }
 
-/// Geometry of a diagram.
+/// Geometry of a diagram drawn in a `size` (width, height) pixel frame: one SVG unit
+/// per pixel, so text keeps its size whatever the window.
 #[derive(Clone, Copy, PartialEq)]
 struct Geo {
     from: u64,
     to: u64,
     lanes: usize,
     lane_h: f64,
+    vw: f64,
 }
 
 impl Geo {
-    fn new(from: u64, to: u64, lanes: usize) -> Geo {
-        let lane_h = (230.0 / lanes.max(1) as f64).clamp(20.0, 46.0);
+    fn new(from: u64, to: u64, lanes: usize, size: (u32, u32)) -> Geo {
+        let room = size.1 as f64 - AXIS - 4.0;
+        let lane_h = (room / lanes.max(1) as f64).clamp(16.0, 64.0);
         Geo {
             from,
             to,
             lanes,
             lane_h,
+            vw: (size.0 as f64).max(LM + RM + 100.0),
         }
     }
     fn height(&self) -> f64 {
@@ -138,10 +153,10 @@ impl Geo {
     }
     fn x(&self, t: f64) -> f64 {
         let span = (self.to - self.from).max(1) as f64;
-        LM + (t - self.from as f64) / span * (VW - LM - RM)
+        LM + (t - self.from as f64) / span * (self.vw - LM - RM)
     }
     fn xc(&self, t: u64) -> f64 {
-        self.x(t as f64).clamp(LM, VW - RM)
+        self.x(t as f64).clamp(LM, self.vw - RM)
     }
     fn top(&self, lane: usize) -> f64 {
         AXIS + lane as f64 * self.lane_h
@@ -150,19 +165,22 @@ impl Geo {
         self.top(lane) + self.lane_h / 2.0
     }
     fn view_box(&self) -> String {
-        format!("0 0 {VW} {}", f(self.height()))
+        format!("0 0 {} {}", f(self.vw), f(self.height()))
     }
 }
 
 #[derive(Properties, Clone)]
 struct DiagramProps {
     view: Rc<SpaceTimeView>,
+    size: (u32, u32),
     dispatch: Callback<Msg>,
 }
 
 impl PartialEq for DiagramProps {
     fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.view, &other.view) && self.dispatch == other.dispatch
+        Rc::ptr_eq(&self.view, &other.view)
+            && self.size == other.size
+            && self.dispatch == other.dispatch
     }
 }
 
@@ -204,7 +222,7 @@ fn focus_arrow(current: &web_sys::Element, delta: i64) {
 #[function_component(Diagram)]
 fn diagram(p: &DiagramProps) -> Html {
     let v = &*p.view;
-    let geo = Geo::new(v.from, v.to, v.lanes.len());
+    let geo = Geo::new(v.from, v.to, v.lanes.len(), p.size);
     let w = v.to - v.from;
     let step = (w / 5).max(1);
     let lane_of = |id: u32| v.lanes.iter().position(|l| *l == id);
@@ -224,12 +242,12 @@ fn diagram(p: &DiagramProps) -> Html {
         let bands = v.bands.get(i).map(Vec::as_slice).unwrap_or(&[]);
         let y0 = geo.top(i);
         html! { <g class="lane" data-lane={id.to_string()}>
-            <line class="lane-line" x1={f(LM)} x2={f(VW - RM)} y1={f(geo.y(i))} y2={f(geo.y(i))} />
+            <line class="lane-line" x1={f(LM)} x2={f(geo.vw - RM)} y1={f(geo.y(i))} y2={f(geo.y(i))} />
             { for bands.iter().map(|b| {
                 let (class, long, short) = band_class(b.state);
                 let (x1, x2) = (geo.xc(b.from), geo.xc(b.to));
                 let width = (x2 - x1).max(0.0);
-                let label = if width > 7.0 * long.len() as f64 { Some(long.clone()) } else if width > 7.0 * short.len() as f64 + 4.0 { Some(short) } else { None };
+                let label = band_label(width, &long, short);
                 let (state_attr, phase_attr) = match b.state {
                     LaneState::Up(r, ph) => (r.attr(), ph),
                     LaneState::Down => ("CRASHED", ""),
@@ -242,7 +260,7 @@ fn diagram(p: &DiagramProps) -> Html {
                         <title>{format!("server {id}: {long} from {} ms to {} ms", b.from, b.to)}</title>
                     </rect>
                     if let Some(l) = label {
-                        <text class="band-label" x={f(x1 + 3.0)} y={f(y0 + 11.0)}>{l}</text>
+                        <text class="band-label" x={f(x1 + 3.0)} y={f(y0 + 12.0)}>{l}</text>
                     }
                 </g> }
             }) }
@@ -253,7 +271,18 @@ fn diagram(p: &DiagramProps) -> Html {
     });
 
     let n_arrows = v.arrows.len();
+    // Arrow labels keep clear of the band labels: (x, centre y, width) of each label.
     let mut placed: Vec<(f64, f64, f64)> = Vec::new();
+    for (i, bands) in v.bands.iter().enumerate() {
+        for b in bands {
+            let (_, long, short) = band_class(b.state);
+            let (x1, x2) = (geo.xc(b.from), geo.xc(b.to));
+            if let Some(l) = band_label((x2 - x1).max(0.0), &long, short) {
+                placed.push((x1 + 3.0, geo.top(i) + 8.0, 8.5 * l.chars().count() as f64));
+            }
+        }
+    }
+    let band_labels = placed.len();
     let arrows = v.arrows.iter().enumerate().filter_map(|(idx, a)| {
         let (fi, ti) = (lane_of(a.from)?, lane_of(a.to)?);
         let (x1, y1) = (geo.x(a.sent as f64), geo.y(fi));
@@ -277,11 +306,11 @@ fn diagram(p: &DiagramProps) -> Html {
         let mut label = None;
         if n_arrows <= MAX_LABELS * 3 {
             let text = a.kind.clone();
-            let tw = 5.6 * text.len() as f64;
+            let tw = 8.0 * text.len() as f64;
             let (lx, ly) = ((x1 + x2) / 2.0 + 3.0, (y1 + y2) / 2.0);
-            let free = placed.len() < MAX_LABELS
-                && placed.iter().all(|(ox, oy, ow)| (ly - oy).abs() > 9.0 || lx + tw < *ox || lx > ox + ow);
-            if free && lx + tw < VW - RM {
+            let free = placed.len() < MAX_LABELS + band_labels
+                && placed.iter().all(|(ox, oy, ow)| (ly - oy).abs() > 11.0 || lx + tw < *ox || lx > ox + ow);
+            if free && lx + tw < geo.vw - RM {
                 placed.push((lx, ly, tw));
                 label = Some(html! { <text class="arrow-label" x={f(lx)} y={f(ly + 3.0)}>{text}</text> });
             }
@@ -408,7 +437,25 @@ pub fn space_time(p: &SpaceTimeProps) -> Html {
         })
     };
     let view: Rc<SpaceTimeView> = (*view).clone();
-    let geo = Geo::new(view.from, view.to, view.lanes.len());
+    // Draw at the frame's size in pixels (measured after each render; a change re-renders).
+    let frame = use_node_ref();
+    let size = use_state(|| DEFAULT_SIZE);
+    {
+        let (frame, size) = (frame.clone(), size.clone());
+        use_effect(move || {
+            if let Some(el) = frame.cast::<web_sys::Element>() {
+                let (w, h) = (
+                    el.client_width().max(0) as u32,
+                    el.client_height().max(0) as u32,
+                );
+                let (ow, oh) = *size;
+                if w > 0 && h > 0 && (w.abs_diff(ow) > 2 || h.abs_diff(oh) > 2) {
+                    size.set((w, h));
+                }
+            }
+        });
+    }
+    let geo = Geo::new(view.from, view.to, view.lanes.len(), *size);
     let cx = geo.x(p.clock);
     let buttons = WINDOWS.iter().map(|w| {
         let w = *w;
@@ -461,11 +508,11 @@ pub fn space_time(p: &SpaceTimeProps) -> Html {
                     "No packet in this window (PINGs are hidden): widen the window, show PINGs, or go to a busier moment.".to_string()
                 } }</p>
             }
-            <div class="st-frame">
-                <Diagram view={view.clone()} dispatch={p.dispatch.clone()} />
+            <div class="st-frame" ref={frame}>
+                <Diagram view={view.clone()} size={*size} dispatch={p.dispatch.clone()} />
                 <svg class="st-cursor" viewBox={geo.view_box()} preserveAspectRatio="xMinYMin meet" aria-hidden="true">
                     <line data-cursor-ms={now.to_string()} x1={f(cx)} x2={f(cx)} y1={f(AXIS - 2.0)} y2={f(geo.height())} />
-                    <text x={f(cx + 3.0)} y={f(geo.height() - 3.0)}>{format!("t = {:.3} s", p.clock / 1000.0)}</text>
+                    <text x={f(cx + 3.0)} y={f(geo.height() - 4.0)}>{format!("t = {:.3} s", p.clock / 1000.0)}</text>
                 </svg>
             </div>
         </section>

@@ -1289,6 +1289,55 @@ mod tests {
         assert!(l.volatile.unwrap().leader.is_some());
     }
 
+    /// The E3 window (zab-spec §14, ZOOKEEPER-1653): server 1 logs a txn of epoch 2 at
+    /// NEWLEADER and crashes before writing currentEpoch; every restart is refused.
+    const E3: &str = r#"{"format": "zab-scenario", "version": 1, "seed": 1,
+        "cluster": {"participants": 3},
+        "schedule": [
+          {"at_ms": 2000, "do": "write", "server": 2, "op": "create", "path": "/a", "data": "1"},
+          {"at_ms": 2500, "do": "crash", "server": 1},
+          {"at_ms": 3000, "do": "crash", "server": 3},
+          {"at_ms": 3200, "do": "restart", "server": 3},
+          {"at_ms": 8000, "do": "write", "server": 2, "op": "set", "path": "/a", "data": "2"},
+          {"at_ms": 9000, "do": "crash_at", "server": 1, "point": "newleader-after-log"},
+          {"at_ms": 9000, "do": "restart", "server": 1},
+          {"at_ms": 11000, "do": "restart", "server": 1}
+        ],
+        "run_until_ms": 16000}"#;
+
+    #[test]
+    fn a_refused_start_is_explained_and_marked() {
+        let mut e = Engine::new(&Scenario::from_json(E3).expect("valid")).expect("runs");
+        let mut cache = TraceCache::default();
+        e.skip(8_000);
+        e.sync_trace(&mut cache);
+        e.skip(4_000);
+        e.sync_trace(&mut cache);
+        let v = e.inspect(1, &cache).unwrap();
+        assert!(!v.up && v.volatile.is_none());
+        let r = v.refusal.expect("refused");
+        assert_eq!(r.at_ms, Some(11_000));
+        assert!(
+            r.reason.contains("older than the last zxid"),
+            "{}",
+            r.reason
+        );
+        assert_eq!(v.durable.current_epoch, Some(1));
+        assert!(v.durable.log.iter().any(|l| l.zxid.epoch().0 == 2));
+        let view = e.spacetime(&cache, 10_000, 12_000, false);
+        assert!(view
+            .marks
+            .iter()
+            .any(|m| m.kind == "refused" && m.server == 1 && m.at == 11_000));
+        // A rebuilt cache knows it too.
+        let mut fresh = TraceCache::default();
+        e.sync_trace(&mut fresh);
+        assert_eq!(
+            e.inspect(1, &fresh).unwrap().refusal.unwrap().at_ms,
+            Some(11_000)
+        );
+    }
+
     #[test]
     fn invariants_are_listed_with_their_violations() {
         let e = engine(3);

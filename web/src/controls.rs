@@ -251,6 +251,9 @@ pub fn setup(p: &PanelProps) -> Html {
                     if loaded {
                         <option value="" disabled=true selected=true>{format!("Loaded: {}", scenario.name)}</option>
                     }
+                    if preset.ends_with(crate::invariants::FIXED_SUFFIX) {
+                        <option value="" disabled=true selected=true>{format!("Bug lab, on the fix: {}", scenario.name)}</option>
+                    }
                     <option value="" selected={preset.is_empty() && !loaded}>{"Free play"}</option>
                     { for [false, true].iter().map(|bug_lab| {
                         let items: Vec<_> = crate::model::preset_list()

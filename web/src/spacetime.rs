@@ -23,7 +23,7 @@ const DEFAULT_WINDOW: u64 = 1000;
 /// Drawing size before the frame is measured (SVG user units = CSS pixels after).
 const DEFAULT_SIZE: (u32, u32) = (1000, 240);
 /// Left margin for the lane labels.
-const LM: f64 = 104.0;
+const LM: f64 = 130.0;
 /// Right margin.
 const RM: f64 = 8.0;
 /// Axis height.

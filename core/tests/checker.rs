@@ -1057,5 +1057,8 @@ fn i10_stale_leader_outliving_the_newer_leader_is_not_held_to_its_commits() {
     let s1 = run.sim().nodes[0].server.as_ref().expect("server 1 up");
     assert!(s1.disk.log.iter().any(|t| t.zxid == z(3, 1)));
     run.run_to_end();
-    assert_clean(run.violations(), "stale leader after the newer leader crashed");
+    assert_clean(
+        run.violations(),
+        "stale leader after the newer leader crashed",
+    );
 }

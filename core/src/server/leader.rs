@@ -109,6 +109,17 @@ pub struct LeaderState {
     pub initial_history: u64,
 }
 
+impl LeaderState {
+    /// The handlers blocked at `stage` (woken together when the leader gets past it).
+    fn waiting_at(&self, stage: HandlerStage) -> Vec<ConnId> {
+        self.handlers
+            .iter()
+            .filter(|(_, h)| h.stage == stage)
+            .map(|(c, _)| *c)
+            .collect()
+    }
+}
+
 impl Server {
     /// `Leader.lead()` (spec §7.1): snapshot, then wait for an epoch quorum.
     pub(crate) fn lead(&mut self) {
@@ -167,12 +178,7 @@ impl Server {
             }
         }
         // Wake everyone: handlers send LEADERINFO, the leader thread moves on.
-        let waiting: Vec<ConnId> = l
-            .handlers
-            .iter()
-            .filter(|(_, h)| h.stage == HandlerStage::WaitEpoch)
-            .map(|(c, _)| *c)
-            .collect();
+        let waiting = l.waiting_at(HandlerStage::WaitEpoch);
         for conn in waiting {
             self.send_leader_info(l, conn);
         }
@@ -248,12 +254,7 @@ impl Server {
         let me = self.id;
         let base = l.zxid_base;
         self.wait_for_new_leader_ack(l, me, base);
-        let waiting: Vec<ConnId> = l
-            .handlers
-            .iter()
-            .filter(|(_, h)| h.stage == HandlerStage::WaitElection)
-            .map(|(c, _)| *c)
-            .collect();
+        let waiting = l.waiting_at(HandlerStage::WaitElection);
         for conn in waiting {
             self.sync_learner(l, conn);
         }
@@ -295,12 +296,7 @@ impl Server {
         });
         l.tick_skip = true;
         self.set_timer(Timer::LeaderTick, self.cfg.timing.tick_ms / 2);
-        let waiting: Vec<ConnId> = l
-            .handlers
-            .iter()
-            .filter(|(_, h)| h.stage == HandlerStage::WaitQuorum)
-            .map(|(c, _)| *c)
-            .collect();
+        let waiting = l.waiting_at(HandlerStage::WaitQuorum);
         for conn in waiting {
             self.send_up_to_date(l, conn);
         }

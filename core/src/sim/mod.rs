@@ -425,16 +425,7 @@ impl Sim {
                     },
                 );
             }
-            Effect::ClientReply { req, result } => {
-                if let Some(w) = self.writes.get_mut(&req) {
-                    w.result = Some(result.clone());
-                }
-                self.emit(TraceKind::ClientReply {
-                    req,
-                    server: id,
-                    result,
-                });
-            }
+            Effect::ClientReply { req, result } => self.reply(req, id, result),
             Effect::CrashPoint(p) => self.crash(
                 id,
                 format!("crash point `{}`: {}", p.name(), p.description()),
@@ -442,6 +433,18 @@ impl Sim {
             Effect::Halt { reason } => self.crash(id, format!("process exit: {reason}")),
             Effect::Event(ev) => self.server_event(id, ev),
         }
+    }
+
+    /// Records a client write's outcome and traces the reply.
+    fn reply(&mut self, req: ReqId, server: ServerId, result: WriteResult) {
+        if let Some(w) = self.writes.get_mut(&req) {
+            w.result = Some(result.clone());
+        }
+        self.emit(TraceKind::ClientReply {
+            req,
+            server,
+            result,
+        });
     }
 
     fn server_event(&mut self, id: ServerId, ev: ServerEvent) {
@@ -493,17 +496,8 @@ impl Sim {
         node.down_reason = Some(reason.clone());
         self.timers.retain(|(s, _), _| *s != id);
         for (req, _) in server.pending_writes {
-            let result = WriteResult::Failed {
-                reason: format!("server {id} crashed"),
-            };
-            if let Some(w) = self.writes.get_mut(&req) {
-                w.result = Some(result.clone());
-            }
-            self.emit(TraceKind::ClientReply {
-                req,
-                server: id,
-                result,
-            });
+            let reason = format!("server {id} crashed");
+            self.reply(req, id, WriteResult::Failed { reason });
         }
         self.emit(TraceKind::Crash { server: id, reason });
         let conns: Vec<u64> = self.net.conns_of(id);
@@ -654,17 +648,8 @@ impl Sim {
             op: op.clone(),
         });
         if self.server(server).is_none() {
-            let result = WriteResult::Failed {
-                reason: format!("server {server} is down"),
-            };
-            if let Some(w) = self.writes.get_mut(&req) {
-                w.result = Some(result.clone());
-            }
-            self.emit(TraceKind::ClientReply {
-                req,
-                server,
-                result,
-            });
+            let reason = format!("server {server} is down");
+            self.reply(req, server, WriteResult::Failed { reason });
             return;
         }
         self.feed(server, Input::ClientWrite { req, op });

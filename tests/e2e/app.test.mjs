@@ -5,6 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { launchApp } from './harness.mjs';
+import { openPaused, nowMs, skipOnce as skipOnceIn } from './ui.mjs';
 
 let app;
 
@@ -17,29 +18,8 @@ after(async () => {
 });
 
 /** A fresh page with playback paused (the app autoplays on load). */
-async function fresh(query = '') {
-  const page = await app.open(query);
-  await page.locator('g[data-server]').first().waitFor();
-  const pause = app.byRole('button', 'Pause', { exact: true });
-  if (await pause.count()) await pause.click();
-  await app.byRole('button', 'Play', { exact: true }).waitFor();
-  return page;
-}
-
-/** Simulated time shown by the clock. */
-async function nowMs(page) {
-  return Number(await page.locator('[data-now-ms]').getAttribute('data-now-ms'));
-}
-
-/** Click "+1 s" once and wait until the clock shows it. */
-async function skipOnce(page) {
-  const before = await nowMs(page);
-  await app.byRole('button', 'Skip 1 second').click();
-  await page.waitForFunction(
-    (b) => Number(document.querySelector('[data-now-ms]').dataset.nowMs) >= b + 1000,
-    before,
-  );
-}
+const fresh = (query = '') => openPaused(app, query);
+const skipOnce = (page) => skipOnceIn(app, page);
 
 /** Skip simulated seconds until `predicate(arg)` holds in the page. */
 async function skipUntil(page, predicate, arg, what, maxSeconds = 30) {

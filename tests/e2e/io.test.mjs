@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launchApp } from './harness.mjs';
+import { openPaused, nowMs, skipOnce as skipOnceIn } from './ui.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -27,24 +28,8 @@ after(async () => {
 });
 
 /** A fresh page with playback paused (the app autoplays on load). */
-async function fresh(query = '', options = {}) {
-  const page = await app.open(query, options);
-  await page.locator('g[data-server]').first().waitFor();
-  const pause = app.byRole('button', 'Pause', { exact: true });
-  if (await pause.count()) await pause.click();
-  await app.byRole('button', 'Play', { exact: true }).waitFor();
-  return page;
-}
-
-async function nowMs(page) {
-  return Number(await page.locator('[data-now-ms]').getAttribute('data-now-ms'));
-}
-
-async function skipOnce(page) {
-  const t = await nowMs(page);
-  await app.byRole('button', 'Skip 1 second').click();
-  await page.waitForFunction((b) => Number(document.querySelector('[data-now-ms]').dataset.nowMs) >= b + 1000, t);
-}
+const fresh = (query = '', options = {}) => openPaused(app, query, options);
+const skipOnce = (page) => skipOnceIn(app, page);
 
 /** "+1 s" until the clock shows `t` (a whole number of seconds ahead). */
 async function skipTo(page, t) {

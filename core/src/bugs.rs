@@ -44,7 +44,7 @@ pub fn info(bug: Bug) -> Option<BugInfo> {
 }
 
 /// Every bug mode, in catalogue order (spec §14).
-pub const CATALOGUE: [BugInfo; 13] = [
+pub const CATALOGUE: [BugInfo; 14] = [
     BugInfo {
         bug: Bug::Zk1154,
         title: "No TRUNC before DIFF when the follower holds a txn the leader never had",
@@ -92,6 +92,14 @@ pub const CATALOGUE: [BugInfo; 13] = [
         explanation: "A line setting lastProposed from the database had been commented out, so a new leader believed its last proposal was 0. A follower that started with an empty disk (last zxid 0) was declared in sync and received an empty DIFF: it never got the old data, and then logged the new epoch's txns without their predecessors.",
         invariant: "I11",
         preset: include_str!("../../static/bugs/ZK-1319.json"),
+    },
+    BugInfo {
+        bug: Bug::Zk1653,
+        title: "Server fails to start after a crash between snapshot and currentEpoch write",
+        fixed_in: "3.4.6 (updatingEpoch marker); open again since 3.5 as ZOOKEEPER-2354, whose fix (PR #1110) the baseline applies",
+        explanation: "At NEWLEADER a learner makes the new epoch's history durable (the SNAP snapshot, or the DIFF txns, which carry new-epoch zxids when it joins a leader already broadcasting) before it writes currentEpoch. A crash in between leaves an epoch-2 zxid on disk under currentEpoch 1, and QuorumPeer.loadDataBase refuses every restart: 'the current epoch is older than the last zxid'. No data is lost, but the server stays down until an operator edits its files. The 3.4.6 fix wrote an updatingEpoch marker first and let startup finish the epoch change; 3.5 dropped it (currentEpoch.tmp only covers a crash during the file write), and since ZOOKEEPER-4785 put the log fsync before the epoch write, random sweeps hit this window often. The baseline keeps the marker.",
+        invariant: "I13",
+        preset: include_str!("../../static/bugs/ZK-1653.json"),
     },
     BugInfo {
         bug: Bug::Zk1732,

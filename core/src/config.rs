@@ -101,6 +101,10 @@ pub enum Bug {
     /// ZK-1319: new leader reports lastProposed = 0 and sends an empty DIFF.
     #[serde(rename = "ZK-1319")]
     Zk1319,
+    /// ZK-1653: no `updatingEpoch` marker, so a crash between a learner's NEWLEADER
+    /// snapshot or log fsync and its currentEpoch write leaves it unable to start.
+    #[serde(rename = "ZK-1653")]
+    Zk1653,
     /// ZK-1732: late joiner cannot agree with an established ensemble.
     #[serde(rename = "ZK-1732")]
     Zk1732,
@@ -126,13 +130,14 @@ pub enum Bug {
 
 impl Bug {
     /// Every bug mode, in catalogue order.
-    pub const ALL: [Bug; 13] = [
+    pub const ALL: [Bug; 14] = [
         Bug::Zk1154,
         Bug::Zk1156,
         Bug::Zk1264,
         Bug::Zk1282,
         Bug::Zk1291,
         Bug::Zk1319,
+        Bug::Zk1653,
         Bug::Zk1732,
         Bug::Zk2845,
         Bug::Zk3642,
@@ -151,6 +156,7 @@ impl Bug {
             Bug::Zk1282 => "ZK-1282",
             Bug::Zk1291 => "ZK-1291",
             Bug::Zk1319 => "ZK-1319",
+            Bug::Zk1653 => "ZK-1653",
             Bug::Zk1732 => "ZK-1732",
             Bug::Zk2845 => "ZK-2845",
             Bug::Zk3642 => "ZK-3642",

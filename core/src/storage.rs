@@ -31,6 +31,9 @@ pub struct Disk {
     pub accepted_epoch: Option<Epoch>,
     /// The `currentEpoch` file (the paper's f.a).
     pub current_epoch: Option<Epoch>,
+    /// The `updatingEpoch` marker: present from a learner's NEWLEADER until its
+    /// currentEpoch write, so that a restart in between can finish the epoch change.
+    pub updating_epoch: Option<Epoch>,
     /// The txn log, committed and uncommitted entries alike.
     pub log: Vec<Txn>,
     /// How many entries of `log` are fsynced; the rest are lost on a crash.

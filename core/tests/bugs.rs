@@ -49,6 +49,7 @@ bug_tests! {
     zk_1282_current_epoch_at_uptodate => Bug::Zk1282,
     zk_1291_accepted_epoch_persisted_late => Bug::Zk1291,
     zk_1319_empty_diff_for_an_empty_follower => Bug::Zk1319,
+    zk_1653_restart_refused_after_crash_before_epoch_write => Bug::Zk1653,
     zk_1732_late_joiner_cannot_join => Bug::Zk1732,
     zk_2845_no_fast_forward_on_role_exit => Bug::Zk2845,
     zk_3642_partial_snap_kept_in_memory => Bug::Zk3642,

@@ -841,52 +841,65 @@ fn l4_restart_refused() {
     );
 }
 
-/// Spec §14 E3 note (ZOOKEEPER-1653's window, not closed by the baseline): a follower
+/// Spec §14 E3 and its note (ZOOKEEPER-1653, open again as ZOOKEEPER-2354): a follower
 /// that joins a leader of a newer epoch and crashes after logging the DIFF txns of that
 /// epoch but before writing currentEpoch (crash point `newleader-after-log`) holds a
-/// durable zxid newer than its currentEpoch (I13) and cannot restart (L4).
+/// durable zxid newer than its currentEpoch. With bug mode ZK-1653 (no updatingEpoch
+/// marker) that is I13, and the restart is refused (L4); the baseline's marker lets the
+/// restart finish the epoch change, and nothing is reported.
 #[test]
 fn e3_crash_between_newleader_log_and_epoch_write() {
-    let mut h = steady(3);
-    // Server 1 goes down; the others move to epoch 2 and commit there.
-    h.at(
-        3600,
-        Intervention::Crash {
-            server: ServerId(1),
-        },
-    );
-    let old = h.leader();
-    h.at(3700, Intervention::Crash { server: old });
-    h.at(3800, Intervention::Restart { server: old });
-    h.run_until(6000);
-    let l = h.leader();
-    h.write(6000, l.0, "/e2", "1");
-    h.run_until(6500);
-    assert_clean(&h.found, "before server 1 returns");
-    h.at(
-        6500,
-        Intervention::CrashAt {
-            server: ServerId(1),
-            point: CrashPoint::NewLeaderAfterLog,
-        },
-    );
-    h.at(
-        6600,
-        Intervention::Restart {
-            server: ServerId(1),
-        },
-    );
-    h.at(
-        8000,
-        Intervention::Restart {
-            server: ServerId(1),
-        },
-    );
-    h.run_until(9000);
-    let x = get(&h.found, "I13");
-    assert_eq!(x.servers, vec![ServerId(1)]);
-    assert!(x.detail.contains("epoch 2"), "{}", x.detail);
-    assert_eq!(get(&h.found, "L4").servers, vec![ServerId(1)]);
+    for bug in [true, false] {
+        let mut h = steady(3);
+        if bug {
+            // Server 1 restarts below with the simulator's config.
+            h.sim.cfg.bugs.push(Bug::Zk1653);
+        }
+        // Server 1 goes down; the others move to epoch 2 and commit there.
+        h.at(
+            3600,
+            Intervention::Crash {
+                server: ServerId(1),
+            },
+        );
+        let old = h.leader();
+        h.at(3700, Intervention::Crash { server: old });
+        h.at(3800, Intervention::Restart { server: old });
+        h.run_until(6000);
+        let l = h.leader();
+        h.write(6000, l.0, "/e2", "1");
+        h.run_until(6500);
+        assert_clean(&h.found, "before server 1 returns");
+        h.at(
+            6500,
+            Intervention::CrashAt {
+                server: ServerId(1),
+                point: CrashPoint::NewLeaderAfterLog,
+            },
+        );
+        h.at(
+            6600,
+            Intervention::Restart {
+                server: ServerId(1),
+            },
+        );
+        h.at(
+            8000,
+            Intervention::Restart {
+                server: ServerId(1),
+            },
+        );
+        h.run_until(9000);
+        if bug {
+            let x = get(&h.found, "I13");
+            assert_eq!(x.servers, vec![ServerId(1)]);
+            assert!(x.detail.contains("epoch 2"), "{}", x.detail);
+            assert_eq!(get(&h.found, "L4").servers, vec![ServerId(1)]);
+        } else {
+            assert_clean(&h.found, "the updatingEpoch marker");
+            assert_eq!(h.srv(ServerId(1)).current_epoch(), Epoch(2));
+        }
+    }
 }
 
 /// I10 and T1 on a real loss of a committed txn (spec §14 S10, ZOOKEEPER-3911): server

@@ -470,21 +470,34 @@ fn restart_refuses_when_current_epoch_is_older_than_the_last_zxid() {
         current_epoch: Some(Epoch(1)),
         log: vec![txn.clone()],
         flushed: 1,
-        snapshots: Vec::new(),
-        purged_upto: Zxid::ZERO,
+        ..Disk::default()
     };
-    let err = Server::recover(sid(1), Config::new(3, 0), disk).unwrap_err();
+    let err = Server::recover(sid(1), Config::new(3, 0), disk.clone()).unwrap_err();
     assert!(err.contains("older than the last zxid"), "{err}");
+    // With the updatingEpoch marker of the epoch being synced (ZK-1653's fix), the same
+    // disk starts, finishing the epoch change: currentEpoch becomes the last zxid's.
+    let marked = Disk {
+        updating_epoch: Some(Epoch(2)),
+        ..disk.clone()
+    };
+    let (s, _) = Server::recover(sid(1), Config::new(3, 0), marked).unwrap();
+    assert_eq!(s.current_epoch(), Epoch(2));
+    assert_eq!(
+        s.disk.updating_epoch, None,
+        "the marker is removed at startup"
+    );
+    // A marker of an older epoch says nothing about this zxid: still refused.
+    let stale = Disk {
+        updating_epoch: Some(Epoch(1)),
+        ..disk
+    };
+    assert!(Server::recover(sid(1), Config::new(3, 0), stale).is_err());
     let ok = Disk {
+        accepted_epoch: Some(Epoch(2)),
         current_epoch: Some(Epoch(2)),
-        ..Disk {
-            accepted_epoch: Some(Epoch(2)),
-            current_epoch: None,
-            log: vec![txn],
-            flushed: 1,
-            snapshots: Vec::new(),
-            purged_upto: Zxid::ZERO,
-        }
+        log: vec![txn],
+        flushed: 1,
+        ..Disk::default()
     };
     let (s, _) = Server::recover(sid(1), Config::new(3, 0), ok).unwrap();
     assert_eq!(s.last_logged_zxid(), z(2, 1));

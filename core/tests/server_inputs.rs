@@ -33,8 +33,7 @@ fn disk(accepted: u32, current: u32, log: Vec<Txn>) -> Disk {
         current_epoch: Some(Epoch(current)),
         log,
         flushed,
-        snapshots: Vec::new(),
-        purged_upto: Zxid::ZERO,
+        ..Disk::default()
     }
 }
 

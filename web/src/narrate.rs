@@ -365,6 +365,7 @@ fn server_event(t: Time, id: u32, ev: &ServerEvent) -> Entry {
                 match file {
                     EpochFile::Accepted => "acceptedEpoch",
                     EpochFile::Current => "currentEpoch",
+                    EpochFile::Updating => "the updatingEpoch marker",
                 }
             ),
         ),

@@ -17,6 +17,9 @@ pub fn bug_title(bug: Bug) -> &'static str {
         Bug::Zk1282 => "currentEpoch written at UPTODATE instead of NEWLEADER",
         Bug::Zk1291 => "Leader did not persist acceptedEpoch before proposing it",
         Bug::Zk1319 => "New leader reports lastProposed = 0 and sends an empty DIFF",
+        Bug::Zk1653 => {
+            "Server fails to start after a crash between snapshot and currentEpoch write"
+        }
         Bug::Zk1732 => "Server unable to join an established ensemble",
         Bug::Zk2845 => "In-memory database not fast-forwarded on role exit",
         Bug::Zk3642 => "DIFF sync after a partial SNAP sync",

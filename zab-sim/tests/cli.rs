@@ -423,20 +423,7 @@ fn save_failing_writes_runnable_scenarios() {
 /// Violations the baseline sweep is known to find, each with a minimal reproduction
 /// in `tests/issues/` (see `issues.rs`): (invariant, text its detail contains, issue).
 /// Anything else fails the sweep test.
-const KNOWN: [(&str, &str, &str); 2] = [
-    // Faithful to ZooKeeper (zab-spec.md §14, note under E3): a crash between the
-    // NEWLEADER fsync and the currentEpoch write; the restart is refused.
-    (
-        "I13",
-        "after a crash it would refuse to start",
-        "e3-newleader-after-log.json",
-    ),
-    (
-        "L4",
-        "is older than the last zxid",
-        "e3-newleader-after-log.json",
-    ),
-];
+const KNOWN: [(&str, &str, &str); 0] = [];
 
 /// The baseline (no bug switched on) survives 500 random-fault seeds, apart from the
 /// known issues above. 30 s per seed keeps crash points in play (they are armed only

@@ -43,30 +43,21 @@ fn invariants(r: &Value) -> Vec<String> {
         .collect()
 }
 
-/// Faithful to ZooKeeper, not a simulator bug (zab-spec.md §14, the note under E3 /
-/// ZOOKEEPER-1653; §11's startup check): a learner that joins a leader already in a
-/// newer epoch logs and fsyncs new-epoch txns at NEWLEADER before it writes
-/// currentEpoch; a crash in between (crash point `newleader-after-log`) leaves
-/// `epoch(last zxid) > currentEpoch` and every restart is refused. The checker reports
-/// I13 at the crash and L4 at the refused restart.
+/// Regression (zab-spec.md §14 E3 and the note under it; §11's startup check): a
+/// learner that joins a leader already in a newer epoch logs and fsyncs new-epoch txns
+/// at NEWLEADER before it writes currentEpoch; a crash in between (crash point
+/// `newleader-after-log`) left `epoch(last zxid) > currentEpoch` and every restart was
+/// refused, in ~7% of sweep seeds. ZooKeeper since 3.5 has this window
+/// (ZOOKEEPER-2354, open); the baseline applies its proposed fix, the updatingEpoch
+/// marker of 3.4.6, and the unfixed behaviour is bug mode ZK-1653.
 #[test]
-fn e3_window_crash_between_newleader_fsync_and_epoch_write() {
+fn fixed_crash_between_newleader_fsync_and_epoch_write() {
     let (code, r) = run_issue("e3-newleader-after-log.json");
-    assert_eq!(code, Some(1));
+    assert_eq!(code, Some(0), "no violation: {:?}", invariants(&r));
     let s1 = server(&r, 1);
-    assert_eq!(s1["up"], false);
-    assert!(
-        s1["down_reason"]
-            .as_str()
-            .unwrap()
-            .contains("is older than the last zxid"),
-        "{s1}"
-    );
-    assert_eq!(s1["current_epoch"], 1);
-    assert_eq!(s1["last_logged_zxid"], "0x200000001");
-    let inv = invariants(&r);
-    assert!(inv.contains(&"I13".to_string()), "{inv:?}");
-    assert!(inv.contains(&"L4".to_string()), "{inv:?}");
+    assert_eq!(s1["up"], true, "{s1}");
+    assert_eq!(s1["current_epoch"], 2);
+    assert_eq!(s1["history"], server(&r, 3)["history"]);
 }
 
 /// Regression (spec §8.1, §8.2): after a SNAP sync a learner's older log entries

@@ -123,7 +123,9 @@ impl Checker {
                     "Server {id} has acceptedEpoch {} below currentEpoch {}: it would refuse to restart (\"accepted epoch is less than the current epoch\")",
                     v.accepted_epoch, v.current_epoch
                 )));
-            } else if v.last_flushed.epoch() > v.current_epoch {
+            } else if v.last_flushed.epoch() > v.current_epoch
+                && v.updating_epoch.is_none_or(|e| e < v.last_flushed.epoch())
+            {
                 found.push((Inv::I13, format!(
                     "Server {id} holds {} durably (epoch {}) but its currentEpoch is only {}: after a crash it would refuse to start (\"current epoch is older than the last zxid\")",
                     v.last_flushed,

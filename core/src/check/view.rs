@@ -102,6 +102,8 @@ pub(crate) struct View {
     pub current_epoch: Epoch,
     /// `acceptedEpoch` file (0 if none).
     pub accepted_epoch: Epoch,
+    /// The `updatingEpoch` marker, if present.
+    pub updating_epoch: Option<Epoch>,
     /// The zxid a restart would report: max(newest snapshot label, last flushed entry).
     pub last_flushed: Zxid,
     /// Delivered entries already checked by the per-txn invariants (I4, I7, I8, I9h).
@@ -138,6 +140,7 @@ impl View {
             phase: Phase::Election,
             current_epoch: Epoch(0),
             accepted_epoch: Epoch(0),
+            updating_epoch: None,
             last_flushed: Zxid::ZERO,
             chk_len: 0,
             chk_chain: 0,
@@ -231,6 +234,7 @@ impl View {
         self.up = server.is_some();
         self.current_epoch = disk.current_epoch.unwrap_or_default();
         self.accepted_epoch = disk.accepted_epoch.unwrap_or_default();
+        self.updating_epoch = disk.updating_epoch;
         let snap_label = disk.snapshots.last().map_or(Zxid::ZERO, |s| s.zxid);
         let flushed = disk.flushed.min(disk.log.len());
         self.last_flushed = match flushed {

@@ -321,6 +321,12 @@ impl Server {
     /// fsync the committed sync txns, then currentEpoch, then ACK. Bug modes reorder it.
     fn on_new_leader(&mut self, l: &mut LearnerState, zxid: Zxid) {
         let epoch = zxid.epoch();
+        if !self.bug(Bug::Zk1653) && self.current_epoch() < epoch {
+            // The snapshot or the sync txns may carry the new epoch's zxids before
+            // currentEpoch says so; the marker lets a restart in between finish the
+            // change instead of refusing to start (spec §14 E3).
+            self.write_updating_epoch(epoch);
+        }
         if l.snapshot_needed {
             self.take_snapshot();
             if self.sync_mode == SyncMode::Snap {

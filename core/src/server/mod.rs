@@ -238,6 +238,9 @@ pub enum EpochFile {
     Accepted,
     /// `currentEpoch`.
     Current,
+    /// The `updatingEpoch` marker: a learner is about to make the new epoch's txns
+    /// durable before its `currentEpoch` write (ZK-1653's fix; see [`crate::Bug::Zk1653`]).
+    Updating,
 }
 
 /// Observable happenings inside a server (part of the trace).
@@ -536,7 +539,15 @@ impl Server {
         let snapshot = disk.snapshots.last().map_or(Zxid::ZERO, |s| s.zxid);
         let replayed = disk.log.iter().filter(|t| t.zxid > snapshot).count() as u64;
         let last = tree.last_processed;
-        let current = *disk.current_epoch.get_or_insert(last.epoch());
+        let mut current = *disk.current_epoch.get_or_insert(last.epoch());
+        if last.epoch() > current && disk.updating_epoch.is_some_and(|e| e >= last.epoch()) {
+            // Crashed between the NEWLEADER snapshot or log fsync and the currentEpoch
+            // write: the marker says the new epoch's history is complete up to `last`
+            // (ZK-1653's fix in 3.4.6; apache/zookeeper PR #1110 for ZOOKEEPER-2354).
+            current = last.epoch();
+            disk.current_epoch = Some(current);
+        }
+        disk.updating_epoch = None;
         if last.epoch() > current {
             return Err(format!(
                 "The current epoch, {current}, is older than the last zxid, {last} (QuorumPeer.loadDataBase)"
@@ -738,6 +749,15 @@ impl Server {
         self.set_state(self.state, phase);
     }
 
+    /// Creates the `updatingEpoch` marker (removed by the next currentEpoch write).
+    pub(crate) fn write_updating_epoch(&mut self, epoch: Epoch) {
+        self.disk.updating_epoch = Some(epoch);
+        self.event(ServerEvent::EpochWrite {
+            file: EpochFile::Updating,
+            epoch,
+        });
+    }
+
     pub(crate) fn write_accepted_epoch(&mut self, epoch: Epoch) {
         self.disk.accepted_epoch = Some(epoch);
         self.event(ServerEvent::EpochWrite {
@@ -748,6 +768,7 @@ impl Server {
 
     pub(crate) fn write_current_epoch(&mut self, epoch: Epoch) {
         self.disk.current_epoch = Some(epoch);
+        self.disk.updating_epoch = None;
         self.event(ServerEvent::EpochWrite {
             file: EpochFile::Current,
             epoch,

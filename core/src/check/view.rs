@@ -12,6 +12,9 @@
 //! up to the TRUNC point), and the NEWLEADER snapshot will persist exactly that tree.
 //! In that window `hist(s)` is the in-memory tree's applied txns ++ the pending txns;
 //! what the disk still holds is the durable history, used by T1.
+//!
+//! A learner's `lastC(s)` moves only in BROADCAST, after UPTODATE: what a sync applies
+//! in memory before that is not delivered yet (see `refresh`).
 
 use super::mirror::{count_below, find, history_tail, lcp, Chain, Ent, Mirror, Rewriter};
 use crate::ids::{Epoch, ServerId, Zxid};
@@ -272,24 +275,21 @@ impl View {
                 last_committed,
                 ..
             } => count_below(self, len, Zxid(last_committed.0.saturating_add(1))),
-            // SNAP/TRUNC window: the in-memory tree holds only committed txns (the
-            // leader's image or the TRUNC base, then COMMITs applied in memory).
-            Role::Learner { .. } if self.in_win => self.win.len(),
-            // DIFF: the leader found the learner's last zxid in its committed log, so
-            // everything the learner logged is committed.
+            // A learner delivers what its sync brought only at UPTODATE, when the
+            // leader's epoch is active (the paper's COMMIT-LD; Learner.syncWithLeader:
+            // nobody is served before). Until then the txns it applied in memory (the
+            // SNAP image, commits in a SNAP/TRUNC window, DIFF commits at NEWLEADER)
+            // may be of a leader that never establishes itself: the next one may
+            // truncate them.
             Role::Learner {
-                stage: LearnerStage::Syncing,
-                diff: true,
-                ..
-            } => carry.max(self.disk.len()),
-            Role::Learner {
-                stage: LearnerStage::WaitUpToDate | LearnerStage::Broadcast,
+                stage: LearnerStage::Broadcast,
                 ..
             } => {
                 let at = commit.and_then(|z| find(self, len, z)).map_or(0, |i| i + 1);
                 carry.max(at)
             }
-            // A leader before BROADCAST, a LOOKING or crashed server: what it knew.
+            // A leader before BROADCAST, a learner still syncing, a LOOKING or crashed
+            // server: what it knew.
             _ => carry,
         }
         .min(len);

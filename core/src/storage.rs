@@ -108,7 +108,12 @@ impl Disk {
     /// `retain` snapshots stay, and once an old snapshot goes, so do the log entries at
     /// or below the oldest kept one (PurgeTxnLog keeps the logs needed to recover from
     /// the kept snapshots).
+    ///
+    /// A snapshot is the file `snapshot.<zxid>` (FileTxnSnapLog.save), so a second
+    /// snapshot with the same label replaces the first: repeated lead() attempts at the
+    /// same last zxid leave one file, and retention still keeps older ones.
     pub fn save_snapshot(&mut self, tree: &DataTree, retain: usize) {
+        self.snapshots.retain(|s| s.zxid != tree.last_processed);
         self.snapshots.push(Snapshot {
             zxid: tree.last_processed,
             tree: tree.clone(),

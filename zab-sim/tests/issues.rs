@@ -60,6 +60,52 @@ fn fixed_crash_between_newleader_fsync_and_epoch_write() {
     assert_eq!(s1["history"], server(&r, 3)["history"]);
 }
 
+/// Regression (spec §11 TRUNC, §14 S17; FileTxnSnapLog.save names a snapshot
+/// `snapshot.<zxid>`): a server that tries to lead several times at the same last zxid
+/// writes the same snapshot file each time (ZooKeeperServer.loadData). The model kept
+/// them as separate snapshots, so retention purged the older snapshot that a later
+/// TRUNC below that zxid needs, and the server exited ("cannot truncate the log"), in
+/// ~50 of 100 000 sweep seeds. Fixed: a snapshot with the same label replaces the file.
+#[test]
+fn fixed_repeated_lead_snapshots_do_not_purge_the_trunc_base() {
+    let (code, r) = run_issue("repeated-lead-snapshots.json");
+    assert_eq!(code, Some(0), "no violation: {:?}", invariants(&r));
+    let s3 = server(&r, 3);
+    assert_eq!(s3["phase"], "BROADCAST", "{s3}");
+    assert_eq!(s3["history"], server(&r, 2)["history"]);
+    assert!(
+        r["syncs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["leader"] == 2 && s["follower"] == 3 && s["mode"] == "TRUNC"),
+        "server 3 is TRUNCated: {}",
+        r["syncs"]
+    );
+}
+
+/// Regression in the checker (spec §12.2 lastC, §8.2; Learner.syncWithLeader serves
+/// nobody before UPTODATE): a learner applies a DIFF's committed txns in memory at
+/// NEWLEADER, but they are delivered only when the leader's epoch is active. Here the
+/// epoch-3 leader DIFF-syncs observer 4 with an old txn nobody committed and crashes
+/// before UPTODATE; epoch 4 skips the txn. The checker counted it as delivered and
+/// reported I9h (8 of 100 000 sweep seeds). Fixed: a learner's lastC moves only in
+/// BROADCAST.
+#[test]
+fn fixed_txns_applied_during_a_sync_are_not_delivered_before_uptodate() {
+    let (code, r) = run_issue("sync-applied-before-uptodate.json");
+    assert_eq!(code, Some(0), "no violation: {:?}", invariants(&r));
+    let s4 = server(&r, 4);
+    // The situation happened: observer 4 holds the txn, applied, and never served it.
+    assert_eq!(s4["last_logged_zxid"], "0x200000001", "{s4}");
+    assert_eq!(s4["data"]["/d"], "w49");
+    assert_ne!(s4["phase"], "BROADCAST");
+    let leader = server(&r, 2);
+    assert_eq!(leader["phase"], "BROADCAST");
+    let skipped = leader["history"].as_array().unwrap();
+    assert!(!skipped.iter().any(|z| z == "0x200000001"), "{skipped:?}");
+}
+
 /// Regression (spec §8.1, §8.2): after a SNAP sync a learner's older log entries
 /// belonged to a superseded history while the SNAP contents were only in its snapshot,
 /// so its log had a hole; once leader it DIFFed a lagging follower "from the txn log"

@@ -28,6 +28,10 @@ use std::collections::{BTreeMap, BTreeSet};
 /// Salt of the sweep's schedule stream (the simulator's own streams use 1..=4).
 const SWEEP_SALT: u64 = 0x0053_5745_4550; // "SWEEP" in ASCII
 
+/// Salt of the write-burst stream: a stream of its own, so that a seed's faults are the
+/// same with and without bursts.
+const BURST_SALT: u64 = 0x0042_5552_5354; // "BURST" in ASCII
+
 /// The shortest quiet period at the end of a random scenario (less if the run is
 /// shorter): after the final heal and restart, long enough for several election
 /// rounds, discovery and synchronisation (`initLimit * tickTime` = 2 s by default).
@@ -101,6 +105,9 @@ pub struct RandomPlan {
     pub crash_point_gap_ms: Option<Time>,
     /// Mean gap between client writes.
     pub write_gap_ms: Time,
+    /// If on, half the writes start a burst of up to this many writes to one server
+    /// within a few ms (back-to-back proposals, a Sync thread with a queue).
+    pub write_burst: Option<u64>,
     /// Faults happen before this time; then heal, restart all, quiet period.
     pub fault_end_ms: Time,
 }
@@ -123,9 +130,13 @@ impl RandomPlan {
         } else {
             kinds.join(", ")
         };
+        let bursts = match self.write_burst {
+            Some(n) => format!(" (often in bursts of up to {n})"),
+            None => String::new(),
+        };
         format!(
-            "Random faults ({faults}) until {} ms, client writes every ~{} ms; then every link \
-             healed, every server restarted, and a quiet period so that liveness can be judged.",
+            "Random faults ({faults}) until {} ms, client writes every ~{} ms{bursts}; then every \
+             link healed, every server restarted, and a quiet period so that liveness can be judged.",
             self.fault_end_ms, self.write_gap_ms
         )
     }
@@ -169,6 +180,26 @@ fn around(rng: &mut Rng, mean: Time) -> Time {
     rng.range(mean / 2, mean + mean / 2).max(1)
 }
 
+/// A client write of the `n`th random write: a random path and operation.
+fn random_write(rng: &mut Rng, at: Time, server: ServerId, n: u64) -> Step {
+    let path = pick(rng, &["/a", "/b", "/c", "/d"]).to_string();
+    let op = match rng.range(0, 9) {
+        0 => WriteOp::Delete,
+        1..=3 => WriteOp::Create,
+        _ => WriteOp::Set,
+    };
+    let data = (op != WriteOp::Delete).then(|| format!("w{n}"));
+    Step {
+        at_ms: at,
+        action: Action::Write {
+            server,
+            op,
+            path,
+            data,
+        },
+    }
+}
+
 /// A random scenario for `seed`: `participants` voters (sometimes one observer too),
 /// the given bugs, a swarm-style fault mix and a final heal + restart + quiet period.
 /// `duration_ms` is raised to [`MIN_DURATION_MS`] if smaller.
@@ -198,6 +229,8 @@ pub fn random_scenario_with_plan(
     let isolate_gap = maybe_gap(&mut rng, (net, 3), &[2000, 5000]);
     let point_gap = maybe_gap(&mut rng, (1, 2), &[1000, 2500, 5000]);
     let write_gap = pick(&mut rng, &[100, 250, 600, 1500]);
+    let mut burst_rng = Rng::new(seed, BURST_SALT);
+    let write_burst = burst_rng.chance(1, 3).then(|| burst_rng.range(2, 4));
     let storage = Storage {
         snap_count: pick(&mut rng, &[4, 8, 16, 100]),
         commit_log_count: pick(&mut rng, &[3, 10, 500]),
@@ -223,6 +256,7 @@ pub fn random_scenario_with_plan(
         isolate_gap_ms: isolate_gap,
         crash_point_gap_ms: point_gap,
         write_gap_ms: write_gap,
+        write_burst,
         fault_end_ms: fault_end,
     };
 
@@ -254,7 +288,6 @@ pub fn random_scenario_with_plan(
     // When each server last got a crash point.
     let mut armed_at: BTreeMap<ServerId, Time> = BTreeMap::new();
     let mut writes = 0u64;
-    let paths = ["/a", "/b", "/c", "/d"];
     let write_until = duration.saturating_sub(1_000);
     let mut final_done = false;
     while let Some(((at, _), item)) = queue.pop_first() {
@@ -281,24 +314,17 @@ pub fn random_scenario_with_plan(
                 if at >= write_until {
                     continue;
                 }
-                writes += 1;
                 let server = pick(&mut rng, &ids);
-                let path = pick(&mut rng, &paths).to_string();
-                let op = match rng.range(0, 9) {
-                    0 => WriteOp::Delete,
-                    1..=3 => WriteOp::Create,
-                    _ => WriteOp::Set,
-                };
-                let data = (op != WriteOp::Delete).then(|| format!("w{writes}"));
-                steps.push(Step {
-                    at_ms: at,
-                    action: Action::Write {
-                        server,
-                        op,
-                        path,
-                        data,
-                    },
-                });
+                writes += 1;
+                steps.push(random_write(&mut rng, at, server, writes));
+                if let Some(max) = write_burst.filter(|_| burst_rng.chance(1, 2)) {
+                    let mut t = at;
+                    for _ in 1..burst_rng.range(2, max) {
+                        t += burst_rng.range(0, 3);
+                        writes += 1;
+                        steps.push(random_write(&mut burst_rng, t, server, writes));
+                    }
+                }
                 let next = at + around(&mut rng, write_gap);
                 plan_at(&mut queue, next, Planned::Write);
             }
@@ -567,6 +593,38 @@ mod tests {
             }
             assert!(plan.fault_end_ms + 8_000 <= s.run_until_ms);
         }
+    }
+
+    /// Swarm write bursts (issue: rediscover ZK-4712, which needs proposals queued
+    /// back to back): about a third of the seeds have them, each burst is 2..=max
+    /// writes to one server within a few ms, and seeds without bursts have none.
+    #[test]
+    fn some_seeds_write_in_bursts() {
+        let mut with = 0;
+        for seed in 0..300 {
+            let (s, plan) = random_scenario_with_plan(seed, 3, 30_000, &[]);
+            let writes: Vec<(Time, ServerId)> = s
+                .schedule
+                .iter()
+                .filter_map(|st| match st.action {
+                    Action::Write { server, .. } => Some((st.at_ms, server)),
+                    _ => None,
+                })
+                .collect();
+            let close = writes
+                .windows(2)
+                .filter(|w| w[1].0 - w[0].0 <= 3 && w[0].1 == w[1].1)
+                .count();
+            match plan.write_burst {
+                Some(max) => {
+                    assert!((2..=4).contains(&max));
+                    assert!(s.description.contains("bursts"), "seed {seed}");
+                    with += usize::from(close > 0);
+                }
+                None => assert!(!s.description.contains("bursts"), "seed {seed}"),
+            }
+        }
+        assert!((60..=140).contains(&with), "{with} of 300 seeds had bursts");
     }
 
     #[test]

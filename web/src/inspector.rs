@@ -40,6 +40,10 @@ fn durable_side(id: u32, d: &DurableView) -> Html {
             <dl class="facts">
                 <dt>{"acceptedEpoch file"}</dt><dd>{opt_epoch(d.accepted_epoch)}</dd>
                 <dt>{"currentEpoch file"}</dt><dd>{opt_epoch(d.current_epoch)}</dd>
+                if let Some(e) = d.updating_epoch {
+                    <dt>{"updatingEpoch marker"}</dt>
+                    <dd data-disk-updating-epoch={e.to_string()}>{format!("{e}: a restart now finishes the change to epoch {e}")}</dd>
+                }
                 <dt>{"last fsynced zxid"}</dt><dd>{d.last_flushed.to_string()}</dd>
             </dl>
             <h4>{format!("Txn log: {} entr{}, {} fsynced", d.log_len, if d.log_len == 1 { "y" } else { "ies" }, d.flushed)}</h4>

@@ -103,6 +103,9 @@ pub struct DurableView {
     pub accepted_epoch: Option<u32>,
     /// The `currentEpoch` file.
     pub current_epoch: Option<u32>,
+    /// The `updatingEpoch` marker, present only between a learner's NEWLEADER and its
+    /// currentEpoch write.
+    pub updating_epoch: Option<u32>,
     /// The newest log entries.
     pub log: Vec<LogLine>,
     /// Older entries not listed.
@@ -805,6 +808,7 @@ fn durable(disk: &Disk) -> DurableView {
     DurableView {
         accepted_epoch: disk.accepted_epoch.map(|e| e.0),
         current_epoch: disk.current_epoch.map(|e| e.0),
+        updating_epoch: disk.updating_epoch.map(|e| e.0),
         log: disk
             .log
             .iter()

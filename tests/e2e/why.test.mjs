@@ -63,6 +63,38 @@ async function openTab(name) {
 
 const inspector = (page) => page.locator('[data-view="inspector"]');
 
+/** The E3 window (zab-spec §14, ZOOKEEPER-1653): server 1 fsyncs a txn of epoch 2 at
+ *  NEWLEADER and crashes before it writes currentEpoch = 2; restarts at 9 s and 11 s. */
+function e3Scenario(bugs) {
+  return {
+    format: 'zab-scenario',
+    version: 1,
+    name: 'E3 window',
+    seed: 1,
+    cluster: { participants: 3 },
+    bugs,
+    schedule: [
+      { at_ms: 2000, do: 'write', server: 2, op: 'create', path: '/a', data: '1' },
+      { at_ms: 2500, do: 'crash', server: 1 },
+      { at_ms: 3000, do: 'crash', server: 3 },
+      { at_ms: 3200, do: 'restart', server: 3 },
+      { at_ms: 8000, do: 'write', server: 2, op: 'set', path: '/a', data: '2' },
+      { at_ms: 9000, do: 'crash_at', server: 1, point: 'newleader-after-log' },
+      { at_ms: 9000, do: 'restart', server: 1 },
+      { at_ms: 11000, do: 'restart', server: 1 },
+    ],
+    run_until_ms: 16000,
+  };
+}
+
+async function importScenario(page, scenario) {
+  await page.getByLabel('Import scenario').setInputFiles({
+    name: 'e3.json',
+    mimeType: 'application/json',
+    buffer: Buffer.from(JSON.stringify(scenario)),
+  });
+}
+
 test('the inspector: a crash wipes the volatile side and keeps the disk; the restart rebuilds from snapshot + log and the leader syncs by DIFF', { timeout: 90_000 }, async () => {
   const page = await fresh('?preset=follower-lag-diff&play=0');
   await openTab('Inspector');
@@ -327,33 +359,9 @@ test('the inspector spells out why a vote wins and why a proposal is not committ
   app.assertNoErrors();
 });
 
-test('a server that refuses to start says why (the startup epoch check), and the diagram marks it', { timeout: 90_000 }, async () => {
+test('with bug mode ZK-1653, a server that refuses to start says why (the startup epoch check), and the diagram marks it', { timeout: 90_000 }, async () => {
   const page = await fresh('?n=3&play=0');
-  // The E3 window (zab-spec §14, ZOOKEEPER-1653): server 1 fsyncs a txn of epoch 2 at
-  // NEWLEADER and crashes before it writes currentEpoch = 2.
-  const scenario = {
-    format: 'zab-scenario',
-    version: 1,
-    name: 'E3 window',
-    seed: 1,
-    cluster: { participants: 3 },
-    schedule: [
-      { at_ms: 2000, do: 'write', server: 2, op: 'create', path: '/a', data: '1' },
-      { at_ms: 2500, do: 'crash', server: 1 },
-      { at_ms: 3000, do: 'crash', server: 3 },
-      { at_ms: 3200, do: 'restart', server: 3 },
-      { at_ms: 8000, do: 'write', server: 2, op: 'set', path: '/a', data: '2' },
-      { at_ms: 9000, do: 'crash_at', server: 1, point: 'newleader-after-log' },
-      { at_ms: 9000, do: 'restart', server: 1 },
-      { at_ms: 11000, do: 'restart', server: 1 },
-    ],
-    run_until_ms: 16000,
-  };
-  await page.getByLabel('Import scenario').setInputFiles({
-    name: 'e3.json',
-    mimeType: 'application/json',
-    buffer: Buffer.from(JSON.stringify(scenario)),
-  });
+  await importScenario(page, e3Scenario(['ZK-1653']));
   await page.locator('.scenario-text summary', { hasText: 'E3 window' }).waitFor();
   await pause(page);
   await openTab('Inspector');
@@ -367,5 +375,22 @@ test('a server that refuses to start says why (the startup epoch check), and the
   assert.equal(await page.locator('[data-inspect="volatile"]').getAttribute('data-wiped'), 'true');
   await openTab('Space-time');
   await page.locator('svg[data-view="spacetime"] g[data-mark="refused"][data-mark-server="1"][data-at-ms="11000"]').waitFor();
+  app.assertNoErrors();
+});
+
+test('on the baseline the crashed disk shows the updatingEpoch marker, and the restart finishes the epoch change', { timeout: 90_000 }, async () => {
+  const page = await fresh('?n=3&play=0');
+  await importScenario(page, e3Scenario([]));
+  await page.locator('.scenario-text summary', { hasText: 'E3 window' }).waitFor();
+  await pause(page);
+  await openTab('Inspector');
+  await app.byRole('button', 'Inspect server 1').click();
+  await skipUntil(page, () => Number(document.querySelector('[data-view="clock"]').dataset.nowMs) >= 10000, null, 't = 10 s', 12);
+  const durable = page.locator('[data-view="inspector"] [data-inspect="durable"]');
+  assert.equal(await durable.getAttribute('data-disk-current-epoch'), '1');
+  await durable.locator('[data-disk-updating-epoch="2"]').waitFor();
+  await skipUntil(page, () => document.querySelector('[data-inspect="durable"]')?.dataset.diskCurrentEpoch === '2', null, 'server 1 restarts into epoch 2', 4);
+  assert.equal(await durable.locator('[data-disk-updating-epoch]').count(), 0);
+  assert.equal(await page.locator('[data-view="inspector"] [data-explain="refusal"]').count(), 0);
   app.assertNoErrors();
 });

@@ -177,7 +177,7 @@ pub fn commit_sentence(p: &ProposalRow, quorum: usize, voters: u32, leader: u32)
 /// Why a server refuses to start (spec §11: the startup epoch checks).
 pub fn refusal_sentence(id: u32, reason: &str) -> String {
     let rule = if reason.contains("older than the last zxid") {
-        "At startup a server loads its newest snapshot, replays its log, and requires the epoch of its last zxid to be at most its currentEpoch. Here the log or snapshot already holds a txn of a newer epoch than the currentEpoch file: the server crashed after persisting the new epoch's txns and before writing currentEpoch (the ZOOKEEPER-1653 window). Starting would let it vote with an epoch older than its own data, so it refuses."
+        "At startup a server loads its newest snapshot, replays its log, and requires the epoch of its last zxid to be at most its currentEpoch. Here the log or snapshot already holds a txn of a newer epoch than the currentEpoch file: the server crashed after persisting the new epoch's txns and before writing currentEpoch (the ZOOKEEPER-1653 window), and no updatingEpoch marker says the change was under way (bug mode ZK-1653: ZooKeeper since 3.5, ZOOKEEPER-2354). Starting would let it vote with an epoch older than its own data, so it refuses."
     } else if reason.contains("less than the current epoch") {
         "At startup acceptedEpoch must be at least currentEpoch (a server accepts an epoch before it adopts it). These files contradict that, so the server refuses to start."
     } else {

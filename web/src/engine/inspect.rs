@@ -1294,9 +1294,10 @@ mod tests {
     }
 
     /// The E3 window (zab-spec §14, ZOOKEEPER-1653): server 1 logs a txn of epoch 2 at
-    /// NEWLEADER and crashes before writing currentEpoch; every restart is refused.
+    /// NEWLEADER and crashes before writing currentEpoch. With bug mode ZK-1653 (no
+    /// updatingEpoch marker) every restart is refused.
     const E3: &str = r#"{"format": "zab-scenario", "version": 1, "seed": 1,
-        "cluster": {"participants": 3},
+        "cluster": {"participants": 3}, "bugs": ["ZK-1653"],
         "schedule": [
           {"at_ms": 2000, "do": "write", "server": 2, "op": "create", "path": "/a", "data": "1"},
           {"at_ms": 2500, "do": "crash", "server": 1},
@@ -1308,6 +1309,28 @@ mod tests {
           {"at_ms": 11000, "do": "restart", "server": 1}
         ],
         "run_until_ms": 16000}"#;
+
+    /// The same window on the baseline: the crashed disk shows the updatingEpoch
+    /// marker, and the restart finishes the change to epoch 2.
+    #[test]
+    fn the_updating_epoch_marker_is_shown_and_lets_the_restart_succeed() {
+        let mut sc = Scenario::from_json(E3).expect("valid");
+        sc.bugs.clear();
+        let mut e = Engine::new(&sc).expect("runs");
+        let mut cache = TraceCache::default();
+        e.skip(10_000);
+        e.sync_trace(&mut cache);
+        let v = e.inspect(1, &cache).unwrap();
+        assert!(!v.up);
+        assert_eq!(v.durable.current_epoch, Some(1));
+        assert_eq!(v.durable.updating_epoch, Some(2));
+        e.skip(2_000);
+        e.sync_trace(&mut cache);
+        let v = e.inspect(1, &cache).unwrap();
+        assert!(v.up && v.refusal.is_none());
+        assert_eq!(v.durable.current_epoch, Some(2));
+        assert_eq!(v.durable.updating_epoch, None);
+    }
 
     #[test]
     fn a_refused_start_is_explained_and_marked() {

@@ -7,6 +7,7 @@
 //! logs grow, so the checker never rebuilds a history from scratch on the common path.
 
 use crate::ids::Zxid;
+use crate::shared_vec::SharedVec;
 use crate::txn::{History, Op, Txn};
 
 /// A stable 64-bit digest of a txn (zxid, op and origin), FNV-1a: the same on every
@@ -78,7 +79,9 @@ pub(crate) trait Chain {
 }
 
 /// A sequence of txns that starts at position `offset` of a larger history whose
-/// prefix before it hashes to `start` (the tail of a server's history), or at 0.
+/// prefix before it hashes to `start` (the tail of a server's history), or at 0. Its
+/// entries are a [`SharedVec`], so copies of the checker (time-travel checkpoints)
+/// share them.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Mirror {
     /// Chained hash of the prefix before the first entry.
@@ -86,7 +89,7 @@ pub(crate) struct Mirror {
     /// Absolute position of the first entry.
     pub offset: usize,
     /// The entries.
-    pub ents: Vec<Ent>,
+    pub ents: SharedVec<Ent>,
 }
 
 impl Mirror {

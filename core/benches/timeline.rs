@@ -121,7 +121,8 @@ fn bytes_of<T: Clone>(x: &T) -> usize {
 }
 
 /// Where the bytes of one checkpoint go: a clone of each part of the run (the
-/// simulator's private parts, mostly its event queue, are the remainder).
+/// simulator's private parts, mostly its event queue, are the remainder). The scenario
+/// is shared by every copy of the run, so it is shown but is not part of the copy.
 fn breakdown(label: &str, run: &Run) {
     let sim = run.sim();
     let total = clone_bytes(run);
@@ -135,14 +136,14 @@ fn breakdown(label: &str, run: &Run) {
     let records = bytes_of(&sim.elections) + bytes_of(&sim.syncs) + bytes_of(&sim.trace);
     let rest = whole_sim.saturating_sub(nodes + net + packets + writes + records);
     println!(
-        "  {label}: run {} = scenario {} ({} steps) + checker {} + sim {} \
+        "  {label}: run {} = checker {} + sim {} (+ the scenario, {} with {} steps, shared) \
          [nodes {}, net {}, packets in flight {}, write records {} ({}), \
          elections/syncs/trace {}, event queue and other private state {}]",
         mb(total),
-        mb(scenario),
-        run.scenario().schedule.len(),
         mb(checker),
         mb(whole_sim),
+        mb(scenario),
+        run.scenario().schedule.len(),
         mb(nodes),
         mb(net),
         mb(packets),
@@ -215,11 +216,14 @@ fn main() {
     let events = timeline.run().sim().stats.events;
     let cps = timeline.checkpoint_count();
     println!(
-        "built in {:.2} s: {} events, {} checkpoints (one every {} events), {} violations",
+        "built in {:.2} s: {} events, {} checkpoints (one every {} events at first, {} now; \
+         at most {}), {} violations",
         built.as_secs_f64(),
         events,
         cps,
         Timeline::CHECKPOINT_EVERY,
+        timeline.checkpoint_interval(),
+        Timeline::MAX_CHECKPOINTS,
         timeline.run().violations().len()
     );
 
@@ -249,8 +253,8 @@ fn main() {
         mb(PEAK.load(Ordering::Relaxed))
     );
 
-    // A seek is a restore (a clone of the checkpoint) plus a replay of at most
-    // CHECKPOINT_EVERY events: time the clone alone.
+    // A seek is a restore (a clone of the checkpoint) plus a replay of at most the
+    // checkpoint interval: time the clone alone.
     let mut clones = Vec::new();
     for _ in 0..5 {
         let (copy, took) = timed(|| timeline.run().clone());

@@ -2,57 +2,13 @@
 //! can see: every broadcast, the established epochs, the committed sequence, what each
 //! epoch's primary had delivered when it first broadcast, and the client-acked writes.
 
+use super::broadcasts::{Bcast, Broadcasts};
 use super::mirror::{digest, Mirror};
 use crate::ids::{Epoch, ServerId, Zxid};
 use crate::shared_vec::SharedVec;
 use crate::txn::Txn;
 use std::collections::{BTreeMap, BTreeSet};
-
-/// One broadcast (`ghost.broadcasts`), keyed by zxid in [`Ghost::broadcasts`].
-#[derive(Clone, Debug)]
-pub(crate) struct Bcast {
-    /// The txn as the primary created it.
-    pub txn: Txn,
-    /// `digest(txn)`.
-    pub dig: u64,
-    /// The primary that proposed it; `None` for txns that existed before the checker
-    /// started watching (it then trusts them).
-    pub primary: Option<ServerId>,
-}
-
-/// `ghost.broadcasts` by zxid. Leaders mint ascending zxids, so almost every new
-/// broadcast has the largest zxid yet: those are appended to a sorted [`SharedVec`]
-/// (shared by copies of the checker); the rare others (a stale leader proposing in an
-/// older epoch) go to a small map.
-#[derive(Clone, Debug, Default)]
-pub(crate) struct Broadcasts {
-    sorted: SharedVec<(Zxid, Bcast)>,
-    late: BTreeMap<Zxid, Bcast>,
-}
-
-impl Broadcasts {
-    /// The broadcast with zxid `z`.
-    pub fn get(&self, z: &Zxid) -> Option<&Bcast> {
-        let k = self.sorted.partition_point(|(x, _)| x < z);
-        match self.sorted.get(k) {
-            Some((x, b)) if x == z => Some(b),
-            _ => self.late.get(z),
-        }
-    }
-
-    /// Records `b` as the broadcast with zxid `z`, unless there is one already.
-    fn insert(&mut self, z: Zxid, b: Bcast) {
-        if self.get(&z).is_some() {
-            return;
-        }
-        match self.sorted.last() {
-            Some((last, _)) if *last >= z => {
-                self.late.insert(z, b);
-            }
-            _ => self.sorted.push((z, b)),
-        }
-    }
-}
+use std::sync::Arc;
 
 /// The ghost state.
 #[derive(Clone, Debug, Default)]
@@ -93,10 +49,10 @@ impl Ghost {
         let dig = digest(txn);
         match self.broadcasts.get(&txn.zxid) {
             Some(b) if b.dig == dig => None,
-            Some(b) => Some(BcastIssue::Duplicate(b.txn.clone())),
+            Some(b) => Some(BcastIssue::Duplicate(Txn::clone(&b.txn))),
             None => {
                 let b = Bcast {
-                    txn: txn.clone(),
+                    txn: Arc::new(txn.clone()),
                     dig,
                     primary: Some(primary),
                 };
@@ -107,7 +63,7 @@ impl Ghost {
     }
 
     /// Trusts a txn that existed before the checker started watching.
-    pub fn trust(&mut self, txn: &Txn, dig: u64) {
+    pub fn trust(&mut self, txn: &Arc<Txn>, dig: u64) {
         let b = Bcast {
             txn: txn.clone(),
             dig,

@@ -61,3 +61,64 @@ impl Broadcasts {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::mirror::digest;
+    use crate::ids::Epoch;
+    use crate::txn::Op;
+
+    fn b(e: u32, c: u32, data: &str) -> Bcast {
+        let txn = Txn {
+            zxid: Zxid::new(Epoch(e), c),
+            op: Op::Set {
+                path: "/a".into(),
+                data: data.into(),
+            },
+            origin: None,
+        };
+        let dig = digest(&txn);
+        Bcast {
+            txn: Arc::new(txn),
+            dig,
+            primary: Some(ServerId(1)),
+        }
+    }
+
+    #[test]
+    fn out_of_order_broadcasts_are_found_and_the_first_one_stays() {
+        let mut bs = Broadcasts::default();
+        for (e, c) in [(1, 1), (1, 2), (2, 1), (1, 3), (2, 2), (1, 3)] {
+            let x = b(
+                e,
+                c,
+                if bs.get(&Zxid::new(Epoch(e), c)).is_some() {
+                    "again"
+                } else {
+                    "first"
+                },
+            );
+            bs.insert(x.txn.zxid, x);
+        }
+        for (e, c) in [(1, 1), (1, 2), (1, 3), (2, 1), (2, 2)] {
+            let got = bs.get(&Zxid::new(Epoch(e), c)).expect("recorded");
+            assert_eq!(got.txn.op, b(e, c, "first").txn.op);
+        }
+        assert!(bs.get(&Zxid::new(Epoch(1), 4)).is_none());
+        assert_eq!(bs.late.len(), 1, "only 0x100000003 came late");
+    }
+
+    #[test]
+    fn share_reuses_the_broadcast_txn_only_if_it_is_the_same() {
+        let mut bs = Broadcasts::default();
+        let x = b(1, 1, "v");
+        bs.insert(x.txn.zxid, x.clone());
+        let same = b(1, 1, "v");
+        assert!(Arc::ptr_eq(&bs.share(&same.txn, same.dig), &x.txn));
+        let other = b(1, 1, "w");
+        let shared = bs.share(&other.txn, other.dig);
+        assert!(!Arc::ptr_eq(&shared, &x.txn));
+        assert_eq!(*shared, *other.txn);
+    }
+}

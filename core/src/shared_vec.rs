@@ -11,7 +11,7 @@ use std::sync::Arc;
 /// first push after a clone copies the last chunk (at most this many elements).
 const CHUNK: usize = 64;
 
-/// A vector of `T` in reference-counted chunks of [`CHUNK`] elements (only the last
+/// A vector of `T` in reference-counted chunks of 64 elements (only the last
 /// may be shorter). Cloning shares the chunks; changing an element, pushing or
 /// truncating copies the one chunk it touches if another clone still shares it
 /// (copy on write), so clones never see each other's changes.

@@ -121,7 +121,8 @@ fn bytes_of<T: Clone>(x: &T) -> usize {
 }
 
 /// Where the bytes of one checkpoint go: a clone of each part of the run (the
-/// simulator's private parts, mostly its event queue, are the remainder).
+/// simulator's private parts, mostly its event queue, are the remainder). The scenario
+/// is shared by every copy of the run, so it is shown but is not part of the copy.
 fn breakdown(label: &str, run: &Run) {
     let sim = run.sim();
     let total = clone_bytes(run);
@@ -135,14 +136,14 @@ fn breakdown(label: &str, run: &Run) {
     let records = bytes_of(&sim.elections) + bytes_of(&sim.syncs) + bytes_of(&sim.trace);
     let rest = whole_sim.saturating_sub(nodes + net + packets + writes + records);
     println!(
-        "  {label}: run {} = scenario {} ({} steps) + checker {} + sim {} \
+        "  {label}: run {} = checker {} + sim {} (+ the scenario, {} with {} steps, shared) \
          [nodes {}, net {}, packets in flight {}, write records {} ({}), \
          elections/syncs/trace {}, event queue and other private state {}]",
         mb(total),
-        mb(scenario),
-        run.scenario().schedule.len(),
         mb(checker),
         mb(whole_sim),
+        mb(scenario),
+        run.scenario().schedule.len(),
         mb(nodes),
         mb(net),
         mb(packets),
@@ -215,11 +216,14 @@ fn main() {
     let events = timeline.run().sim().stats.events;
     let cps = timeline.checkpoint_count();
     println!(
-        "built in {:.2} s: {} events, {} checkpoints (one every {} events), {} violations",
+        "built in {:.2} s: {} events, {} checkpoints (one every {} events at first, {} now; \
+         at most {}), {} violations",
         built.as_secs_f64(),
         events,
         cps,
         Timeline::CHECKPOINT_EVERY,
+        timeline.checkpoint_interval(),
+        Timeline::MAX_CHECKPOINTS,
         timeline.run().violations().len()
     );
 
@@ -249,8 +253,8 @@ fn main() {
         mb(PEAK.load(Ordering::Relaxed))
     );
 
-    // A seek is a restore (a clone of the checkpoint) plus a replay of at most
-    // CHECKPOINT_EVERY events: time the clone alone.
+    // A seek is a restore (a clone of the checkpoint) plus a replay of at most the
+    // checkpoint interval: time the clone alone.
     let mut clones = Vec::new();
     for _ in 0..5 {
         let (copy, took) = timed(|| timeline.run().clone());
@@ -264,6 +268,7 @@ fn main() {
 
     let mut rng = Xs(0x5eed_0000_0000_0001);
     let mut lat = Vec::with_capacity(seeks);
+    let sched_before = sched_times();
     for _ in 0..seeks {
         let t = rng.next() % horizon;
         let ((), took) = timed(|| timeline.seek(t));
@@ -276,6 +281,16 @@ fn main() {
         lat.iter().copied().fold(0.0, f64::max),
     );
     println!("seek latency over {seeks} random times: median {p50:.2} ms, p95 {p95:.2} ms, max {max:.2} ms");
+    if let (Some((cpu0, wait0)), Some((cpu1, wait1))) = (sched_before, sched_times()) {
+        // Summed over the seeks (the clock behind these counters may be coarse): how much
+        // of the wall time was waiting for a core on a busy machine.
+        println!(
+            "  all {seeks} seeks: {:.0} ms wall, {:.0} ms on a CPU, {:.0} ms waiting for a core",
+            lat.iter().sum::<f64>(),
+            (cpu1 - cpu0) * 1e3,
+            (wait1 - wait0) * 1e3
+        );
+    }
     println!("target seek < 50 ms (max): {}", verdict(max < 50.0));
     if !complete {
         println!(

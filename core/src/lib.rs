@@ -16,6 +16,7 @@ pub mod report;
 pub mod run;
 pub mod scenario;
 pub mod server;
+pub mod shared_vec;
 pub mod sim;
 pub mod storage;
 pub mod sweep;

@@ -26,6 +26,7 @@ use crate::scenario::{Action, Scenario, ScenarioError, Step, WriteOp};
 use crate::server::CrashPoint;
 use crate::sim::{Intervention, Sim, TraceEvent, TraceKind};
 use crate::txn::Op;
+use std::sync::Arc;
 
 /// At most this many violations of one invariant are kept (and put in the trace); a
 /// broken invariant that the checker reports again on every step must not flood the
@@ -33,9 +34,12 @@ use crate::txn::Op;
 pub const MAX_VIOLATIONS_PER_INVARIANT: usize = 20;
 
 /// A scenario being run, with its checker. See the [module docs](self).
+///
+/// Clones share the scenario and its schedule (they never change), so a clone costs
+/// the run's state, not its script.
 #[derive(Clone, Debug)]
 pub struct Run {
-    scenario: Scenario,
+    scenario: Arc<Scenario>,
     sim: Sim,
     checker: Checker,
     violations: Vec<Violation>,
@@ -192,6 +196,7 @@ impl Run {
             scenario.seed,
             &scenario.cluster.start_down,
         );
+        let mut steps = Vec::with_capacity(scenario.schedule.len());
         for (i, step) in scenario.schedule.iter().enumerate() {
             let Some(action) = intervention_for(&step.action) else {
                 // Unreachable after validate_with; kept as an error rather than a panic.
@@ -200,11 +205,13 @@ impl Run {
                     "unknown crash point",
                 ));
             };
-            sim.schedule(step.at_ms, action);
+            steps.push((step.at_ms, action));
         }
+        // Validated: the steps are in time order.
+        sim.load_schedule(steps.into());
         let checker = Checker::new(&sim.cfg);
         let mut run = Run {
-            scenario: scenario.clone(),
+            scenario: Arc::new(scenario.clone()),
             sim,
             checker,
             violations: Vec::new(),

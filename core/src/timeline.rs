@@ -7,6 +7,11 @@
 //! checkpoint at or before `t` and replays to `t` (the *view*). Stepping a view forward
 //! replays the same future; when it catches up with the head it becomes the head again.
 //!
+//! Memory stays bounded on long runs: copies of a run share their histories (see
+//! [`crate::shared_vec`]), and when more than [`Timeline::MAX_CHECKPOINTS`] are held,
+//! every other one is dropped and the interval doubles, so a seek never replays more
+//! than the current interval.
+//!
 //! An intervention while viewing the past forks: the view becomes the head, and the old
 //! future (later checkpoints and later user interventions) is discarded. User
 //! interventions are kept in order with their times, both to export them into a
@@ -34,12 +39,17 @@ pub struct Timeline {
     user: Vec<(Time, Intervention)>,
     since_checkpoint: u64,
     checkpoint_every: u64,
+    max_checkpoints: usize,
     pending: Vec<TraceEvent>,
 }
 
 impl Timeline {
-    /// Default events between two checkpoints: seeking replays at most this many events.
+    /// Default events between two checkpoints: seeking replays at most this many events
+    /// (twice as many each time the checkpoints are thinned).
     pub const CHECKPOINT_EVERY: u64 = 4000;
+
+    /// Default most checkpoints held: one more thins them to every other one.
+    pub const MAX_CHECKPOINTS: usize = 128;
 
     /// A timeline starting at `run`'s present, with a checkpoint every
     /// [`Timeline::CHECKPOINT_EVERY`] events.
@@ -48,7 +58,14 @@ impl Timeline {
     }
 
     /// A timeline with a checkpoint every `every` events (fewer: faster seeks, more memory).
-    pub fn with_checkpoint_every(mut run: Run, every: u64) -> Timeline {
+    pub fn with_checkpoint_every(run: Run, every: u64) -> Timeline {
+        Timeline::with_checkpoints(run, every, Self::MAX_CHECKPOINTS)
+    }
+
+    /// A timeline with a checkpoint every `every` events, holding at most `max` (at
+    /// least 2) checkpoints: past that, every other one is dropped (the first and the
+    /// newest stay) and `every` doubles.
+    pub fn with_checkpoints(mut run: Run, every: u64, max: usize) -> Timeline {
         let mut first = run.clone();
         first.take_trace();
         run.take_trace();
@@ -62,6 +79,7 @@ impl Timeline {
             user: Vec::new(),
             since_checkpoint: 0,
             checkpoint_every: every.max(1),
+            max_checkpoints: max.max(2),
             pending: Vec::new(),
         }
     }
@@ -99,6 +117,11 @@ impl Timeline {
     /// Number of checkpoints held.
     pub fn checkpoint_count(&self) -> usize {
         self.checkpoints.len()
+    }
+
+    /// Events between two checkpoints now (the most a seek replays).
+    pub fn checkpoint_interval(&self) -> u64 {
+        self.checkpoint_every
     }
 
     /// Takes the trace events produced since the last call at the moment being looked at.
@@ -178,7 +201,23 @@ impl Timeline {
                 run: copy,
                 user_count: self.user.len(),
             });
+            if self.checkpoints.len() > self.max_checkpoints {
+                self.thin();
+            }
         }
+    }
+
+    /// Drops every other checkpoint, keeping the first and the newest, and doubles the
+    /// interval: the checkpoints stay about evenly spaced, one interval apart.
+    fn thin(&mut self) {
+        let newest = self.checkpoints.len() - 1;
+        let mut i = 0;
+        self.checkpoints.retain(|_| {
+            let keep = i % 2 == 0 || i == newest;
+            i += 1;
+            keep
+        });
+        self.checkpoint_every = self.checkpoint_every.saturating_mul(2);
     }
 
     /// A copy of the newest checkpoint at or before `t`, with the user's later

@@ -129,3 +129,60 @@ fn run_until_moves_the_clock_and_intervene_acts_now() {
     assert_eq!(run.sim().now, 1_234);
     assert_eq!(fork.sim().now, s.run_until_ms);
 }
+
+/// The scenario's schedule is not queued step by step but read with a cursor: it still
+/// runs, and is listed as pending, in the same order as queued events would be. At an
+/// equal time, protocol events come first, then the scenario's steps in file order,
+/// then interventions scheduled later.
+#[test]
+fn schedule_steps_run_and_are_pending_in_queue_order() {
+    let mut run = Run::new(&scenario(
+        r#"{ "format": "zab-scenario", "version": 1, "cluster": { "participants": 3 },
+             "schedule": [
+               { "at_ms": 0, "do": "isolate", "server": 1 },
+               { "at_ms": 2000, "do": "crash", "server": 3 },
+               { "at_ms": 2000, "do": "heal" },
+               { "at_ms": 4000, "do": "restart", "server": 3 } ] }"#,
+    ))
+    .unwrap();
+    run.schedule(
+        2000,
+        Intervention::Crash {
+            server: ServerId(2),
+        },
+    );
+    run.schedule(1000, Intervention::Heal);
+    let actions = |run: &Run| -> Vec<String> {
+        let pending = run.sim().pending();
+        assert!(pending.windows(2).all(|w| w[0].at_ms <= w[1].at_ms));
+        pending
+            .into_iter()
+            .filter(|p| p.packet.is_none() && !p.what.starts_with("timer"))
+            .map(|p| format!("{} {}", p.at_ms, p.what))
+            .collect()
+    };
+    assert_eq!(
+        actions(&run),
+        [
+            "0 isolate server 1",
+            "1000 heal every link",
+            "2000 crash server 3",
+            "2000 heal every link",
+            "2000 crash server 2",
+            "4000 restart server 3"
+        ]
+    );
+    run.run_until(2000);
+    assert_eq!(actions(&run), ["4000 restart server 3"]);
+    let order: Vec<String> = run
+        .take_trace()
+        .into_iter()
+        .filter(|e| e.at_ms == 2000)
+        .filter_map(|e| match e.kind {
+            TraceKind::Crash { server, .. } => Some(format!("crash {server}")),
+            TraceKind::Network { text } => Some(text),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(order, ["crash 3", "heal every link", "crash 2"]);
+}

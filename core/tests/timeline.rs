@@ -190,3 +190,49 @@ fn trace_window_rebuilds_the_events_of_a_past_interval() {
     assert!(!expected.is_empty());
     assert_eq!(window, expected);
 }
+
+/// Checkpoint thinning (a bounded history): with few checkpoints allowed, the timeline
+/// drops every other one and doubles the interval, and seeking anywhere still gives
+/// exactly the state and the trace of a straight run, also after a fork.
+#[test]
+fn thinned_checkpoints_still_seek_to_the_same_state_and_trace() {
+    let scenario = preset("leader-crash").unwrap();
+    let mut tl = Timeline::with_checkpoints(Run::new(&scenario).unwrap(), 50, 6);
+    tl.run_mut().set_record_trace(true);
+    tl.advance_to(25_000);
+    let all = tl.take_trace();
+    assert!(tl.checkpoint_count() <= 6, "{} held", tl.checkpoint_count());
+    assert!(
+        tl.checkpoint_interval() >= 400,
+        "thinned at least three times"
+    );
+    for t in [0, 1, 777, 3_000, 5_555, 9_000, 12_345, 17_500, 24_999] {
+        let mut straight = Run::new(&scenario).unwrap();
+        straight.run_until(t);
+        tl.seek(t);
+        assert_eq!(state(tl.run().sim()), state(straight.sim()), "seek to {t}");
+        let from = t.saturating_sub(700);
+        let expected: Vec<_> = all
+            .iter()
+            .filter(|e| (from..=t).contains(&e.at_ms))
+            .cloned()
+            .collect();
+        assert_eq!(tl.trace_window(from, t), expected, "window [{from}, {t}]");
+    }
+    // A fork after thinning replays like the same interventions scheduled up front.
+    tl.seek(8_000);
+    tl.intervene(Intervention::Crash {
+        server: ServerId(2),
+    });
+    tl.advance_to(30_000);
+    let live = state(tl.run().sim());
+    tl.seek(100);
+    tl.advance_to(30_000);
+    assert_eq!(state(tl.run().sim()), live);
+    let mut run = Run::new(&scenario).unwrap();
+    for (at, a) in tl.user_interventions() {
+        run.schedule(*at, a.clone());
+    }
+    run.run_until(30_000);
+    assert_eq!(state(run.sim()), live);
+}

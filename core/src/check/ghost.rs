@@ -2,29 +2,20 @@
 //! can see: every broadcast, the established epochs, the committed sequence, what each
 //! epoch's primary had delivered when it first broadcast, and the client-acked writes.
 
+use super::broadcasts::{Bcast, Broadcasts};
 use super::mirror::{digest, Mirror};
 use crate::ids::{Epoch, ServerId, Zxid};
+use crate::shared_vec::SharedVec;
 use crate::txn::Txn;
 use std::collections::{BTreeMap, BTreeSet};
-
-/// One broadcast (`ghost.broadcasts`), keyed by zxid in [`Ghost::broadcasts`].
-#[derive(Clone, Debug)]
-pub(crate) struct Bcast {
-    /// The txn as the primary created it.
-    pub txn: Txn,
-    /// `digest(txn)`.
-    pub dig: u64,
-    /// The primary that proposed it; `None` for txns that existed before the checker
-    /// started watching (it then trusts them).
-    pub primary: Option<ServerId>,
-}
+use std::sync::Arc;
 
 /// The ghost state.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Ghost {
     /// `ghost.broadcasts`: the first txn broadcast with each zxid. A leader's initial
     /// history consists of txns broadcast earlier, so they are already here.
-    pub broadcasts: BTreeMap<Zxid, Bcast>,
+    pub broadcasts: Broadcasts,
     /// `ghost.established`: the servers that established each epoch.
     pub established: BTreeMap<Epoch, BTreeSet<ServerId>>,
     /// `ghost.committed`: the committed prefix of the newest leader in BROADCAST, never
@@ -32,15 +23,14 @@ pub(crate) struct Ghost {
     pub committed: Mirror,
     /// For each entry of `committed`, the epoch of the leader that first counted it
     /// as committed.
-    pub committed_in: Vec<Option<Epoch>>,
+    pub committed_in: SharedVec<Option<Epoch>>,
     /// Bumped whenever `committed` grows.
     pub committed_version: u64,
     /// `ghost.first_bcast_delivered`: the primary of each epoch and what it had
     /// delivered (txns of older epochs) when it first broadcast.
     pub first_bcast_delivered: BTreeMap<Epoch, (ServerId, Mirror)>,
-    /// `ghost.client_acked`.
-    pub client_acked: BTreeSet<Zxid>,
-    /// Client-acked zxids not (yet) in `committed`.
+    /// Client-acked zxids not (yet) in `committed` (the part of `ghost.client_acked`
+    /// that I16 still has to watch; the rest is in `committed`).
     pub acked_pending: BTreeSet<Zxid>,
     /// `epoch_proposer` (spec §14 E2): the incarnation in which each server first sent
     /// LEADERINFO for an epoch.
@@ -59,28 +49,27 @@ impl Ghost {
         let dig = digest(txn);
         match self.broadcasts.get(&txn.zxid) {
             Some(b) if b.dig == dig => None,
-            Some(b) => Some(BcastIssue::Duplicate(b.txn.clone())),
+            Some(b) => Some(BcastIssue::Duplicate(Txn::clone(&b.txn))),
             None => {
-                self.broadcasts.insert(
-                    txn.zxid,
-                    Bcast {
-                        txn: txn.clone(),
-                        dig,
-                        primary: Some(primary),
-                    },
-                );
+                let b = Bcast {
+                    txn: Arc::new(txn.clone()),
+                    dig,
+                    primary: Some(primary),
+                };
+                self.broadcasts.insert(txn.zxid, b);
                 None
             }
         }
     }
 
     /// Trusts a txn that existed before the checker started watching.
-    pub fn trust(&mut self, txn: &Txn, dig: u64) {
-        self.broadcasts.entry(txn.zxid).or_insert_with(|| Bcast {
+    pub fn trust(&mut self, txn: &Arc<Txn>, dig: u64) {
+        let b = Bcast {
             txn: txn.clone(),
             dig,
             primary: None,
-        });
+        };
+        self.broadcasts.insert(txn.zxid, b);
     }
 
     /// The last committed zxid.

@@ -6,8 +6,11 @@
 //! differ?" is a binary search. Sequences are appended to incrementally as the servers'
 //! logs grow, so the checker never rebuilds a history from scratch on the common path.
 
+use super::broadcasts::Broadcasts;
 use crate::ids::Zxid;
+use crate::shared_vec::SharedVec;
 use crate::txn::{History, Op, Txn};
+use std::sync::Arc;
 
 /// A stable 64-bit digest of a txn (zxid, op and origin), FNV-1a: the same on every
 /// platform and in wasm.
@@ -59,8 +62,8 @@ fn link(prev: u64, dig: u64, len: usize) -> u64 {
 /// One txn of a sequence with the chained hash of the prefix ending at it.
 #[derive(Clone, Debug)]
 pub(crate) struct Ent {
-    /// The txn.
-    pub txn: Txn,
+    /// The txn (shared with the other copies of it).
+    pub txn: Arc<Txn>,
     /// `digest(txn)`.
     pub dig: u64,
     /// Chained hash of every txn up to and including this one.
@@ -78,7 +81,9 @@ pub(crate) trait Chain {
 }
 
 /// A sequence of txns that starts at position `offset` of a larger history whose
-/// prefix before it hashes to `start` (the tail of a server's history), or at 0.
+/// prefix before it hashes to `start` (the tail of a server's history), or at 0. Its
+/// entries are a [`SharedVec`], so copies of the checker (time-travel checkpoints)
+/// share them.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Mirror {
     /// Chained hash of the prefix before the first entry.
@@ -86,13 +91,18 @@ pub(crate) struct Mirror {
     /// Absolute position of the first entry.
     pub offset: usize,
     /// The entries.
-    pub ents: Vec<Ent>,
+    pub ents: SharedVec<Ent>,
 }
 
 impl Mirror {
     /// Appends a txn.
-    pub fn push(&mut self, txn: Txn) {
+    pub fn push(&mut self, txn: Arc<Txn>) {
         let dig = digest(&txn);
+        self.push_ent(txn, dig);
+    }
+
+    /// Appends a txn whose digest is `dig`.
+    pub fn push_ent(&mut self, txn: Arc<Txn>, dig: u64) {
         let prev = self.ents.last().map_or(self.start, |e| e.chain);
         let chain = link(prev, dig, self.offset + self.ents.len() + 1);
         self.ents.push(Ent { txn, dig, chain });
@@ -212,19 +222,25 @@ pub(crate) fn history_tail(h: &History, n: u64) -> Vec<Txn> {
 /// Rewrites a mirror from position `pos` on with a new sequence of txns, keeping
 /// entries that do not change. Records the first position that changed (`cut`) and
 /// whether that position held, durably, a txn of the committed sequence `committed`
-/// (spec §12.4 T1).
+/// (spec §12.4 T1). New entries share their txn with its broadcast in `known`.
 pub(crate) struct Rewriter<'a> {
     m: &'a mut Mirror,
     pos: usize,
     cut: Option<usize>,
     durable: usize,
     committed: &'a Mirror,
+    known: &'a Broadcasts,
     lost: Option<usize>,
 }
 
 impl<'a> Rewriter<'a> {
     /// A rewriter of `m`, whose first `durable` entries are durable.
-    pub fn new(m: &'a mut Mirror, durable: usize, committed: &'a Mirror) -> Rewriter<'a> {
+    pub fn new(
+        m: &'a mut Mirror,
+        durable: usize,
+        committed: &'a Mirror,
+        known: &'a Broadcasts,
+    ) -> Rewriter<'a> {
         let pos = m.offset;
         Rewriter {
             m,
@@ -232,6 +248,7 @@ impl<'a> Rewriter<'a> {
             cut: None,
             durable,
             committed,
+            known,
             lost: None,
         }
     }
@@ -244,13 +261,14 @@ impl<'a> Rewriter<'a> {
     /// The next txn of the new sequence.
     pub fn feed(&mut self, t: &Txn) {
         if self.cut.is_none() {
-            if self.pos < self.m.len() && self.m.ent(self.pos).txn == *t {
+            if self.pos < self.m.len() && *self.m.ent(self.pos).txn == *t {
                 self.pos += 1;
                 return;
             }
             self.mark_cut();
         }
-        self.m.push(t.clone());
+        let dig = digest(t);
+        self.m.push_ent(self.known.share(t, dig), dig);
         self.pos += 1;
     }
 
@@ -292,13 +310,17 @@ mod tests {
         }
     }
 
+    fn at(c: u32, v: &str) -> Arc<Txn> {
+        Arc::new(t(c, v))
+    }
+
     #[test]
     fn prefixes_compare_by_chain() {
         let mut a = Mirror::default();
         let mut b = Mirror::default();
         for c in 1..=5 {
-            a.push(t(c, "x"));
-            b.push(t(c, if c == 4 { "y" } else { "x" }));
+            a.push(at(c, "x"));
+            b.push(at(c, if c == 4 { "y" } else { "x" }));
         }
         assert!(same_prefix(&a, &b, 3));
         assert!(!same_prefix(&a, &b, 4));
@@ -312,12 +334,13 @@ mod tests {
         let mut m = Mirror::default();
         let mut g = Mirror::default();
         for c in 1..=4 {
-            m.push(t(c, "x"));
+            m.push(at(c, "x"));
         }
         for c in 1..=3 {
-            g.push(t(c, "x"));
+            g.push(at(c, "x"));
         }
-        let mut rw = Rewriter::new(&mut m, 4, &g);
+        let known = Broadcasts::default();
+        let mut rw = Rewriter::new(&mut m, 4, &g, &known);
         rw.feed(&t(1, "x"));
         rw.feed(&t(2, "x"));
         // The committed 0x100000003 is replaced: a durable committed txn is lost.

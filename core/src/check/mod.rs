@@ -41,6 +41,7 @@
 //! * T3 is read from what servers report (a warning, leaving the role on an unexpected
 //!   packet, exiting on an unmatched COMMIT): trace events do not carry packet fields.
 
+mod broadcasts;
 mod ghost;
 mod liveness;
 mod mirror;
@@ -351,7 +352,7 @@ impl Checker {
             .committed
             .ents
             .iter()
-            .map(|e| e.txn.clone())
+            .map(|e| Txn::clone(&e.txn))
             .collect()
     }
 
@@ -515,7 +516,7 @@ impl Checker {
                 &sim.nodes[i],
                 self.force_log[i],
                 self.commit_marks[i],
-                &self.ghost.committed,
+                &self.ghost,
             );
             self.changed[i] =
                 self.force_changed || signature(&self.views[i]) != before || r.hist_from < before.0;

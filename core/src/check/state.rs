@@ -315,7 +315,6 @@ impl Checker {
         let mut new_pending = false;
         for k in 0..self.acked_now.len() {
             let z = self.acked_now[k];
-            self.ghost.client_acked.insert(z);
             let g = &self.ghost.committed;
             if find_sorted(g, g.len(), z).is_none() {
                 self.ghost.acked_pending.insert(z);

@@ -53,8 +53,9 @@ impl Checker {
             if c > gl && sorted {
                 let epoch = v.broadcast_leader();
                 for p in gl..c {
-                    let t = self.views[i].ent(p).txn.clone();
-                    self.ghost.committed.push(t);
+                    let e = self.views[i].ent(p);
+                    let (t, dig) = (e.txn.clone(), e.dig);
+                    self.ghost.committed.push_ent(t, dig);
                     self.ghost.committed_in.push(epoch);
                 }
                 self.ghost.committed_version += 1;

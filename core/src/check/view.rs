@@ -16,13 +16,15 @@
 //! A learner's `lastC(s)` moves only in BROADCAST, after UPTODATE: what a sync applies
 //! in memory before that is not delivered yet (see `refresh`).
 
-use super::mirror::{count_below, find, history_tail, lcp, Chain, Ent, Mirror, Rewriter};
+use super::ghost::Ghost;
+use super::mirror::{count_below, digest, find, history_tail, lcp, Chain, Ent, Mirror, Rewriter};
 use crate::ids::{Epoch, ServerId, Zxid};
 use crate::packet::ServerState;
 use crate::server::{LeaderStage, LearnerStage, Phase, Server, SyncMode};
 use crate::sim::Node;
 use crate::storage::Disk;
 use crate::txn::{History, Txn};
+use std::sync::Arc;
 
 /// A server's role, as far as the invariants care.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -60,7 +62,7 @@ pub(crate) struct Refresh {
     /// The first position of `hist(s)` that changed: entries from here on are new.
     pub hist_from: usize,
     /// T1: a txn of the committed sequence that the durable history held and lost.
-    pub lost: Option<(usize, Txn)>,
+    pub lost: Option<(usize, Arc<Txn>)>,
     /// The newest snapshot changed.
     pub base_changed: bool,
 }
@@ -181,14 +183,16 @@ impl View {
 
     /// Brings the view up to date with the node. `force_log` re-reads the whole log
     /// (after TRUNC or a restart); `commit` is the last txn the server applied as
-    /// committed in this step (a learner's `lastC` marker); `g` the committed sequence.
+    /// committed in this step (a learner's `lastC` marker); `ghost` has the committed
+    /// sequence and the broadcasts (whose txns the view shares).
     pub fn refresh(
         &mut self,
         node: &Node,
         force_log: bool,
         commit: Option<Zxid>,
-        g: &Mirror,
+        ghost: &Ghost,
     ) -> Refresh {
+        let g = &ghost.committed;
         let server = node.server.as_ref();
         let disk = node.disk();
         let old_in_win = self.in_win;
@@ -197,7 +201,7 @@ impl View {
         let was_up = self.up;
         std::mem::swap(&mut self.tail, &mut self.old_tail);
 
-        let (disk_cut, lost, base_changed) = self.refresh_disk(disk, force_log, g);
+        let (disk_cut, lost, base_changed) = self.refresh_disk(disk, force_log, ghost);
         let lost = lost.map(|p| (p, g.ent(p).txn.clone()));
 
         let learner = server.and_then(|s| s.learner.as_deref());
@@ -205,7 +209,7 @@ impl View {
             learner.is_some_and(|l| l.stage == LearnerStage::Syncing && !l.write_to_txn_log);
         let mut win_cut = None;
         if let (true, Some(s)) = (in_win, server) {
-            win_cut = self.refresh_win(&s.tree.applied, old_in_win, g);
+            win_cut = self.refresh_win(&s.tree.applied, old_in_win, ghost);
         }
         self.in_win = in_win;
         let head_cut = match (old_in_win, in_win) {
@@ -217,7 +221,7 @@ impl View {
             (true, false) => lcp(&self.win, &self.disk, usize::MAX),
         };
 
-        let tail_same = self.refresh_tail(server);
+        let tail_same = self.refresh_tail(server, ghost);
 
         let hist_from = if head_cut >= old_head_len {
             let old = OldHist {
@@ -307,7 +311,7 @@ impl View {
         &mut self,
         disk: &Disk,
         force_log: bool,
-        g: &Mirror,
+        ghost: &Ghost,
     ) -> (Option<usize>, Option<usize>, bool) {
         let snap = disk.snapshots.last();
         let key = snap.map(|s| (s.zxid, s.tree.applied.len(), s.tree.applied.hash()));
@@ -322,7 +326,7 @@ impl View {
             && (self.log_seen == 0
                 || self.base_len + self.log_seen <= self.disk.len()
                     && disk.log[seen_end - 1]
-                        == self.disk.ent(self.base_len + self.log_seen - 1).txn)
+                        == *self.disk.ent(self.base_len + self.log_seen - 1).txn)
             && (self.log_start == 0
                 || (self.log_start <= disk.log.len()
                     && disk.log[self.log_start - 1].zxid <= self.label));
@@ -332,7 +336,8 @@ impl View {
             let label = snap.map_or(Zxid::ZERO, |s| s.zxid);
             new_base = Some((h, label));
         }
-        let mut rw = Rewriter::new(&mut self.disk, old_dur, g);
+        let (g, known) = (&ghost.committed, &ghost.broadcasts);
+        let mut rw = Rewriter::new(&mut self.disk, old_dur, g, known);
         if let Some((new_hist, label)) = new_base {
             if self.base_hist.is_prefix_of(&new_hist) {
                 // Usual case: a newer snapshot of the same history (what was logged
@@ -376,12 +381,13 @@ impl View {
     }
 
     /// Updates `win` from the in-memory tree. Returns the first changed position.
-    fn refresh_win(&mut self, applied: &History, was_in: bool, g: &Mirror) -> Option<usize> {
+    fn refresh_win(&mut self, applied: &History, was_in: bool, ghost: &Ghost) -> Option<usize> {
         let key = (applied.len(), applied.hash());
         if was_in && key == self.win_key {
             return None;
         }
-        let mut rw = Rewriter::new(&mut self.win, 0, g);
+        let (g, known) = (&ghost.committed, &ghost.broadcasts);
+        let mut rw = Rewriter::new(&mut self.win, 0, g, known);
         if was_in && self.win_hist.is_prefix_of(applied) {
             rw.skip_to(self.win_hist.len() as usize);
             for t in history_tail(applied, applied.len() - self.win_hist.len()) {
@@ -401,7 +407,7 @@ impl View {
     /// Rebuilds the tail (Sync-thread queue, then pending sync txns) after the head,
     /// reusing the previous one when nothing changed.
     /// Returns true if the tail did not change (then `tail` holds the old one).
-    fn refresh_tail(&mut self, server: Option<&Server>) -> bool {
+    fn refresh_tail(&mut self, server: Option<&Server>, ghost: &Ghost) -> bool {
         let head_len = self.head().len();
         let start = self.head().chain(head_len);
         let pending = server
@@ -419,14 +425,15 @@ impl View {
         let unchanged = old.offset == head_len
             && old.start == start
             && old.ents.len() == count
-            && sources().zip(old.ents.iter()).all(|(t, e)| *t == e.txn);
+            && sources().zip(old.ents.iter()).all(|(t, e)| *t == *e.txn);
         if unchanged {
             std::mem::swap(&mut self.tail, &mut self.old_tail);
             return true;
         }
         self.tail.reset(head_len, start);
         for t in sources() {
-            self.tail.push(t.clone());
+            let dig = digest(t);
+            self.tail.push_ent(ghost.broadcasts.share(t, dig), dig);
         }
         false
     }

@@ -10,11 +10,14 @@
 mod intervention;
 mod network;
 pub mod rng;
+mod schedule;
 pub mod trace;
+mod writes;
 
 pub use intervention::Intervention;
 pub use network::{Conn, InFlight, Network, Payload};
 pub use trace::{Channel, TraceEvent, TraceKind};
+pub use writes::{WriteRecord, Writes};
 
 use crate::config::Config;
 use crate::ids::{ServerId, Time, Zxid};
@@ -25,8 +28,10 @@ use crate::server::{
 use crate::storage::Disk;
 use crate::txn::{Op, ReqId};
 use rng::Streams;
+use schedule::Schedule;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 /// One machine: a running server, or the disk of a crashed one.
 #[derive(Clone, Debug)]
@@ -57,21 +62,6 @@ impl Node {
     pub fn is_up(&self) -> bool {
         self.server.is_some()
     }
-}
-
-/// A client write and its fate.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct WriteRecord {
-    /// Request id.
-    pub req: ReqId,
-    /// When it was submitted.
-    pub at_ms: Time,
-    /// The server the client is connected to.
-    pub server: ServerId,
-    /// The write.
-    pub op: Op,
-    /// `None` while pending.
-    pub result: Option<WriteResult>,
 }
 
 /// A leader reaching BROADCAST.
@@ -131,6 +121,13 @@ enum Event {
 const CLASS_PROTOCOL: u8 = 0;
 const CLASS_ACTION: u8 = 1;
 
+/// Whether a step of the loaded schedule due at `at` runs before the queued event
+/// with key `queued`: at equal times it comes after protocol events and before every
+/// intervention queued by [`Sim::schedule`] (those were scheduled after it was loaded).
+fn schedule_first(at: Time, queued: &(Time, u8, u64)) -> bool {
+    (at, CLASS_ACTION) <= (queued.0, queued.1)
+}
+
 /// A pending event, for stepping UIs.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Pending {
@@ -158,7 +155,7 @@ pub struct Sim {
     /// Packets in flight, by id.
     pub packets: BTreeMap<u64, InFlight>,
     /// Every client write, by request id.
-    pub writes: BTreeMap<ReqId, WriteRecord>,
+    pub writes: Writes,
     /// Leaders that reached BROADCAST.
     pub elections: Vec<ElectionRecord>,
     /// Sync modes chosen.
@@ -173,6 +170,7 @@ pub struct Sim {
     pub trace_count: u64,
     seq: u64,
     queue: BTreeMap<(Time, u8, u64), Event>,
+    schedule: Schedule,
     streams: Streams,
     timers: BTreeMap<(ServerId, Timer), u64>,
     next_packet: u64,
@@ -201,7 +199,7 @@ impl Sim {
             nodes,
             net: Network::default(),
             packets: BTreeMap::new(),
-            writes: BTreeMap::new(),
+            writes: Writes::default(),
             elections: Vec::new(),
             syncs: Vec::new(),
             stats: Stats::default(),
@@ -210,6 +208,7 @@ impl Sim {
             trace_count: 0,
             seq: 0,
             queue: BTreeMap::new(),
+            schedule: Schedule::default(),
             streams: Streams::new(seed),
             timers: BTreeMap::new(),
             next_packet: 1,
@@ -276,6 +275,15 @@ impl Sim {
         self.push(at, CLASS_ACTION, Event::Action(action));
     }
 
+    /// Loads a scenario's schedule: interventions in time order (none before now),
+    /// replacing any loaded before. They run as if each had been given to
+    /// [`Sim::schedule`] now, in order, before anything else is: at equal times after
+    /// protocol events, before other scheduled interventions. The steps are shared, not
+    /// copied, by copies of the simulator.
+    pub fn load_schedule(&mut self, steps: Arc<[(Time, Intervention)]>) {
+        self.schedule = Schedule::new(steps);
+    }
+
     /// Applies an intervention now, as a user's click does.
     pub fn intervene(&mut self, action: Intervention) {
         self.schedule(self.now, action);
@@ -284,12 +292,29 @@ impl Sim {
 
     /// The time of the next event, if any.
     pub fn next_time(&self) -> Option<Time> {
-        self.queue.keys().next().map(|k| k.0)
+        let queued = self.queue.keys().next().map(|k| k.0);
+        match (self.schedule.next_time(), queued) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    /// Takes the next event: the loaded schedule's next step or the queue's first.
+    fn next_event(&mut self) -> Option<(Time, Event)> {
+        let from_schedule = match (self.schedule.next_time(), self.queue.keys().next()) {
+            (Some(at), Some(queued)) => schedule_first(at, queued),
+            (at, _) => at.is_some(),
+        };
+        if from_schedule {
+            let (at, a) = self.schedule.pop()?;
+            return Some((at, Event::Action(a)));
+        }
+        self.queue.pop_first().map(|((at, _, _), ev)| (at, ev))
     }
 
     /// Processes the next event. Returns false if there is none.
     pub fn step(&mut self) -> bool {
-        let Some(((at, _, _), ev)) = self.queue.pop_first() else {
+        let Some((at, ev)) = self.next_event() else {
             return false;
         };
         self.now = self.now.max(at);
@@ -334,37 +359,58 @@ impl Sim {
 
     /// Pending events in the order they will run.
     pub fn pending(&self) -> Vec<Pending> {
-        self.queue
-            .iter()
-            .map(|((at, _, _), ev)| {
-                let (what, packet) = match ev {
-                    Event::Deliver(id) => match self.packets.get(id) {
-                        Some(p) => (
-                            format!(
-                                "deliver {} from {} to {}",
-                                p.payload.summary(),
-                                p.from,
-                                p.to
-                            ),
-                            Some(*id),
-                        ),
-                        None => (format!("deliver packet {id}"), Some(*id)),
-                    },
-                    Event::Timer { server, timer, .. } => {
-                        (format!("timer {timer:?} of server {server}"), None)
-                    }
-                    Event::FsyncDone { server, upto, .. } => {
-                        (format!("fsync up to {upto} on server {server}"), None)
-                    }
-                    Event::Action(a) => (a.describe(), None),
-                };
-                Pending {
+        let mut queued = self.queue.iter().peekable();
+        let mut steps = self.schedule.remaining().iter().peekable();
+        let mut out = Vec::with_capacity(self.queue.len() + self.schedule.remaining().len());
+        loop {
+            let from_schedule = match (steps.peek(), queued.peek()) {
+                (Some((at, _)), Some((key, _))) => schedule_first(*at, key),
+                (step, _) => step.is_some(),
+            };
+            let next = if from_schedule {
+                steps.next().map(|(at, a)| Pending {
                     at_ms: *at,
-                    what,
-                    packet,
-                }
-            })
-            .collect()
+                    what: a.describe(),
+                    packet: None,
+                })
+            } else {
+                queued.next().map(|((at, _, _), ev)| self.describe(*at, ev))
+            };
+            match next {
+                Some(p) => out.push(p),
+                None => return out,
+            }
+        }
+    }
+
+    /// A queued event in words.
+    fn describe(&self, at: Time, ev: &Event) -> Pending {
+        let (what, packet) = match ev {
+            Event::Deliver(id) => match self.packets.get(id) {
+                Some(p) => (
+                    format!(
+                        "deliver {} from {} to {}",
+                        p.payload.summary(),
+                        p.from,
+                        p.to
+                    ),
+                    Some(*id),
+                ),
+                None => (format!("deliver packet {id}"), Some(*id)),
+            },
+            Event::Timer { server, timer, .. } => {
+                (format!("timer {timer:?} of server {server}"), None)
+            }
+            Event::FsyncDone { server, upto, .. } => {
+                (format!("fsync up to {upto} on server {server}"), None)
+            }
+            Event::Action(a) => (a.describe(), None),
+        };
+        Pending {
+            at_ms: at,
+            what,
+            packet,
+        }
     }
 
     /// Feeds one input to a running server and carries out its effects.
@@ -437,9 +483,7 @@ impl Sim {
 
     /// Records a client write's outcome and traces the reply.
     fn reply(&mut self, req: ReqId, server: ServerId, result: WriteResult) {
-        if let Some(w) = self.writes.get_mut(&req) {
-            w.result = Some(result.clone());
-        }
+        self.writes.set_result(req, result.clone());
         self.emit(TraceKind::ClientReply {
             req,
             server,
@@ -632,16 +676,13 @@ impl Sim {
     fn client_write(&mut self, server: ServerId, op: Op) {
         let req = ReqId(self.next_req);
         self.next_req += 1;
-        self.writes.insert(
+        self.writes.push(WriteRecord {
             req,
-            WriteRecord {
-                req,
-                at_ms: self.now,
-                server,
-                op: op.clone(),
-                result: None,
-            },
-        );
+            at_ms: self.now,
+            server,
+            op: op.clone(),
+            result: None,
+        });
         self.emit(TraceKind::ClientWrite {
             req,
             server,

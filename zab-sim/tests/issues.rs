@@ -92,7 +92,10 @@ fn fixed_inform_between_newleader_and_uptodate() {
 /// `registerWithLeader`: server 2 twice persists a bumped acceptedEpoch as a leader
 /// candidate and crashes before LEADERINFO (crash point `leader-after-accepted-epoch`);
 /// servers 1 and 3 then establish epoch 3 without it. Server 2 (acceptedEpoch 4)
-/// rejects LEADERINFO(3) every ~200 ms until the leader changes.
+/// rejects LEADERINFO(3) every ~200 ms until the leader changes. Sweeps reach it
+/// without a crash point too (seed 67920, L2): a candidate persists acceptedEpoch at its
+/// FOLLOWERINFO quorum, that follower crashes, and the candidate times out in
+/// waitForEpochAck; the other two then establish a lower epoch.
 #[test]
 fn open_accepted_epoch_ahead_of_the_established_epoch() {
     let (_, r) = run_issue("accepted-epoch-ahead.json");
@@ -156,4 +159,31 @@ fn fixed_a_learner_is_not_judged_against_a_later_leadership_of_its_leader() {
     for id in [1, 2, 3] {
         assert_eq!(server(&r, id)["history"], expected, "server {id}");
     }
+}
+
+/// OPEN (safety, spec §11's TRUNC caveat and §14 S17, ZOOKEEPER-4837), faithful to
+/// ZooKeeper with the candidate fix the baseline carries (432578d3f): leader 3 logs
+/// `create /b` alone, wins the next election on it and `lead()` snapshots it
+/// (ZooKeeperServer.loadData), then crashes before LEADERINFO. Leader 2 TRUNCs it to
+/// 0x100000001; the fix reloads from the newest snapshot at or below that point
+/// (ZKDatabase.truncateLog → loadDataBase(zxid)) but leaves the newer snapshot on
+/// disk. NEWLEADER is lost, server 3 rejoins by DIFF (no snapshot) and logs epoch 2
+/// after it: its durable history is snapshot 0x100000002 ++ epoch 2 (I11, then I3).
+/// A restart loads that snapshot, since FileSnap.deserialize takes the highest-zxid
+/// valid one (Util.sortDataDir), and server 3 serves a `/b` the ensemble never
+/// committed. Sweep seeds 26175 and 27637 (of 100 000) hit it.
+#[test]
+fn open_a_snapshot_newer_than_the_trunc_point_survives_it() {
+    let (_, r) = run_issue("snapshot-newer-than-trunc.json");
+    let found = invariants(&r);
+    assert!(
+        found.iter().any(|i| i == "I3"),
+        "fixed? make this a regression test: {found:?}"
+    );
+    assert_eq!(
+        server(&r, 3)["data"]["/b"],
+        "v2",
+        "resurrected after the restart"
+    );
+    assert!(server(&r, 2)["data"]["/b"].is_null());
 }

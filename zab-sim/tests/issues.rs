@@ -138,7 +138,10 @@ fn fixed_inform_between_newleader_and_uptodate() {
 /// `registerWithLeader`: server 2 twice persists a bumped acceptedEpoch as a leader
 /// candidate and crashes before LEADERINFO (crash point `leader-after-accepted-epoch`);
 /// servers 1 and 3 then establish epoch 3 without it. Server 2 (acceptedEpoch 4)
-/// rejects LEADERINFO(3) every ~200 ms until the leader changes.
+/// rejects LEADERINFO(3) every ~200 ms until the leader changes. Sweeps reach it
+/// without a crash point too (seed 67920, L2): a candidate persists acceptedEpoch at its
+/// FOLLOWERINFO quorum, that follower crashes, and the candidate times out in
+/// waitForEpochAck; the other two then establish a lower epoch.
 #[test]
 fn open_accepted_epoch_ahead_of_the_established_epoch() {
     let (_, r) = run_issue("accepted-epoch-ahead.json");
@@ -180,4 +183,53 @@ fn fixed_a_dropped_connect_times_out_and_is_retried() {
 fn fixed_nothing_passes_a_dropped_packet_on_a_connection() {
     let (code, r) = run_issue("dropped-diff.json");
     assert_eq!(code, Some(0), "no violation: {:?}", invariants(&r));
+}
+
+/// Regression, checker (spec §12.3 I11 "F.leader == L"; ZooKeeper's
+/// FastLeaderElection.checkLeader lets a restarted server that finds its followers
+/// still FOLLOWING it in the same election round lead again at once): leader 3
+/// crashes right after sending a PROPOSAL (crash point `leader-after-propose`), its
+/// CLOSE is lost and it restarts and is elected again within ~30 ms, while servers 1
+/// and 2 still follow its previous leadership of epoch 1 until their read timeout. I11
+/// compared their logs (holding the PROPOSAL) with the new leadership's, in DISCOVERY,
+/// and reported a divergence (4 seeds of 100 000, issue #5). Fixed: a learner is
+/// judged against its leader only while the epoch it got in LEADERINFO is the one that
+/// leader's role proposes (every leadership proposes an epoch above its acceptedEpoch,
+/// Leader.getEpochToPropose).
+#[test]
+fn fixed_a_learner_is_not_judged_against_a_later_leadership_of_its_leader() {
+    let (code, r) = run_issue("learner-of-a-previous-leadership.json");
+    assert_eq!(code, Some(0), "no violation: {:?}", invariants(&r));
+    let leader = r["leader"].as_u64().expect("a leader");
+    let expected = server(&r, leader)["history"].clone();
+    for id in [1, 2, 3] {
+        assert_eq!(server(&r, id)["history"], expected, "server {id}");
+    }
+}
+
+/// OPEN (safety, spec §11's TRUNC caveat and §14 S17, ZOOKEEPER-4837), faithful to
+/// ZooKeeper with the candidate fix the baseline carries (432578d3f): leader 3 logs
+/// `create /b` alone, wins the next election on it and `lead()` snapshots it
+/// (ZooKeeperServer.loadData), then crashes before LEADERINFO. Leader 2 TRUNCs it to
+/// 0x100000001; the fix reloads from the newest snapshot at or below that point
+/// (ZKDatabase.truncateLog → loadDataBase(zxid)) but leaves the newer snapshot on
+/// disk. NEWLEADER is lost, server 3 rejoins by DIFF (no snapshot) and logs epoch 2
+/// after it: its durable history is snapshot 0x100000002 ++ epoch 2 (I11, then I3).
+/// A restart loads that snapshot, since FileSnap.deserialize takes the highest-zxid
+/// valid one (Util.sortDataDir), and server 3 serves a `/b` the ensemble never
+/// committed. Sweep seeds 26175 and 27637 (of 100 000) hit it.
+#[test]
+fn open_a_snapshot_newer_than_the_trunc_point_survives_it() {
+    let (_, r) = run_issue("snapshot-newer-than-trunc.json");
+    let found = invariants(&r);
+    assert!(
+        found.iter().any(|i| i == "I3"),
+        "fixed? make this a regression test: {found:?}"
+    );
+    assert_eq!(
+        server(&r, 3)["data"]["/b"],
+        "v2",
+        "resurrected after the restart"
+    );
+    assert!(server(&r, 2)["data"]["/b"].is_null());
 }

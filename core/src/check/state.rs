@@ -663,6 +663,14 @@ impl Checker {
         let Some((_, stage)) = fv.learner_of() else {
             return;
         };
+        // "F.leader == L" means this leadership of L. A learner may still hold its
+        // connection to an earlier one: L crashed (or left its role) and was elected
+        // again before the learner's read timeout fired. Every leadership proposes an
+        // epoch above the acceptedEpoch L had persisted before (Leader.getEpochToPropose),
+        // so the epoch the learner got in LEADERINFO names the leadership it follows.
+        if fv.role_epoch() != lv.role_epoch() {
+            return;
+        }
         let ids = vec![fv.id, lv.id];
         let mut found: Vec<(Inv, String)> = Vec::new();
         // I11: a learner that processed NEWLEADER holds a prefix of its leader's history.

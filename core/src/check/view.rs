@@ -181,6 +181,15 @@ impl View {
         }
     }
 
+    /// The epoch of its role: the one a leader proposes, or the one a learner's leader
+    /// announced in LEADERINFO (0 before it is known).
+    pub fn role_epoch(&self) -> Epoch {
+        match self.role {
+            Role::Leader { epoch, .. } | Role::Learner { epoch, .. } => epoch,
+            Role::Down | Role::Looking => Epoch(0),
+        }
+    }
+
     /// Brings the view up to date with the node. `force_log` re-reads the whole log
     /// (after TRUNC or a restart); `commit` is the last txn the server applied as
     /// committed in this step (a learner's `lastC` marker); `ghost` has the committed

@@ -44,7 +44,7 @@ pub fn info(bug: Bug) -> Option<BugInfo> {
 }
 
 /// Every bug mode, in catalogue order (spec §14).
-pub const CATALOGUE: [BugInfo; 14] = [
+pub const CATALOGUE: [BugInfo; 15] = [
     BugInfo {
         bug: Bug::Zk1154,
         title: "No TRUNC before DIFF when the follower holds a txn the leader never had",
@@ -156,5 +156,13 @@ pub const CATALOGUE: [BugInfo; 14] = [
         explanation: "Follower shutdown did not stop the SyncRequestProcessor, so a proposal still queued there was appended to the log after the server had fast-forwarded its database and reported its last zxid for the next election. The new leader synced it from the lower zxid, and the stray txn stayed in its log under the new epoch's txns.",
         invariant: "I11",
         preset: include_str!("../../static/bugs/ZK-4712.json"),
+    },
+    BugInfo {
+        bug: Bug::Zk4837,
+        title: "A snapshot newer than the TRUNC point resurrects truncated txns",
+        fixed_in: "open (ZOOKEEPER-4837); the baseline applies the candidate fix 432578d3f and also deletes the snapshots past the cut",
+        explanation: "A server that tries to lead snapshots its whole database at lead(), including txns nobody committed. If it fails to establish and a later leader TRUNCates it below those txns, ZKDatabase.truncateLog cuts the log and reloads from the newest snapshot, which still holds them: the server follows the new epoch with a txn the ensemble skipped, and serves it. The candidate fix reloads from a snapshot at or below the cut, but leaves the newer file on disk, where a restart finds it again (FileSnap takes the highest zxid); the baseline deletes those files too.",
+        invariant: "I11",
+        preset: include_str!("../../static/bugs/ZK-4837.json"),
     },
 ];

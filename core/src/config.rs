@@ -126,11 +126,14 @@ pub enum Bug {
     /// ZK-4712: the Sync thread survives a follower's role exit.
     #[serde(rename = "ZK-4712")]
     Zk4712,
+    /// ZK-4837: TRUNC reloads from the newest snapshot, even one past the cut.
+    #[serde(rename = "ZK-4837")]
+    Zk4837,
 }
 
 impl Bug {
     /// Every bug mode, in catalogue order.
-    pub const ALL: [Bug; 14] = [
+    pub const ALL: [Bug; 15] = [
         Bug::Zk1154,
         Bug::Zk1156,
         Bug::Zk1264,
@@ -145,6 +148,7 @@ impl Bug {
         Bug::Zk4643,
         Bug::Zk4646,
         Bug::Zk4712,
+        Bug::Zk4837,
     ];
 
     /// The id as written in scenario files, e.g. `ZK-3911`.
@@ -164,6 +168,7 @@ impl Bug {
             Bug::Zk4643 => "ZK-4643",
             Bug::Zk4646 => "ZK-4646",
             Bug::Zk4712 => "ZK-4712",
+            Bug::Zk4837 => "ZK-4837",
         }
     }
 

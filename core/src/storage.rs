@@ -38,7 +38,8 @@ pub struct Disk {
     pub log: Vec<Txn>,
     /// How many entries of `log` are fsynced; the rest are lost on a crash.
     pub flushed: usize,
-    /// Snapshots, oldest first.
+    /// Snapshots in zxid order, lowest label first: ZooKeeper names them
+    /// `snapshot.<zxid>` and takes the highest label as the newest (Util.sortDataDir).
     pub snapshots: Vec<Snapshot>,
     /// The log holds nothing at or below this zxid any more (purged with old snapshots).
     pub purged_upto: Zxid,
@@ -111,13 +112,19 @@ impl Disk {
     ///
     /// A snapshot is the file `snapshot.<zxid>` (FileTxnSnapLog.save), so a second
     /// snapshot with the same label replaces the first: repeated lead() attempts at the
-    /// same last zxid leave one file, and retention still keeps older ones.
+    /// same last zxid leave one file, and retention still keeps older ones. Retention
+    /// keeps the highest labels (PurgeTxnLog), whatever order they were written in.
     pub fn save_snapshot(&mut self, tree: &DataTree, retain: usize) {
-        self.snapshots.retain(|s| s.zxid != tree.last_processed);
-        self.snapshots.push(Snapshot {
-            zxid: tree.last_processed,
-            tree: tree.clone(),
-        });
+        let label = tree.last_processed;
+        self.snapshots.retain(|s| s.zxid != label);
+        let at = self.snapshots.partition_point(|s| s.zxid < label);
+        self.snapshots.insert(
+            at,
+            Snapshot {
+                zxid: label,
+                tree: tree.clone(),
+            },
+        );
         let retain = retain.max(1);
         if self.snapshots.len() <= retain {
             return;
@@ -132,6 +139,12 @@ impl Disk {
         self.log.drain(..purge);
         self.flushed -= purge;
         self.purged_upto = self.purged_upto.max(oldest);
+    }
+
+    /// Deletes the snapshots holding txns after `zxid`: after a TRUNC or a SNAP image
+    /// they belong to a superseded history, and a restart would load the highest one.
+    pub fn drop_snapshots_after(&mut self, zxid: Zxid) {
+        self.snapshots.retain(|s| s.content_upto() <= zxid);
     }
 
     /// Drops the log entries at or below `zxid` (a snapshot at `zxid` covers them).

@@ -57,6 +57,7 @@ bug_tests! {
     zk_4643_epoch_before_log => Bug::Zk4643,
     zk_4646_ack_before_fsync => Bug::Zk4646,
     zk_4712_sync_thread_outlives_role => Bug::Zk4712,
+    zk_4837_snapshot_past_trunc_resurrects_txns => Bug::Zk4837,
 }
 
 /// Every catalogue entry is tested above, and each preset switches its own bug on.

@@ -29,5 +29,6 @@ pub fn bug_title(bug: Bug) -> &'static str {
         }
         Bug::Zk4646 => "NEWLEADER-ACK sent before the sync txns are fsynced",
         Bug::Zk4712 => "The Sync thread is not shut down when a follower leaves its epoch",
+        Bug::Zk4837 => "A snapshot newer than the TRUNC point resurrects truncated txns",
     }
 }

@@ -269,6 +269,15 @@ impl Server {
         } else {
             zxid
         };
+        if self.bug(Bug::Zk4837) {
+            // ZOOKEEPER-4837 (open; ZooKeeper as released): truncateLog cuts the log and
+            // reloads from the newest snapshot, even one holding txns past the cut.
+            let dropped = self.disk.truncate_after(cut) as u64;
+            self.event(super::ServerEvent::Truncate { zxid: cut, dropped });
+            self.reload_from_disk(None);
+            self.tree.last_processed = zxid;
+            return true;
+        }
         if !self.disk.can_rebuild_at(cut) {
             self.emit(Effect::Halt {
                 reason: format!("cannot truncate the log to {zxid}: no snapshot at or below it"),
@@ -276,7 +285,11 @@ impl Server {
             self.halted = true;
             return false;
         }
+        // The proposed fix (apache/zookeeper 432578d3f) reloads from the newest snapshot
+        // at or below the cut; the baseline also deletes the snapshots past it, which a
+        // restart would otherwise load (spec §14 S17).
         let dropped = self.disk.truncate_after(cut) as u64;
+        self.disk.drop_snapshots_after(cut);
         self.event(super::ServerEvent::Truncate { zxid: cut, dropped });
         self.reload_from_disk(Some(cut));
         self.tree.last_processed = zxid;
@@ -335,6 +348,7 @@ impl Server {
                 // covered. Purge them so the log never has a hole that a later DIFF
                 // from disk could read across.
                 self.disk.purge_upto(self.tree.last_processed);
+                self.disk.drop_snapshots_after(self.tree.last_processed);
             }
             if self.hit(CrashPoint::NewLeaderAfterSnapshot) {
                 return;

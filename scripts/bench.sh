@@ -8,6 +8,11 @@
 #   scripts/bench.sh timeline        4. time travel: seek latency, memory of the history
 #   scripts/bench.sh sweep           3. seeds per minute of the default `zab-sim sweep`
 #   scripts/bench.sh long-sweep      3. the long sweep (100 000 seeds; minutes, see BENCHMARKS.md)
+#   scripts/bench.sh browser         6-8. the browser figures (`make bench-browser`): bundle size and
+#                                    load time, wasm throughput and its ratio to native (the
+#                                    throughput bench is run first, in the same script run),
+#                                    frame times and the heap series (tests/e2e/bench-browser.mjs)
+#   scripts/bench.sh browser-profile where a frame's time goes (Chromium trace + CPU profile)
 #
 # `make bench` runs the default set. Environment:
 #   ZAB_BENCH_REPEAT=N   repetitions per measurement in the cargo benches (medians reported)
@@ -17,6 +22,8 @@
 #   LONG_SWEEP_SEEDS=N   seeds of the long sweep (default 100000)
 #   BENCH_WAIT_QUIET=S   before each measurement, wait up to S seconds until the cores
 #                        are at least 90% idle over 3 s (other builds finished); default 0
+#   BENCH_HEAP_MINUTES=M minutes of the browser heap series (default 2; BENCHMARKS.md: 10),
+#                        and the other BENCH_* settings listed in tests/e2e/bench-browser.mjs
 #
 # The machine is shared with other builds: the script prints the load average beside
 # each figure; measure when `uptime` shows a load well under the number of cores.
@@ -166,12 +173,35 @@ EOF
     rm -f "$json"
 }
 
+# The browser figures. Builds the shipped app (dist/, for size and load time) and the
+# app with the benchmark hooks (--features bench, into target/dist-bench) and the native
+# throughput bench, then runs tests/e2e/bench-browser.mjs.
+browser() {
+    local section="${1:-all}"
+    export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH" TRUNK_SKIP_VERSION_CHECK=true
+    echo "== browser benchmarks (tests/e2e/bench-browser.mjs $section) =="
+    echo "chromium: $(/usr/bin/chromium --version 2>/dev/null || echo '?'); node $(node --version); trunk $(trunk --version | cut -d' ' -f2)"
+    [ -d tests/e2e/node_modules/playwright-core ] || (cd tests/e2e && npm ci --no-audit --no-fund)
+    trunk build --release >&2
+    trunk build --release --features bench --dist "$TARGET_DIR/dist-bench" >&2
+    # The native throughput bench, run by bench-browser.mjs one workload at a time just
+    # before the same workload in wasm (ZAB_BENCH_ONLY=I).
+    cargo bench -p zab-core --bench throughput --no-run >&2
+    wait_quiet
+    echo "load at start: $(load)"
+    (cd tests/e2e && BENCH_NATIVE_CMD="cd '$ROOT' && cargo bench -q -p zab-core --bench throughput" \
+        BENCH_DIST="$TARGET_DIR/dist-bench" ZABSCOPE_DIST="$ROOT/dist" node bench-browser.mjs "$section")
+    echo "load at end: $(load)"
+}
+
 what="${1:-all}"
 case "$what" in
     machine) machine ;;
     throughput | hour | timeline) bench "$what" ;;
     sweep) sweep_rate ;;
     long-sweep) long_sweep ;;
+    browser) machine; echo; browser "${2:-all}" ;;
+    browser-profile) machine; echo; browser profile ;;
     all)
         machine
         echo
@@ -184,7 +214,7 @@ case "$what" in
         sweep_rate
         ;;
     *)
-        echo "usage: scripts/bench.sh [all|machine|throughput|hour|timeline|sweep|long-sweep]" >&2
+        echo "usage: scripts/bench.sh [all|machine|throughput|hour|timeline|sweep|long-sweep|browser [all|load|throughput|render]|browser-profile]" >&2
         exit 2
         ;;
 esac

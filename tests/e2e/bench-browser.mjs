@@ -46,6 +46,7 @@
 //   BENCH_WARM_S=S       simulated seconds played before measuring (default 10)
 //   BENCH_HEAP_MINUTES=M minutes of the heap series (default 2; BENCHMARKS.md records 10)
 //   BENCH_HEAP_EVERY_S=S seconds between heap samples (default 30)
+//   BENCH_HEAP_PROFILE_S=S after the heap series, a trace and a CPU profile of S s each
 //   BENCH_LOADS=N        page loads for the load time (default 7, median reported)
 
 import { execFileSync } from 'node:child_process';
@@ -145,7 +146,7 @@ async function throughput(app) {
   console.log(`repetitions: ${REPEAT} (medians); one warm-up run per workload, not counted`);
   console.log(
     `${'workload'.padEnd(34)} ${'servers'.padStart(7)} ${'events'.padStart(10)} ${'wasm ev/s off'.padStart(14)} ${'wasm ev/s on'.padStart(14)} ${'on/off'.padStart(7)}` +
-      (native.length ? ` ${'natv off'.padStart(10)} ${'natv on'.padStart(10)} ${'ratio off'.padStart(9)} ${'ratio on'.padStart(9)}  target>=0.5` : ''),
+      (native.length || nativeCmd ? ` ${'natv off'.padStart(10)} ${'natv on'.padStart(10)} ${'ratio off'.padStart(9)} ${'ratio on'.padStart(9)}  target>=0.5` : ''),
   );
   const results = [];
   for (const [index, w] of workloads.entries()) {
@@ -382,6 +383,11 @@ async function heap(app) {
   console.log(
     `growth from the second sample to the last: JS heap ${per((s) => s.used)} MB/min, wasm memory ${per((s) => s.wasm)} MB/min`,
   );
+  const profileS = num('BENCH_HEAP_PROFILE_S', 0);
+  if (profileS > 0) {
+    console.log(`-- profile after ${HEAP_MINUTES} min of play (${profileS} s trace + ${profileS} s CPU profile) --`);
+    await profileHere(cdp, profileS);
+  }
   await cdp.detach();
 }
 
@@ -427,6 +433,10 @@ async function load(app) {
   for (let i = 0; i < LOADS; i++) {
     const page = await app.open('');
     await page.waitForFunction(() => window.__zabFirstRingFrame !== undefined);
+    // The paint timing entry is queued a little after the paint itself.
+    await page
+      .waitForFunction(() => performance.getEntriesByName('first-contentful-paint').length > 0, null, { timeout: 3000 })
+      .catch(() => {});
     const t = await page.evaluate(() => {
       const nav = performance.getEntriesByType('navigation')[0];
       const res = performance.getEntriesByType('resource');
@@ -473,7 +483,13 @@ async function profile(app) {
   const page = await playSteady(app, c, (WARM_S + 2 * seconds + 60) * 1000);
   await waitClock(page, WARM_S * 1000);
   const cdp = await app.context.newCDPSession(page);
+  await profileHere(cdp, seconds);
+  await cdp.detach();
+  app.assertNoErrors();
+}
 
+/** A trace, then a CPU profile, of `seconds` each, of the page behind `cdp`; prints the summary. */
+async function profileHere(cdp, seconds) {
   // 1. The trace: main-thread time by event.
   const events = [];
   cdp.on('Tracing.dataCollected', (e) => events.push(...e.value));
@@ -503,7 +519,13 @@ async function profile(app) {
   const t1 = Math.max(...onMain.map((e) => e.ts + e.dur));
   const wall = (t1 - t0) / 1000;
   const byName = new Map();
-  for (const e of onMain) byName.set(e.name, (byName.get(e.name) ?? 0) + e.dur / 1000);
+  const raf = onMain.filter((e) => e.name === 'FireAnimationFrame');
+  const inRaf = (e) => raf.some((r) => e.ts >= r.ts && e.ts + e.dur <= r.ts + r.dur);
+  for (const e of onMain) {
+    // Calls inside an animation-frame callback are counted with it, not again here.
+    const name = e.name === 'FunctionCall' && inRaf(e) ? 'FunctionCall (in rAF)' : e.name;
+    byName.set(name, (byName.get(name) ?? 0) + e.dur / 1000);
+  }
   // Busy time: the union of the top-level tasks.
   let busy = 0;
   let end = -Infinity;
@@ -517,7 +539,7 @@ async function profile(app) {
   console.log(`trace: ${fmt(wall / 1000, 1)} s of the renderer's main thread; busy ${fmt(busy, 0)} ms (${fmt((100 * busy) / wall, 0)}%); ${frames} animation-frame callbacks`);
   const shown = [
     ['FireAnimationFrame', 'requestAnimationFrame callbacks (the simulation step + Yew render + DOM patch)'],
-    ['FunctionCall', 'other JS/wasm calls (events, timers)'],
+    ['FunctionCall', 'JS/wasm calls outside animation frames (timers, events, microtasks)'],
     ['UpdateLayoutTree', 'style recalculation'],
     ['Layout', 'layout'],
     ['PrePaint', 'pre-paint'],
@@ -541,6 +563,7 @@ async function profile(app) {
     .sort((a, b) => b[1] - a[1])
     .slice(0, 8)
     .map(([n, ms]) => `${n} ${fmt(ms, 0)}`);
+  console.log(`  (style, layout, pre-paint, paint, layerize and commit are Blink's rendering of the frame, after the callbacks)`);
   console.log(`  other main-thread events (ms, inclusive, may nest): ${others.join(', ')}`);
   for (const [key, name] of threads) {
     if (!/Compositor|Viz|Raster|TileWorker/.test(name ?? '')) continue;
@@ -581,8 +604,6 @@ async function profile(app) {
   for (const [k, ms] of [...byFn.entries()].filter(([k]) => !k.startsWith('(idle)')).sort((a, b) => b[1] - a[1]).slice(0, 25)) {
     console.log(`  ${fmt((100 * ms) / (total - idle), 1).padStart(5)}%  ${k.slice(0, 150)}`);
   }
-  await cdp.detach();
-  app.assertNoErrors();
 }
 
 // ---- main --------------------------------------------------------------------------

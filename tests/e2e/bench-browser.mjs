@@ -554,7 +554,7 @@ async function profileHere(cdp, seconds) {
   ];
   for (const [name, what] of shown) {
     const ms = byName.get(name);
-    if (ms !== undefined) {
+    if (ms !== undefined && ms >= 0.5) {
       console.log(`  ${name.padEnd(20)} ${fmt(ms, 0).padStart(7)} ms  ${fmt((100 * ms) / wall, 1).padStart(5)}% of wall, ${fmt(ms / Math.max(frames, 1), 2).padStart(6)} ms per frame  ${what}`);
     }
   }

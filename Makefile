@@ -38,6 +38,7 @@ help:
 	@echo "make e2e      build, then the browser tests (node --test in tests/e2e)"
 	@echo "make e2e-run  only the browser tests, against the existing dist/"
 	@echo "make setup    install everything that is missing, run nothing else"
+	@echo "make bench    native benchmarks; make bench-browser: the browser ones (BENCHMARKS.md)"
 	@echo "make fmt      cargo fmt --all (rewrites files)"
 	@echo "make clean    remove dist/ and cargo's target/"
 
@@ -102,6 +103,7 @@ step-clippy:
 
 step-clippy-wasm:
 	cargo clippy -p zab-web --target wasm32-unknown-unknown -- -D warnings
+	cargo clippy -p zab-web --target wasm32-unknown-unknown --features bench -- -D warnings
 
 step-unit:
 	cargo test --workspace
@@ -114,6 +116,10 @@ step-e2e:
 
 # ---- benchmarks (native; see BENCHMARKS.md) ------------------------------------
 
-.PHONY: bench
+.PHONY: bench bench-browser
 bench:
 	scripts/bench.sh
+
+# Browser figures (bundle, load time, wasm/native throughput, frame times, heap); see BENCHMARKS.md.
+bench-browser:
+	scripts/bench.sh browser

@@ -8,6 +8,13 @@
 #   scripts/bench.sh timeline        4. time travel: seek latency, memory of the history
 #   scripts/bench.sh sweep           3. seeds per minute of the default `zab-sim sweep`
 #   scripts/bench.sh long-sweep      3. the long sweep (100 000 seeds; minutes, see BENCHMARKS.md)
+#   scripts/bench.sh browser         6-8. the browser figures (`make bench-browser`): bundle size and
+#                                    load time, wasm throughput and its ratio to native (the
+#                                    throughput bench is run first, in the same script run),
+#                                    frame times and the heap series (tests/e2e/bench-browser.mjs)
+#   scripts/bench.sh browser-profile where a frame's time goes (Chromium trace + CPU profile)
+#   scripts/bench.sh browser-wasm-opt what binaryen's wasm-opt would change: size, load time,
+#                                    wasm throughput (needs wasm-opt on PATH)
 #
 # `make bench` runs the default set. Environment:
 #   ZAB_BENCH_REPEAT=N   repetitions per measurement in the cargo benches (medians reported)
@@ -17,6 +24,8 @@
 #   LONG_SWEEP_SEEDS=N   seeds of the long sweep (default 100000)
 #   BENCH_WAIT_QUIET=S   before each measurement, wait up to S seconds until the cores
 #                        are at least 90% idle over 3 s (other builds finished); default 0
+#   BENCH_HEAP_MINUTES=M minutes of the browser heap series (default 2; BENCHMARKS.md: 10),
+#                        and the other BENCH_* settings listed in tests/e2e/bench-browser.mjs
 #
 # The machine is shared with other builds: the script prints the load average beside
 # each figure; measure when `uptime` shows a load well under the number of cores.
@@ -166,12 +175,81 @@ EOF
     rm -f "$json"
 }
 
+# The browser figures. Builds the shipped app (dist/, for size and load time) and the
+# app with the benchmark hooks (--features bench, into target/dist-bench) and the native
+# throughput bench, then runs tests/e2e/bench-browser.mjs.
+browser() {
+    local section="${1:-all}"
+    export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH" TRUNK_SKIP_VERSION_CHECK=true
+    echo "== browser benchmarks (tests/e2e/bench-browser.mjs $section) =="
+    echo "chromium: $(/usr/bin/chromium --version 2>/dev/null || echo '?'); node $(node --version); trunk $(trunk --version | cut -d' ' -f2)"
+    [ -d tests/e2e/node_modules/playwright-core ] || (cd tests/e2e && npm ci --no-audit --no-fund)
+    trunk build --release >&2
+    trunk build --release --features bench --dist "$TARGET_DIR/dist-bench" >&2
+    # The native throughput bench, run by bench-browser.mjs one workload at a time just
+    # before the same workload in wasm (ZAB_BENCH_ONLY=I).
+    cargo bench -p zab-core --bench throughput --no-run >&2
+    wait_quiet
+    echo "load at start: $(load)"
+    (cd tests/e2e && BENCH_NATIVE_CMD="cd '$ROOT' && cargo bench -q -p zab-core --bench throughput" \
+        BENCH_DIST="$TARGET_DIR/dist-bench" ZABSCOPE_DIST="$ROOT/dist" node bench-browser.mjs "$section")
+    echo "load at end: $(load)"
+}
+
+# What binaryen's wasm-opt would do to the bundle (trunk's wasm-opt is off, Trunk.toml):
+# copies of dist/ (wasm-opt -Oz) and of the bench build (wasm-opt -O3), with the
+# preload integrity hashes redone, then the size and load time of the first and the
+# throughput of the second. Needs a wasm-opt that reads the reference-types opcodes rustc
+# emits (binaryen 116 or newer; Debian 12's 108 cannot): WASM_OPT=path, default wasm-opt
+# on PATH (e.g. `npm install binaryen` puts one in node_modules/.bin). Level "strip" runs
+# no optimization: it only drops the name section, which wasm-opt does unless -g.
+WASM_OPT="${WASM_OPT:-wasm-opt}"
+wasm_opt_copy() { # $1 source dist, $2 destination, $3 wasm-opt level (-Oz, ... or strip)
+    rm -rf "$2"
+    cp -r "$1" "$2"
+    local wasm sri_old sri_new
+    wasm="$(ls "$2"/*.wasm)"
+    sri_old="sha384-$(openssl dgst -sha384 -binary "$wasm" | openssl base64 -A)"
+    if [ "$3" = strip ]; then
+        "$WASM_OPT" "$wasm" -o "$wasm.opt"
+    else
+        "$WASM_OPT" "$3" "$wasm" -o "$wasm.opt"
+    fi
+    mv "$wasm.opt" "$wasm"
+    sri_new="sha384-$(openssl dgst -sha384 -binary "$wasm" | openssl base64 -A)"
+    sed -i "s|$sri_old|$sri_new|" "$2/index.html"
+}
+
+browser_wasm_opt() {
+    command -v "$WASM_OPT" >/dev/null || { echo "wasm-opt not found: set WASM_OPT (see above)" >&2; return 1; }
+    export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH" TRUNK_SKIP_VERSION_CHECK=true
+    echo "== wasm-opt: $("$WASM_OPT" --version) =="
+    [ -d tests/e2e/node_modules/playwright-core ] || (cd tests/e2e && npm ci --no-audit --no-fund)
+    trunk build --release >&2
+    trunk build --release --features bench --dist "$TARGET_DIR/dist-bench" >&2
+    cargo bench -p zab-core --bench throughput --no-run >&2
+    local level
+    for level in strip -Os -Oz -O3; do
+        wasm_opt_copy "$ROOT/dist" "$TARGET_DIR/dist-wasm-opt$level" "$level"
+        echo "wasm-opt $level: $(stat -c %s "$TARGET_DIR/dist-wasm-opt$level"/*.wasm) bytes, gzip -9: $(gzip -9c "$TARGET_DIR/dist-wasm-opt$level"/*.wasm | wc -c) bytes (shipped: $(stat -c %s "$ROOT"/dist/*.wasm) / $(gzip -9c "$ROOT"/dist/*.wasm | wc -c))"
+    done
+    wasm_opt_copy "$TARGET_DIR/dist-bench" "$TARGET_DIR/dist-bench-wasm-opt-O3" -O3
+    wait_quiet
+    (cd tests/e2e && ZABSCOPE_DIST="$TARGET_DIR/dist-wasm-opt-Oz" node bench-browser.mjs load)
+    (cd tests/e2e && ZABSCOPE_DIST="$ROOT/dist" node bench-browser.mjs load)
+    (cd tests/e2e && BENCH_NATIVE_CMD="cd '$ROOT' && cargo bench -q -p zab-core --bench throughput" \
+        BENCH_DIST="$TARGET_DIR/dist-bench-wasm-opt-O3" node bench-browser.mjs throughput)
+}
+
 what="${1:-all}"
 case "$what" in
     machine) machine ;;
     throughput | hour | timeline) bench "$what" ;;
     sweep) sweep_rate ;;
     long-sweep) long_sweep ;;
+    browser) machine; echo; browser "${2:-all}" ;;
+    browser-profile) machine; echo; browser profile ;;
+    browser-wasm-opt) machine; echo; browser_wasm_opt ;;
     all)
         machine
         echo
@@ -184,7 +262,7 @@ case "$what" in
         sweep_rate
         ;;
     *)
-        echo "usage: scripts/bench.sh [all|machine|throughput|hour|timeline|sweep|long-sweep]" >&2
+        echo "usage: scripts/bench.sh [all|machine|throughput|hour|timeline|sweep|long-sweep|browser [all|load|throughput|render]|browser-profile|browser-wasm-opt]" >&2
         exit 2
         ;;
 esac

@@ -24,7 +24,7 @@ describe() {
         setup-e2e) echo "install chromium and tests/e2e/node_modules if missing" ;;
         fmt) echo "cargo fmt --all --check" ;;
         clippy) echo "cargo clippy --workspace --all-targets -- -D warnings" ;;
-        clippy-wasm) echo "cargo clippy -p zab-web --target wasm32-unknown-unknown -- -D warnings" ;;
+        clippy-wasm) echo "cargo clippy -p zab-web --target wasm32-unknown-unknown (without and with --features bench) -- -D warnings" ;;
         unit) echo "cargo test --workspace" ;;
         build) echo "trunk build --release" ;;
         e2e) echo "node --test (tests/e2e) against dist/" ;;

@@ -13,30 +13,23 @@
 //! Prints events/s (median of `ZAB_BENCH_REPEAT` repetitions, default 5) and the
 //! checker-on/off cost ratio (target: at most 3x): the median over the repetitions of
 //! (wall time with the checker on) / (wall time with it off), each pair run back to back. `ZAB_BENCH_LONG=1` runs longer
-//! steady runs and more seeds.
+//! steady runs and more seeds; `ZAB_BENCH_ONLY=I` runs only workload I (0..=5).
+//!
+//! The workloads and the loop that runs them are `zab_core::bench_workloads`, shared
+//! with the browser benchmark (`scripts/bench.sh browser`), which runs the same work
+//! compiled to wasm32 and compares with this bench's rows.
 //!
 //! `cargo bench -p zab-core --bench throughput`
 
 mod common;
 
 use common::*;
-use zab_core::run::Run;
+use zab_core::bench_workloads::{self, throughput_workloads};
 use zab_core::scenario::Scenario;
-use zab_core::sweep::random_scenario;
 
 /// Runs every scenario to its end once; returns (events, seconds).
 fn run_all(scenarios: &[Scenario], checking: bool) -> (u64, f64) {
-    let (events, took) = timed(|| {
-        let mut events = 0;
-        for s in scenarios {
-            let mut run = Run::new(s).expect("bench scenarios are valid");
-            run.set_record_trace(false);
-            run.set_checking(checking);
-            run.run_to_end();
-            events += run.sim().stats.events;
-        }
-        events
-    });
+    let (events, took) = timed(|| bench_workloads::run_all(scenarios, checking));
     (events, took.as_secs_f64())
 }
 
@@ -89,25 +82,21 @@ fn measure(workload: &str, servers: &str, scenarios: &[Scenario], reps: usize) -
 fn main() {
     let reps = repeat(5);
     header("throughput: simulated events per second", reps);
-    let steady_ms: u64 = if long() { 600_000 } else { 120_000 };
-    let seeds: u64 = if long() { 200 } else { 40 };
     println!(
         "{:<34} {:>7} {:>10} {:>14} {:>14} {:>8}  target<=3x",
         "workload", "servers", "events", "ev/s chk off", "ev/s chk on", "on/off"
     );
-    let mut rows = Vec::new();
-    for (p, o) in [(3, 0), (5, 0), (9, 2)] {
-        let s = steady_writes(p, o, steady_ms, 10, 1);
-        let name = format!("steady 10 writes/s, {} s", steady_ms / 1000);
-        rows.push(measure(&name, &format!("{p}+{o}"), &[s], reps));
-    }
-    for p in [3u32, 5, 9] {
-        let scenarios: Vec<Scenario> = (0..seeds)
-            .map(|seed| random_scenario(seed, p, 30_000, &[]))
-            .collect();
-        let name = format!("random faults, seeds 0..{seeds}, 30 s");
-        rows.push(measure(&name, &format!("{p}+0/1"), &scenarios, reps));
-    }
+    // ZAB_BENCH_ONLY=I runs workload I alone (the browser benchmark interleaves native
+    // and wasm runs of each workload this way).
+    let only: Option<usize> = std::env::var("ZAB_BENCH_ONLY")
+        .ok()
+        .and_then(|v| v.parse().ok());
+    let rows: Vec<Row> = throughput_workloads(long())
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| only.is_none_or(|o| o == *i))
+        .map(|(_, w)| measure(&w.name, &w.servers, &w.scenarios, reps))
+        .collect();
     let worst = rows.iter().map(|r| r.ratio).fold(0.0f64, f64::max);
     println!(
         "worst checker-on/off cost ratio: {worst:.2}x (target <= 3x: {})",

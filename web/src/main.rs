@@ -2,9 +2,12 @@
 //!
 //! Modules are named after what they hold: `engine` (the only door to the
 //! simulator), `views` (the plain data it hands out), `model` (app state and the update function), `playback` (the
-//! animation loop), `narrate` (trace → sentences) and one module per panel.
+//! animation loop), `narrate` (trace → sentences) and one module per panel; `bench`
+//! (only with the `bench` feature) holds the browser benchmark's hooks.
 
 mod app;
+#[cfg(feature = "bench")]
+mod bench;
 mod clients;
 mod controls;
 mod dock;
@@ -27,5 +30,7 @@ mod tour;
 mod views;
 
 fn main() {
+    #[cfg(feature = "bench")]
+    bench::install();
     yew::Renderer::<app::App>::new().render();
 }

@@ -10,54 +10,10 @@
 #![allow(dead_code)]
 
 use std::time::{Duration, Instant};
-use zab_core::ids::ServerId;
-use zab_core::scenario::{Action, Scenario, Step, WriteOp};
 
-/// Number of distinct znodes the steady workload writes to.
-pub const KEYS: u64 = 16;
-
-/// A `participants + observers` cluster that runs for `duration_ms` with a steady client
-/// load of `per_second` writes per second, spread round-robin over every server (a
-/// follower or observer forwards its writes to the leader). The first write to each of
-/// [`KEYS`] znodes is a `create`, every later one a `set`. Built programmatically: one
-/// hour at 10 writes/s is 36 000 steps.
-pub fn steady_writes(
-    participants: u32,
-    observers: u32,
-    duration_ms: u64,
-    per_second: u64,
-    seed: u64,
-) -> Scenario {
-    let mut s = Scenario::new(participants);
-    s.name = format!(
-        "bench: {participants}+{observers} servers, {per_second} writes/s for {duration_ms} ms"
-    );
-    s.seed = seed;
-    s.cluster.observers = observers;
-    let servers = u64::from(participants + observers);
-    let gap = 1000 / per_second.max(1);
-    let count = duration_ms / gap;
-    s.schedule = (0..count)
-        .map(|k| {
-            let op = if k < KEYS {
-                WriteOp::Create
-            } else {
-                WriteOp::Set
-            };
-            Step {
-                at_ms: k * gap,
-                action: Action::Write {
-                    server: ServerId(1 + (k % servers) as u32),
-                    op,
-                    path: format!("/k{}", k % KEYS),
-                    data: Some(format!("v{k}")),
-                },
-            }
-        })
-        .collect();
-    s.run_until_ms = duration_ms;
-    s
-}
+// The steady workload is shared with the browser benchmark (zab_core::bench_workloads).
+#[allow(unused_imports)] // used by the hour and timeline benches, not by every bench
+pub use zab_core::bench_workloads::steady_writes;
 
 /// Whether the long variants were asked for (`ZAB_BENCH_LONG=1`).
 pub fn long() -> bool {

@@ -1,0 +1,626 @@
+// ZabScope browser benchmark: every browser figure of BENCHMARKS.md, printed by this
+// script. A benchmark, not a test: it reads the wall clock (performance.now(),
+// requestAnimationFrame timestamps) and is never part of `node --test` / `make test`.
+//
+//   node bench-browser.mjs [all|load|throughput|render|profile]   (from tests/e2e, after
+//                                                           `npm ci`; all = the first three)
+//   scripts/bench.sh browser                                (builds dist/ and the native
+//                                                           bench first; see BENCHMARKS.md)
+//
+// throughput  the workloads of core/benches/throughput.rs (zab_core::bench_workloads),
+//             compiled to wasm32 and run in headless Chromium through the page's
+//             `window.zabBench` hooks (web/src/bench.rs; the page is opened with
+//             ?bench=1&play=0, so the app is mounted but idle). Each run is timed with
+//             performance.now() around one call. With BENCH_NATIVE_CMD (scripts/bench.sh
+//             sets it to the native throughput bench), each workload runs natively and
+//             then in wasm, and the wasm/native ratio is printed (target: at least 0.5).
+// render      frame times (requestAnimationFrame timestamps collected in the page)
+//             while the app plays at full speed (the slider's maximum, 1x real time) a
+//             steady-writes scenario imported through "Import scenario", on 3, 5 and 9
+//             participants + 2 observers; packets in flight counted from the DOM
+//             (svg[data-view="cluster"] g[data-packet-id]) every 10th frame. Then the
+//             heap series: 9 + 2 servers playing for BENCH_HEAP_MINUTES, sampled every
+//             BENCH_HEAP_EVERY_S seconds (JS heap after a forced GC, from CDP
+//             HeapProfiler.collectGarbage + Runtime.getHeapUsage; wasm linear memory;
+//             DOM elements).
+// load        sizes of dist/ (raw and gzip -9), and the time from navigation start to
+//             the first drawn cluster: a MutationObserver installed before the page's
+//             own scripts (addInitScript) records performance.now() (ms since the
+//             navigation started) when the ring's first g[data-server] is in the DOM,
+//             and again at the next animation frame.
+// profile     (not in `all`) a Chromium trace and a V8 CPU profile of the app playing
+//             the render workload: where the main thread's time goes.
+//             BENCH_PROFILE_SERVERS=3|5|9 (default 9), BENCH_PROFILE_S (default 10).
+//
+// Environment:
+//   ZABSCOPE_DIST        the shipped build (default ../../dist), as in harness.mjs: load
+//   BENCH_DIST           the build with the `bench` feature (`trunk build --release
+//                        --features bench --dist target/dist-bench`; default
+//                        ../../target/dist-bench): throughput, render, profile
+//   BENCH_REPEAT=N       throughput repetitions per workload, medians reported (default 5)
+//   BENCH_LONG=1         the long throughput workloads (as ZAB_BENCH_LONG=1 natively)
+//   BENCH_NATIVE_CMD=C   command running the native throughput bench (it honours
+//                        ZAB_BENCH_ONLY=I); run per workload, just before the wasm run
+//   BENCH_NATIVE=FILE    or: the native throughput bench's output, for the ratio
+//   BENCH_RENDER_S=S     wall seconds of frame-time measurement per cluster (default 30)
+//   BENCH_WARM_S=S       simulated seconds played before measuring (default 10)
+//   BENCH_HEAP_MINUTES=M minutes of the heap series (default 2; BENCHMARKS.md records 10)
+//   BENCH_HEAP_EVERY_S=S seconds between heap samples (default 30)
+//   BENCH_HEAP_PROFILE_S=S after the heap series, a trace and a CPU profile of S s each
+//   BENCH_LOADS=N        page loads for the load time (default 7, median reported)
+
+import { execFileSync } from 'node:child_process';
+import { readFile, readdir } from 'node:fs/promises';
+import { gzipSync } from 'node:zlib';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { launchApp, DIST_DIR, TIMEOUT_MS } from './harness.mjs';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+/** The build with the `bench` feature (web/src/bench.rs): throughput, render, profile. */
+const BENCH_DIST = path.resolve(process.env.BENCH_DIST ?? path.join(HERE, '../../target/dist-bench'));
+
+const env = process.env;
+const num = (name, dflt) => {
+  const v = Number(env[name]);
+  return env[name] !== undefined && env[name] !== '' && Number.isFinite(v) ? v : dflt;
+};
+
+const REPEAT = Math.max(1, num('BENCH_REPEAT', 5));
+const LONG = !!env.BENCH_LONG && env.BENCH_LONG !== '0';
+const RENDER_S = num('BENCH_RENDER_S', 30);
+const WARM_S = num('BENCH_WARM_S', 10);
+const HEAP_MINUTES = num('BENCH_HEAP_MINUTES', 2);
+const HEAP_EVERY_S = num('BENCH_HEAP_EVERY_S', 30);
+const LOADS = Math.max(1, num('BENCH_LOADS', 7));
+
+/**
+ * The rendering workload: steady writes round-robin over every server, with a network
+ * latency of 100-300 ms per packet (the default is 5-20 ms) so that about 100 packets
+ * are in flight at once at a write rate the cluster sustains. The write rate is chosen
+ * per size for about 100 packets in flight (each write is a REQUEST from a non-leader,
+ * then a PROPOSAL, ACK and COMMIT per follower and an INFORM per observer).
+ */
+const RENDER_CLUSTERS = [
+  { participants: 3, observers: 2, perSecond: 38 },
+  { participants: 5, observers: 2, perSecond: 22 },
+  { participants: 9, observers: 2, perSecond: 12 },
+];
+const LATENCY_MS = [100, 300];
+
+const median = (xs) => quantile(xs, 0.5);
+/** Nearest-rank quantile (q in 0..1), as `percentile` in core/benches/common. */
+function quantile(xs, q) {
+  if (!xs.length) return NaN;
+  const v = [...xs].sort((a, b) => a - b);
+  const rank = Math.ceil(q * v.length);
+  return v[Math.min(Math.max(rank, 1), v.length) - 1];
+}
+const fmt = (x, digits = 1) => (Number.isFinite(x) ? x.toFixed(digits) : String(x));
+const mb = (bytes) => `${(bytes / 1e6).toFixed(1)} MB`;
+const kib = (bytes) => `${(bytes / 1024).toFixed(1)} KiB`;
+
+async function openBenchPage(app, query) {
+  const page = await app.open(query);
+  await page.waitForFunction(() => typeof window.zabBench === 'object');
+  return page;
+}
+
+// ---- 1. wasm throughput ------------------------------------------------------------
+
+/** Parses the rows of `cargo bench --bench throughput` (see measure() there). */
+function parseNative(text) {
+  const rows = [];
+  const re = /^(.*?)\s+(\d+\+\S+)\s+(\d+)\s+(\d+)\s+(\d+)\s+([\d.]+)x/;
+  for (const line of text.split('\n')) {
+    const m = re.exec(line);
+    if (m) {
+      rows.push({
+        name: m[1].trim(),
+        servers: m[2],
+        events: Number(m[3]),
+        off: Number(m[4]),
+        on: Number(m[5]),
+        ratio: Number(m[6]),
+      });
+    }
+  }
+  return rows;
+}
+
+async function throughput(app) {
+  console.log('== 1. wasm throughput: the workloads of core/benches/throughput.rs in headless Chromium ==');
+  let native = [];
+  const nativeCmd = env.BENCH_NATIVE_CMD;
+  if (nativeCmd) {
+    console.log(`native: \`${nativeCmd}\` with ZAB_BENCH_ONLY=I before the wasm run of workload I (interleaved, so both see the same machine load)`);
+  } else if (env.BENCH_NATIVE) {
+    native = parseNative(await readFile(env.BENCH_NATIVE, 'utf8'));
+    console.log(`native rows read from ${env.BENCH_NATIVE}: ${native.length}`);
+  } else {
+    console.log('(no BENCH_NATIVE_CMD or BENCH_NATIVE: wasm figures only; scripts/bench.sh browser gives the ratio)');
+  }
+  const page = await openBenchPage(app, '?bench=1&play=0');
+  console.log(`browser: ${await page.evaluate(() => navigator.userAgent)}`);
+  const workloads = JSON.parse(await page.evaluate((long) => window.zabBench.workloads(long), LONG));
+  console.log(`repetitions: ${REPEAT} (medians); one warm-up run per workload, not counted`);
+  console.log(
+    `${'workload'.padEnd(34)} ${'servers'.padStart(7)} ${'events'.padStart(10)} ${'wasm ev/s off'.padStart(14)} ${'wasm ev/s on'.padStart(14)} ${'on/off'.padStart(7)}` +
+      (native.length || nativeCmd ? ` ${'natv off'.padStart(10)} ${'natv on'.padStart(10)} ${'ratio off'.padStart(9)} ${'ratio on'.padStart(9)}  target>=0.5` : ''),
+  );
+  const results = [];
+  for (const [index, w] of workloads.entries()) {
+    if (nativeCmd) {
+      const out = execFileSync('bash', ['-c', nativeCmd], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+        env: { ...env, ZAB_BENCH_ONLY: String(index), ZAB_BENCH_REPEAT: String(REPEAT), ZAB_BENCH_LONG: LONG ? '1' : '0' },
+      });
+      native.push(...parseNative(out));
+    }
+    // The whole measurement runs inside the page: one evaluate, no round trips between runs.
+    const r = await page.evaluate(
+      ({ index, long, reps }) => {
+        const z = window.zabBench;
+        z.prepare(index, long);
+        z.run(true); // warm-up: page faults, the JIT tiering up hot functions
+        const off = [];
+        const on = [];
+        const ratios = [];
+        let events = 0;
+        for (let i = 0; i < reps; i++) {
+          let t0 = performance.now();
+          const eOff = z.run(false);
+          const tOff = performance.now() - t0;
+          t0 = performance.now();
+          const eOn = z.run(true);
+          const tOn = performance.now() - t0;
+          if (eOff !== eOn) throw new Error(`checking changed the run: ${eOff} vs ${eOn}`);
+          events = eOn;
+          off.push(eOff / (tOff / 1000));
+          on.push(eOn / (tOn / 1000));
+          ratios.push(tOn / tOff);
+        }
+        return { events, off, on, ratios };
+      },
+      { index, long: LONG, reps: REPEAT },
+    );
+    const row = {
+      ...w,
+      events: r.events,
+      off: median(r.off),
+      on: median(r.on),
+      ratio: median(r.ratios),
+    };
+    const n = native.find((x) => x.name === w.name && x.servers === w.servers);
+    let line =
+      `${w.name.padEnd(34)} ${w.servers.padStart(7)} ${String(row.events).padStart(10)} ` +
+      `${fmt(row.off, 0).padStart(14)} ${fmt(row.on, 0).padStart(14)} ${fmt(row.ratio, 2).padStart(6)}x`;
+    if (n) {
+      if (n.events !== row.events) line += `  (native ran ${n.events} events: not the same work!)`;
+      row.ratioOff = row.off / n.off;
+      row.ratioOn = row.on / n.on;
+      line +=
+        ` ${fmt(n.off, 0).padStart(10)} ${fmt(n.on, 0).padStart(10)} ${fmt(row.ratioOff, 2).padStart(9)} ${fmt(row.ratioOn, 2).padStart(9)}` +
+        `  ${Math.min(row.ratioOff, row.ratioOn) >= 0.5 ? 'pass' : 'MISS'}`;
+    }
+    console.log(line);
+    results.push(row);
+  }
+  const ratios = results.flatMap((r) => (r.ratioOff ? [r.ratioOff, r.ratioOn] : []));
+  if (ratios.length) {
+    console.log(
+      `wasm/native events-per-second ratio: worst ${fmt(Math.min(...ratios), 2)}, median ${fmt(median(ratios), 2)}, best ${fmt(Math.max(...ratios), 2)} (target >= 0.5: ${Math.min(...ratios) >= 0.5 ? 'pass' : 'MISS'})`,
+    );
+  }
+  console.log(`wasm checker-on/off cost ratio, worst: ${fmt(Math.max(...results.map((r) => r.ratio)), 2)}x`);
+}
+
+// ---- 2. rendering ------------------------------------------------------------------
+
+/** Opens the app paused at full speed, imports the steady scenario and plays it. */
+async function playSteady(app, cluster, durationMs) {
+  const page = await openBenchPage(app, '?bench=1&play=0&speed=100');
+  const json = await page.evaluate(
+    ({ c, durationMs, lat }) =>
+      window.zabBench.steadyScenario(c.participants, c.observers, durationMs, c.perSecond, lat[0], lat[1]),
+    { c: cluster, durationMs, lat: LATENCY_MS },
+  );
+  await page.getByLabel('Import scenario').setInputFiles({
+    name: 'bench-steady.json',
+    mimeType: 'application/json',
+    buffer: Buffer.from(json),
+  });
+  await page.locator('[data-view="message"]').filter({ hasText: 'Imported' }).waitFor();
+  const play = app.byRole('button', 'Play', { exact: true });
+  if (await play.count()) await play.click();
+  await app.byRole('button', 'Pause', { exact: true }).waitFor();
+  return page;
+}
+
+/** Installs the frame collector: rAF timestamps, and packets in flight every 10th frame. */
+async function startFrames(page) {
+  await page.evaluate(() => {
+    const s = { frames: [], packets: [], running: true };
+    window.__zabFrames = s;
+    const loop = (ts) => {
+      if (!s.running) return;
+      s.frames.push(ts);
+      if (s.frames.length % 10 === 0) {
+        s.packets.push(document.querySelectorAll('svg[data-view="cluster"] g[data-packet-id]').length);
+      }
+      requestAnimationFrame(loop);
+    };
+    requestAnimationFrame(loop);
+  });
+}
+
+/** Takes (and resets) what the collector gathered; the clock and wall time with it. */
+async function takeFrames(page) {
+  return page.evaluate(() => {
+    const s = window.__zabFrames;
+    const frames = s.frames;
+    const packets = s.packets;
+    s.frames = frames.length ? [frames[frames.length - 1]] : [];
+    s.packets = [];
+    return {
+      frames,
+      packets,
+      clockMs: Number(document.querySelector('[data-now-ms]').dataset.nowMs),
+      wallMs: performance.now(),
+      violations: Number(document.querySelector('[data-view="violations"]')?.dataset.violations ?? 0),
+    };
+  });
+}
+
+function frameStats(frames) {
+  const d = [];
+  for (let i = 1; i < frames.length; i++) d.push(frames[i] - frames[i - 1]);
+  return {
+    count: d.length,
+    median: median(d),
+    p95: quantile(d, 0.95),
+    p99: quantile(d, 0.99),
+    max: d.length ? Math.max(...d) : NaN,
+    over33: d.filter((x) => x > 33.4).length,
+    fps: d.length ? (1000 * d.length) / (frames[frames.length - 1] - frames[0]) : NaN,
+  };
+}
+
+async function waitClock(page, atLeastMs) {
+  await page.waitForFunction(
+    (t) => Number(document.querySelector('[data-now-ms]')?.dataset.nowMs) >= t,
+    atLeastMs,
+    { timeout: TIMEOUT_MS + atLeastMs * 4, polling: 250 },
+  );
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function render(app) {
+  console.log('== 2. rendering: frame times while playing at full speed (1x), steady writes ==');
+  console.log(
+    `scenario: steady writes round-robin (zab_core::bench_workloads::steady_writes), latency ${LATENCY_MS[0]}-${LATENCY_MS[1]} ms, imported via "Import scenario"; ` +
+      `viewport 1280x800; ${WARM_S} simulated s of warm-up, then ${RENDER_S} wall s measured`,
+  );
+  console.log(
+    `${'servers'.padEnd(8)} ${'writes/s'.padStart(8)} ${'frames'.padStart(6)} ${'median'.padStart(7)} ${'p95'.padStart(7)} ${'p99'.padStart(7)} ${'max'.padStart(7)} ${'>33ms'.padStart(6)} ${'fps'.padStart(5)} ${'sim x'.padStart(6)}  packets in flight (DOM, every 10th frame): median [min-max]`,
+  );
+  {
+    // Baseline: the same page paused (nothing but the collector runs per frame).
+    const c = RENDER_CLUSTERS[0];
+    const page = await playSteady(app, c, 60_000);
+    await waitClock(page, 2000);
+    await app.byRole('button', 'Pause', { exact: true }).click();
+    await startFrames(page);
+    await takeFrames(page);
+    await sleep(5000);
+    const st = frameStats((await takeFrames(page)).frames);
+    console.log(
+      `${'paused'.padEnd(8)} ${'-'.padStart(8)} ${String(st.count).padStart(6)} ${fmt(st.median).padStart(7)} ${fmt(st.p95).padStart(7)} ${fmt(st.p99).padStart(7)} ${fmt(st.max).padStart(7)} ${String(st.over33).padStart(6)} ${fmt(st.fps, 0).padStart(5)}  (baseline: the headless frame clock with the app idle, 5 s)`,
+    );
+  }
+  for (const c of RENDER_CLUSTERS) {
+    const durationMs = (WARM_S + RENDER_S * 2 + 30) * 1000;
+    const page = await playSteady(app, c, durationMs);
+    await waitClock(page, WARM_S * 1000);
+    await startFrames(page);
+    const first = await takeFrames(page);
+    await sleep(RENDER_S * 1000);
+    const r = await takeFrames(page);
+    const st = frameStats(r.frames);
+    const simSpeed = (r.clockMs - first.clockMs) / (r.wallMs - first.wallMs);
+    console.log(
+      `${`${c.participants}+${c.observers}`.padEnd(8)} ${String(c.perSecond).padStart(8)} ${String(st.count).padStart(6)} ` +
+        `${fmt(st.median).padStart(7)} ${fmt(st.p95).padStart(7)} ${fmt(st.p99).padStart(7)} ${fmt(st.max).padStart(7)} ${String(st.over33).padStart(6)} ` +
+        `${fmt(st.fps, 0).padStart(5)} ${fmt(simSpeed, 2).padStart(6)}  ${median(r.packets)} [${Math.min(...r.packets)}-${Math.max(...r.packets)}]` +
+        (r.violations ? `  (${r.violations} invariant violations!)` : ''),
+    );
+    app.assertNoErrors();
+  }
+  console.log('(frame times in ms: intervals between requestAnimationFrame timestamps; sim x: simulated ms per wall ms, 1.00 = keeping up)');
+  if (HEAP_MINUTES > 0) await heap(app);
+}
+
+async function heap(app) {
+  const c = RENDER_CLUSTERS[RENDER_CLUSTERS.length - 1];
+  console.log(
+    `== 2b. memory: ${c.participants}+${c.observers} servers, ${c.perSecond} writes/s, playing for ${HEAP_MINUTES} min, a sample every ${HEAP_EVERY_S} s ==`,
+  );
+  const durationMs = (HEAP_MINUTES * 60 + 60) * 1000;
+  const page = await playSteady(app, c, durationMs);
+  const cdp = await app.context.newCDPSession(page);
+  await cdp.send('HeapProfiler.enable');
+  await startFrames(page);
+  const start = Date.now();
+  console.log(
+    `${'wall s'.padStart(6)} ${'sim s'.padStart(7)} ${'JS heap used'.padStart(12)} ${'JS heap total'.padStart(13)} ${'wasm memory'.padStart(11)} ${'DOM elems'.padStart(9)} ${'frame med'.padStart(9)} ${'p95'.padStart(6)} ${'p99'.padStart(6)} ${'packets'.padStart(7)}`,
+  );
+  const series = [];
+  for (let k = 0; ; k++) {
+    const due = start + k * HEAP_EVERY_S * 1000;
+    if (due > Date.now()) await sleep(due - Date.now());
+    const r = await takeFrames(page);
+    await cdp.send('HeapProfiler.collectGarbage');
+    const h = await cdp.send('Runtime.getHeapUsage');
+    const extra = await page.evaluate(() => ({
+      wasm: window.zabBench.memoryBytes(),
+      dom: document.getElementsByTagName('*').length,
+    }));
+    const st = frameStats(r.frames);
+    const s = { wall: (Date.now() - start) / 1000, sim: r.clockMs / 1000, used: h.usedSize, total: h.totalSize, ...extra };
+    series.push(s);
+    console.log(
+      `${fmt(s.wall, 0).padStart(6)} ${fmt(s.sim, 1).padStart(7)} ${mb(s.used).padStart(12)} ${mb(s.total).padStart(13)} ${mb(s.wasm).padStart(11)} ${String(s.dom).padStart(9)} ` +
+        `${fmt(st.median).padStart(9)} ${fmt(st.p95).padStart(6)} ${fmt(st.p99).padStart(6)} ${String(r.packets.length ? median(r.packets) : '-').padStart(7)}`,
+    );
+    app.assertNoErrors();
+    if (s.wall >= HEAP_MINUTES * 60 - 1) break;
+  }
+  const a = series[1] ?? series[0];
+  const z = series[series.length - 1];
+  const per = (x) => (z.wall > a.wall ? ((x(z) - x(a)) / 1e6 / ((z.wall - a.wall) / 60)).toFixed(2) : '?');
+  console.log(
+    `growth from the second sample to the last: JS heap ${per((s) => s.used)} MB/min, wasm memory ${per((s) => s.wasm)} MB/min`,
+  );
+  const profileS = num('BENCH_HEAP_PROFILE_S', 0);
+  if (profileS > 0) {
+    console.log(`-- profile after ${HEAP_MINUTES} min of play (${profileS} s trace + ${profileS} s CPU profile) --`);
+    await profileHere(cdp, profileS);
+  }
+  await cdp.detach();
+}
+
+// ---- 3. load -----------------------------------------------------------------------
+
+async function bundle() {
+  console.log(`== 3a. bundle: ${DIST_DIR} ==`);
+  const files = (await readdir(DIST_DIR)).filter((f) => /\.(wasm|js|css|html)$/.test(f)).sort();
+  let raw = 0;
+  let gz = 0;
+  console.log(`${'file'.padEnd(40)} ${'raw'.padStart(12)} ${'gzip -9'.padStart(12)}`);
+  for (const f of files) {
+    const data = await readFile(path.join(DIST_DIR, f));
+    const z = gzipSync(data, { level: 9 }).length;
+    raw += data.length;
+    gz += z;
+    console.log(`${f.padEnd(40)} ${String(data.length).padStart(12)} ${String(z).padStart(12)}   (${kib(data.length)} / ${kib(z)})`);
+  }
+  console.log(`${'total (wasm + js + css + html)'.padEnd(40)} ${String(raw).padStart(12)} ${String(gz).padStart(12)}   (${kib(raw)} / ${kib(gz)})`);
+}
+
+/** Runs before the page's own scripts: notes when the ring's first server is in the DOM. */
+function firstRingObserver() {
+  const sel = 'svg[data-view="cluster"] g[data-server]';
+  const seen = () => {
+    if (window.__zabFirstRing !== undefined || !document.querySelector(sel)) return;
+    window.__zabFirstRing = performance.now();
+    performance.mark('zabscope:first-ring');
+    requestAnimationFrame(() => {
+      window.__zabFirstRingFrame = performance.now();
+    });
+    observer.disconnect();
+  };
+  const observer = new MutationObserver(seen);
+  observer.observe(document, { childList: true, subtree: true });
+}
+
+async function load(app) {
+  await bundle();
+  console.log(`== 3b. navigation start to the first drawn cluster, 127.0.0.1, ${LOADS} fresh loads (no-store: no HTTP cache) ==`);
+  await app.context.addInitScript(firstRingObserver);
+  const rows = [];
+  for (let i = 0; i < LOADS; i++) {
+    const page = await app.open('');
+    await page.waitForFunction(() => window.__zabFirstRingFrame !== undefined);
+    // The paint timing entry is queued a little after the paint itself.
+    await page
+      .waitForFunction(() => performance.getEntriesByName('first-contentful-paint').length > 0, null, { timeout: 3000 })
+      .catch(() => {});
+    const t = await page.evaluate(() => {
+      const nav = performance.getEntriesByType('navigation')[0];
+      const res = performance.getEntriesByType('resource');
+      const end = (re) => res.find((r) => re.test(r.name))?.responseEnd ?? NaN;
+      const fcp = performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? NaN;
+      return {
+        html: nav.responseEnd,
+        js: end(/\.js$/),
+        wasm: end(/\.wasm$/),
+        dcl: nav.domContentLoadedEventEnd,
+        ring: window.__zabFirstRing,
+        frame: window.__zabFirstRingFrame,
+        fcp,
+      };
+    });
+    rows.push(t);
+    console.log(
+      `load ${i + 1}: html ${fmt(t.html)} ms, js ${fmt(t.js)} ms, wasm fetched ${fmt(t.wasm)} ms, DOMContentLoaded ${fmt(t.dcl)} ms, ` +
+        `ring servers in the DOM ${fmt(t.ring)} ms, next frame ${fmt(t.frame)} ms, first contentful paint ${fmt(t.fcp)} ms`,
+    );
+    app.assertNoErrors();
+  }
+  const m = (k) => fmt(median(rows.map((r) => r[k])));
+  console.log(
+    `median of ${LOADS}: ring servers in the DOM ${m('ring')} ms after navigation start (next frame ${m('frame')} ms; ` +
+      `wasm fetched ${m('wasm')} ms; first contentful paint ${m('fcp')} ms)`,
+  );
+}
+
+// ---- profile: where a frame's time goes ----------------------------------------------
+
+/**
+ * While the app plays (BENCH_PROFILE_SERVERS participants + 2 observers, the render
+ * workload), records a Chromium performance trace and then a V8 CPU profile over CDP
+ * (BENCH_PROFILE_S seconds each) and prints where the renderer's main thread spends
+ * its time: trace events by name (the rAF callback = the simulation step and Yew's
+ * render; style, layout, paint; GC) and the functions with the most self time.
+ */
+async function profile(app) {
+  const servers = num('BENCH_PROFILE_SERVERS', 9);
+  const seconds = num('BENCH_PROFILE_S', 10);
+  const c = RENDER_CLUSTERS.find((x) => x.participants === servers) ?? RENDER_CLUSTERS[RENDER_CLUSTERS.length - 1];
+  console.log(`== profile: ${c.participants}+${c.observers} servers, ${c.perSecond} writes/s, playing at 1x, ${seconds} s trace + ${seconds} s CPU profile ==`);
+  const page = await playSteady(app, c, (WARM_S + 2 * seconds + 60) * 1000);
+  await waitClock(page, WARM_S * 1000);
+  const cdp = await app.context.newCDPSession(page);
+  await profileHere(cdp, seconds);
+  await cdp.detach();
+  app.assertNoErrors();
+}
+
+/** A trace, then a CPU profile, of `seconds` each, of the page behind `cdp`; prints the summary. */
+async function profileHere(cdp, seconds) {
+  // 1. The trace: main-thread time by event.
+  const events = [];
+  cdp.on('Tracing.dataCollected', (e) => events.push(...e.value));
+  const complete = new Promise((resolve) => cdp.once('Tracing.tracingComplete', resolve));
+  await cdp.send('Tracing.start', {
+    transferMode: 'ReportEvents',
+    traceConfig: {
+      includedCategories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8', 'toplevel'],
+    },
+  });
+  await sleep(seconds * 1000);
+  await cdp.send('Tracing.end');
+  await complete;
+  const threads = new Map();
+  for (const e of events) {
+    if (e.ph === 'M' && e.name === 'thread_name') threads.set(`${e.pid}:${e.tid}`, e.args?.name);
+  }
+  // The page's main thread: the CrRendererMain with the most complete events.
+  const counts = new Map();
+  for (const e of events) {
+    const key = `${e.pid}:${e.tid}`;
+    if (e.ph === 'X' && threads.get(key) === 'CrRendererMain') counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  const main = [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
+  const onMain = events.filter((e) => e.ph === 'X' && `${e.pid}:${e.tid}` === main && e.dur !== undefined);
+  const t0 = Math.min(...onMain.map((e) => e.ts));
+  const t1 = Math.max(...onMain.map((e) => e.ts + e.dur));
+  const wall = (t1 - t0) / 1000;
+  const byName = new Map();
+  const raf = onMain.filter((e) => e.name === 'FireAnimationFrame');
+  const inRaf = (e) => raf.some((r) => e.ts >= r.ts && e.ts + e.dur <= r.ts + r.dur);
+  for (const e of onMain) {
+    // Calls inside an animation-frame callback are counted with it, not again here.
+    const name = e.name === 'FunctionCall' && inRaf(e) ? 'FunctionCall (in rAF)' : e.name;
+    byName.set(name, (byName.get(name) ?? 0) + e.dur / 1000);
+  }
+  // Busy time: the union of the top-level tasks.
+  let busy = 0;
+  let end = -Infinity;
+  for (const e of [...onMain].sort((a, b) => a.ts - b.ts)) {
+    const s = Math.max(e.ts, end);
+    const f = e.ts + e.dur;
+    if (f > s) busy += (f - s) / 1000;
+    end = Math.max(end, f);
+  }
+  const frames = onMain.filter((e) => e.name === 'FireAnimationFrame').length;
+  console.log(`trace: ${fmt(wall / 1000, 1)} s of the renderer's main thread; busy ${fmt(busy, 0)} ms (${fmt((100 * busy) / wall, 0)}%); ${frames} animation-frame callbacks`);
+  const shown = [
+    ['FireAnimationFrame', 'requestAnimationFrame callbacks (the simulation step + Yew render + DOM patch)'],
+    ['FunctionCall', 'JS/wasm calls outside animation frames (timers, events, microtasks)'],
+    ['UpdateLayoutTree', 'style recalculation'],
+    ['Layout', 'layout'],
+    ['PrePaint', 'pre-paint'],
+    ['Paint', 'paint (recording)'],
+    ['Layerize', 'layerize'],
+    ['Commit', 'commit to the compositor'],
+    ['HitTest', 'hit testing'],
+    ['MinorGC', 'V8 minor GC'],
+    ['MajorGC', 'V8 major GC'],
+    ['V8.GCScavenger', 'V8 scavenger'],
+    ['V8.GCFinalizeMC', 'V8 mark-compact'],
+  ];
+  for (const [name, what] of shown) {
+    const ms = byName.get(name);
+    if (ms !== undefined && ms >= 0.5) {
+      console.log(`  ${name.padEnd(20)} ${fmt(ms, 0).padStart(7)} ms  ${fmt((100 * ms) / wall, 1).padStart(5)}% of wall, ${fmt(ms / Math.max(frames, 1), 2).padStart(6)} ms per frame  ${what}`);
+    }
+  }
+  const others = [...byName.entries()]
+    .filter(([n]) => !shown.some(([s]) => s === n))
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 8)
+    .map(([n, ms]) => `${n} ${fmt(ms, 0)}`);
+  console.log(`  (style, layout, pre-paint, paint, layerize and commit are Blink's rendering of the frame, after the callbacks)`);
+  console.log(`  other main-thread events (ms, inclusive, may nest): ${others.join(', ')}`);
+  for (const [key, name] of threads) {
+    if (!/Compositor|Viz|Raster|TileWorker/.test(name ?? '')) continue;
+    const ms = events.filter((e) => e.ph === 'X' && `${e.pid}:${e.tid}` === key && e.dur).reduce((a, e) => a + e.dur / 1000, 0);
+    if (ms > 0) console.log(`  thread ${name}: ${fmt(ms, 0)} ms of events (inclusive)`);
+  }
+
+  // 2. The CPU profile: self time by function.
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 250 });
+  await cdp.send('Profiler.start');
+  await sleep(seconds * 1000);
+  const { profile: prof } = await cdp.send('Profiler.stop');
+  const nodes = new Map(prof.nodes.map((n) => [n.id, n]));
+  const self = new Map();
+  let total = 0;
+  prof.samples.forEach((id, i) => {
+    const dt = (prof.timeDeltas[i] ?? 0) / 1000;
+    total += dt;
+    self.set(id, (self.get(id) ?? 0) + dt);
+  });
+  const byFn = new Map();
+  const byKind = new Map();
+  for (const [id, ms] of self) {
+    const f = nodes.get(id).callFrame;
+    const file = f.url ? f.url.split('/').pop() : '';
+    const kind = f.url.endsWith('.wasm') || file.includes('wasm') ? 'wasm (simulation, Yew, app)' : f.url ? 'JS (wasm-bindgen glue, page)' : f.functionName || '(native)';
+    byKind.set(kind, (byKind.get(kind) ?? 0) + ms);
+    const key = `${f.functionName || '(anonymous)'}${file ? ` [${file.replace(/-[0-9a-f]{16}/, '')}]` : ''}`;
+    byFn.set(key, (byFn.get(key) ?? 0) + ms);
+  }
+  const idle = byKind.get('(idle)') ?? 0;
+  console.log(`CPU profile: ${fmt(total / 1000, 1)} s sampled, ${fmt((100 * (total - idle)) / total, 0)}% not idle; self time by kind (% of the non-idle time):`);
+  for (const [k, ms] of [...byKind.entries()].sort((a, b) => b[1] - a[1])) {
+    if (k !== '(idle)') console.log(`  ${k.padEnd(32)} ${fmt(ms, 0).padStart(7)} ms  ${fmt((100 * ms) / (total - idle), 1).padStart(5)}%`);
+  }
+  console.log('top functions by self time (% of the non-idle time):');
+  for (const [k, ms] of [...byFn.entries()].filter(([k]) => !k.startsWith('(idle)')).sort((a, b) => b[1] - a[1]).slice(0, 25)) {
+    console.log(`  ${fmt((100 * ms) / (total - idle), 1).padStart(5)}%  ${k.slice(0, 150)}`);
+  }
+}
+
+// ---- main --------------------------------------------------------------------------
+
+const what = process.argv[2] ?? 'all';
+const SECTIONS = { load, throughput, render, profile };
+if (what !== 'all' && !SECTIONS[what]) {
+  console.error('usage: node bench-browser.mjs [all|load|throughput|render|profile]');
+  process.exit(2);
+}
+for (const name of what === 'all' ? ['load', 'throughput', 'render'] : [what]) {
+  // The load is measured on the shipped build, the rest on the build with the hooks.
+  const app = await launchApp({ dist: name === 'load' ? DIST_DIR : BENCH_DIST });
+  try {
+    await SECTIONS[name](app);
+  } finally {
+    await app.close();
+  }
+  console.log();
+}

@@ -101,11 +101,15 @@ impl Disk {
     }
 
     /// Drops every log entry after `zxid` (TRUNC, spec §11). Returns how many went.
+    /// Past `zxid` the log will hold only what is appended from now on, so a snapshot
+    /// at `zxid` (the NEWLEADER snapshot that follows) is rolled forward by it again:
+    /// `superseded_upto` comes down to `zxid` if it was above.
     pub fn truncate_after(&mut self, zxid: Zxid) -> usize {
         let keep = self.log.iter().take_while(|t| t.zxid <= zxid).count();
         let dropped = self.log.len() - keep;
         self.log.truncate(keep);
         self.flushed = self.flushed.min(keep);
+        self.superseded_upto = self.superseded_upto.min(zxid);
         dropped
     }
 

@@ -43,6 +43,11 @@ pub struct Disk {
     pub snapshots: Vec<Snapshot>,
     /// The log holds nothing at or below this zxid any more (purged with old snapshots).
     pub purged_upto: Zxid,
+    /// A SNAP sync's NEWLEADER snapshot is labelled with this zxid and the log entries
+    /// at or below it went with the history the SNAP image replaced
+    /// ([`Disk::supersede_upto`]): an older snapshot still holds the state as of its
+    /// label, but replaying the log after it no longer rebuilds any later state.
+    pub superseded_upto: Zxid,
 }
 
 impl Disk {
@@ -97,11 +102,15 @@ impl Disk {
     }
 
     /// Drops every log entry after `zxid` (TRUNC, spec §11). Returns how many went.
+    /// Past `zxid` the log will hold only what is appended from now on, so a snapshot
+    /// at `zxid` (the NEWLEADER snapshot that follows) is rolled forward by it again:
+    /// `superseded_upto` comes down to `zxid` if it was above.
     pub fn truncate_after(&mut self, zxid: Zxid) -> usize {
         let keep = self.log.iter().take_while(|t| t.zxid <= zxid).count();
         let dropped = self.log.len() - keep;
         self.log.truncate(keep);
         self.flushed = self.flushed.min(keep);
+        self.superseded_upto = self.superseded_upto.min(zxid);
         dropped
     }
 
@@ -155,21 +164,31 @@ impl Disk {
         self.purged_upto = self.purged_upto.max(zxid);
     }
 
+    /// A SNAP sync's NEWLEADER snapshot at `zxid` replaced this server's history: the
+    /// log entries at or below it go ([`Disk::purge_upto`]), and the snapshots older
+    /// than it can no longer be rolled forward by the log (see `superseded_upto`).
+    pub fn supersede_upto(&mut self, zxid: Zxid) {
+        self.purge_upto(zxid);
+        self.superseded_upto = self.superseded_upto.max(zxid);
+    }
+
     /// Whether the state as of `zxid` can be rebuilt from disk: a snapshot at or below
-    /// it, or a log that was never purged.
+    /// it that the log rolls forward to it, or a log that was never purged.
     pub fn can_rebuild_at(&self, zxid: Zxid) -> bool {
         self.snapshot_at_or_below(zxid).is_some() || self.purged_upto == Zxid::ZERO
     }
 
-    /// The newest snapshot that holds no txn after `zxid` (used by TRUNC, spec §11):
-    /// its label is at or below `zxid`, or its label is a new epoch's base (counter 0,
-    /// as a SNAP sent right after a leader activates is labelled) and the txns it holds
-    /// end at or below `zxid`.
+    /// The newest snapshot the state as of `zxid` can be rebuilt from (used by TRUNC,
+    /// spec §11): it holds no txn after `zxid` (its label is at or below `zxid`, or its
+    /// label is a new epoch's base, counter 0, as a SNAP sent right after a leader
+    /// activates is labelled, and the txns it holds end at or below `zxid`), and either
+    /// it holds every txn up to `zxid` or the log after it was not purged by a SNAP
+    /// sync (`superseded_upto`), so replaying the log after it reaches `zxid`.
     pub fn snapshot_at_or_below(&self, zxid: Zxid) -> Option<&Snapshot> {
-        self.snapshots
-            .iter()
-            .rev()
-            .find(|s| s.content_upto() <= zxid)
+        self.snapshots.iter().rev().find(|s| {
+            let upto = s.content_upto();
+            upto == zxid || (upto < zxid && s.zxid >= self.superseded_upto)
+        })
     }
 
     /// Total size of the log entries after `zxid`, in model bytes.

@@ -5,7 +5,7 @@ use zab_core::packet::ServerState;
 use zab_core::server::{EpochFile, Phase, Server, ServerEvent, SyncMode, Timer};
 use zab_core::sim::{Intervention, Sim, TraceEvent, TraceKind};
 use zab_core::storage::Disk;
-use zab_core::txn::{Op, Txn};
+use zab_core::txn::{DataTree, Op, Txn};
 use zab_core::{Config, Epoch, ServerId, Zxid};
 
 fn sid(i: u32) -> ServerId {
@@ -644,4 +644,59 @@ fn snapshots_retention_and_recovery() {
     h.act(Intervention::Crash { server: sid(1) });
     h.act(Intervention::Restart { server: sid(1) });
     assert_eq!(h.server(1).tree.nodes, before);
+}
+
+/// Spec §11 (TRUNC) and §12.3 I14: a SNAP sync's NEWLEADER snapshot purges the log at
+/// or below its label, so an older snapshot can no longer be rolled forward by the log.
+/// A TRUNC below the label then finds no snapshot (the learner exits, as ZooKeeper's
+/// does when its log ends before the truncation point) unless one holds exactly the
+/// state at the cut; after that TRUNC, a snapshot at the cut rolls forward again.
+#[test]
+fn a_snapshot_older_than_a_snap_sync_purge_serves_no_trunc_past_its_label() {
+    let t = |c: u32| Txn {
+        zxid: z(1, c),
+        op: create(&format!("/k{c}"), "v"),
+        origin: None,
+    };
+    let mut disk = Disk::default();
+    let mut tree = DataTree::default();
+    for c in 1..=4 {
+        disk.append(t(c));
+        tree.apply(&t(c));
+        if c == 2 {
+            disk.save_snapshot(&tree, 3);
+        }
+    }
+    disk.flush_all();
+    assert!(disk.can_rebuild_at(z(1, 3)), "snapshot 0x100000002 + log");
+    // The SNAP image at 0x100000008 replaces the history; its NEWLEADER snapshot
+    // purges the log at or below its label.
+    for c in 5..=8 {
+        tree.apply(&t(c));
+    }
+    disk.save_snapshot(&tree, 3);
+    disk.supersede_upto(z(1, 8));
+    assert!(disk.log.is_empty());
+    for cut in [3, 4, 7] {
+        assert!(disk.snapshot_at_or_below(z(1, cut)).is_none(), "cut {cut}");
+        assert!(!disk.can_rebuild_at(z(1, cut)), "cut {cut}");
+    }
+    // A snapshot holding exactly the state at the cut needs no log.
+    assert_eq!(
+        disk.snapshot_at_or_below(z(1, 2)).map(|s| s.zxid),
+        Some(z(1, 2))
+    );
+    assert_eq!(
+        disk.snapshot_at_or_below(z(1, 8)).map(|s| s.zxid),
+        Some(z(1, 8))
+    );
+    // After a TRUNC to 0x100000002 the log after it is whatever comes next.
+    disk.truncate_after(z(1, 2));
+    assert_eq!(disk.superseded_upto, z(1, 2));
+    disk.append(Txn {
+        zxid: z(2, 1),
+        op: create("/n", "v"),
+        origin: None,
+    });
+    assert!(disk.can_rebuild_at(z(2, 1)));
 }

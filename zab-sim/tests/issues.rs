@@ -233,3 +233,34 @@ fn fixed_a_snapshot_newer_than_the_trunc_point_is_deleted() {
         "{s3}"
     );
 }
+
+/// Regression (spec §11 TRUNC semantics, §12.3 I14, §12.4 T1; ZooKeeper's
+/// `Learner.syncWithLeader` TRUNC case, `ZKDatabase.truncateLog`, `FileTxnLog.truncate`):
+/// a learner SNAP-synced at 0x100000010 purges its log at or below that label (its
+/// older log entries belong to the history the image replaced), crashes before
+/// currentEpoch, restarts from the SNAP snapshot and is TRUNCated to 0x10000000f by a
+/// leader that never had 0x100000010. The reload took the older snapshot
+/// 0x10000000b, whose following log entries were purged, and labelled the result
+/// 0x10000000f: its NEWLEADER snapshot lacked committed 0x10000000c (I14, T1, then
+/// I3/I5 in the sweep). Fixed: a snapshot older than a SNAP sync's purge can no longer
+/// be rolled forward by the log, so no snapshot serves the TRUNC and the learner exits,
+/// as ZooKeeper's does here (its log ends at 0x10000000c, before the truncation point,
+/// so `FileTxnLog.truncate` throws and `truncateLog` returns false).
+#[test]
+fn fixed_trunc_below_a_snap_sync_snapshot_does_not_roll_an_older_snapshot_forward() {
+    let (code, r) = run_issue("trunc-below-snap-sync-snapshot.json");
+    assert_eq!(code, Some(0), "no violation: {:?}", invariants(&r));
+    let s2 = server(&r, 2);
+    assert_eq!(s2["up"], false, "{s2}");
+    assert!(
+        s2["down_reason"]
+            .as_str()
+            .unwrap()
+            .contains("cannot truncate the log to 0x10000000f"),
+        "{s2}"
+    );
+    // Its durable history is still server 1's plus the never-committed 0x100000010.
+    let mut h1 = server(&r, 1)["history"].as_array().unwrap().clone();
+    h1.push(Value::from("0x100000010"));
+    assert_eq!(s2["history"], Value::Array(h1));
+}

@@ -34,6 +34,15 @@ fn server(r: &Value, id: u64) -> &Value {
         .unwrap()
 }
 
+/// Every server in `ids` holds exactly the history of the report's leader.
+fn assert_every_server_holds_the_leaders_history(r: &Value, ids: &[u64]) {
+    let leader = r["leader"].as_u64().expect("a leader");
+    let expected = &server(r, leader)["history"];
+    for id in ids {
+        assert_eq!(&server(r, *id)["history"], expected, "server {id}");
+    }
+}
+
 fn invariants(r: &Value) -> Vec<String> {
     r["violations"]
         .as_array()
@@ -116,11 +125,7 @@ fn fixed_txns_applied_during_a_sync_are_not_delivered_before_uptodate() {
 fn fixed_diff_from_a_txn_log_with_a_hole() {
     let (code, r) = run_issue("diff-across-log-hole.json");
     assert_eq!(code, Some(0), "no violation: {:?}", invariants(&r));
-    let leader = r["leader"].as_u64().expect("a leader");
-    let expected = server(&r, leader)["history"].clone();
-    for id in [1, 2, 3] {
-        assert_eq!(server(&r, id)["history"], expected, "server {id}");
-    }
+    assert_every_server_holds_the_leaders_history(&r, &[1, 2, 3]);
 }
 
 /// Regression (spec §8.2, §9.4): an INFORM the leader forwards to an observer between
@@ -200,11 +205,7 @@ fn fixed_nothing_passes_a_dropped_packet_on_a_connection() {
 fn fixed_a_learner_is_not_judged_against_a_later_leadership_of_its_leader() {
     let (code, r) = run_issue("learner-of-a-previous-leadership.json");
     assert_eq!(code, Some(0), "no violation: {:?}", invariants(&r));
-    let leader = r["leader"].as_u64().expect("a leader");
-    let expected = server(&r, leader)["history"].clone();
-    for id in [1, 2, 3] {
-        assert_eq!(server(&r, id)["history"], expected, "server {id}");
-    }
+    assert_every_server_holds_the_leaders_history(&r, &[1, 2, 3]);
 }
 
 /// Regression (spec §11's TRUNC caveat and §14 S17, ZOOKEEPER-4837): leader 3 logs

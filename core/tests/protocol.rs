@@ -163,7 +163,7 @@ fn write_at_a_follower_commits_everywhere() {
         .trace
         .iter()
         .filter_map(|e| match &e.kind {
-            TraceKind::PacketSent { packet, from, .. } if from.0 == 1 => Some(packet.as_str()),
+            TraceKind::PacketSent { packet, from, .. } if from.0 == 1 => Some(*packet),
             _ => None,
         })
         .collect();

@@ -422,9 +422,12 @@ impl Sim {
         let Some(server) = self.node_mut(id).and_then(|n| n.server.as_mut()) else {
             return;
         };
-        let effects = server.handle(Ctx { now, roll }, input);
-        for e in effects {
+        let mut effects = server.handle(Ctx { now, roll }, input);
+        for e in effects.drain(..) {
             self.effect(id, e);
+        }
+        if let Some(server) = self.node_mut(id).and_then(|n| n.server.as_mut()) {
+            server.recycle(effects);
         }
     }
 

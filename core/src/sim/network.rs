@@ -172,9 +172,9 @@ impl Sim {
                 Channel::Election => (from, to, 0),
                 Channel::Quorum { conn } => (from, to, conn.0 + 1),
             };
-            let at = (self.now + lat).max(self.net.fifo.get(&key).copied().unwrap_or(0));
-            self.net.fifo.insert(key, at);
-            at
+            let last = self.net.fifo.entry(key).or_insert(0);
+            *last = (self.now + lat).max(*last);
+            *last
         };
         let payload = Arc::new(payload);
         self.emit(TraceKind::PacketSent {

@@ -347,15 +347,18 @@ impl Run {
     /// Takes the simulator's new trace events, shows them to the checker, keeps them
     /// (if recording) and records new violations.
     fn observe(&mut self) {
-        let events = self.sim.take_trace();
+        let mut events = self.sim.take_trace();
         let found = if self.checking {
             self.checker.observe(&self.sim, &events)
         } else {
             Vec::new()
         };
         if self.record_trace {
-            self.trace.extend(events);
+            self.trace.append(&mut events);
         }
+        // The simulator records the next step's events in the same buffer.
+        events.clear();
+        self.sim.trace = events;
         self.record_violations(found);
     }
 

@@ -70,16 +70,15 @@ impl<T> SharedVec<T> {
     /// The number of leading elements for which `pred` holds (they must come first, as
     /// for [`slice::partition_point`]): a binary search.
     pub fn partition_point(&self, mut pred: impl FnMut(&T) -> bool) -> usize {
-        let (mut lo, mut hi) = (0, self.len);
-        while lo < hi {
-            let mid = lo + (hi - lo) / 2;
-            if pred(&self[mid]) {
-                lo = mid + 1;
-            } else {
-                hi = mid;
-            }
+        // Chunks are never empty; those whose last element satisfies `pred` lie wholly
+        // before the point, which is then in the first other chunk.
+        let c = self
+            .chunks
+            .partition_point(|chunk| chunk.last().is_some_and(&mut pred));
+        match self.chunks.get(c) {
+            Some(chunk) => c * CHUNK + chunk.partition_point(pred),
+            None => self.len,
         }
-        lo
     }
 }
 
@@ -188,6 +187,12 @@ mod tests {
         a.push(7);
         assert_eq!((a.len(), a[CHUNK], b[CHUNK]), (CHUNK + 1, 7, CHUNK));
         assert_eq!(b.partition_point(|x| *x < 100), 100);
+        for n in [0, 1, CHUNK - 1, CHUNK, CHUNK + 1, 2 * CHUNK + 2] {
+            let v: SharedVec<usize> = (0..n).collect();
+            for p in 0..=n + 1 {
+                assert_eq!(v.partition_point(|x| *x < p), p.min(n));
+            }
+        }
         a.clear();
         assert!(a.is_empty() && a.last().is_none());
         assert_eq!(b.len(), 130);

@@ -57,10 +57,15 @@ impl Op {
 
     /// Short form for logs and the UI, e.g. `create /a=1`.
     pub fn label(&self) -> String {
+        self.label_parts().concat()
+    }
+
+    /// The pieces of [`Op::label`], in order (the digest reads them without joining).
+    fn label_parts(&self) -> [&str; 4] {
         match self {
-            Op::Create { path, data } => format!("create {path}={data}"),
-            Op::Set { path, data } => format!("set {path}={data}"),
-            Op::Delete { path } => format!("delete {path}"),
+            Op::Create { path, data } => ["create ", path, "=", data],
+            Op::Set { path, data } => ["set ", path, "=", data],
+            Op::Delete { path } => ["delete ", path, "", ""],
         }
     }
 }
@@ -97,7 +102,9 @@ impl Txn {
             }
         };
         feed(&self.zxid.0.to_le_bytes());
-        feed(self.op.label().as_bytes());
+        for part in self.op.label_parts() {
+            feed(part.as_bytes());
+        }
         h
     }
 }
@@ -208,9 +215,12 @@ impl DataTree {
     /// Applies a txn (state-based, idempotent).
     pub fn apply(&mut self, txn: &Txn) {
         match &txn.op {
-            Op::Create { path, data } | Op::Set { path, data } => {
-                self.nodes.insert(path.clone(), data.clone());
-            }
+            Op::Create { path, data } | Op::Set { path, data } => match self.nodes.get_mut(path) {
+                Some(old) => old.clone_from(data),
+                None => {
+                    self.nodes.insert(path.clone(), data.clone());
+                }
+            },
             Op::Delete { path } => {
                 self.nodes.remove(path);
             }

@@ -112,7 +112,7 @@ fn delivered(trace: &[TraceEvent], packet: &str, to: u32) -> usize {
         .iter()
         .filter(|e| {
             matches!(&e.kind, TraceKind::PacketDelivered { packet: p, to: t, .. }
-                if p == packet && t.0 == to)
+                if *p == packet && t.0 == to)
         })
         .count()
 }

@@ -163,7 +163,7 @@ fn write_at_a_follower_commits_everywhere() {
         .trace
         .iter()
         .filter_map(|e| match &e.kind {
-            TraceKind::PacketSent { packet, from, .. } if from.0 == 1 => Some(packet.as_str()),
+            TraceKind::PacketSent { packet, from, .. } if from.0 == 1 => Some(*packet),
             _ => None,
         })
         .collect();
@@ -376,7 +376,7 @@ fn observer_receives_inform_and_never_votes() {
     let informs = h
         .trace
         .iter()
-        .filter(|e| matches!(&e.kind, TraceKind::PacketSent { packet, to, .. } if packet == "INFORM" && to.0 == 4))
+        .filter(|e| matches!(&e.kind, TraceKind::PacketSent { packet, to, .. } if *packet == "INFORM" && to.0 == 4))
         .count();
     assert_eq!(informs, 1);
     assert_eq!(
@@ -384,7 +384,7 @@ fn observer_receives_inform_and_never_votes() {
         Some("1")
     );
     let proposals_to_observer = h.trace.iter().any(
-        |e| matches!(&e.kind, TraceKind::PacketSent { packet, to, .. } if packet == "PROPOSAL" && to.0 == 4),
+        |e| matches!(&e.kind, TraceKind::PacketSent { packet, to, .. } if *packet == "PROPOSAL" && to.0 == 4),
     );
     assert!(!proposals_to_observer);
 }

@@ -31,11 +31,26 @@ pub(crate) struct Broadcasts {
 impl Broadcasts {
     /// The broadcast with zxid `z`.
     pub fn get(&self, z: &Zxid) -> Option<&Bcast> {
-        let k = self.sorted.partition_point(|(x, _)| x < z);
+        let k = self
+            .dense_guess(z)
+            .unwrap_or_else(|| self.sorted.partition_point(|(x, _)| x < z));
         match self.sorted.get(k) {
             Some((x, b)) if x == z => Some(b),
             _ => self.late.get(z),
         }
+    }
+
+    /// Where `z` sits if the zxids from it to the last one of its epoch were all
+    /// broadcast (the usual case: a leader's counters are consecutive), checked; the
+    /// zxids are strictly ascending, so a match is the only entry with `z`.
+    fn dense_guess(&self, z: &Zxid) -> Option<usize> {
+        let (last, _) = self.sorted.last()?;
+        if last.epoch() != z.epoch() || last.counter() < z.counter() {
+            return None;
+        }
+        let back = (last.counter() - z.counter()) as usize;
+        let k = self.sorted.len().checked_sub(back + 1)?;
+        matches!(self.sorted.get(k), Some((x, _)) if x == z).then_some(k)
     }
 
     /// `t` (with digest `dig`) as shared by the broadcast of the same txn, if there is
@@ -107,6 +122,21 @@ mod tests {
         }
         assert!(bs.get(&Zxid::new(Epoch(1), 4)).is_none());
         assert_eq!(bs.late.len(), 1, "only 0x100000003 came late");
+    }
+
+    #[test]
+    fn gaps_in_the_counters_fall_back_to_the_search() {
+        let mut bs = Broadcasts::default();
+        for (e, c) in [(1, 1), (1, 2), (1, 5), (2, 3), (2, 4)] {
+            let x = b(e, c, "v");
+            bs.insert(x.txn.zxid, x);
+        }
+        for (e, c) in [(1, 1), (1, 2), (1, 5), (2, 3), (2, 4)] {
+            assert!(bs.get(&Zxid::new(Epoch(e), c)).is_some(), "{e} {c}");
+        }
+        for (e, c) in [(1, 3), (1, 4), (1, 6), (2, 1), (2, 5), (3, 4)] {
+            assert!(bs.get(&Zxid::new(Epoch(e), c)).is_none(), "{e} {c}");
+        }
     }
 
     #[test]

@@ -477,7 +477,9 @@ impl Checker {
                     packet,
                     summary,
                     ..
-                } if packet == "LEADERINFO" => self.on_leader_info(*from, summary, at),
+                } if *packet == "LEADERINFO" => {
+                    self.on_leader_info(*from, &summary.to_string(), at)
+                }
                 TraceKind::Network { .. } => self.live.fault(at),
                 TraceKind::PacketDropped { reason, .. }
                     if reason.starts_with("dropped by the user") =>
@@ -485,7 +487,7 @@ impl Checker {
                     self.live.fault(at)
                 }
                 TraceKind::PacketDelivered { to, packet, .. }
-                    if packet != "PING" && packet != "NOTIFICATION" =>
+                    if *packet != "PING" && *packet != "NOTIFICATION" =>
                 {
                     if let Some(i) = self.idx(*to) {
                         self.dirty[i] = true;

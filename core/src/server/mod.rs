@@ -635,6 +635,15 @@ impl Server {
         std::mem::take(&mut self.out)
     }
 
+    /// Gives back a buffer [`Server::handle`] returned, once its effects are carried
+    /// out, so that the next call reuses its allocation.
+    pub fn recycle(&mut self, mut buf: Vec<Effect>) {
+        if self.out.capacity() == 0 {
+            buf.clear();
+            self.out = buf;
+        }
+    }
+
     fn on_timer(&mut self, t: Timer) {
         match t {
             Timer::FleTimeout => self.fle_timeout(),

@@ -9,6 +9,7 @@
 
 mod intervention;
 mod network;
+mod queue;
 pub mod rng;
 mod schedule;
 pub mod trace;
@@ -27,6 +28,7 @@ use crate::server::{
 };
 use crate::storage::Disk;
 use crate::txn::{Op, ReqId};
+use queue::{Key, Queue};
 use rng::Streams;
 use schedule::Schedule;
 use serde::Serialize;
@@ -112,7 +114,7 @@ enum Event {
         incarnation: u64,
         upto: Zxid,
     },
-    Action(Intervention),
+    Action(Box<Intervention>),
 }
 
 /// Ordering class at equal times: protocol events first, then scheduled interventions,
@@ -124,7 +126,7 @@ const CLASS_ACTION: u8 = 1;
 /// Whether a step of the loaded schedule due at `at` runs before the queued event
 /// with key `queued`: at equal times it comes after protocol events and before every
 /// intervention queued by [`Sim::schedule`] (those were scheduled after it was loaded).
-fn schedule_first(at: Time, queued: &(Time, u8, u64)) -> bool {
+fn schedule_first(at: Time, queued: &Key) -> bool {
     (at, CLASS_ACTION) <= (queued.0, queued.1)
 }
 
@@ -169,7 +171,7 @@ pub struct Sim {
     /// Number of trace events produced so far (recorded or not).
     pub trace_count: u64,
     seq: u64,
-    queue: BTreeMap<(Time, u8, u64), Event>,
+    queue: Queue<Event>,
     schedule: Schedule,
     streams: Streams,
     timers: BTreeMap<(ServerId, Timer), u64>,
@@ -207,7 +209,7 @@ impl Sim {
             record: true,
             trace_count: 0,
             seq: 0,
-            queue: BTreeMap::new(),
+            queue: Queue::default(),
             schedule: Schedule::default(),
             streams: Streams::new(seed),
             timers: BTreeMap::new(),
@@ -272,7 +274,7 @@ impl Sim {
     /// Schedules an intervention at simulated time `at` (not before now).
     pub fn schedule(&mut self, at: Time, action: Intervention) {
         let at = at.max(self.now);
-        self.push(at, CLASS_ACTION, Event::Action(action));
+        self.push(at, CLASS_ACTION, Event::Action(Box::new(action)));
     }
 
     /// Loads a scenario's schedule: interventions in time order (none before now),
@@ -292,7 +294,7 @@ impl Sim {
 
     /// The time of the next event, if any.
     pub fn next_time(&self) -> Option<Time> {
-        let queued = self.queue.keys().next().map(|k| k.0);
+        let queued = self.queue.first_key().map(|k| k.0);
         match (self.schedule.next_time(), queued) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
@@ -301,13 +303,13 @@ impl Sim {
 
     /// Takes the next event: the loaded schedule's next step or the queue's first.
     fn next_event(&mut self) -> Option<(Time, Event)> {
-        let from_schedule = match (self.schedule.next_time(), self.queue.keys().next()) {
+        let from_schedule = match (self.schedule.next_time(), self.queue.first_key()) {
             (Some(at), Some(queued)) => schedule_first(at, queued),
             (at, _) => at.is_some(),
         };
         if from_schedule {
             let (at, a) = self.schedule.pop()?;
-            return Some((at, Event::Action(a)));
+            return Some((at, Event::Action(Box::new(a))));
         }
         self.queue.pop_first().map(|((at, _, _), ev)| (at, ev))
     }
@@ -344,7 +346,7 @@ impl Sim {
                     self.feed(server, Input::FsyncDone { upto });
                 }
             }
-            Event::Action(a) => self.apply(a),
+            Event::Action(a) => self.apply(*a),
         }
         true
     }
@@ -359,7 +361,7 @@ impl Sim {
 
     /// Pending events in the order they will run.
     pub fn pending(&self) -> Vec<Pending> {
-        let mut queued = self.queue.iter().peekable();
+        let mut queued = self.queue.sorted().into_iter().peekable();
         let mut steps = self.schedule.remaining().iter().peekable();
         let mut out = Vec::with_capacity(self.queue.len() + self.schedule.remaining().len());
         loop {
@@ -420,9 +422,12 @@ impl Sim {
         let Some(server) = self.node_mut(id).and_then(|n| n.server.as_mut()) else {
             return;
         };
-        let effects = server.handle(Ctx { now, roll }, input);
-        for e in effects {
+        let mut effects = server.handle(Ctx { now, roll }, input);
+        for e in effects.drain(..) {
             self.effect(id, e);
+        }
+        if let Some(server) = self.node_mut(id).and_then(|n| n.server.as_mut()) {
+            server.recycle(effects);
         }
     }
 

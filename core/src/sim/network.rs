@@ -3,12 +3,14 @@
 //! FIFO, reliable-while-open connection per learner/leader pair that breaks on a crash,
 //! a cut link or a lost packet ("no message after close"), and is never revived.
 
+use super::trace::PacketSummary;
 use super::{Channel, Event, Sim, TraceKind, CLASS_PROTOCOL};
 use crate::ids::{ServerId, Time};
 use crate::packet::{Notification, QuorumPacket};
 use crate::server::{ConnId, Input};
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 /// What travels.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -68,12 +70,23 @@ pub struct InFlight {
     pub to: ServerId,
     /// Network.
     pub channel: Channel,
-    /// Contents.
-    pub payload: Payload,
+    /// Contents (shared with the trace event of its sending).
+    #[serde(serialize_with = "serialize_shared")]
+    pub payload: Arc<Payload>,
     /// When it left.
     pub sent_at: Time,
     /// When it arrives.
     pub deliver_at: Time,
+}
+
+/// The payload itself: moved out if nothing else holds it (the trace event of its
+/// sending is usually gone by the time it arrives), else copied.
+fn unshare(payload: Arc<Payload>) -> Payload {
+    Arc::try_unwrap(payload).unwrap_or_else(|shared| (*shared).clone())
+}
+
+fn serialize_shared<S: Serializer>(payload: &Arc<Payload>, s: S) -> Result<S::Ok, S::Error> {
+    payload.as_ref().serialize(s)
 }
 
 /// A learner/leader connection.
@@ -159,17 +172,18 @@ impl Sim {
                 Channel::Election => (from, to, 0),
                 Channel::Quorum { conn } => (from, to, conn.0 + 1),
             };
-            let at = (self.now + lat).max(self.net.fifo.get(&key).copied().unwrap_or(0));
-            self.net.fifo.insert(key, at);
-            at
+            let last = self.net.fifo.entry(key).or_insert(0);
+            *last = (self.now + lat).max(*last);
+            *last
         };
+        let payload = Arc::new(payload);
         self.emit(TraceKind::PacketSent {
             id,
             from,
             to,
             channel,
-            packet: payload.name().to_string(),
-            summary: payload.summary(),
+            packet: payload.name(),
+            summary: PacketSummary(Arc::clone(&payload)),
             deliver_at_ms: deliver_at,
         });
         self.packets.insert(
@@ -192,7 +206,7 @@ impl Sim {
             id: p.id,
             from: p.from,
             to: p.to,
-            packet: p.payload.name().to_string(),
+            packet: p.payload.name(),
             reason: reason.to_string(),
         });
     }
@@ -233,7 +247,7 @@ impl Sim {
                 from,
                 to,
                 channel: Channel::Quorum { conn },
-                payload,
+                payload: Arc::new(payload),
                 sent_at: self.now,
                 deliver_at: self.now,
             };
@@ -262,7 +276,7 @@ impl Sim {
         };
         let cut = self.net.is_cut(p.from, p.to);
         let receiver = self.incarnation(p.to);
-        match (&p.channel, &p.payload) {
+        match (p.channel, &*p.payload) {
             (Channel::Election, Payload::Notification(n)) => {
                 if cut {
                     self.net.held.insert((p.from, p.to), *n);
@@ -283,9 +297,7 @@ impl Sim {
                     );
                 }
             }
-            (Channel::Quorum { conn }, payload) => {
-                self.deliver_quorum(&p, *conn, payload.clone(), cut, receiver)
-            }
+            (Channel::Quorum { conn }, _) => self.deliver_quorum(p, conn, cut, receiver),
             _ => {}
         }
     }
@@ -295,22 +307,16 @@ impl Sim {
             id: p.id,
             from: p.from,
             to: p.to,
-            packet: p.payload.name().to_string(),
+            packet: p.payload.name(),
         });
     }
 
-    fn deliver_quorum(
-        &mut self,
-        p: &InFlight,
-        conn: ConnId,
-        payload: Payload,
-        cut: bool,
-        receiver: Option<u64>,
-    ) {
+    fn deliver_quorum(&mut self, sent: InFlight, conn: ConnId, cut: bool, receiver: Option<u64>) {
         let Some(c) = self.net.conns.get(&conn.0).cloned() else {
             return;
         };
-        match payload {
+        let p = &sent;
+        match *p.payload {
             Payload::Connect => {
                 let leading = self.server(p.to).is_some_and(|s| s.leader.is_some());
                 let ok = !cut && leading && !self.net.is_cut(p.to, p.from);
@@ -374,7 +380,7 @@ impl Sim {
                     self.feed(p.to, Input::Closed { conn });
                 }
             }
-            Payload::Quorum(packet) => {
+            Payload::Quorum(_) => {
                 let expected = if p.to == c.learner {
                     c.learner_incarnation
                 } else {
@@ -394,7 +400,10 @@ impl Sim {
                     self.dropped(p, "the receiver is down");
                 } else {
                     self.delivered(p);
-                    self.feed(p.to, Input::Packet { conn, packet });
+                    let to = p.to;
+                    if let Payload::Quorum(packet) = unshare(sent.payload) {
+                        self.feed(to, Input::Packet { conn, packet });
+                    }
                 }
             }
             Payload::Notification(_) => {}
@@ -420,7 +429,7 @@ impl Sim {
     }
 
     fn remove_delivery(&mut self, id: u64) {
-        self.queue.retain(|_, ev| *ev != Event::Deliver(id));
+        self.queue.retain(|ev| *ev != Event::Deliver(id));
     }
 
     /// The user drops a packet in flight.

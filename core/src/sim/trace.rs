@@ -1,10 +1,13 @@
 //! The typed trace-event stream every consumer reads: the web app's animation, event
 //! log and space-time diagram, the CLI's `--trace` and report, and the tests.
 
+use super::network::Payload;
 use crate::ids::{ServerId, Time};
 use crate::server::{ConnId, ServerEvent, Timer, WriteResult};
 use crate::txn::{Op, ReqId};
-use serde::Serialize;
+use serde::{Serialize, Serializer};
+use std::fmt;
+use std::sync::Arc;
 
 /// Which network a packet travels on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -45,9 +48,9 @@ pub enum TraceKind {
         #[serde(flatten)]
         channel: Channel,
         /// ZooKeeper's packet type, e.g. `NOTIFICATION`, `PROPOSAL`.
-        packet: String,
-        /// The packet with its fields, in words.
-        summary: String,
+        packet: &'static str,
+        /// The packet with its fields, in words (built when shown or serialised).
+        summary: PacketSummary,
         /// When it will arrive.
         deliver_at_ms: Time,
     },
@@ -60,7 +63,7 @@ pub enum TraceKind {
         /// Receiver.
         to: ServerId,
         /// Packet type.
-        packet: String,
+        packet: &'static str,
     },
     /// A packet was lost.
     PacketDropped {
@@ -71,7 +74,7 @@ pub enum TraceKind {
         /// Receiver.
         to: ServerId,
         /// Packet type.
-        packet: String,
+        packet: &'static str,
         /// Why.
         reason: String,
     },
@@ -148,6 +151,24 @@ pub enum TraceKind {
         /// A sentence a student can understand.
         detail: String,
     },
+}
+
+/// A sent packet's contents as a trace event holds them: shared with the packet in
+/// flight, not copied, and put in words ([`Payload::summary`]) only when displayed or
+/// serialised (as that string), so that a run nobody watches does not build the text.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PacketSummary(pub Arc<Payload>);
+
+impl fmt::Display for PacketSummary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0.summary())
+    }
+}
+
+impl Serialize for PacketSummary {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0.summary())
+    }
 }
 
 /// A fingerprint of a trace, to compare two runs without shipping the events: the

@@ -599,8 +599,8 @@ impl TraceCache {
                 self.packets.entry(*id).or_insert_with(|| PacketSpan {
                     from: from.0,
                     to: to.0,
-                    kind: packet.clone(),
-                    summary: summary.clone(),
+                    kind: packet.to_string(),
+                    summary: summary.to_string(),
                     sent: at,
                     deliver_at: *deliver_at_ms,
                     delivered: None,

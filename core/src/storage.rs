@@ -165,10 +165,12 @@ impl Disk {
     }
 
     /// A SNAP sync's NEWLEADER snapshot at `zxid` replaced this server's history: the
-    /// log entries at or below it go ([`Disk::purge_upto`]), and the snapshots older
-    /// than it can no longer be rolled forward by the log (see `superseded_upto`).
+    /// log entries at or below it go ([`Disk::purge_upto`]), so do the snapshots past
+    /// it ([`Disk::drop_snapshots_after`]), and the snapshots older than it can no
+    /// longer be rolled forward by the log (see `superseded_upto`).
     pub fn supersede_upto(&mut self, zxid: Zxid) {
         self.purge_upto(zxid);
+        self.drop_snapshots_after(zxid);
         self.superseded_upto = self.superseded_upto.max(zxid);
     }
 

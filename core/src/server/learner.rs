@@ -346,11 +346,10 @@ impl Server {
                 // The SNAP image replaced this server's history: its older log entries
                 // belong to a superseded history, and the snapshot covers what they
                 // covered. Purge them so the log never has a hole that a later DIFF
-                // from disk could read across. The older snapshots stay, but the log
-                // no longer rolls them forward (a TRUNC below this label cannot
-                // rebuild from one of them).
+                // from disk could read across. Snapshots past the image go too; the
+                // older ones stay, but the log no longer rolls them forward (a TRUNC
+                // below this label cannot rebuild from one of them).
                 self.disk.supersede_upto(self.tree.last_processed);
-                self.disk.drop_snapshots_after(self.tree.last_processed);
             }
             if self.hit(CrashPoint::NewLeaderAfterSnapshot) {
                 return;

@@ -71,6 +71,19 @@ pub enum Role {
     Crashed,
 }
 
+impl From<zab_core::packet::ServerState> for Role {
+    /// The role of a running server.
+    fn from(state: zab_core::packet::ServerState) -> Role {
+        use zab_core::packet::ServerState;
+        match state {
+            ServerState::Looking => Role::Looking,
+            ServerState::Following => Role::Following,
+            ServerState::Leading => Role::Leading,
+            ServerState::Observing => Role::Observing,
+        }
+    }
+}
+
 impl Role {
     /// The value of `data-role`: ZooKeeper's state name, or `CRASHED`.
     pub fn attr(self) -> &'static str {

@@ -663,7 +663,7 @@ impl TraceCache {
     fn absorb_server(&mut self, id: u32, at: Time, event: &ServerEvent) {
         match event {
             ServerEvent::StateChange { state, phase } => {
-                self.push_lane(id, at, LaneState::Up(role_of(*state), phase.name()));
+                self.push_lane(id, at, LaneState::Up(Role::from(*state), phase.name()));
             }
             ServerEvent::Recovered {
                 snapshot,
@@ -759,15 +759,6 @@ impl TraceCache {
             }
         }
         self.known_from = self.known_from.max(old);
-    }
-}
-
-fn role_of(state: ServerState) -> Role {
-    match state {
-        ServerState::Looking => Role::Looking,
-        ServerState::Following => Role::Following,
-        ServerState::Leading => Role::Leading,
-        ServerState::Observing => Role::Observing,
     }
 }
 
@@ -923,7 +914,7 @@ impl Engine {
                 match before[i] {
                     Some(s) => s,
                     None => match self.sim().server(ServerId(id)) {
-                        Some(s) => LaneState::Up(role_of(s.state), s.phase.name()),
+                        Some(s) => LaneState::Up(Role::from(s.state), s.phase.name()),
                         None => LaneState::Down,
                     },
                 }
@@ -1013,7 +1004,7 @@ impl Engine {
                 pending: l.pending.len(),
             });
             VolatileView {
-                role: role_of(s.state),
+                role: Role::from(s.state),
                 state: s.state.name(),
                 phase: s.phase.name(),
                 sync_mode: s.sync_mode.name(),

@@ -43,7 +43,7 @@ impl Engine {
                         id: n.id.0,
                         up: true,
                         observer,
-                        role: role_of(s.state),
+                        role: Role::from(s.state),
                         phase: s.phase.name(),
                         current_epoch: s.current_epoch().0,
                         accepted_epoch: s.accepted_epoch().0,
@@ -143,7 +143,7 @@ impl Engine {
                     role: n
                         .server
                         .as_ref()
-                        .map_or(Role::Crashed, |s| role_of(s.state)),
+                        .map_or(Role::Crashed, |s| Role::from(s.state)),
                     hidden: skip,
                     entries,
                     snapshots: disk.snapshots.iter().map(|s| s.zxid).collect(),
@@ -370,15 +370,6 @@ fn newest_zxid(disk: &Disk) -> Zxid {
 
 fn opt_epoch(e: Option<zab_core::Epoch>) -> String {
     e.map_or("none".to_string(), |e| e.to_string())
-}
-
-fn role_of(state: ServerState) -> Role {
-    match state {
-        ServerState::Looking => Role::Looking,
-        ServerState::Following => Role::Following,
-        ServerState::Leading => Role::Leading,
-        ServerState::Observing => Role::Observing,
-    }
 }
 
 /// The last zxid known committed at a running server: a leader's `lastCommitted`,

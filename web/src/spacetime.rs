@@ -54,18 +54,6 @@ pub fn window(now: u64, w: u64) -> (u64, u64) {
     (from, from + w)
 }
 
-/// The CSS class of a packet type (its protocol phase), as on the ring.
-pub fn phase_class(kind: &str) -> &'static str {
-    match kind {
-        "NOTIFICATION" => "election",
-        "FOLLOWERINFO" | "OBSERVERINFO" | "LEADERINFO" | "ACKEPOCH" => "discovery",
-        "DIFF" | "TRUNC" | "SNAP" | "NEWLEADER" | "UPTODATE" => "sync",
-        "PROPOSAL" | "ACK" | "COMMIT" | "INFORM" | "REQUEST" => "broadcast",
-        "PING" => "heartbeat",
-        _ => "control",
-    }
-}
-
 fn short_phase(phase: &str) -> &'static str {
     match phase {
         "ELECTION" => "ELECT",
@@ -287,7 +275,7 @@ fn diagram(p: &DiagramProps) -> Html {
         let (fi, ti) = (lane_of(a.from)?, lane_of(a.to)?);
         let (x1, y1) = (geo.x(a.sent as f64), geo.y(fi));
         let (x2, y2) = (geo.x(a.end as f64), geo.y(ti));
-        let class = phase_class(&a.kind);
+        let class = crate::views::phase_class(&a.kind);
         let (dx, dy) = (x2 - x1, y2 - y1);
         let len = (dx * dx + dy * dy).sqrt().max(0.001);
         let (ux, uy) = (dx / len, dy / len);

@@ -169,17 +169,22 @@ pub struct PacketView {
     pub deliver_at: Time,
 }
 
+/// The CSS class of a packet type (its protocol phase), on the ring and the diagram.
+pub fn phase_class(kind: &str) -> &'static str {
+    match kind {
+        "NOTIFICATION" => "election",
+        "FOLLOWERINFO" | "OBSERVERINFO" | "LEADERINFO" | "ACKEPOCH" => "discovery",
+        "DIFF" | "TRUNC" | "SNAP" | "NEWLEADER" | "UPTODATE" => "sync",
+        "PROPOSAL" | "ACK" | "COMMIT" | "INFORM" | "REQUEST" => "broadcast",
+        "PING" => "heartbeat",
+        _ => "control",
+    }
+}
+
 impl PacketView {
     /// The protocol phase the packet belongs to (CSS class and legend).
     pub fn phase_class(&self) -> &'static str {
-        match self.kind {
-            "NOTIFICATION" => "election",
-            "FOLLOWERINFO" | "OBSERVERINFO" | "LEADERINFO" | "ACKEPOCH" => "discovery",
-            "DIFF" | "TRUNC" | "SNAP" | "NEWLEADER" | "UPTODATE" => "sync",
-            "PROPOSAL" | "ACK" | "COMMIT" | "INFORM" | "REQUEST" => "broadcast",
-            "PING" => "heartbeat",
-            _ => "control",
-        }
+        phase_class(self.kind)
     }
 
     /// Fraction of the way from sender to receiver at display time `t` (0..=1).

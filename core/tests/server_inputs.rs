@@ -162,6 +162,10 @@ fn follower_with_a_higher_accepted_epoch_goes_back_to_looking() {
         });
         if expect_looking {
             assert_eq!(f.s.state, ServerState::Looking);
+            // Learner.shutdown closes the socket: the leader's handler sees it at once.
+            assert!(out
+                .iter()
+                .any(|e| matches!(e, Effect::Close { conn: c } if *c == conn)));
         } else {
             assert!(matches!(
                 sent(&out)[..],
@@ -173,6 +177,24 @@ fn follower_with_a_higher_accepted_epoch_goes_back_to_looking() {
             assert_eq!(f.s.phase, Phase::Synchronization);
         }
     }
+}
+
+/// Spec §10 (`Leader.shutdown` shuts every LearnerHandler): a leader that gives up
+/// waiting for its epoch quorum closes the connections of the learners it had.
+#[test]
+fn a_leader_leaving_its_role_closes_its_learners_connections() {
+    let mut l = One::new(3, disk(1, 1, vec![txn(1, 1)]));
+    l.elect(3);
+    let conn = ConnId(1);
+    l.feed(Input::Accepted {
+        conn,
+        learner: sid(2),
+    });
+    let out = l.feed(Input::Timer(Timer::LeaderWait));
+    assert_eq!(l.s.state, ServerState::Looking);
+    assert!(out
+        .iter()
+        .any(|e| matches!(e, Effect::Close { conn: c } if *c == conn)));
 }
 
 /// Spec §7.3: a new epoch is persisted as acceptedEpoch before ACKEPOCH carries the

@@ -664,6 +664,8 @@ impl Server {
         f(self, &mut l);
         if self.role_gen == gen && !self.halted {
             self.leader = Some(l);
+        } else if !self.halted {
+            self.close_role_connections(Some(l), None);
         }
     }
 
@@ -676,6 +678,8 @@ impl Server {
         f(self, &mut l);
         if self.role_gen == gen && !self.halted {
             self.learner = Some(l);
+        } else if !self.halted {
+            self.close_role_connections(None, Some(l));
         }
     }
 
@@ -957,18 +961,12 @@ impl Server {
         ] {
             self.cancel_timer(t);
         }
-        if let Some(l) = self.leader.take() {
-            for conn in l.handlers.keys() {
-                self.emit(Effect::Close { conn: *conn });
-            }
-        }
+        // Inside with_leader / with_learner the role's state is out of `self`; those
+        // close its connections when `f` returns.
+        let (leader, learner) = (self.leader.take(), self.learner.take());
+        self.close_role_connections(leader, learner);
         let was_snap_sync =
             self.phase == Phase::Synchronization && self.sync_mode == SyncMode::Snap;
-        if let Some(l) = self.learner.take() {
-            if let Some(conn) = l.conn {
-                self.emit(Effect::Close { conn });
-            }
-        }
         for (req, _) in std::mem::take(&mut self.pending_writes) {
             self.emit(Effect::ClientReply {
                 req,
@@ -999,6 +997,22 @@ impl Server {
             self.fast_forward();
         }
         self.start_looking();
+    }
+
+    /// Closes the connections of a role left: Leader.shutdown shuts every
+    /// LearnerHandler's socket, Learner.shutdown closes its own (spec §10), so the other
+    /// side finds out at once rather than by a read timeout.
+    fn close_role_connections(
+        &mut self,
+        leader: Option<Box<LeaderState>>,
+        learner: Option<Box<LearnerState>>,
+    ) {
+        for conn in leader.iter().flat_map(|l| l.handlers.keys()) {
+            self.emit(Effect::Close { conn: *conn });
+        }
+        if let Some(conn) = learner.and_then(|l| l.conn) {
+            self.emit(Effect::Close { conn });
+        }
     }
 
     /// Applies every logged txn that the in-memory database has not seen.

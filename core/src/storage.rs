@@ -34,6 +34,11 @@ pub struct Disk {
     /// The `updatingEpoch` marker: present from a learner's NEWLEADER until its
     /// currentEpoch write, so that a restart in between can finish the epoch change.
     pub updating_epoch: Option<Epoch>,
+    /// The `needsFullSync` marker (a ZabScope extension; ZooKeeper has none): a TRUNC
+    /// found no snapshot to rebuild the truncation point from, so this server's next
+    /// sync reports last zxid 0 and replaces its whole history with the leader's. Its
+    /// data stays on disk, and counts in elections, until that history is durable.
+    pub full_sync_needed: bool,
     /// The txn log, committed and uncommitted entries alike.
     pub log: Vec<Txn>,
     /// How many entries of `log` are fsynced; the rest are lost on a crash.
@@ -156,20 +161,15 @@ impl Disk {
         self.snapshots.retain(|s| s.content_upto() <= zxid);
     }
 
-    /// Drops the log entries at or below `zxid` (a snapshot at `zxid` covers them).
-    pub fn purge_upto(&mut self, zxid: Zxid) {
-        let purge = self.log.iter().take_while(|t| t.zxid <= zxid).count();
-        self.log.drain(..purge);
-        self.flushed = self.flushed.saturating_sub(purge);
-        self.purged_upto = self.purged_upto.max(zxid);
-    }
-
     /// A SNAP sync's NEWLEADER snapshot at `zxid` replaced this server's history: the
-    /// log entries at or below it go ([`Disk::purge_upto`]), so do the snapshots past
-    /// it ([`Disk::drop_snapshots_after`]), and the snapshots older than it can no
-    /// longer be rolled forward by the log (see `superseded_upto`).
+    /// whole log goes (every entry belongs to the replaced history, since a SNAP sync
+    /// logs nothing before NEWLEADER), so do the snapshots past the label
+    /// ([`Disk::drop_snapshots_after`]), and the snapshots older than it can no longer
+    /// be rolled forward by the log (see `superseded_upto`).
     pub fn supersede_upto(&mut self, zxid: Zxid) {
-        self.purge_upto(zxid);
+        self.log.clear();
+        self.flushed = 0;
+        self.purged_upto = self.purged_upto.max(zxid);
         self.drop_snapshots_after(zxid);
         self.superseded_upto = self.superseded_upto.max(zxid);
     }

@@ -197,6 +197,82 @@ fn a_leader_leaving_its_role_closes_its_learners_connections() {
         .any(|e| matches!(e, Effect::Close { conn: c } if *c == conn)));
 }
 
+/// Spec §11 TRUNC semantics (ZooKeeper: `Learner.syncWithLeader` TRUNC case,
+/// `FileTxnLog.truncate`, which throws when no log file holds the truncation point, and
+/// the learner exits). The baseline's extension: a learner whose disk cannot rebuild
+/// the truncation point keeps its data (it votes with it), writes the needsFullSync
+/// marker and goes back to LOOKING; its next ACKEPOCH reports last zxid 0, and the SNAP
+/// that follows replaces its whole history, after which the marker goes.
+#[test]
+fn a_learner_that_cannot_truncate_takes_a_full_sync_next() {
+    let mut tree = DataTree::default();
+    for c in 1..=5 {
+        tree.apply(&txn(1, c));
+    }
+    let mut d = disk(1, 1, Vec::new());
+    d.save_snapshot(&tree, 3);
+    // A SNAP sync at 0x100000005 superseded the log that rolled older snapshots forward.
+    d.supersede_upto(z(1, 5));
+    let mut f = One::new(1, d);
+    f.elect(3);
+    let conn = ConnId(9);
+    f.feed(Input::Connected { conn });
+    let out = f.feed(Input::Packet {
+        conn,
+        packet: QuorumPacket::LeaderInfo {
+            new_epoch: Epoch(2),
+        },
+    });
+    assert!(
+        matches!(sent(&out)[..], [QuorumPacket::AckEpoch { last_zxid, .. }] if *last_zxid == z(1, 5))
+    );
+    let out = f.feed(Input::Packet {
+        conn,
+        packet: QuorumPacket::Trunc { zxid: z(1, 3) },
+    });
+    assert_eq!(f.s.state, ServerState::Looking);
+    assert!(
+        !out.iter().any(|e| matches!(e, Effect::Halt { .. })),
+        "{out:?}"
+    );
+    assert!(f.s.disk.full_sync_needed);
+    assert_eq!(f.s.last_logged_zxid(), z(1, 5), "votes with its data");
+
+    f.elect(3);
+    let conn = ConnId(10);
+    f.feed(Input::Connected { conn });
+    let out = f.feed(Input::Packet {
+        conn,
+        packet: QuorumPacket::LeaderInfo {
+            new_epoch: Epoch(3),
+        },
+    });
+    assert!(
+        matches!(sent(&out)[..], [QuorumPacket::AckEpoch { last_zxid, .. }] if *last_zxid == Zxid::ZERO)
+    );
+    let mut leaders = DataTree::default();
+    for c in 1..=3 {
+        leaders.apply(&txn(1, c));
+    }
+    f.feed(Input::Packet {
+        conn,
+        packet: QuorumPacket::Snap {
+            zxid: z(1, 3),
+            tree: Box::new(leaders.clone()),
+        },
+    });
+    assert!(f.s.disk.full_sync_needed, "not durable before NEWLEADER");
+    let out = f.feed(Input::Packet {
+        conn,
+        packet: QuorumPacket::NewLeader { zxid: z(3, 0) },
+    });
+    assert!(matches!(sent(&out)[..], [QuorumPacket::Ack { .. }]));
+    assert!(!f.s.disk.full_sync_needed);
+    let labels: Vec<Zxid> = f.s.disk.snapshots.iter().map(|s| s.zxid).collect();
+    assert_eq!(labels, vec![z(1, 3)], "the superseded snapshot went");
+    assert_eq!(f.s.disk.history(), leaders.applied.to_vec());
+}
+
 /// Spec §7.3: a new epoch is persisted as acceptedEpoch before ACKEPOCH carries the
 /// old currentEpoch.
 #[test]

@@ -44,6 +44,10 @@ fn durable_side(id: u32, d: &DurableView) -> Html {
                     <dt>{"updatingEpoch marker"}</dt>
                     <dd data-disk-updating-epoch={e.to_string()}>{format!("{e}: a restart now finishes the change to epoch {e}")}</dd>
                 }
+                if d.full_sync_needed {
+                    <dt>{"needsFullSync marker"}</dt>
+                    <dd data-disk-full-sync-needed="true">{"a TRUNC found no snapshot to rebuild from: the next sync reports zxid 0 and takes the leader's whole history"}</dd>
+                }
                 <dt>{"last fsynced zxid"}</dt><dd>{d.last_flushed.to_string()}</dd>
             </dl>
             <h4>{format!("Txn log: {} entr{}, {} fsynced", d.log_len, if d.log_len == 1 { "y" } else { "ies" }, d.flushed)}</h4>

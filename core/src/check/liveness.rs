@@ -9,7 +9,9 @@
 //!   BROADCAST.
 //! * L2 JoinEnsemble: while a leader is in BROADCAST, every running server reaches
 //!   BROADCAST (following it) within [`bound`] of the latest of: the start of the good
-//!   period, its own start, the leader becoming active (catches ZOOKEEPER-1732).
+//!   period, its own start, the leader becoming active (catches ZOOKEEPER-1732). A
+//!   server whose acceptedEpoch is above the leader's epoch is exempt: by Zab's phase 1
+//!   it cannot join that leader at all (zab-sim/tests/issues.rs explains the case).
 //! * L3 NoSpuriousShutdown: in a good period no leader gives up waiting for NEWLEADER-ACKs
 //!   (ZOOKEEPER-4685) and no server exits on a protocol error (ZOOKEEPER-4394).
 //! * L4 RestartSucceeds: every restart succeeds (the startup checks of §11; ZOOKEEPER-1653).
@@ -161,7 +163,11 @@ impl Checker {
             return;
         }
         for (i, v) in self.views.iter().enumerate() {
-            if !v.up || v.phase == Phase::Broadcast {
+            if !v.up || v.phase == Phase::Broadcast || v.accepted_epoch > le {
+                // A server that accepted a newer epoch (from a candidate that then
+                // failed) refuses this leader's LEADERINFO for good: Zab's phase 1 and
+                // Learner.registerWithLeader never take an epoch below acceptedEpoch
+                // back. It can only join the next leader, so ZAB promises nothing here.
                 continue;
             }
             let since = t0

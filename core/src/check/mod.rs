@@ -51,7 +51,7 @@ mod view;
 
 use crate::config::Config;
 use crate::ids::{Epoch, ServerId, Time, Zxid};
-use crate::server::{ServerEvent, WriteResult};
+use crate::server::{ServerEvent, WriteResult, CANNOT_TRUNCATE};
 use crate::sim::{Sim, TraceEvent, TraceKind};
 use crate::txn::Txn;
 use ghost::Ghost;
@@ -436,6 +436,12 @@ impl Checker {
                         ServerEvent::Warning { text } => self.t3_signal(*server, text, at),
                         ServerEvent::LeftRole { reason } => {
                             self.t3_signal(*server, reason, at);
+                            if reason.starts_with(CANNOT_TRUNCATE) {
+                                // ZooKeeper's learner exits here; the baseline's goes
+                                // back to LOOKING. A failure either way: its leader may
+                                // time out waiting for it (not L3's spurious shutdown).
+                                self.live.fault(at);
+                            }
                             self.l3_left_role(i, reason, at);
                             self.roles_changed = true;
                         }

@@ -8,6 +8,10 @@ use crate::packet::{QuorumPacket, ServerState};
 use crate::txn::{DataTree, Txn};
 use std::collections::VecDeque;
 
+/// How the reason a learner leaves its role starts when a TRUNC finds no snapshot to
+/// rebuild the truncation point from (the checker counts it as a failure).
+pub const CANNOT_TRUNCATE: &str = "cannot truncate the log";
+
 /// Where a learner is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum LearnerStage {
@@ -50,6 +54,9 @@ pub struct LearnerState {
     pub snapshot_needed: bool,
     /// `writeToTxnLog`: false before NEWLEADER after SNAP/TRUNC.
     pub write_to_txn_log: bool,
+    /// This sync replaces the whole history: the `needsFullSync` marker was on disk
+    /// when FOLLOWERINFO went out, so ACKEPOCH reported last zxid 0.
+    pub full_sync: bool,
 }
 
 impl Server {
@@ -68,6 +75,7 @@ impl Server {
             committed: VecDeque::new(),
             snapshot_needed: false,
             write_to_txn_log: true,
+            full_sync: false,
         };
         self.learner_connect(&mut l);
         self.learner = Some(Box::new(l));
@@ -104,7 +112,12 @@ impl Server {
         }
         l.conn = Some(conn);
         l.stage = LearnerStage::WaitLeaderInfo;
-        l.last_logged = self.last_logged_zxid();
+        l.full_sync = self.disk.full_sync_needed;
+        l.last_logged = if l.full_sync {
+            Zxid::ZERO
+        } else {
+            self.last_logged_zxid()
+        };
         let accepted_epoch = self.accepted_epoch();
         let packet = if self.state == ServerState::Observing {
             QuorumPacket::ObserverInfo { accepted_epoch }
@@ -164,7 +177,12 @@ impl Server {
             }
             (LearnerStage::WaitSyncHeader, QuorumPacket::Diff { .. }) => {
                 self.sync_mode = SyncMode::Diff;
-                self.begin_sync(l, false);
+                if l.full_sync {
+                    // Reported zxid 0 and the leader has nothing either: the history to
+                    // adopt is empty, made durable by the NEWLEADER snapshot.
+                    self.on_snap(Zxid::ZERO, DataTree::default());
+                }
+                self.begin_sync(l, l.full_sync);
             }
             (LearnerStage::WaitSyncHeader, QuorumPacket::Snap { zxid, tree }) => {
                 self.sync_mode = SyncMode::Snap;
@@ -279,10 +297,14 @@ impl Server {
             return true;
         }
         if !self.disk.can_rebuild_at(cut) {
-            self.emit(Effect::Halt {
-                reason: format!("cannot truncate the log to {zxid}: no snapshot at or below it"),
-            });
-            self.halted = true;
+            // ZooKeeper's FileTxnLog.truncate throws here and the learner exits
+            // (Learner.syncWithLeader), at every restart until the leader's history
+            // passes this one's. ZabScope's extension: keep the data (it still counts
+            // in elections), mark the disk, and ask the next leader for everything.
+            self.disk.full_sync_needed = true;
+            self.leave_role(format!(
+                "{CANNOT_TRUNCATE} to {zxid}: no snapshot at or below it; the next sync will replace the whole history (needsFullSync)"
+            ));
             return false;
         }
         // The proposed fix (apache/zookeeper 432578d3f) reloads from the newest snapshot
@@ -342,7 +364,7 @@ impl Server {
         }
         if l.snapshot_needed {
             self.take_snapshot();
-            if self.sync_mode == SyncMode::Snap {
+            if self.sync_mode == SyncMode::Snap || l.full_sync {
                 // The SNAP image replaced this server's history: its older log entries
                 // belong to a superseded history, and the snapshot covers what they
                 // covered. Purge them so the log never has a hole that a later DIFF
@@ -350,6 +372,8 @@ impl Server {
                 // older ones stay, but the log no longer rolls them forward (a TRUNC
                 // below this label cannot rebuild from one of them).
                 self.disk.supersede_upto(self.tree.last_processed);
+                // The adopted history is durable: the marker has done its job.
+                self.disk.full_sync_needed = false;
             }
             if self.hit(CrashPoint::NewLeaderAfterSnapshot) {
                 return;

@@ -15,7 +15,7 @@ mod learner;
 
 pub use election::Fle;
 pub use leader::{Handler, HandlerStage, LeaderStage, LeaderState, Proposal};
-pub use learner::{LearnerStage, LearnerState};
+pub use learner::{LearnerStage, LearnerState, CANNOT_TRUNCATE};
 
 use crate::config::{Bug, Config};
 use crate::ids::{Epoch, ServerId, Time, Zxid};
@@ -965,8 +965,10 @@ impl Server {
         // close its connections when `f` returns.
         let (leader, learner) = (self.leader.take(), self.learner.take());
         self.close_role_connections(leader, learner);
-        let was_snap_sync =
-            self.phase == Phase::Synchronization && self.sync_mode == SyncMode::Snap;
+        // A SNAP sync (or a full sync after a failed TRUNC) has replaced the in-memory
+        // database with a partial image of another history.
+        let was_snap_sync = self.phase == Phase::Synchronization
+            && (self.sync_mode == SyncMode::Snap || self.disk.full_sync_needed);
         for (req, _) in std::mem::take(&mut self.pending_writes) {
             self.emit(Effect::ClientReply {
                 req,

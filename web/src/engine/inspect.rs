@@ -106,6 +106,9 @@ pub struct DurableView {
     /// The `updatingEpoch` marker, present only between a learner's NEWLEADER and its
     /// currentEpoch write.
     pub updating_epoch: Option<u32>,
+    /// The `needsFullSync` marker: a TRUNC could not be carried out, so the next sync
+    /// replaces the whole history.
+    pub full_sync_needed: bool,
     /// The newest log entries.
     pub log: Vec<LogLine>,
     /// Older entries not listed.
@@ -800,6 +803,7 @@ fn durable(disk: &Disk) -> DurableView {
         accepted_epoch: disk.accepted_epoch.map(|e| e.0),
         current_epoch: disk.current_epoch.map(|e| e.0),
         updating_epoch: disk.updating_epoch.map(|e| e.0),
+        full_sync_needed: disk.full_sync_needed,
         log: disk
             .log
             .iter()
@@ -1321,6 +1325,27 @@ mod tests {
         assert!(v.up && v.refusal.is_none());
         assert_eq!(v.durable.current_epoch, Some(2));
         assert_eq!(v.durable.updating_epoch, None);
+    }
+
+    /// A learner whose TRUNC finds no snapshot to rebuild from shows the needsFullSync
+    /// marker until its next sync has made the leader's whole history durable
+    /// (zab-sim/tests/issues.rs explains the scenario).
+    #[test]
+    fn the_full_sync_marker_is_shown_until_the_next_sync() {
+        let sc = Scenario::from_json(include_str!(
+            "../../../zab-sim/tests/issues/trunc-below-snap-sync-snapshot.json"
+        ))
+        .expect("valid");
+        let mut e = Engine::new(&sc).expect("runs");
+        let mut cache = TraceCache::default();
+        e.skip(16_900);
+        e.sync_trace(&mut cache);
+        let v = e.inspect(2, &cache).unwrap();
+        assert!(v.up && v.durable.full_sync_needed);
+        e.skip(1_000);
+        e.sync_trace(&mut cache);
+        let v = e.inspect(2, &cache).unwrap();
+        assert!(!v.durable.full_sync_needed);
     }
 
     #[test]

@@ -6,6 +6,7 @@
 // the time slider or the bug lab's "Run to the end"; the tests wait for DOM state.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { launchApp } from './harness.mjs';
 
 let app;
@@ -392,5 +393,22 @@ test('on the baseline the crashed disk shows the updatingEpoch marker, and the r
   await skipUntil(page, () => document.querySelector('[data-inspect="durable"]')?.dataset.diskCurrentEpoch === '2', null, 'server 1 restarts into epoch 2', 4);
   assert.equal(await durable.locator('[data-disk-updating-epoch]').count(), 0);
   assert.equal(await page.locator('[data-view="inspector"] [data-explain="refusal"]').count(), 0);
+  app.assertNoErrors();
+});
+
+test('a learner whose TRUNC finds no snapshot shows the needsFullSync marker until its next sync replaces its history', { timeout: 90_000 }, async () => {
+  const page = await fresh('?n=3&play=0');
+  const file = new URL('../../zab-sim/tests/issues/trunc-below-snap-sync-snapshot.json', import.meta.url);
+  await importScenario(page, JSON.parse(readFileSync(file, 'utf8')));
+  await page.locator('.scenario-text summary', { hasText: 'TRUNC below a SNAP-sync snapshot' }).waitFor();
+  await pause(page);
+  await openTab('Inspector');
+  await app.byRole('button', 'Inspect server 2').click();
+  // Leader 1 TRUNCates server 2 at 16.8 s; leader 3 SNAP-syncs it at 17.3 s.
+  await skipUntil(page, () => Number(document.querySelector('[data-view="clock"]').dataset.nowMs) >= 17000, null, 't = 17 s', 20);
+  const durable = inspector(page).locator('[data-inspect="durable"]');
+  await durable.locator('[data-disk-full-sync-needed="true"]').waitFor();
+  await skipOnce(page);
+  assert.equal(await durable.locator('[data-disk-full-sync-needed]').count(), 0);
   app.assertNoErrors();
 });

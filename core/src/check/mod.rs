@@ -196,7 +196,7 @@ pub const INVARIANTS: [InvariantInfo; 24] = [
     InvariantInfo {
         id: "L2",
         name: "JoinEnsemble",
-        summary: "In a good period every running server joins the established ensemble within a bound.",
+        summary: "In a good period every running server joins the established ensemble within a bound (unless it promised a newer epoch: ZAB lets it join only a later leader).",
     },
     InvariantInfo {
         id: "L3",

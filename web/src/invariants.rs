@@ -6,8 +6,9 @@
 use yew::prelude::*;
 
 use crate::app::PanelProps;
-use crate::engine::inspect::{bug_catalogue, BugView, ViolationView};
+use crate::engine::inspect::{bug_catalogue, BugView};
 use crate::model::{Msg, BUG_PREFIX};
+use crate::views::ViolationView;
 
 /// The menu value of a bug's preset on the fixed baseline.
 pub const FIXED_SUFFIX: &str = ":fixed";

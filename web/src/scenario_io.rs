@@ -15,7 +15,7 @@ use zab_core::Time;
 use crate::app::PanelProps;
 use crate::model::{Model, Msg, Notice, Selection};
 use crate::persist;
-use crate::views::FirstViolationView;
+use crate::views::ViolationView;
 
 /// Where a scenario comes from (for the status line).
 #[derive(Clone, Debug, PartialEq)]
@@ -72,7 +72,7 @@ pub struct IoState {
     /// Violations seen at the last look (the run pauses when it leaves 0).
     seen_violations: usize,
     /// The violation the run paused at, while its alert is shown.
-    pub halt: Option<FirstViolationView>,
+    pub halt: Option<ViolationView>,
     /// The last trace digest computed.
     pub digest: Option<DigestView>,
     /// Name of the scenario last loaded from a file, a link or the session.

@@ -307,9 +307,12 @@ pub fn make_op(kind: &str, path: &str, data: &str) -> Op {
     }
 }
 
-/// The first invariant violation of a run (the run pauses on it).
+/// An invariant violation, as the invariants panel and the halt banner show it.
 #[derive(Clone, Debug, PartialEq)]
-pub struct FirstViolationView {
+pub struct ViolationView {
+    /// Position in the order the checker found them (0: the first, the one the run
+    /// pauses on).
+    pub order: usize,
     /// Invariant id as numbered in spec §12, e.g. `I10`.
     pub invariant: String,
     /// Its name, e.g. `LeaderLogCompleteness`.
@@ -320,4 +323,18 @@ pub struct FirstViolationView {
     pub servers: Vec<u32>,
     /// What broke, in a sentence.
     pub detail: String,
+}
+
+impl ViolationView {
+    /// The view of the checker's `order`-th violation.
+    pub fn new(order: usize, v: &zab_core::check::Violation) -> ViolationView {
+        ViolationView {
+            order,
+            invariant: v.invariant.clone(),
+            name: v.name.clone(),
+            at_ms: v.at_ms,
+            servers: v.servers.iter().map(|s| s.0).collect(),
+            detail: v.detail.clone(),
+        }
+    }
 }

@@ -25,6 +25,7 @@ use zab_core::{ServerId, Time, Zxid};
 
 use super::Engine;
 use crate::views::Role;
+use crate::views::ViolationView;
 
 /// How much history a rebuild of the cache replays (explanations look this far back).
 const LOOKBACK_MS: Time = 30_000;
@@ -445,23 +446,6 @@ pub struct InvariantRow {
     pub summary: &'static str,
     /// Violations found (the checker keeps a few per invariant).
     pub violations: Vec<ViolationView>,
-}
-
-/// One violation.
-#[derive(Clone, Debug, PartialEq)]
-pub struct ViolationView {
-    /// Position in the order the checker found them (0: the first).
-    pub order: usize,
-    /// Invariant id.
-    pub invariant: String,
-    /// Its name.
-    pub name: String,
-    /// When it broke.
-    pub at_ms: Time,
-    /// Servers involved.
-    pub servers: Vec<u32>,
-    /// In words.
-    pub detail: String,
 }
 
 /// One catalogued historical bug.
@@ -1198,21 +1182,10 @@ impl Engine {
                     .iter()
                     .enumerate()
                     .filter(|(_, v)| v.invariant == i.id)
-                    .map(|(k, v)| violation_view(k, v))
+                    .map(|(k, v)| ViolationView::new(k, v))
                     .collect(),
             })
             .collect()
-    }
-}
-
-fn violation_view(order: usize, v: &zab_core::check::Violation) -> ViolationView {
-    ViolationView {
-        order,
-        invariant: v.invariant.clone(),
-        name: v.name.clone(),
-        at_ms: v.at_ms,
-        servers: v.servers.iter().map(|s| s.0).collect(),
-        detail: v.detail.clone(),
     }
 }
 

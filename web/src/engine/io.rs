@@ -7,7 +7,7 @@ use zab_core::scenario::Scenario;
 use zab_core::sim::trace::trace_digest;
 
 use super::Engine;
-use crate::views::FirstViolationView;
+use crate::views::ViolationView;
 
 impl Engine {
     /// The scenario this run started from plus the user's interventions so far, in
@@ -37,14 +37,11 @@ impl Engine {
 
     /// The first invariant violation on this history up to now, if any (the one the
     /// run pauses at).
-    pub fn halt_violation(&self) -> Option<FirstViolationView> {
-        self.tl.run().first_violation().map(|v| FirstViolationView {
-            invariant: v.invariant.clone(),
-            name: v.name.clone(),
-            at_ms: v.at_ms,
-            servers: v.servers.iter().map(|s| s.0).collect(),
-            detail: v.detail.clone(),
-        })
+    pub fn halt_violation(&self) -> Option<ViolationView> {
+        self.tl
+            .run()
+            .first_violation()
+            .map(|v| ViolationView::new(0, v))
     }
 }
 

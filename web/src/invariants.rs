@@ -9,6 +9,7 @@ use crate::app::PanelProps;
 use crate::engine::inspect::{bug_catalogue, BugView};
 use crate::model::{Msg, BUG_PREFIX};
 use crate::views::ViolationView;
+use zab_core::Time;
 
 /// The menu value of a bug's preset on the fixed baseline.
 pub const FIXED_SUFFIX: &str = ":fixed";
@@ -170,58 +171,14 @@ pub fn bug_lab(p: &PanelProps) -> Html {
         .find(|r| r.id == bug.invariant)
         .and_then(|r| r.violations.first().cloned());
     let run_until = m.engine.scenario().run_until_ms;
-    let status = match running {
-        None => html! {
-            <p class="hint" data-run="none">{"Not loaded: press “Run with the bug” to load its scenario and play it."}</p>
-        },
-        Some(false) => {
-            let caught = match (&expected, &first) {
-                (Some(v), _) => html! {
-                    <p class="caught ok" data-caught={v.invariant.clone()}>
-                        <strong>{format!("✓ Caught: {} {} broke at t = {} ms", v.invariant, v.name, v.at_ms)}</strong>
-                        {format!(", the invariant the catalogue names. {}", v.detail)}
-                    </p>
-                },
-                (None, Some(v)) => html! {
-                    <p class="caught other" data-caught={v.invariant.clone()}>
-                        {format!("⚠ {} {} broke first (t = {} ms); {} has not broken yet.", v.invariant, v.name, v.at_ms, bug.invariant)}
-                    </p>
-                },
-                (None, None) => html! {
-                    <p class="caught pending" data-caught="">
-                        {format!("Watching: no violation yet (t = {now} of {run_until} ms). Keep playing; the checker runs after every step.")}
-                    </p>
-                },
-            };
-            html! { <div class="lab-status" data-run="bug">
-                <p>{format!("Running with {} switched back on.", bug.id)}</p>
-                {caught}
-            </div> }
-        }
-        Some(true) => {
-            let text = match &first {
-                Some(v) => html! {
-                    <p class="caught other" data-caught={v.invariant.clone()}>
-                        {format!("⚠ Even with the fix, {} {} broke at t = {} ms: {}", v.invariant, v.name, v.at_ms, v.detail)}
-                    </p>
-                },
-                None if now >= run_until => html! {
-                    <p class="caught clean" data-caught="">
-                        <strong>{"✓ Clean: "}</strong>{format!("the whole run (to t = {run_until} ms) broke no invariant with the fix.")}
-                    </p>
-                },
-                None => html! {
-                    <p class="caught clean" data-caught="">
-                        {format!("✓ No violation so far (t = {now} of {run_until} ms) with the fix.")}
-                    </p>
-                },
-            };
-            html! { <div class="lab-status" data-run="fixed">
-                <p>{format!("Running the same scenario on the fixed baseline ({} off).", bug.id)}</p>
-                {text}
-            </div> }
-        }
-    };
+    let status = lab_status(
+        bug,
+        running,
+        first.as_ref(),
+        expected.as_ref(),
+        now,
+        run_until,
+    );
     let skip = (running.is_some() && now < run_until).then(|| {
         let d = d.clone();
         let ms = run_until - now;
@@ -262,6 +219,88 @@ pub fn bug_lab(p: &PanelProps) -> Html {
                 </div>
             </div>
         </section>
+    }
+}
+
+/// One line of the lab's verdict: `kind` is `ok`, `other`, `pending` or `clean`;
+/// `data-caught` names the invariant that broke (empty: none).
+fn caught(kind: &'static str, invariant: &str, body: Html) -> Html {
+    html! { <p class={classes!("caught", kind)} data-caught={invariant.to_string()}>{body}</p> }
+}
+
+/// What the loaded run shows: with the bug, whether the catalogued invariant broke;
+/// with the fix, whether anything broke.
+fn lab_status(
+    bug: &BugView,
+    running: Option<bool>,
+    first: Option<&ViolationView>,
+    expected: Option<&ViolationView>,
+    now: Time,
+    run_until: Time,
+) -> Html {
+    match running {
+        None => html! {
+            <p class="hint" data-run="none">{"Not loaded: press “Run with the bug” to load its scenario and play it."}</p>
+        },
+        Some(false) => {
+            let verdict = match (expected, first) {
+                (Some(v), _) => caught(
+                    "ok",
+                    &v.invariant,
+                    html! { <>
+                        <strong>{format!("✓ Caught: {} {} broke at t = {} ms", v.invariant, v.name, v.at_ms)}</strong>
+                        {format!(", the invariant the catalogue names. {}", v.detail)}
+                    </> },
+                ),
+                (None, Some(v)) => caught(
+                    "other",
+                    &v.invariant,
+                    html! {
+                        {format!("⚠ {} {} broke first (t = {} ms); {} has not broken yet.", v.invariant, v.name, v.at_ms, bug.invariant)}
+                    },
+                ),
+                (None, None) => caught(
+                    "pending",
+                    "",
+                    html! {
+                        {format!("Watching: no violation yet (t = {now} of {run_until} ms). Keep playing; the checker runs after every step.")}
+                    },
+                ),
+            };
+            html! { <div class="lab-status" data-run="bug">
+                <p>{format!("Running with {} switched back on.", bug.id)}</p>
+                {verdict}
+            </div> }
+        }
+        Some(true) => {
+            let verdict = match first {
+                Some(v) => caught(
+                    "other",
+                    &v.invariant,
+                    html! {
+                        {format!("⚠ Even with the fix, {} {} broke at t = {} ms: {}", v.invariant, v.name, v.at_ms, v.detail)}
+                    },
+                ),
+                None if now >= run_until => caught(
+                    "clean",
+                    "",
+                    html! { <>
+                        <strong>{"✓ Clean: "}</strong>{format!("the whole run (to t = {run_until} ms) broke no invariant with the fix.")}
+                    </> },
+                ),
+                None => caught(
+                    "clean",
+                    "",
+                    html! {
+                        {format!("✓ No violation so far (t = {now} of {run_until} ms) with the fix.")}
+                    },
+                ),
+            };
+            html! { <div class="lab-status" data-run="fixed">
+                <p>{format!("Running the same scenario on the fixed baseline ({} off).", bug.id)}</p>
+                {verdict}
+            </div> }
+        }
     }
 }
 

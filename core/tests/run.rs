@@ -186,3 +186,42 @@ fn schedule_steps_run_and_are_pending_in_queue_order() {
         .collect();
     assert_eq!(order, ["crash 3", "heal every link", "crash 2"]);
 }
+
+/// Spec §13 network model (TCP-like quorum connections): the user dropping a packet on
+/// a connection breaks it like a reset. The packets sent after it on that connection
+/// are lost with it; those sent before it, still in flight, arrive first.
+#[test]
+fn a_dropped_quorum_packet_loses_what_follows_it_not_what_precedes_it() {
+    use zab_core::sim::Channel;
+    let mut run = Run::new(&preset("fresh-election").unwrap()).unwrap();
+    // Step until one connection carries two packets in flight in the same direction.
+    let (first, second) = loop {
+        assert!(run.step(), "the run ended before two packets shared a connection");
+        let sim = run.sim();
+        let quorum: Vec<_> = sim
+            .packets
+            .values()
+            .filter(|p| matches!(p.channel, Channel::Quorum { .. }))
+            .collect();
+        let pair = quorum.iter().find_map(|a| {
+            quorum
+                .iter()
+                .find(|b| b.id > a.id && b.channel == a.channel && b.from == a.from)
+                .map(|b| (a.id, b.id))
+        });
+        if let Some(pair) = pair {
+            break pair;
+        }
+    };
+    run.take_trace();
+    run.intervene(Intervention::DropPacket { id: second });
+    run.run_until(run.sim().now + 1_000);
+    let trace = run.take_trace();
+    let delivered = |id: u64| {
+        trace
+            .iter()
+            .any(|e| matches!(e.kind, TraceKind::PacketDelivered { id: i, .. } if i == id))
+    };
+    assert!(delivered(first), "the packet sent before the dropped one arrives");
+    assert!(!delivered(second));
+}

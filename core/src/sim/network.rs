@@ -101,8 +101,11 @@ pub struct Conn {
     /// Who closed it first. Data the other side sent before that still arrives (it
     /// precedes the FIN); data sent to the closer is discarded.
     pub closed_by: Option<ServerId>,
-    /// A packet was lost on it (a cut link or the user): nothing more gets through.
+    /// A packet was lost on it to a cut link: nothing more gets through.
     pub broken: bool,
+    /// The user dropped this packet on it: the packets sent after it are lost with it,
+    /// those sent before still arrive, ahead of the break (a TCP reset).
+    pub lost_after: Option<u64>,
     /// The learner process that opened it.
     pub learner_incarnation: u64,
     /// The leader process that accepted it.
@@ -224,6 +227,7 @@ impl Sim {
                 open: false,
                 closed_by: None,
                 broken: false,
+                lost_after: None,
                 learner_incarnation,
                 leader_incarnation: 0,
             },
@@ -386,7 +390,7 @@ impl Sim {
                 } else {
                     c.leader_incarnation
                 };
-                if c.broken || c.closed_by == Some(p.to) {
+                if c.broken || c.closed_by == Some(p.to) || c.lost_after.is_some_and(|l| p.id > l) {
                     self.dropped(p, "the connection is closed");
                 } else if cut {
                     // A packet lost on a TCP stream: the connection is broken for good;
@@ -447,7 +451,7 @@ impl Sim {
             // connection break (a reset, not a timeout).
             let open = self.net.conns.get(&conn.0).is_some_and(|c| c.open);
             if let Some(c) = self.net.conns.get_mut(&conn.0) {
-                c.broken = true;
+                c.lost_after = Some(c.lost_after.map_or(id, |l| l.min(id)));
             }
             if open {
                 self.close(p.from, conn);

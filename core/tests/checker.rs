@@ -1045,33 +1045,3 @@ fn i2_epoch_proposed_in_two_incarnations_zk1291() {
         }
     }
 }
-
-/// Spec §12.3 I10: a leader of an older epoch that is still in BROADCAST after a newer
-/// epoch was established is held only to what was committed before its own epoch, also
-/// once the newer leader is gone again (it does not become "the newest leader").
-/// Minimised from random-fault seed 3137: server 3 leads epoch 2, servers 1 and 2
-/// establish epoch 3 and commit 0x300000001, then server 2 crashes at 7870 ms while
-/// server 3 is still LEADING/BROADCAST in epoch 2.
-#[test]
-fn i10_stale_leader_outliving_the_newer_leader_is_not_held_to_its_commits() {
-    use zab_core::run::Run;
-    use zab_core::scenario::Scenario;
-    let s = Scenario::from_json(include_str!(
-        "scenarios/stale-leader-outlives-newer-leader.json"
-    ))
-    .unwrap();
-    let mut run = Run::new(&s).unwrap();
-    run.run_until(7871);
-    // The situation really arises: server 3 is the only leader in BROADCAST, in epoch
-    // 2, while epoch 3 has committed a txn.
-    assert_eq!(run.sim().leader(), Some(ServerId(3)));
-    let s3 = run.sim().nodes[2].server.as_ref().expect("server 3 up");
-    assert_eq!(s3.current_epoch(), Epoch(2));
-    let s1 = run.sim().nodes[0].server.as_ref().expect("server 1 up");
-    assert!(s1.disk.log.iter().any(|t| t.zxid == z(3, 1)));
-    run.run_to_end();
-    assert_clean(
-        run.violations(),
-        "stale leader after the newer leader crashed",
-    );
-}

@@ -196,7 +196,10 @@ fn a_dropped_quorum_packet_loses_what_follows_it_not_what_precedes_it() {
     let mut run = Run::new(&preset("fresh-election").unwrap()).unwrap();
     // Step until one connection carries two packets in flight in the same direction.
     let (first, second) = loop {
-        assert!(run.step(), "the run ended before two packets shared a connection");
+        assert!(
+            run.step(),
+            "the run ended before two packets shared a connection"
+        );
         let sim = run.sim();
         let quorum: Vec<_> = sim
             .packets
@@ -222,6 +225,9 @@ fn a_dropped_quorum_packet_loses_what_follows_it_not_what_precedes_it() {
             .iter()
             .any(|e| matches!(e.kind, TraceKind::PacketDelivered { id: i, .. } if i == id))
     };
-    assert!(delivered(first), "the packet sent before the dropped one arrives");
+    assert!(
+        delivered(first),
+        "the packet sent before the dropped one arrives"
+    );
     assert!(!delivered(second));
 }

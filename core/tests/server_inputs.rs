@@ -431,6 +431,7 @@ fn every_packet_in_every_stage_is_handled_without_panic() {
                     Timer::LeaderTick,
                     Timer::LeaderWait,
                     Timer::ConnectRetry,
+                    Timer::HandlerRead { conn: ConnId(1) },
                 ] {
                     if i == prefix {
                         s.feed(Input::Timer(t));

@@ -186,6 +186,7 @@ fn timer_name(t: Timer) -> &'static str {
         Timer::LeaderTick => "leader tick",
         Timer::LeaderWait => "initLimit wait",
         Timer::LearnerRead => "read timeout",
+        Timer::HandlerRead { .. } => "learner handler read timeout",
         Timer::ConnectRetry => "connect retry",
     }
 }

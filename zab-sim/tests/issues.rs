@@ -23,23 +23,43 @@ fn run_issue(name: &str) -> (Option<i32>, Value) {
     (o.status.code(), report)
 }
 
-/// Like [`run_issue`], also returning the trace events (`--trace`).
+/// Runs `tests/issues/NAME` with `--json` and `--trace`; returns the exit status, the
+/// report and the trace events.
 fn run_issue_traced(name: &str) -> (Option<i32>, Value, Vec<Value>) {
     let path = format!("{}/tests/issues/{name}", env!("CARGO_MANIFEST_DIR"));
-    let out = std::env::temp_dir().join(format!("zab-sim-issue-{}-{name}l", std::process::id()));
+    let trace = std::env::temp_dir().join(format!(
+        "zab-sim-issues-{}-{name}.jsonl",
+        std::process::id()
+    ));
     let o = Command::new(env!("CARGO_BIN_EXE_zab-sim"))
         .args(["run", &path, "--json", "--trace"])
-        .arg(&out)
+        .arg(&trace)
         .output()
         .expect("zab-sim runs");
-    let report = serde_json::from_slice(&o.stdout).expect("a JSON report");
-    let text = std::fs::read_to_string(&out).expect("the trace file");
-    let _ = std::fs::remove_file(&out);
-    let trace = text
+    let report = serde_json::from_slice(&o.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{name}: no JSON report ({e}); stderr: {}",
+            String::from_utf8_lossy(&o.stderr)
+        )
+    });
+    let text = std::fs::read_to_string(&trace).expect("the trace file");
+    let _ = std::fs::remove_file(&trace);
+    let events = text
         .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
+        .map(|l| serde_json::from_str(l).expect("each trace line is JSON"))
         .collect();
-    (o.status.code(), report, trace)
+    (o.status.code(), report, events)
+}
+
+/// The time of the first trace event of `server` (a `server` event) at or after
+/// `from_ms` whose JSON text contains `needle`.
+fn first_server_event(events: &[Value], from_ms: u64, server: u64, needle: &str) -> Option<u64> {
+    events
+        .iter()
+        .filter(|e| e["at_ms"].as_u64().unwrap() >= from_ms)
+        .filter(|e| e["type"] == "server" && e["server"] == server)
+        .find(|e| e.to_string().contains(needle))
+        .map(|e| e["at_ms"].as_u64().unwrap())
 }
 
 fn server(r: &Value, id: u64) -> &Value {
@@ -299,4 +319,69 @@ fn fixed_a_learner_that_cannot_truncate_asks_for_a_full_sync() {
         (&Value::from(true), &Value::from("BROADCAST"))
     );
     assert_every_server_holds_the_leaders_history(&r, &[2]);
+}
+
+/// Regression (spec §3 "Sockets on both sides use read timeout initLimit*T until the
+/// NEWLEADER-ACK is processed, then syncLimit*T", §7.2, §10). ZooKeeper's
+/// `Leader.LearnerCnxAcceptor.LearnerCnxAcceptorHandler.acceptConnections` sets
+/// `soTimeout = tickTime * initLimit` on the accepted socket (Leader.java L568-570);
+/// `LearnerHandler.run` lowers it to `syncLimit*T` once `waitForNewLeaderAck` returns
+/// (LearnerHandler.java L640-641); a read that times out ends `run()`, which closes the
+/// socket, and `shutdown()` removes the handler from the leader's learners
+/// (LearnerHandler.java L719-738, L1044-1058). Learner 1 connects to leader 3 at
+/// 4741 ms and the link is cut before its FOLLOWERINFO. The simulator modelled the read
+/// timeout only as the leader's tick deadline, which counts from BROADCAST (5596 ms):
+/// the handler counted as synced until ~8600 ms and server 3 stayed LEADING in epoch 2
+/// after epoch 3 was established elsewhere. Now the handler's read times out at
+/// 6741 ms; learner 2's handler timed out its read already (syncLimit*T after its last
+/// packet), so the leader's next quorum check (6796 ms) finds only itself and shuts
+/// down; server 3 is then elected again and leads epoch 3 with server 1.
+#[test]
+fn fixed_a_handler_whose_learner_sends_nothing_times_out_its_read_before_broadcast() {
+    let (code, r, events) = run_issue_traced("handler-read-timeout-before-broadcast.json");
+    assert_eq!(code, Some(0), "no violation: {:?}", invariants(&r));
+    // The scenario's timing: tick 200 ms, initLimit 10.
+    let init_timeout = 200 * 10;
+    let accepted = events
+        .iter()
+        .find(|e| {
+            e["type"] == "packet_sent"
+                && e["from"] == 3
+                && e["to"] == 1
+                && e["packet"] == "CONNECTED"
+                && e["at_ms"].as_u64() > Some(4000)
+        })
+        .map(|e| e["at_ms"].as_u64().unwrap())
+        .expect("leader 3 accepts learner 1's connection");
+    assert_eq!(accepted, 4741);
+    let broadcast = r["elections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["leader"] == 3 && e["epoch"] == 2)
+        .and_then(|e| e["at_ms"].as_u64())
+        .expect("leader 3 reaches BROADCAST in epoch 2");
+    assert!(broadcast < accepted + init_timeout, "{broadcast}");
+    let timed_out =
+        first_server_event(&events, accepted, 3, "read timeout: nothing from learner 1")
+            .expect("leader 3's handler of learner 1 times out its read");
+    assert_eq!(timed_out, accepted + init_timeout);
+    let left = first_server_event(
+        &events,
+        accepted,
+        3,
+        "leader shutdown: not sufficient followers synced",
+    )
+    .expect("leader 3 shuts down");
+    assert!(timed_out < left && left <= 6900, "left the role at {left}");
+    let epoch3 = r["elections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["epoch"] == 3)
+        .expect("epoch 3 is established");
+    assert!(epoch3["at_ms"].as_u64().unwrap() > left, "{epoch3}");
+    let s3 = server(&r, 3);
+    assert_eq!(s3["current_epoch"], 3, "{s3}");
+    assert_every_server_holds_the_leaders_history(&r, &[1, 2, 3]);
 }

@@ -211,6 +211,7 @@ impl Server {
             conn,
             packet: QuorumPacket::LeaderInfo { new_epoch },
         });
+        self.handler_reads(l, conn); // the ACKEPOCH
     }
 
     /// `waitForEpochAck` (spec §7.1). Returns false if the learner is ahead of the leader.
@@ -310,6 +311,7 @@ impl Server {
             conn,
             packet: QuorumPacket::UpToDate,
         });
+        self.handler_reads(l, conn); // the read loop, now with syncLimit*T
     }
 
     /// One of the leader's `initLimit*T` waits ran out: give up leading.
@@ -325,11 +327,14 @@ impl Server {
         ));
     }
 
+    /// `Leader.shutdown`: leaving the role shuts every LearnerHandler with the leader
+    /// (Leader.java L884-890; `close_role_connections`).
     fn leader_shutdown(&mut self, reason: &str) {
         self.leave_role(format!("leader shutdown: {reason}"));
     }
 
-    /// A learner connected: a new LearnerHandler (spec §7.2).
+    /// A learner connected: a new LearnerHandler (spec §7.2), which starts reading its
+    /// FOLLOWERINFO at once.
     pub(crate) fn leader_accept(&mut self, l: &mut LeaderState, conn: ConnId, learner: ServerId) {
         l.handlers.insert(
             conn,
@@ -344,29 +349,101 @@ impl Server {
                 unacked: VecDeque::new(),
             },
         );
+        self.handler_reads(l, conn);
+    }
+
+    /// The LearnerHandler's socket read timeout in `stage` (spec §3, §10), or `None`
+    /// while it is not reading.
+    ///
+    /// ZooKeeper: `LearnerCnxAcceptorHandler.acceptConnections` sets
+    /// `soTimeout = tickTime * initLimit` on the accepted socket (Leader.java L568-570);
+    /// `LearnerHandler.run` lowers it to `syncTimeout() = tickTime * syncLimit` once
+    /// `waitForNewLeaderAck` returns, before UPTODATE and its read loop
+    /// (LearnerHandler.java L640-641, Leader.java L1726-1728). While the handler is
+    /// blocked in `getEpochToPropose`, `waitForEpochAck` or `waitForNewLeaderAck` it does
+    /// not read (what the learner sends waits in the socket); the leader thread's own
+    /// `initLimit*T` waits, which began no later, bound those blocks.
+    fn handler_read_limit(&self, stage: HandlerStage) -> Option<Time> {
+        match stage {
+            HandlerStage::WaitInfo
+            | HandlerStage::WaitAckEpoch
+            | HandlerStage::WaitNewLeaderAck => Some(self.cfg.timing.init_timeout_ms()),
+            HandlerStage::Broadcast => Some(self.cfg.timing.sync_timeout_ms()),
+            HandlerStage::WaitEpoch | HandlerStage::WaitElection | HandlerStage::WaitQuorum => None,
+        }
+    }
+
+    /// The handler (re)starts its socket read, or blocks: called when it is accepted,
+    /// after each packet it reads and when the leader wakes it. A read's timeout counts
+    /// from its start; a blocked handler has none.
+    fn handler_reads(&mut self, l: &mut LeaderState, conn: ConnId) {
+        if self.halted {
+            return;
+        }
+        let Some(h) = l.handlers.get(&conn) else {
+            return;
+        };
+        let timer = Timer::HandlerRead { conn };
+        match self.handler_read_limit(h.stage) {
+            Some(timeout) => self.set_timer(timer, timeout),
+            None => self.cancel_timer(timer),
+        }
+    }
+
+    /// `Timer::HandlerRead` fired: the handler's read got nothing for its read timeout
+    /// (`initLimit*T` before its NEWLEADER-ACK quorum, `syncLimit*T` after), so the read
+    /// throws `SocketTimeoutException`; `run()` catches it and closes the socket, and
+    /// `shutdown()` removes the handler from the leader's learners (LearnerHandler.java
+    /// L719-721, L730-738, L1044-1058; Leader.removeLearnerHandler L293-303).
+    pub(crate) fn handler_read_timeout(&mut self, l: &mut LeaderState, conn: ConnId) {
+        let Some(h) = l.handlers.get(&conn) else {
+            return;
+        };
+        let Some(timeout) = self.handler_read_limit(h.stage) else {
+            return; // blocked, not reading (its timer is cancelled when it blocks)
+        };
+        let (sid, stage) = (h.sid, h.stage);
+        let limit = if stage == HandlerStage::Broadcast {
+            "syncLimit"
+        } else {
+            "initLimit"
+        };
+        self.drop_handler(
+            l,
+            conn,
+            format!("read timeout: nothing from learner {sid} for {limit}*tick ({timeout} ms) while {stage:?}"),
+        );
     }
 
     /// A learner's connection broke: its handler dies.
     pub(crate) fn leader_closed(&mut self, l: &mut LeaderState, conn: ConnId) {
         if let Some(h) = l.handlers.remove(&conn) {
+            self.cancel_timer(Timer::HandlerRead { conn });
             self.warn(format!("connection to learner {} closed", h.sid));
         }
     }
 
     fn drop_handler(&mut self, l: &mut LeaderState, conn: ConnId, why: String) {
         if l.handlers.remove(&conn).is_some() {
+            self.cancel_timer(Timer::HandlerRead { conn });
             self.warn(why);
             self.emit(Effect::Close { conn });
         }
     }
 
-    /// A packet from a learner (LearnerHandler.run's read loop).
+    /// A packet from a learner: the handler processes it, then reads again (or blocks).
     pub(crate) fn leader_packet(
         &mut self,
         l: &mut LeaderState,
         conn: ConnId,
         packet: QuorumPacket,
     ) {
+        self.handler_packet(l, conn, packet);
+        self.handler_reads(l, conn);
+    }
+
+    /// One packet read by a LearnerHandler (`LearnerHandler.run`, spec §7.2, §8.1, §9.3).
+    fn handler_packet(&mut self, l: &mut LeaderState, conn: ConnId, packet: QuorumPacket) {
         let Some(h) = l.handlers.get_mut(&conn) else {
             return;
         };
@@ -517,6 +594,7 @@ impl Server {
             conn,
             packet: QuorumPacket::NewLeader { zxid: l.zxid_base },
         });
+        self.handler_reads(l, conn); // the NEWLEADER-ACK
     }
 
     /// The leader's DIFF / TRUNC / SNAP decision for a learner whose last zxid is `peer`.
@@ -711,20 +789,8 @@ impl Server {
         let tick = l.tick;
         let timeout = self.cfg.timing.sync_timeout_ms();
         let now = self.now();
-        // Learners past their deadline have hit their socket read timeout.
-        let dead: Vec<(ConnId, ServerId)> = l
-            .handlers
-            .iter()
-            .filter(|(_, h)| tick > h.deadline)
-            .map(|(c, h)| (*c, h.sid))
-            .collect();
-        for (conn, sid) in dead {
-            self.drop_handler(
-                l,
-                conn,
-                format!("learner {sid} sent nothing for syncLimit ticks"),
-            );
-        }
+        // A learner past its tick deadline is not synced; its handler is closed only by
+        // its own read timeout (handler_read_timeout).
         let mut synced: BTreeSet<ServerId> = l
             .handlers
             .values()

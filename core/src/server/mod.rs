@@ -94,6 +94,12 @@ pub enum Timer {
     LeaderWait,
     /// Learner: socket read timeout (`initLimit*T` until NEWLEADER, `syncLimit*T` after).
     LearnerRead,
+    /// Leader: one LearnerHandler's socket read timeout (`initLimit*T` until its
+    /// NEWLEADER-ACK quorum, `syncLimit*T` after).
+    HandlerRead {
+        /// The handler's connection.
+        conn: ConnId,
+    },
     /// Learner: retry connecting to the leader (100 ms apart, at most 5 tries).
     ConnectRetry,
 }
@@ -651,6 +657,7 @@ impl Server {
             Timer::LeaderTick => self.with_leader(|s, l| s.leader_tick(l)),
             Timer::LeaderWait => self.with_leader(|s, l| s.leader_wait_timeout(l)),
             Timer::LearnerRead => self.with_learner(|s, l| s.learner_read_timeout(l)),
+            Timer::HandlerRead { conn } => self.with_leader(|s, l| s.handler_read_timeout(l, conn)),
             Timer::ConnectRetry => self.with_learner(|s, l| s.learner_connect(l)),
         }
     }
@@ -1002,14 +1009,15 @@ impl Server {
     }
 
     /// Closes the connections of a role left: Leader.shutdown shuts every
-    /// LearnerHandler's socket, Learner.shutdown closes its own (spec §10), so the other
-    /// side finds out at once rather than by a read timeout.
+    /// LearnerHandler (its socket and its read), Learner.shutdown closes its own socket
+    /// (spec §10), so the other side finds out at once rather than by a read timeout.
     fn close_role_connections(
         &mut self,
         leader: Option<Box<LeaderState>>,
         learner: Option<Box<LearnerState>>,
     ) {
         for conn in leader.iter().flat_map(|l| l.handlers.keys()) {
+            self.cancel_timer(Timer::HandlerRead { conn: *conn });
             self.emit(Effect::Close { conn: *conn });
         }
         if let Some(conn) = learner.and_then(|l| l.conn) {

@@ -141,6 +141,16 @@ pub struct Pending {
     pub packet: Option<u64>,
 }
 
+/// A set timer: the latest set (`token`, `due`) and the one queue entry that stands for
+/// it (`queued`, at `queued_at`), which is older when the timer was re-set for later.
+#[derive(Clone, Debug)]
+struct TimerSlot {
+    token: u64,
+    due: Time,
+    queued: u64,
+    queued_at: Time,
+}
+
 /// The whole simulated cluster.
 #[derive(Clone, Debug)]
 pub struct Sim {
@@ -174,7 +184,7 @@ pub struct Sim {
     queue: Queue<Event>,
     schedule: Schedule,
     streams: Streams,
-    timers: BTreeMap<(ServerId, Timer), u64>,
+    timers: BTreeMap<(ServerId, Timer), TimerSlot>,
     next_packet: u64,
     next_req: u64,
 }
@@ -327,13 +337,26 @@ impl Sim {
                 server,
                 timer,
                 token,
-            } => {
-                if self.timers.get(&(server, timer)) == Some(&token) {
+            } => match self.timers.get_mut(&(server, timer)) {
+                Some(slot) if slot.queued == token && slot.token == token => {
                     self.timers.remove(&(server, timer));
                     self.emit(TraceKind::TimerFired { server, timer });
                     self.feed(server, Input::Timer(timer));
                 }
-            }
+                Some(slot) if slot.queued == token => {
+                    // Set again since, for later: queue it under the key a fresh entry
+                    // for that set would have had, so timers fire in the same order.
+                    slot.queued = slot.token;
+                    let (due, token) = (slot.due, slot.token);
+                    let ev = Event::Timer {
+                        server,
+                        timer,
+                        token,
+                    };
+                    self.queue.insert((due, CLASS_PROTOCOL, token), ev);
+                }
+                _ => {} // cancelled, or a server's timers voided by a crash
+            },
             Event::FsyncDone {
                 server,
                 incarnation,
@@ -440,18 +463,34 @@ impl Sim {
             Effect::Send { conn, packet } => self.send_on(id, conn, Payload::Quorum(packet)),
             Effect::Close { conn } => self.close(id, conn),
             Effect::SetTimer { timer, after } => {
-                // The token is the event's own sequence number: a later set or a cancel voids it.
-                let token = self.seq + 1;
-                self.push(
-                    self.now + after,
-                    CLASS_PROTOCOL,
-                    Event::Timer {
-                        server: id,
-                        timer,
-                        token,
-                    },
-                );
-                self.timers.insert((id, timer), token);
+                // The token is the sequence number of this set: a later set or a cancel
+                // voids it. A timer re-set for later than its queued entry (a read
+                // timeout re-armed at every packet) keeps that entry, which moves to the
+                // new time when it comes up, instead of queueing one entry per set.
+                let due = self.now + after;
+                match self.timers.get_mut(&(id, timer)) {
+                    Some(slot) if slot.queued_at <= due => {
+                        self.seq += 1;
+                        slot.token = self.seq;
+                        slot.due = due;
+                    }
+                    _ => {
+                        let token = self.seq + 1;
+                        let ev = Event::Timer {
+                            server: id,
+                            timer,
+                            token,
+                        };
+                        self.push(due, CLASS_PROTOCOL, ev);
+                        let slot = TimerSlot {
+                            token,
+                            due,
+                            queued: token,
+                            queued_at: due,
+                        };
+                        self.timers.insert((id, timer), slot);
+                    }
+                }
             }
             Effect::CancelTimer { timer } => {
                 self.timers.remove(&(id, timer));

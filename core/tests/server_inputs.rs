@@ -84,6 +84,19 @@ impl One {
         })
     }
 
+    /// Elects `leader`, connects to it on `conn` and takes its LEADERINFO(`epoch`);
+    /// returns what that LEADERINFO produced.
+    fn follow(&mut self, leader: u32, conn: ConnId, epoch: u32) -> Vec<Effect> {
+        self.elect(leader);
+        self.feed(Input::Connected { conn });
+        self.feed(Input::Packet {
+            conn,
+            packet: QuorumPacket::LeaderInfo {
+                new_epoch: Epoch(epoch),
+            },
+        })
+    }
+
     /// Makes this server win (or accept) an election for `leader` with server 2's vote.
     fn elect(&mut self, leader: u32) {
         // A vote equal to mine in epoch and zxid: the higher sid wins the tie (spec §2.2).
@@ -214,20 +227,12 @@ fn a_learner_that_cannot_truncate_takes_a_full_sync_next() {
     // A SNAP sync at 0x100000005 superseded the log that rolled older snapshots forward.
     d.supersede_upto(z(1, 5));
     let mut f = One::new(1, d);
-    f.elect(3);
-    let conn = ConnId(9);
-    f.feed(Input::Connected { conn });
-    let out = f.feed(Input::Packet {
-        conn,
-        packet: QuorumPacket::LeaderInfo {
-            new_epoch: Epoch(2),
-        },
-    });
+    let out = f.follow(3, ConnId(9), 2);
     assert!(
         matches!(sent(&out)[..], [QuorumPacket::AckEpoch { last_zxid, .. }] if *last_zxid == z(1, 5))
     );
     let out = f.feed(Input::Packet {
-        conn,
+        conn: ConnId(9),
         packet: QuorumPacket::Trunc { zxid: z(1, 3) },
     });
     assert_eq!(f.s.state, ServerState::Looking);
@@ -238,15 +243,8 @@ fn a_learner_that_cannot_truncate_takes_a_full_sync_next() {
     assert!(f.s.disk.full_sync_needed);
     assert_eq!(f.s.last_logged_zxid(), z(1, 5), "votes with its data");
 
-    f.elect(3);
     let conn = ConnId(10);
-    f.feed(Input::Connected { conn });
-    let out = f.feed(Input::Packet {
-        conn,
-        packet: QuorumPacket::LeaderInfo {
-            new_epoch: Epoch(3),
-        },
-    });
+    let out = f.follow(3, conn, 3);
     assert!(
         matches!(sent(&out)[..], [QuorumPacket::AckEpoch { last_zxid, .. }] if *last_zxid == Zxid::ZERO)
     );

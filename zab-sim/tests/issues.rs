@@ -9,11 +9,18 @@ use std::process::Command;
 
 /// Runs `tests/issues/NAME` with `--json`; returns the exit status and the report.
 fn run_issue(name: &str) -> (Option<i32>, Value) {
+    run_issue_with(name, None)
+}
+
+/// `zab-sim run tests/issues/NAME --json`, with `--trace FILE` if given.
+fn run_issue_with(name: &str, trace: Option<&std::path::Path>) -> (Option<i32>, Value) {
     let path = format!("{}/tests/issues/{name}", env!("CARGO_MANIFEST_DIR"));
-    let o = Command::new(env!("CARGO_BIN_EXE_zab-sim"))
-        .args(["run", &path, "--json"])
-        .output()
-        .expect("zab-sim runs");
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_zab-sim"));
+    cmd.args(["run", &path, "--json"]);
+    if let Some(trace) = trace {
+        cmd.arg("--trace").arg(trace);
+    }
+    let o = cmd.output().expect("zab-sim runs");
     let report = serde_json::from_slice(&o.stdout).unwrap_or_else(|e| {
         panic!(
             "{name}: no JSON report ({e}); stderr: {}",
@@ -26,29 +33,18 @@ fn run_issue(name: &str) -> (Option<i32>, Value) {
 /// Runs `tests/issues/NAME` with `--json` and `--trace`; returns the exit status, the
 /// report and the trace events.
 fn run_issue_traced(name: &str) -> (Option<i32>, Value, Vec<Value>) {
-    let path = format!("{}/tests/issues/{name}", env!("CARGO_MANIFEST_DIR"));
     let trace = std::env::temp_dir().join(format!(
         "zab-sim-issues-{}-{name}.jsonl",
         std::process::id()
     ));
-    let o = Command::new(env!("CARGO_BIN_EXE_zab-sim"))
-        .args(["run", &path, "--json", "--trace"])
-        .arg(&trace)
-        .output()
-        .expect("zab-sim runs");
-    let report = serde_json::from_slice(&o.stdout).unwrap_or_else(|e| {
-        panic!(
-            "{name}: no JSON report ({e}); stderr: {}",
-            String::from_utf8_lossy(&o.stderr)
-        )
-    });
+    let (code, report) = run_issue_with(name, Some(&trace));
     let text = std::fs::read_to_string(&trace).expect("the trace file");
     let _ = std::fs::remove_file(&trace);
     let events = text
         .lines()
         .map(|l| serde_json::from_str(l).expect("each trace line is JSON"))
         .collect();
-    (o.status.code(), report, events)
+    (code, report, events)
 }
 
 /// The time of the first trace event of `server` (a `server` event) at or after

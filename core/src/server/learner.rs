@@ -54,9 +54,6 @@ pub struct LearnerState {
     pub snapshot_needed: bool,
     /// `writeToTxnLog`: false before NEWLEADER after SNAP/TRUNC.
     pub write_to_txn_log: bool,
-    /// This sync replaces the whole history: the `needsFullSync` marker was on disk
-    /// when FOLLOWERINFO went out, so ACKEPOCH reported last zxid 0.
-    pub full_sync: bool,
 }
 
 impl Server {
@@ -75,7 +72,6 @@ impl Server {
             committed: VecDeque::new(),
             snapshot_needed: false,
             write_to_txn_log: true,
-            full_sync: false,
         };
         self.learner_connect(&mut l);
         self.learner = Some(Box::new(l));
@@ -112,8 +108,9 @@ impl Server {
         }
         l.conn = Some(conn);
         l.stage = LearnerStage::WaitLeaderInfo;
-        l.full_sync = self.disk.full_sync_needed;
-        l.last_logged = if l.full_sync {
+        // With the needsFullSync marker on disk, ACKEPOCH reports zxid 0: the leader
+        // sends its whole history, which replaces this one.
+        l.last_logged = if self.disk.full_sync_needed {
             Zxid::ZERO
         } else {
             self.last_logged_zxid()
@@ -177,12 +174,13 @@ impl Server {
             }
             (LearnerStage::WaitSyncHeader, QuorumPacket::Diff { .. }) => {
                 self.sync_mode = SyncMode::Diff;
-                if l.full_sync {
+                let full_sync = self.disk.full_sync_needed;
+                if full_sync {
                     // Reported zxid 0 and the leader has nothing either: the history to
                     // adopt is empty, made durable by the NEWLEADER snapshot.
                     self.on_snap(Zxid::ZERO, DataTree::default());
                 }
-                self.begin_sync(l, l.full_sync);
+                self.begin_sync(l, full_sync);
             }
             (LearnerStage::WaitSyncHeader, QuorumPacket::Snap { zxid, tree }) => {
                 self.sync_mode = SyncMode::Snap;
@@ -364,13 +362,13 @@ impl Server {
         }
         if l.snapshot_needed {
             self.take_snapshot();
-            if self.sync_mode == SyncMode::Snap || l.full_sync {
-                // The SNAP image replaced this server's history: its older log entries
-                // belong to a superseded history, and the snapshot covers what they
-                // covered. Purge them so the log never has a hole that a later DIFF
-                // from disk could read across. Snapshots past the image go too; the
-                // older ones stay, but the log no longer rolls them forward (a TRUNC
-                // below this label cannot rebuild from one of them).
+            if self.sync_mode == SyncMode::Snap || self.disk.full_sync_needed {
+                // The SNAP image (or a full sync) replaced this server's history: its
+                // log entries belong to a superseded history. Purge them so the log
+                // never has a hole that a later DIFF from disk could read across.
+                // Snapshots past the image go too; the older ones stay, but the log no
+                // longer rolls them forward (a TRUNC below this label cannot rebuild
+                // from one of them).
                 self.disk.supersede_upto(self.tree.last_processed);
                 // The adopted history is durable: the marker has done its job.
                 self.disk.full_sync_needed = false;

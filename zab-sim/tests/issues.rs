@@ -152,8 +152,8 @@ fn fixed_txns_applied_during_a_sync_are_not_delivered_before_uptodate() {
 /// belonged to a superseded history while the SNAP contents were only in its snapshot,
 /// so its log had a hole; once leader it DIFFed a lagging follower "from the txn log"
 /// across the hole and the follower reached BROADCAST without six committed txns.
-/// Fixed: the SNAP-sync NEWLEADER snapshot purges the log entries it covers, so a DIFF
-/// from disk never reads across a hole (it falls back to SNAP instead).
+/// Fixed: the SNAP-sync NEWLEADER snapshot purges the log (entries of the replaced
+/// history), so a DIFF from disk never reads across a hole (it falls back to SNAP).
 #[test]
 fn fixed_diff_from_a_txn_log_with_a_hole() {
     let (code, r) = run_issue("diff-across-log-hole.json");

@@ -417,18 +417,24 @@ impl Server {
 
     /// A learner's connection broke: its handler dies.
     pub(crate) fn leader_closed(&mut self, l: &mut LeaderState, conn: ConnId) {
-        if let Some(h) = l.handlers.remove(&conn) {
-            self.cancel_timer(Timer::HandlerRead { conn });
+        if let Some(h) = self.remove_handler(l, conn) {
             self.warn(format!("connection to learner {} closed", h.sid));
         }
     }
 
     fn drop_handler(&mut self, l: &mut LeaderState, conn: ConnId, why: String) {
-        if l.handlers.remove(&conn).is_some() {
-            self.cancel_timer(Timer::HandlerRead { conn });
+        if self.remove_handler(l, conn).is_some() {
             self.warn(why);
             self.emit(Effect::Close { conn });
         }
+    }
+
+    /// `LearnerHandler.shutdown`: the handler leaves the leader's learners and stops
+    /// reading.
+    fn remove_handler(&mut self, l: &mut LeaderState, conn: ConnId) -> Option<Handler> {
+        let h = l.handlers.remove(&conn)?;
+        self.cancel_timer(Timer::HandlerRead { conn });
+        Some(h)
     }
 
     /// A packet from a learner: the handler processes it, then reads again (or blocks).

@@ -337,6 +337,12 @@ impl Run {
         self.sim.schedule(at, action);
     }
 
+    /// Forgets the interventions [`Run::schedule`] queued for after time `t` (the
+    /// scenario's schedule stays): see [`Sim::discard_interventions_after`].
+    pub fn discard_interventions_after(&mut self, t: Time) {
+        self.sim.discard_interventions_after(t);
+    }
+
     /// Applies an intervention now, as a user's click does, with the checker watching.
     pub fn intervene(&mut self, action: Intervention) {
         let now = self.sim.now;

@@ -254,8 +254,11 @@ impl Timeline {
     /// Applies a user intervention at the moment being looked at. In the past this forks
     /// history: the old future is discarded.
     pub fn intervene(&mut self, action: Intervention) {
-        if let Some(view) = self.view.take() {
+        if let Some(mut view) = self.view.take() {
             let t = view.sim().now;
+            // The view was restored with the user's later interventions queued: they
+            // belong to the discarded future, as do the later checkpoints.
+            view.discard_interventions_after(t);
             self.head = view;
             self.user.retain(|(at, _)| *at <= t);
             self.checkpoints.retain(|c| c.run.sim().now <= t);

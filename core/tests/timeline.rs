@@ -93,6 +93,53 @@ fn intervening_in_the_past_forks_history() {
     assert!(!tl.run().sim().node(ServerId(3)).unwrap().is_up());
 }
 
+/// Issue 17 item 0 (the panic after time travel): a fork at t discards the user's
+/// interventions after t from the forked run itself, not only from the list. The view
+/// restored from a checkpoint had them queued; the forked head kept running them, so a
+/// later seek (which replays only the kept list) built another history, and the web
+/// app's step count went negative when the view merged into that head.
+#[test]
+fn a_fork_drops_the_later_interventions_from_the_run_too() {
+    let crash_later = Intervention::Crash {
+        server: ServerId(2),
+    };
+    let write_earlier = Intervention::Write {
+        server: ServerId(1),
+        op: Op::Set {
+            path: "/f".into(),
+            data: "1".into(),
+        },
+    };
+    let mut tl = timeline("fresh-election");
+    tl.advance_to(4_000);
+    tl.intervene(crash_later);
+    tl.advance_to(5_000);
+    // Back before the crash, and act there: the crash is the discarded future.
+    tl.seek(2_000);
+    tl.intervene(write_earlier.clone());
+    assert_eq!(tl.user_interventions().len(), 1);
+    tl.advance_to(8_000);
+    let forked = state(tl.run().sim());
+    assert!(
+        tl.run().sim().node(ServerId(2)).unwrap().is_up(),
+        "the crash after the fork point is gone"
+    );
+    // The same history without the detour: advance, write, advance.
+    let mut straight = timeline("fresh-election");
+    straight.advance_to(2_000);
+    straight.intervene(write_earlier);
+    straight.advance_to(8_000);
+    assert_eq!(forked, state(straight.run().sim()));
+    // Seeking back into the forked history and stepping to its end meets the same head.
+    tl.seek(3_000);
+    while tl.in_past() {
+        assert!(tl.step());
+    }
+    tl.advance_to(8_000);
+    assert_eq!(state(tl.run().sim()), forked);
+    assert_eq!(tl.run().sim().trace_count, straight.run().sim().trace_count);
+}
+
 #[test]
 fn user_interventions_replay_identically_from_older_checkpoints_and_as_a_scenario() {
     let scenario = preset("fresh-election").unwrap();

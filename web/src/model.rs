@@ -716,6 +716,45 @@ mod tests {
         assert!(m.engine.scenario().schedule.is_empty());
     }
 
+    /// Issue 17 item 0: the seeded random walk that killed the page ("capacity
+    /// overflow", then "RefCell already borrowed" on every input). A fork in the past
+    /// kept the discarded future's drop in the run (timeline.rs), so stepping a later
+    /// view merged into a head with fewer trace events and the count wrapped.
+    #[test]
+    fn stepping_after_a_fork_and_a_seek_keeps_going() {
+        let mut m = Model::new(Start {
+            play: false,
+            ..Start::default()
+        });
+        for _ in 0..71 {
+            m.update(Msg::Step);
+        }
+        m.update(Msg::Cmd(Command::Drop(70)));
+        m.update(Msg::Back(1000));
+        m.update(Msg::Cmd(Command::Drop(6)));
+        assert!(m.notice.as_ref().is_some_and(|n| n.text.contains("forked")));
+        m.update(Msg::Skip(1000));
+        let horizon = m.engine.horizon();
+        let at_horizon = (m.engine.servers(), m.engine.packets());
+        m.update(Msg::Seek(612));
+        let mut last = m.engine.now();
+        for _ in 0..40 {
+            m.update(Msg::Step);
+            let notice = m.notice.as_ref().expect("a step says what happened");
+            assert!(!notice.error, "{}", notice.text);
+            assert!(
+                m.engine.now() >= last,
+                "time never runs backwards on a step"
+            );
+            last = m.engine.now();
+        }
+        assert!(!m.engine.in_past(), "stepping caught up with the present");
+        assert!(m.engine.now() > horizon);
+        // One history: the past rebuilt from a checkpoint is the present it led to.
+        m.update(Msg::Seek(horizon));
+        assert_eq!((m.engine.servers(), m.engine.packets()), at_horizon);
+    }
+
     #[test]
     fn frames_advance_the_clock_by_wall_time_times_speed() {
         let mut m = Model::new(Start::default());

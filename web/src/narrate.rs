@@ -134,7 +134,7 @@ impl EventLog {
     pub fn newest(&self, max: usize, keep: impl Fn(&Entry) -> bool) -> Vec<Entry> {
         let mut a = self.main.iter().rev().filter(|e| keep(e)).peekable();
         let mut b = self.chatty.iter().rev().filter(|e| keep(e)).peekable();
-        let mut out = Vec::with_capacity(max);
+        let mut out = Vec::with_capacity(max.min(self.main.len() + self.chatty.len()));
         while out.len() < max {
             let next = match (a.peek(), b.peek()) {
                 (Some(x), Some(y)) if x.seq > y.seq => a.next(),

@@ -296,6 +296,15 @@ impl Sim {
         self.schedule = Schedule::new(steps);
     }
 
+    /// Forgets the interventions queued by [`Sim::schedule`] for after time `t` (the
+    /// scenario's own schedule stays). A fork of history needs this: a copy restored
+    /// from a checkpoint has the user's later interventions queued, and the forked
+    /// future must not carry them (see [`crate::timeline`]).
+    pub fn discard_interventions_after(&mut self, t: Time) {
+        self.queue
+            .retain(|key, ev| !(matches!(ev, Event::Action(_)) && key.0 > t));
+    }
+
     /// Applies an intervention now, as a user's click does.
     pub fn intervene(&mut self, action: Intervention) {
         self.schedule(self.now, action);

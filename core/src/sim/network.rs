@@ -433,7 +433,7 @@ impl Sim {
     }
 
     fn remove_delivery(&mut self, id: u64) {
-        self.queue.retain(|ev| *ev != Event::Deliver(id));
+        self.queue.retain(|_, ev| *ev != Event::Deliver(id));
     }
 
     /// The user drops a packet in flight.

@@ -66,9 +66,9 @@ impl<E> Queue<E> {
         self.heap.pop().map(|e| (e.key, e.ev))
     }
 
-    /// Keeps only the events for which `keep` is true.
-    pub(super) fn retain(&mut self, mut keep: impl FnMut(&E) -> bool) {
-        self.heap.retain(|e| keep(&e.ev));
+    /// Keeps only the events for which `keep` (given the key and the event) is true.
+    pub(super) fn retain(&mut self, mut keep: impl FnMut(&Key, &E) -> bool) {
+        self.heap.retain(|e| keep(&e.key, &e.ev));
     }
 
     /// How many events are queued.
@@ -97,7 +97,7 @@ mod tests {
         {
             q.insert(key, i);
         }
-        q.retain(|i| *i != 2);
+        q.retain(|_, i| *i != 2);
         let sorted: Vec<Key> = q.sorted().into_iter().map(|(k, _)| *k).collect();
         assert_eq!(sorted, vec![(0, 1, 9), (1, 1, 2), (5, 0, 1), (5, 0, 3)]);
         assert_eq!(q.first_key(), Some(&(0, 1, 9)));

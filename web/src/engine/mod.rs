@@ -149,8 +149,9 @@ impl Engine {
         if ran == 0 {
             return Err("Nothing is scheduled: the cluster is idle. Restart a server, write, or press Play.".into());
         }
-        let shown = (self.sim().trace_count - before) as usize;
-        self.after_change();
+        // The entries this step added, counted as they are absorbed (the trace count
+        // of the run being looked at is no measure: it is another run's after a merge).
+        let shown = self.after_change();
         let last = self.log.latest(shown.max(1));
         Ok(last.unwrap_or_else(|| "Stepped.".into()))
     }
@@ -203,9 +204,10 @@ impl Engine {
             .collect()
     }
 
-    fn after_change(&mut self) {
+    /// Bumps the version and absorbs the new trace; returns how many events it held.
+    fn after_change(&mut self) -> usize {
         self.version += 1;
-        self.absorb_trace();
+        self.absorb_trace()
     }
 
     fn leader_value(&self, path: &str) -> Option<(u32, Option<String>)> {
@@ -217,7 +219,7 @@ impl Engine {
         Some((leader.0, value))
     }
 
-    fn absorb_trace(&mut self) {
+    fn absorb_trace(&mut self) -> usize {
         let trace: Vec<TraceEvent> = self.tl.take_trace();
         for ev in &trace {
             if let TraceKind::ClientRead {
@@ -240,5 +242,6 @@ impl Engine {
             }
             self.log.push(narrate::narrate(ev));
         }
+        trace.len()
     }
 }

@@ -10,6 +10,7 @@ mod app;
 mod bench;
 mod clients;
 mod controls;
+mod crash;
 mod dock;
 mod engine;
 mod events;
@@ -22,6 +23,7 @@ mod narrate;
 mod pending;
 mod persist;
 mod playback;
+mod query;
 mod ring;
 mod scenario_io;
 mod selection;
@@ -30,6 +32,7 @@ mod tour;
 mod views;
 
 fn main() {
+    crash::install();
     #[cfg(feature = "bench")]
     bench::install();
     yew::Renderer::<app::App>::new().render();

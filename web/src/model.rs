@@ -187,80 +187,7 @@ pub fn speed_words(speed: f64) -> String {
 /// Default slider position (0.05x: a 10 ms packet flight takes 0.2 s).
 pub const DEFAULT_SPEED_POS: f64 = 56.6;
 
-/// Settings read from the page's query string.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Start {
-    /// Participants.
-    pub participants: u32,
-    /// Observers.
-    pub observers: u32,
-    /// Seed.
-    pub seed: u64,
-    /// Preset stem.
-    pub preset: Option<String>,
-    /// Speed slider position.
-    pub speed_pos: f64,
-    /// Play at once.
-    pub play: bool,
-}
-
-impl Default for Start {
-    fn default() -> Self {
-        Start {
-            participants: 5,
-            observers: 0,
-            seed: 1,
-            preset: None,
-            speed_pos: DEFAULT_SPEED_POS,
-            play: true,
-        }
-    }
-}
-
-impl Start {
-    /// Reads `?n=5&observers=1&seed=7&preset=leader-crash&speed=80&play=0`; anything
-    /// unreadable keeps its default.
-    pub fn from_query(query: &str) -> Start {
-        let mut s = Start::default();
-        for pair in query.trim_start_matches('?').split('&') {
-            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-            match k {
-                "n" | "participants" => {
-                    if let Ok(n) = v.parse::<u32>() {
-                        if SIZES.contains(&n) {
-                            s.participants = n;
-                        }
-                    }
-                }
-                "observers" => {
-                    if let Ok(n) = v.parse::<u32>() {
-                        if OBSERVERS.contains(&n) {
-                            s.observers = n;
-                        }
-                    }
-                }
-                "seed" => {
-                    if let Ok(n) = v.parse() {
-                        s.seed = n;
-                    }
-                }
-                "preset" if preset_list().iter().any(|(stem, _, _)| stem == v) => {
-                    s.preset = Some(v.to_string());
-                }
-                "speed" => {
-                    if let Ok(p) = v.parse::<f64>() {
-                        if p.is_finite() {
-                            s.speed_pos = p.clamp(0.0, 100.0);
-                        }
-                    }
-                }
-                "play" => s.play = v != "0",
-                _ => {}
-            }
-        }
-        s
-    }
-}
+pub use crate::query::Start;
 
 thread_local! {
     static PRESETS: Vec<(String, String, String)> = presets()
@@ -339,12 +266,14 @@ impl Model {
             .or_else(|_| Engine::new(&free_play(5, 0, 1)))
             // A default cluster always validates (zab-core's scenario tests check it).
             .expect("the default free-play scenario runs");
+        let notice =
+            crate::query::problems_text(&start.problems).map(|text| Notice { text, error: true });
         Model {
             engine,
             playing: start.play,
             speed_pos: start.speed_pos,
             selection: Selection::None,
-            notice: None,
+            notice,
             filter: Filter::default(),
             preset: start.preset,
             rev: 1,
@@ -582,16 +511,6 @@ impl Model {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn query_parsing_keeps_defaults_for_nonsense() {
-        let s = Start::from_query("?n=7&observers=1&seed=42&speed=80&play=0");
-        assert_eq!((s.participants, s.observers, s.seed), (7, 1, 42));
-        assert!(!s.play);
-        assert_eq!(s.speed_pos, 80.0);
-        let d = Start::from_query("?n=4&observers=9&seed=x&preset=nope&speed=NaN");
-        assert_eq!(d, Start::default());
-    }
 
     #[test]
     fn speed_is_logarithmic_from_a_thousandth_to_real_time() {

@@ -199,7 +199,9 @@ fn location_part(f: impl Fn(&web_sys::Location) -> Result<String, JsValue>) -> S
 pub fn initial_model() -> Model {
     let query = location_part(|l| l.search());
     let hash = location_part(|l| l.hash());
-    let mut model = Model::new(Start::from_query(&query));
+    let start = Start::from_query(&query);
+    let link_problems = crate::query::problems_text(&start.problems);
+    let mut model = Model::new(start);
     if scenario_from_fragment(&hash).is_some() {
         model.update(Msg::Io(IoMsg::Fragment(hash)));
     } else if !query_chooses_cluster(&query) {
@@ -209,6 +211,14 @@ pub fn initial_model() -> Model {
                 origin: Origin::Session,
             }));
         }
+    }
+    // The link's problems stay on the status line whatever loaded after them.
+    if let Some(problems) = link_problems {
+        let text = match model.notice.take() {
+            Some(n) if n.text != problems => format!("{problems} {}", n.text),
+            _ => problems,
+        };
+        model.notice = Some(crate::model::Notice { text, error: true });
     }
     LAST_SAVED.with(|l| *l.borrow_mut() = model.engine.export().to_json_pretty());
     model
@@ -247,7 +257,21 @@ pub fn save_session(model: &Model) {
     }
 }
 
+thread_local! {
+    /// Set once the app has panicked: its state may be broken, so it is not saved.
+    static FROZEN: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Keeps the stored session as it was last saved: nothing is written after this (the
+/// panic hook calls it, so that "reload" opens the last good session).
+pub fn freeze_session() {
+    FROZEN.with(|f| f.set(true));
+}
+
 fn write_session(json: String) {
+    if FROZEN.with(|f| f.get()) {
+        return;
+    }
     store(SESSION_KEY, &json);
     LAST_SAVED.with(|l| *l.borrow_mut() = json);
 }

@@ -18,14 +18,14 @@ use zab_core::scenario::{preset, presets, Scenario, PRESET_FILES};
 use zab_core::server::CrashPoint;
 use zab_core::sim::trace::trace_digest;
 use zab_core::sim::TraceEvent;
-use zab_core::Bug;
+use zab_core::{bugs, Bug};
 
 /// Bad input: the message (one line) and exit status 2.
 struct BadInput(String);
 
 impl From<Usage> for BadInput {
     fn from(u: Usage) -> Self {
-        BadInput(format!("{}; see `zab-sim --help`", u.0))
+        BadInput(u.0)
     }
 }
 
@@ -56,13 +56,11 @@ fn one_line(s: &str) -> String {
 
 fn dispatch(argv: &[String]) -> Result<u8, BadInput> {
     match args::parse(argv)? {
-        Command::Help(topic) => {
-            let text = match topic.as_deref() {
-                Some("run") => args::HELP_RUN,
-                Some("sweep") => args::HELP_SWEEP,
-                _ => args::HELP,
-            };
+        Command::Help(text) => {
             print!("{text}");
+            if !text.ends_with('\n') {
+                println!();
+            }
             Ok(0)
         }
         Command::Presets => {
@@ -97,6 +95,19 @@ fn load(source: &Source) -> Result<Scenario, BadInput> {
                 known.join(", ")
             ))
         }),
+        Source::Bug { bug, fixed } => {
+            let info = bugs::info(*bug).ok_or_else(|| {
+                BadInput(format!(
+                    "run --bug {}: this bug mode has no triggering scenario",
+                    bug.id()
+                ))
+            })?;
+            Ok(if *fixed {
+                info.baseline()
+            } else {
+                info.scenario()
+            })
+        }
         Source::File(path) => {
             let text = std::fs::read_to_string(path)
                 .map_err(|e| BadInput(format!("{}: cannot read: {e}", path.display())))?;
@@ -108,6 +119,8 @@ fn load(source: &Source) -> Result<Scenario, BadInput> {
 fn source_name(source: &Source) -> String {
     match source {
         Source::Preset(name) => format!("preset {name}"),
+        Source::Bug { bug, fixed: false } => format!("bug {}", bug.id()),
+        Source::Bug { bug, fixed: true } => format!("bug {} (fixed)", bug.id()),
         Source::File(path) => path.display().to_string(),
     }
 }

@@ -336,6 +336,65 @@ fn usage_errors_exit_2_with_one_line() {
     assert_bad_input(&["bugs", "--all"], "unexpected argument");
 }
 
+/// README "Scenarios and `zab-sim`" (`run --bug ID [--fixed]`) and scenario-format.md
+/// "`zab-sim`" exit statuses: a bug mode's triggering scenario, bug on, exits 1 because
+/// the checker catches the bug (ZK-3911: T1 and I10, the invariant its catalogue entry
+/// names); the same scenario on the fixed baseline exits 0 with no violation.
+#[test]
+fn run_bug_exits_1_and_its_fixed_baseline_0() {
+    let info = zab_core::bugs::info(zab_core::Bug::Zk3911).unwrap();
+    let o = zab_sim(&["run", "--bug", "ZK-3911", "--json"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let r: Value = serde_json::from_str(&stdout(&o)).expect("run --bug --json prints JSON");
+    assert_eq!(r["scenario"], info.scenario().name);
+    let caught: Vec<&str> = r["violations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|v| v["invariant"].as_str())
+        .collect();
+    assert!(caught.contains(&info.invariant), "{caught:?}");
+    let fixed = zab_sim(&["run", "--bug", "ZK-3911", "--fixed"]);
+    assert_eq!(fixed.status.code(), Some(0), "{}", stderr(&fixed));
+    let out = stdout(&fixed);
+    assert!(out.contains("(fixed)"), "{out}");
+    assert!(out.contains("violations: none"), "{out}");
+}
+
+/// scenario-format.md "`zab-sim`": bad usage exits 2 with a one-line message; an
+/// unknown `run --bug` id is named and the known ids are listed; `--fixed` needs
+/// `--bug`.
+#[test]
+fn run_bug_unknown_id_exits_2_listing_the_known_ones() {
+    assert_bad_input(
+        &["run", "--bug", "ZK-1"],
+        "unknown bug `ZK-1`; known: ZK-1154",
+    );
+    assert_bad_input(&["run", "--bug", "ZK-1"], "ZK-3911, ZK-4643");
+    assert_bad_input(&["run", "--bug"], "--bug needs a value");
+    assert_bad_input(&["run", "--preset", "observer", "--fixed"], "--bug ID");
+    assert_bad_input(
+        &["run", "--bug", "ZK-3911", "--preset", "observer"],
+        "give one scenario",
+    );
+}
+
+/// scenario-format.md "`zab-sim`" (bad usage: status 2, one line): numeric options are
+/// range-checked before anything runs, and the message names the option, the value
+/// and the allowed range.
+#[test]
+fn out_of_range_numbers_exit_2_naming_the_range() {
+    assert_bad_input(
+        &["sweep", "--seeds", "2", "--participants", "10"],
+        "sweep --participants: `10` is out of range; allowed 1..=9",
+    );
+    assert_bad_input(&["sweep", "--seeds", "0"], "allowed 1..=");
+    assert_bad_input(
+        &["sweep", "--seeds", "2", "--threads", "0"],
+        "allowed 1..=64",
+    );
+}
+
 /// The JSON form of a sweep, and a single-seed reproduction's report.
 #[test]
 fn sweep_json_and_single_seed() {

@@ -544,6 +544,19 @@ pub fn repro_command(seed: u64, params: &SweepParams) -> String {
     cmd
 }
 
+/// Where `make serve` serves the app (the links a sweep prints open there).
+pub const APP_URL: &str = "http://127.0.0.1:8080/";
+
+/// A link that opens exactly `seed`'s run of a sweep with these parameters in the app
+/// (its scenario in the `#s=` fragment, as "Copy link" writes it).
+pub fn repro_link(seed: u64, params: &SweepParams) -> String {
+    let scenario = random_scenario(seed, params.participants, params.duration_ms, &params.bugs);
+    format!(
+        "{APP_URL}#{}",
+        crate::scenario::link::share_fragment(&scenario)
+    )
+}
+
 /// Runs seeds `start..start+count` one after the other and returns every outcome, in
 /// seed order. (The CLI spreads seeds over threads itself; this stays usable in wasm.)
 pub fn sweep(start: u64, count: u64, params: &SweepParams) -> Vec<SeedOutcome> {

@@ -9,11 +9,9 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use serde_json::{Map, Value};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
-use zab_core::scenario::Scenario;
 
 use crate::model::{Model, Msg, Start};
 use crate::scenario_io::{IoMsg, Origin};
@@ -22,139 +20,12 @@ use crate::scenario_io::{IoMsg, Origin};
 pub const SESSION_KEY: &str = "zabscope.session";
 /// `localStorage` key of the high-contrast preference (`"1"` / `"0"`).
 pub const CONTRAST_KEY: &str = "zabscope.high-contrast";
-/// The fragment parameter that carries a scenario: `#s=...`.
-const FRAGMENT_PARAM: &str = "s=";
 /// Query parameters that choose the cluster or scenario (then no session is restored).
 const CLUSTER_PARAMS: [&str; 5] = ["n", "participants", "observers", "seed", "preset"];
 /// Class on `<html>` in high-contrast mode.
 pub const CONTRAST_CLASS: &str = "high-contrast";
 
-const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
-/// base64url without padding (RFC 4648 §5).
-pub fn base64url_encode(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let b = [
-            chunk[0],
-            chunk.get(1).copied().unwrap_or(0),
-            chunk.get(2).copied().unwrap_or(0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        let chars = chunk.len() + 1;
-        for i in 0..chars {
-            out.push(B64[((n >> (18 - 6 * i)) & 63) as usize] as char);
-        }
-    }
-    out
-}
-
-/// Reads base64url (also the `+/` alphabet, with or without `=` padding); the error
-/// names the first offending character.
-pub fn base64url_decode(text: &str) -> Result<Vec<u8>, String> {
-    let text = text.trim_end_matches('=');
-    let mut out = Vec::with_capacity(text.len() * 3 / 4);
-    let mut acc: u32 = 0;
-    let mut bits = 0;
-    for (i, c) in text.chars().enumerate() {
-        let v = match c {
-            'A'..='Z' => c as u32 - 'A' as u32,
-            'a'..='z' => c as u32 - 'a' as u32 + 26,
-            '0'..='9' => c as u32 - '0' as u32 + 52,
-            '-' | '+' => 62,
-            '_' | '/' => 63,
-            _ => {
-                return Err(format!(
-                    "it is not base64url text (character {} is “{c}”)",
-                    i + 1
-                ))
-            }
-        };
-        acc = (acc << 6) | v;
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((acc >> bits) as u8);
-            acc &= (1 << bits) - 1;
-        }
-    }
-    if bits >= 6 {
-        return Err("it is cut short (its length is not a whole number of bytes)".into());
-    }
-    Ok(out)
-}
-
-/// `value` without the object fields equal to `default`'s (recursively).
-fn strip_defaults(value: &mut Value, default: &Value) {
-    if let (Value::Object(map), Value::Object(def)) = (value, default) {
-        let keys: Vec<String> = map.keys().cloned().collect();
-        for k in keys {
-            let Some(d) = def.get(&k) else { continue };
-            if map.get(&k) == Some(d) {
-                map.remove(&k);
-            } else if let Some(v) = map.get_mut(&k) {
-                strip_defaults(v, d);
-            }
-        }
-    }
-}
-
-/// The scenario as short one-line JSON: fields equal to their defaults are left out
-/// (the reader fills them in again), except the ones every file must have.
-pub fn compact_json(s: &Scenario) -> String {
-    let (Ok(mut value), Ok(default)) = (
-        serde_json::to_value(s),
-        serde_json::to_value(Scenario::new(s.cluster.participants)),
-    ) else {
-        return s.to_json_pretty();
-    };
-    strip_defaults(&mut value, &default);
-    if let Value::Object(map) = &mut value {
-        // Required fields, and run_until_ms (its default depends on the schedule).
-        let mut head = Map::new();
-        head.insert("format".into(), Value::from(s.format.clone()));
-        head.insert("version".into(), Value::from(s.version));
-        let mut cluster = match map.remove("cluster") {
-            Some(Value::Object(c)) => c,
-            _ => Map::new(),
-        };
-        cluster.insert("participants".into(), Value::from(s.cluster.participants));
-        map.insert("cluster".into(), Value::Object(cluster));
-        map.insert("run_until_ms".into(), Value::from(s.run_until_ms));
-        head.extend(std::mem::take(map));
-        *map = head;
-    }
-    value.to_string()
-}
-
-/// The fragment (without `#`) that carries `s`.
-pub fn share_fragment(s: &Scenario) -> String {
-    format!(
-        "{FRAGMENT_PARAM}{}",
-        base64url_encode(compact_json(s).as_bytes())
-    )
-}
-
-/// The scenario in a URL fragment (`#s=...`, possibly among other `&` parameters):
-/// `None` if there is none, else the scenario or why it cannot be read.
-pub fn scenario_from_fragment(hash: &str) -> Option<Result<Scenario, String>> {
-    let hash = hash.strip_prefix('#').unwrap_or(hash);
-    let data = hash
-        .split('&')
-        .find_map(|p| p.strip_prefix(FRAGMENT_PARAM))?;
-    Some(decode(data))
-}
-
-fn decode(data: &str) -> Result<Scenario, String> {
-    if data.is_empty() {
-        return Err("the scenario after #s= is empty".into());
-    }
-    let bytes = base64url_decode(data)?;
-    let text = String::from_utf8(bytes).map_err(|_| {
-        "its data is not UTF-8 text: the link was probably cut or altered".to_string()
-    })?;
-    Scenario::from_json(&text).map_err(|e| e.to_string())
-}
+pub use zab_core::scenario::link::{scenario_from_fragment, share_fragment};
 
 /// Whether the query string chooses the cluster or scenario (`?n=`, `?preset=`...).
 pub fn query_chooses_cluster(query: &str) -> bool {
@@ -401,32 +272,9 @@ mod tests {
     use crate::views::Command;
 
     #[test]
-    fn base64url_round_trips_every_length_and_rejects_junk() {
-        for n in 0..40usize {
-            let bytes: Vec<u8> = (0..n).map(|i| (i * 37 + 11) as u8).collect();
-            let text = base64url_encode(&bytes);
-            assert!(!text.contains(['+', '/', '=']), "{text}");
-            assert_eq!(base64url_decode(&text).unwrap(), bytes, "length {n}");
-        }
-        assert_eq!(base64url_encode(b"hello"), "aGVsbG8");
-        assert_eq!(base64url_decode("aGVsbG8=").unwrap(), b"hello");
-        assert!(base64url_decode("aGV%bG8")
-            .unwrap_err()
-            .contains("character 4"));
-        assert!(base64url_decode("a").unwrap_err().contains("cut short"));
-    }
-
-    #[test]
-    fn a_shared_link_carries_every_scenario_exactly_and_is_short() {
-        let mut all: Vec<Scenario> = zab_core::scenario::presets()
-            .into_iter()
-            .map(|(_, s)| s)
-            .collect();
-        all.extend(
-            zab_core::bugs::CATALOGUE
-                .iter()
-                .map(|b| scenario_for(&format!("bug:{}", b.bug.id())).unwrap()),
-        );
+    fn an_exported_session_travels_in_a_link_exactly_and_a_plain_one_is_short() {
+        // Presets and bug scenarios: zab_core::scenario::link's tests.
+        let mut all = vec![scenario_for("leader-crash").unwrap()];
         // A session with interventions, exported.
         let mut e = Engine::new(&crate::model::free_play(3, 1, 9)).unwrap();
         e.skip(3000);
@@ -452,19 +300,6 @@ mod tests {
             plain.len() < 200,
             "a plain cluster's link is short: {plain}"
         );
-    }
-
-    #[test]
-    fn a_malformed_fragment_says_what_is_wrong() {
-        assert!(scenario_from_fragment("").is_none());
-        assert!(scenario_from_fragment("#x=1").is_none());
-        let err = |h: &str| scenario_from_fragment(h).unwrap().unwrap_err();
-        assert!(err("#s=").contains("empty"));
-        assert!(err("#s=%%%").contains("not base64url"));
-        assert!(err(&format!("#s={}", base64url_encode(&[0xff, 0xfe]))).contains("UTF-8"));
-        assert!(err(&format!("#s={}", base64url_encode(b"{\"format\": "))).contains("line 1"));
-        let v2 = br#"{"format": "zab-scenario", "version": 2, "cluster": {"participants": 3}}"#;
-        assert!(err(&format!("#a=1&s={}", base64url_encode(v2))).starts_with("version:"));
     }
 
     #[test]

@@ -11,7 +11,9 @@ use std::sync::Mutex;
 use zab_core::check::Violation;
 use zab_core::report::{Report, ViolationReport};
 use zab_core::run::Run;
-use zab_core::sweep::{random_scenario, repro_command, run_seed, SeedOutcome, SweepParams};
+use zab_core::sweep::{
+    random_scenario, repro_command, repro_link, run_seed, SeedOutcome, SweepParams,
+};
 
 thread_local! {
     /// The last panic's message and place, captured by the panic hook.
@@ -97,6 +99,8 @@ fn run_all(args: &SweepArgs) -> Vec<SeedOutcome> {
 struct FailingSeed {
     seed: u64,
     command: String,
+    /// The app link that opens this run (scenario in the `#s=` fragment).
+    link: String,
     scenario_file: Option<PathBuf>,
     violations: Vec<ViolationReport>,
 }
@@ -142,6 +146,7 @@ pub fn sweep(args: &SweepArgs) -> Result<u8, String> {
         failing.push(FailingSeed {
             seed: o.seed,
             command: repro_command(o.seed, p),
+            link: repro_link(o.seed, p),
             scenario_file,
             violations: o.violations.iter().map(ViolationReport::of).collect(),
         });
@@ -188,6 +193,7 @@ pub fn sweep(args: &SweepArgs) -> Result<u8, String> {
                 f.seed, v.invariant, v.name, v.at_ms, v.detail
             );
             println!("  reproduce: {}", f.command);
+            println!("  open in the app (make serve): {}", f.link);
             if let Some(file) = &f.scenario_file {
                 println!("  scenario:  zab-sim run {}", file.display());
             }

@@ -512,3 +512,47 @@ fn sweep_500_seeds_on_the_baseline_passes() {
     assert_eq!(r["passed"], 500);
     assert_eq!(o.status.code(), Some(0));
 }
+
+/// Issue 17 item 4: a failing sweep seed prints, besides its command, a link that
+/// opens exactly that run in the app (the `#s=` fragment of "Copy link",
+/// core/src/scenario/link.rs). The link's scenario, run natively, fails the same way.
+#[test]
+fn a_failing_seed_prints_a_link_that_carries_its_run() {
+    // ZK-2845 is found on seed 0 (BENCHMARKS.md section 5).
+    let o = zab_sim(&["sweep", "--seeds", "1", "--bugs", "ZK-2845", "--json"]);
+    assert_eq!(o.status.code(), Some(1));
+    let r: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let f = &r["failing"][0];
+    let link = f["link"].as_str().unwrap();
+    let fragment = link
+        .strip_prefix(zab_core::sweep::APP_URL)
+        .expect("the link opens the app that make serve serves");
+    let scenario = zab_core::scenario::link::scenario_from_fragment(fragment)
+        .expect("a #s= fragment")
+        .expect("a readable scenario");
+    assert_eq!(
+        scenario,
+        zab_core::sweep::random_scenario(
+            0,
+            3,
+            30_000,
+            &[zab_core::Bug::from_id("ZK-2845").unwrap()]
+        )
+    );
+    let dir = scratch("link");
+    let file = dir.join("from-link.json");
+    std::fs::write(&file, scenario.to_json_pretty()).unwrap();
+    let run = zab_sim(&["run", file.to_str().unwrap(), "--json"]);
+    assert_eq!(run.status.code(), Some(1));
+    let report: Value = serde_json::from_str(&stdout(&run)).unwrap();
+    assert_eq!(
+        report["violations"][0]["invariant"],
+        f["violations"][0]["invariant"]
+    );
+    // The text output prints it under the command.
+    let text = stdout(&zab_sim(&["sweep", "--seeds", "1", "--bugs", "ZK-2845"]));
+    assert!(
+        text.contains("  open in the app (make serve): http://127.0.0.1:8080/#s="),
+        "{text}"
+    );
+}

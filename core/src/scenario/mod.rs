@@ -29,6 +29,7 @@
 
 pub mod defaults;
 mod error;
+pub mod link;
 mod parse;
 mod presets;
 mod types;

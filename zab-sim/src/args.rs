@@ -4,7 +4,13 @@
 //! and what is wrong with it; `main` prints it and exits with status 2.
 
 use std::path::PathBuf;
-use zab_core::sweep::{SweepParams, MIN_DURATION_MS};
+use zab_core::scenario::defaults::{MAX_PARTICIPANTS, MIN_PARTICIPANTS};
+use zab_core::sweep::{SweepParams, MAX_DURATION_MS, MIN_DURATION_MS};
+
+/// Most seeds one `sweep` runs (it keeps an outcome per seed).
+pub const MAX_SEEDS: u64 = 1_000_000;
+/// Most worker threads of `sweep`.
+pub const MAX_THREADS: u64 = 64;
 use zab_core::Bug;
 
 /// A usage error: one line, printed on stderr; exit status 2.
@@ -122,14 +128,14 @@ chooses its own mix of faults (crashes and restarts, partitions, one-way cuts,
 isolations, crash points, write rate, storage and timing constants), then every run
 ends healed, with every server restarted and a quiet period, so liveness is judged too.
 
-  --seeds N          how many seeds (required, at least 1)
+  --seeds N          how many seeds (required, 1..=1000000)
   --start S          first seed (default 0)
   --participants K   voting servers, 1..=9 (default 3; a seed may add an observer)
-  --duration-ms D    simulated length of each run (default 30000, at least 5000)
+  --duration-ms D    simulated length of each run (default 30000, 5000..=1000000)
   --bugs ID,...      switch historical bugs on (see `zab-sim bugs`), e.g. ZK-3911
   --json             print the result as JSON
   --save-failing DIR write each failing seed's scenario to DIR/seed-<S>.json
-  --threads T        worker threads (default 2)
+  --threads T        worker threads (default 2, at most 64)
 
 For every failing seed it prints the one command that reproduces it. exit status: 0 no
 seed failed; 1 some seed failed; 2 bad usage
@@ -295,9 +301,10 @@ fn parse_sweep(rest: &[String]) -> Result<SweepArgs, Usage> {
             "--participants" => {
                 let v = value("sweep --participants", &mut it, "1..=9")?;
                 let k = number("sweep --participants", v)?;
-                if !(1..=9).contains(&k) {
+                let (min, max) = (u64::from(MIN_PARTICIPANTS), u64::from(MAX_PARTICIPANTS));
+                if !(min..=max).contains(&k) {
                     return Err(usage(format!(
-                        "sweep --participants: {k} is out of range; allowed 1..=9"
+                        "sweep --participants: {k} is out of range; allowed {min}..={max}"
                     )));
                 }
                 params.participants = k as u32;
@@ -305,9 +312,9 @@ fn parse_sweep(rest: &[String]) -> Result<SweepArgs, Usage> {
             "--duration-ms" => {
                 let v = value("sweep --duration-ms", &mut it, "simulated milliseconds")?;
                 let d = number("sweep --duration-ms", v)?;
-                if !(MIN_DURATION_MS..=10_000_000).contains(&d) {
+                if !(MIN_DURATION_MS..=MAX_DURATION_MS).contains(&d) {
                     return Err(usage(format!(
-                        "sweep --duration-ms: {d} is out of range; allowed {MIN_DURATION_MS}..=10000000"
+                        "sweep --duration-ms: {d} is out of range; allowed {MIN_DURATION_MS}..={MAX_DURATION_MS}"
                     )));
                 }
                 params.duration_ms = d;
@@ -324,9 +331,9 @@ fn parse_sweep(rest: &[String]) -> Result<SweepArgs, Usage> {
             "--threads" => {
                 let v = value("sweep --threads", &mut it, "1..=64")?;
                 let t = number("sweep --threads", v)?;
-                if !(1..=64).contains(&t) {
+                if !(1..=MAX_THREADS).contains(&t) {
                     return Err(usage(format!(
-                        "sweep --threads: {t} is out of range; allowed 1..=64"
+                        "sweep --threads: {t} is out of range; allowed 1..={MAX_THREADS}"
                     )));
                 }
                 threads = t as u32;
@@ -340,6 +347,11 @@ fn parse_sweep(rest: &[String]) -> Result<SweepArgs, Usage> {
     };
     if seeds == 0 {
         return Err(usage("sweep --seeds: 0 seeds; give at least 1"));
+    }
+    if seeds > MAX_SEEDS {
+        return Err(usage(format!(
+            "sweep --seeds: {seeds} is out of range; allowed 1..={MAX_SEEDS}"
+        )));
     }
     if start.checked_add(seeds - 1).is_none() {
         return Err(usage("sweep --start: the seeds would go past 2^64-1"));

@@ -281,7 +281,9 @@ fn timing_bounds() {
 /// many committed txns and whole data-tree copies), snapshot_size_factor finite.
 #[test]
 fn storage_bounds() {
-    let cases: [(&str, &[&str], &[&str], &[&str]); 3] = [
+    // (field, accepted, refused as too small, refused as too large)
+    type Case<'a> = (&'a str, &'a [&'a str], &'a [&'a str], &'a [&'a str]);
+    let cases: [Case; 3] = [
         (
             "storage.snap_count",
             &["2", "10000000"],

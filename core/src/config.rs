@@ -43,13 +43,13 @@ impl Timing {
     pub fn min_notification_interval_ms(&self) -> u64 {
         self.finalize_wait_ms
     }
-    /// `initLimit * tickTime`.
+    /// `initLimit * tickTime` (saturating: a validated scenario is far below the cap).
     pub fn init_timeout_ms(&self) -> u64 {
-        self.init_limit * self.tick_ms
+        self.init_limit.saturating_mul(self.tick_ms)
     }
-    /// `syncLimit * tickTime`.
+    /// `syncLimit * tickTime` (saturating, like [`Timing::init_timeout_ms`]).
     pub fn sync_timeout_ms(&self) -> u64 {
-        self.sync_limit * self.tick_ms
+        self.sync_limit.saturating_mul(self.tick_ms)
     }
 }
 

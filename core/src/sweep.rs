@@ -51,6 +51,12 @@ const CRASH_POINT_MARGIN_MS: Time = 4_000;
 /// The smallest `duration_ms` a sweep accepts (shorter runs have no fault window).
 pub const MIN_DURATION_MS: Time = 5_000;
 
+/// The largest `duration_ms` a sweep accepts: its scenario then has about 20 000 steps,
+/// well within [`MAX_SCHEDULE_STEPS`](crate::scenario::defaults::MAX_SCHEDULE_STEPS)
+/// and [`MAX_WRITE_BYTES`](crate::scenario::defaults::MAX_WRITE_BYTES), so that every
+/// saved failing seed reads back.
+pub const MAX_DURATION_MS: Time = 1_000_000;
+
 /// What a sweep runs: the same cluster size, duration and bugs for every seed.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SweepParams {
@@ -202,7 +208,8 @@ fn random_write(rng: &mut Rng, at: Time, server: ServerId, n: u64) -> Step {
 
 /// A random scenario for `seed`: `participants` voters (sometimes one observer too),
 /// the given bugs, a swarm-style fault mix and a final heal + restart + quiet period.
-/// `duration_ms` is raised to [`MIN_DURATION_MS`] if smaller.
+/// `duration_ms` is raised to [`MIN_DURATION_MS`] if smaller and lowered to
+/// [`MAX_DURATION_MS`] if larger; `participants` is brought into `1..=9` likewise.
 pub fn random_scenario(seed: u64, participants: u32, duration_ms: Time, bugs: &[Bug]) -> Scenario {
     random_scenario_with_plan(seed, participants, duration_ms, bugs).0
 }
@@ -214,7 +221,11 @@ pub fn random_scenario_with_plan(
     duration_ms: Time,
     bugs: &[Bug],
 ) -> (Scenario, RandomPlan) {
-    let duration = duration_ms.max(MIN_DURATION_MS);
+    let duration = duration_ms.clamp(MIN_DURATION_MS, MAX_DURATION_MS);
+    let participants = participants.clamp(
+        crate::scenario::defaults::MIN_PARTICIPANTS,
+        crate::scenario::defaults::MAX_PARTICIPANTS,
+    );
     let mut rng = Rng::new(seed, SWEEP_SALT);
 
     // ---- swarm: which fault kinds, how often, which constants ----

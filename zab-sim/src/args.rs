@@ -8,7 +8,8 @@
 use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::{value_parser, Args, Parser, Subcommand};
 use std::path::PathBuf;
-use zab_core::sweep::{SweepParams, MIN_DURATION_MS};
+use zab_core::scenario::defaults::{MAX_PARTICIPANTS, MIN_PARTICIPANTS};
+use zab_core::sweep::{SweepParams, MAX_DURATION_MS, MIN_DURATION_MS};
 use zab_core::Bug;
 
 /// A usage error: one line, printed on stderr; exit status 2.
@@ -78,10 +79,10 @@ pub struct SweepArgs {
     pub threads: u32,
 }
 
-/// Most seeds one sweep may run.
-pub const MAX_SEEDS: u64 = 10_000_000;
-/// Longest simulated run of a sweep seed.
-pub const MAX_DURATION_MS: u64 = 10_000_000;
+/// Most seeds one sweep may run (it keeps an outcome per seed).
+pub const MAX_SEEDS: u64 = 1_000_000;
+/// Most worker threads of a sweep.
+pub const MAX_THREADS: u32 = 64;
 
 const EXIT_STATUS: &str = "\
 Exit status: 0 no invariant violation; 1 at least one violation; 2 bad input or usage
@@ -188,7 +189,7 @@ struct SweepOpts {
     start: u64,
     /// Voting servers, 1..=9 (a seed may add an observer)
     #[arg(long, value_name = "K", default_value_t = 3, allow_negative_numbers = true,
-          value_parser = value_parser!(u32).range(1..=9))]
+          value_parser = value_parser!(u32).range(i64::from(MIN_PARTICIPANTS)..=i64::from(MAX_PARTICIPANTS)))]
     participants: u32,
     /// Simulated length of each run, 5000..=10000000
     #[arg(long, value_name = "D", default_value_t = 30_000, allow_negative_numbers = true,
@@ -205,7 +206,7 @@ struct SweepOpts {
     save_failing: Option<PathBuf>,
     /// Worker threads, 1..=64
     #[arg(long, value_name = "T", default_value_t = 2, allow_negative_numbers = true,
-          value_parser = value_parser!(u32).range(1..=64))]
+          value_parser = value_parser!(u32).range(1..=i64::from(MAX_THREADS)))]
     threads: u32,
 }
 

@@ -10,10 +10,11 @@ mod sweep_cmd;
 
 use args::{Command, RunArgs, Source, Usage};
 use std::fs::File;
-use std::io::{BufWriter, Write};
+use std::io::{BufWriter, Read, Write};
 use std::process::ExitCode;
 use zab_core::report::Report;
 use zab_core::run::Run;
+use zab_core::scenario::defaults::MAX_SCENARIO_BYTES;
 use zab_core::scenario::{preset, presets, Scenario, PRESET_FILES};
 use zab_core::server::CrashPoint;
 use zab_core::sim::trace::trace_digest;
@@ -109,11 +110,34 @@ fn load(source: &Source) -> Result<Scenario, BadInput> {
             })
         }
         Source::File(path) => {
-            let text = std::fs::read_to_string(path)
-                .map_err(|e| BadInput(format!("{}: cannot read: {e}", path.display())))?;
+            let text = read_bounded(path)?;
             Scenario::from_json(&text).map_err(|e| BadInput(format!("{}: {e}", path.display())))
         }
     }
+}
+
+/// Reads a scenario file, at most [`MAX_SCENARIO_BYTES`] of it: a larger file (or an
+/// endless one such as `/dev/zero`) is refused without reading the rest.
+fn read_bounded(path: &std::path::Path) -> Result<String, BadInput> {
+    let cannot = |e: std::io::Error| BadInput(format!("{}: cannot read: {e}", path.display()));
+    let file = File::open(path).map_err(cannot)?;
+    let limit = u64::try_from(MAX_SCENARIO_BYTES).unwrap_or(u64::MAX);
+    let mut bytes = Vec::new();
+    file.take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(cannot)?;
+    if bytes.len() > MAX_SCENARIO_BYTES {
+        return Err(BadInput(format!(
+            "{}: the file is more than {MAX_SCENARIO_BYTES} bytes; a scenario file is at most {MAX_SCENARIO_BYTES} bytes (16 MiB)",
+            path.display()
+        )));
+    }
+    String::from_utf8(bytes).map_err(|_| {
+        cannot(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            "stream did not contain valid UTF-8",
+        ))
+    })
 }
 
 fn source_name(source: &Source) -> String {
@@ -154,7 +178,7 @@ fn run(a: &RunArgs) -> Result<u8, BadInput> {
         let end = scenario.run_until_ms;
         let mut t = run.sim().now;
         loop {
-            t = (t + 1_000).min(end);
+            t = t.saturating_add(1_000).min(end);
             run.run_until(t);
             if t >= end {
                 run.run_to_end();

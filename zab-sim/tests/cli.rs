@@ -556,3 +556,53 @@ fn a_failing_seed_prints_a_link_that_carries_its_run() {
         "{text}"
     );
 }
+
+/// scenario-format.md, "Bad input is rejected ... nothing runs" and
+/// docs/scenario-defaults.md (`cluster.participants` 1 ..= 9, checked as it is read):
+/// a file asking for 2^31 participants exits 2 with the one-line message, without
+/// building anything per server (it once took 8.4 GB and half a minute). Also the
+/// CLI's own numeric bounds: sweep --seeds, --duration-ms, --participants, --threads,
+/// and a file over 16 MiB.
+#[test]
+fn hostile_numbers_exit_2_with_one_line() {
+    let dir = scratch("hostile");
+    let file = dir.join("hostile.json");
+    std::fs::write(
+        &file,
+        r#"{"format": "zab-scenario", "version": 1, "cluster": {"participants": 2147483648}}"#,
+    )
+    .unwrap();
+    let f = file.to_str().unwrap();
+    assert_bad_input(
+        &["run", f],
+        "cluster.participants: 2147483648 participants; a cluster has 1..=9",
+    );
+    let big = dir.join("big.json");
+    std::fs::write(&big, vec![b' '; 16 * 1024 * 1024 + 1]).unwrap();
+    assert_bad_input(&["run", big.to_str().unwrap()], "at most 16777216 bytes");
+    for (args, needle) in [
+        ("sweep --seeds 1000001", "allowed 1..=1000000"),
+        ("sweep --seeds 18446744073709551615", "allowed 1..=1000000"),
+        ("sweep --seeds 18446744073709551616", "is too large"),
+        ("sweep --seeds -1", "not a whole number"),
+        (
+            "sweep --seeds 1 --duration-ms 1000001",
+            "allowed 5000..=1000000",
+        ),
+        (
+            "sweep --seeds 1 --duration-ms 4999",
+            "allowed 5000..=1000000",
+        ),
+        ("sweep --seeds 1 --participants 2147483648", "allowed 1..=9"),
+        ("sweep --seeds 1 --participants 0", "allowed 1..=9"),
+        ("sweep --seeds 1 --threads 65", "allowed 1..=64"),
+        ("sweep --seeds 1 --threads 0", "allowed 1..=64"),
+        (
+            "sweep --seeds 2 --start 18446744073709551615",
+            "past 2^64-1",
+        ),
+    ] {
+        let argv: Vec<&str> = args.split_whitespace().collect();
+        assert_bad_input(&argv, needle);
+    }
+}

@@ -44,6 +44,34 @@ pub const MAX_LIMIT_TICKS: u64 = 1_000;
 pub const MIN_TICK_MS: u64 = 2;
 /// Smallest `storage.snap_count` (ZooKeeper's minimum too).
 pub const MIN_SNAP_COUNT: u64 = 2;
+/// Largest `storage.snap_count`: 100 times ZooKeeper's default of 100 000.
+pub const MAX_SNAP_COUNT: u64 = 10_000_000;
+/// Largest `storage.commit_log_count` (ZooKeeper's default is 500); every server keeps
+/// up to this many committed txns in memory.
+pub const MAX_COMMIT_LOG_COUNT: u64 = 1_000_000;
+/// Largest `storage.snap_retain_count` (ZooKeeper keeps 3 by default); every server
+/// keeps up to this many whole copies of its data tree.
+pub const MAX_SNAP_RETAIN_COUNT: u64 = 20;
+
+/// Largest scenario file, in bytes (UTF-8 text): 16 MiB. Checked before the JSON is
+/// parsed, so that no file can make the reader build a huge value tree.
+pub const MAX_SCENARIO_BYTES: usize = 16 * 1024 * 1024;
+/// Most steps in `schedule` (a sweep at its longest, `zab-sim sweep --duration-ms
+/// 1000000`, writes about 20 000).
+pub const MAX_SCHEDULE_STEPS: usize = 100_000;
+/// Longest `name`, in bytes.
+pub const MAX_NAME_BYTES: usize = 1_000;
+/// Longest `description`, in bytes.
+pub const MAX_DESCRIPTION_BYTES: usize = 100_000;
+/// Longest znode `path` of a `write` or `read` step, in bytes.
+pub const MAX_PATH_BYTES: usize = 1_024;
+/// Longest `data` of one `write` step, in bytes.
+pub const MAX_DATA_BYTES: usize = 65_536;
+/// Most bytes of `path` and `data` over all `write` steps together: 1 MiB. Every
+/// server's data tree, log and snapshots hold copies of them.
+pub const MAX_WRITE_BYTES: usize = 1024 * 1024;
+/// Longest crash point name of a `crash_at` step, in bytes.
+pub const MAX_POINT_BYTES: usize = 100;
 
 /// The default `run_until_ms` for a schedule whose last step is at `last_at_ms`:
 /// [`RUN_AFTER_LAST_STEP_MS`] past it, and at least [`MIN_RUN_UNTIL_MS`].
@@ -67,8 +95,16 @@ pub fn defaults_markdown() -> String {
             "required",
             &format!("`{VERSION}` (a higher version is rejected)"),
         ),
-        row("name", &format!("`\"{NAME}\"`"), "any string"),
-        row("description", "`\"\"` (empty)", "any string"),
+        row(
+            "name",
+            &format!("`\"{NAME}\"`"),
+            &format!("a string of at most {MAX_NAME_BYTES} bytes"),
+        ),
+        row(
+            "description",
+            "`\"\"` (empty)",
+            &format!("a string of at most {MAX_DESCRIPTION_BYTES} bytes"),
+        ),
         row("seed", &format!("`{SEED}`"), "0 ..= 2^64-1"),
         row(
             "cluster.participants",
@@ -123,29 +159,33 @@ pub fn defaults_markdown() -> String {
         row(
             "storage.snap_count",
             &format!("`{}`", s.snap_count),
-            &format!(">= {MIN_SNAP_COUNT}"),
+            &format!("{MIN_SNAP_COUNT} ..= {MAX_SNAP_COUNT}"),
         ),
         row(
             "storage.commit_log_count",
             &format!("`{}`", s.commit_log_count),
-            ">= 1",
+            &format!("1 ..= {MAX_COMMIT_LOG_COUNT}"),
         ),
         row(
             "storage.snap_retain_count",
             &format!("`{}`", s.snap_retain_count),
-            ">= 1",
+            &format!("1 ..= {MAX_SNAP_RETAIN_COUNT}"),
         ),
         row(
             "storage.snapshot_size_factor",
             &format!("`{}`", s.snapshot_size_factor),
-            "any number; negative disables DIFF from the on-disk log",
+            "any finite number; negative disables DIFF from the on-disk log",
         ),
         row(
             "bugs",
             "`[]`",
             "bug ids such as `\"ZK-3911\"`, each at most once",
         ),
-        row("schedule", "`[]`", "steps with non-decreasing `at_ms`"),
+        row(
+            "schedule",
+            "`[]`",
+            &format!("at most {MAX_SCHEDULE_STEPS} steps with non-decreasing `at_ms`"),
+        ),
         row(
             "schedule[i].at_ms",
             "required",
@@ -159,7 +199,22 @@ pub fn defaults_markdown() -> String {
         row(
             "schedule[i].data (write)",
             "none (empty data)",
-            "a string; only for `create` and `set`",
+            &format!("a string of at most {MAX_DATA_BYTES} bytes; only for `create` and `set`"),
+        ),
+        row(
+            "schedule[i].path (write, read)",
+            "required",
+            &format!("a znode path of at most {MAX_PATH_BYTES} bytes; all `write` paths and data together at most {MAX_WRITE_BYTES} bytes"),
+        ),
+        row(
+            "schedule[i].point (crash_at)",
+            "required",
+            &format!("a crash point name (`zab-sim points`), at most {MAX_POINT_BYTES} bytes"),
+        ),
+        row(
+            "schedule[i].packet (drop_packet, deliver_now)",
+            "required",
+            "1 ..= 2^64-1",
         ),
         row(
             "run_until_ms",

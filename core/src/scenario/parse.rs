@@ -9,6 +9,7 @@ use std::fmt;
 use super::defaults;
 use super::error::{field_path, index_path, ScenarioError};
 use super::types::{Action, Cluster, Scenario, Step};
+use super::validate::{check_observers, check_participants, check_schedule_len};
 use crate::config::{Bug, Storage, Timing};
 use crate::ids::ServerId;
 
@@ -50,6 +51,8 @@ pub(crate) const ACTIONS: [(&str, &[&str], &[&str]); 12] = [
 pub(crate) fn parse(text: &str) -> Result<Scenario, ScenarioError> {
     // Editors on Windows like to start UTF-8 files with a byte-order mark.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    // Bounded before parsing: the value tree of a JSON text can be 20 times its size.
+    check_file_size(text.len())?;
     if text.trim().is_empty() {
         return Err(ScenarioError::new(
             "",
@@ -58,6 +61,31 @@ pub(crate) fn parse(text: &str) -> Result<Scenario, ScenarioError> {
     }
     let value = serde_json::from_str::<StrictValue>(text).map_err(|e| syntax_error(text, e))?;
     scenario_from_value(value.0)
+}
+
+/// Refuses a scenario text of more than [`defaults::MAX_SCENARIO_BYTES`] bytes.
+pub(crate) fn check_file_size(bytes: usize) -> Result<(), ScenarioError> {
+    if bytes > defaults::MAX_SCENARIO_BYTES {
+        return Err(ScenarioError::new(
+            "",
+            format!(
+                "the file is {bytes} bytes; a scenario file is at most {} bytes (16 MiB)",
+                defaults::MAX_SCENARIO_BYTES
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// `s` as quoted in a message: at most 40 characters, then `...`, so that a huge
+/// key or name in a file never makes a huge message.
+pub(crate) fn clip(s: &str) -> String {
+    if s.chars().count() > 40 {
+        let head: String = s.chars().take(40).collect();
+        format!("{head}...")
+    } else {
+        s.to_string()
+    }
 }
 
 /// A serde_json error with its position as a [`ScenarioError`], plus a hint for the
@@ -148,7 +176,8 @@ impl<'de> Visitor<'de> for StrictVisitor {
         while let Some(key) = map.next_key::<String>()? {
             if out.contains_key(&key) {
                 return Err(de::Error::custom(format!(
-                    "duplicate key `{key}` in the same object"
+                    "duplicate key `{}` in the same object",
+                    clip(&key)
                 )));
             }
             let StrictValue(v) = map.next_value()?;
@@ -190,11 +219,6 @@ fn as_u64(v: &Value, path: &str) -> Result<u64, ScenarioError> {
         .ok_or_else(|| expected(path, "a whole number 0 or more", v))
 }
 
-fn as_u32(v: &Value, path: &str) -> Result<u32, ScenarioError> {
-    let n = as_u64(v, path)?;
-    u32::try_from(n).map_err(|_| ScenarioError::new(path, format!("{n} is far too large")))
-}
-
 fn as_string(v: &Value, path: &str) -> Result<String, ScenarioError> {
     v.as_str()
         .map(str::to_string)
@@ -226,9 +250,10 @@ fn deny_unknown(
 ) -> Result<(), ScenarioError> {
     match obj.keys().find(|k| !known.contains(&k.as_str())) {
         Some(k) => Err(ScenarioError::new(
-            field_path(path, k),
+            field_path(path, &clip(k)),
             format!(
-                "unknown field `{k}`{context}; expected one of: {}",
+                "unknown field `{}`{context}; expected one of: {}",
+                clip(k),
                 known.join(", ")
             ),
         )),
@@ -330,6 +355,7 @@ pub(crate) fn scenario_from_value(v: Value) -> Result<Scenario, ScenarioError> {
     }
     if let Some(v) = obj.remove("schedule") {
         let items = as_array(v, "schedule", "an array of steps")?;
+        check_schedule_len(items.len())?;
         scenario.schedule = items
             .into_iter()
             .enumerate()
@@ -346,8 +372,10 @@ pub(crate) fn scenario_from_value(v: Value) -> Result<Scenario, ScenarioError> {
 fn cluster_from_value(v: Value) -> Result<Cluster, ScenarioError> {
     let obj = as_object(v, "cluster", "an object such as {\"participants\": 3}")?;
     deny_unknown(&obj, &CLUSTER_FIELDS, "cluster", "")?;
+    // Range-checked here, before anything is built per server (complete_partitions
+    // lists every server id).
     let participants = match obj.get("participants") {
-        Some(v) => as_u32(v, "cluster.participants")?,
+        Some(v) => check_participants(as_u64(v, "cluster.participants")?)?,
         None => {
             return Err(ScenarioError::new(
                 "cluster.participants",
@@ -361,7 +389,7 @@ fn cluster_from_value(v: Value) -> Result<Cluster, ScenarioError> {
     };
     let mut cluster = Cluster::new(participants);
     if let Some(v) = obj.get("observers") {
-        cluster.observers = as_u32(v, "cluster.observers")?;
+        cluster.observers = check_observers(as_u64(v, "cluster.observers")?)?;
     }
     if let Some(v) = obj.get("start_down") {
         let items = as_array(
@@ -405,7 +433,7 @@ fn bug_from_value(v: &Value, path: &str) -> Result<Bug, ScenarioError> {
         let known: Vec<&str> = Bug::ALL.iter().map(|b| b.id()).collect();
         ScenarioError::new(
             path,
-            format!("unknown bug `{id}`; known: {}", known.join(", ")),
+            format!("unknown bug `{}`; known: {}", clip(id), known.join(", ")),
         )
     })
 }
@@ -442,7 +470,11 @@ pub(crate) fn step_from_value(v: Value, path: &str) -> Result<Step, ScenarioErro
     let Some((_, required, optional)) = ACTIONS.iter().find(|a| a.0 == name) else {
         return Err(ScenarioError::new(
             do_path,
-            format!("unknown action `{name}`; known: {}", names.join(", ")),
+            format!(
+                "unknown action `{}`; known: {}",
+                clip(&name),
+                names.join(", ")
+            ),
         ));
     };
     let mut known = vec!["at_ms", "do"];
@@ -476,7 +508,10 @@ fn check_action_field(key: &str, v: &Value, path: &str) -> Result<(), ScenarioEr
             Some("create" | "set" | "delete") => Ok(()),
             Some(other) => Err(ScenarioError::new(
                 path,
-                format!("unknown op `{other}`; expected create, set or delete"),
+                format!(
+                    "unknown op `{}`; expected create, set or delete",
+                    clip(other)
+                ),
             )),
             None => Err(expected(path, "\"create\", \"set\" or \"delete\"", v)),
         },

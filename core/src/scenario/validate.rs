@@ -41,6 +41,12 @@ impl Scenario {
                 ),
             ));
         }
+        max_bytes("name", &self.name, defaults::MAX_NAME_BYTES)?;
+        max_bytes(
+            "description",
+            &self.description,
+            defaults::MAX_DESCRIPTION_BYTES,
+        )?;
         self.check_cluster()?;
         self.check_timing()?;
         self.check_storage()?;
@@ -52,6 +58,8 @@ impl Scenario {
                 ));
             }
         }
+        check_schedule_len(self.schedule.len())?;
+        self.check_write_bytes()?;
         let mut previous: Option<u64> = None;
         let down = self.down_before_each_step();
         for (i, step) in self.schedule.iter().enumerate() {
@@ -106,27 +114,8 @@ impl Scenario {
 
     fn check_cluster(&self) -> Result<(), ScenarioError> {
         let c = &self.cluster;
-        if !(defaults::MIN_PARTICIPANTS..=defaults::MAX_PARTICIPANTS).contains(&c.participants) {
-            return Err(ScenarioError::new(
-                "cluster.participants",
-                format!(
-                    "{} participants; a cluster has {}..={}",
-                    c.participants,
-                    defaults::MIN_PARTICIPANTS,
-                    defaults::MAX_PARTICIPANTS
-                ),
-            ));
-        }
-        if c.observers > defaults::MAX_OBSERVERS {
-            return Err(ScenarioError::new(
-                "cluster.observers",
-                format!(
-                    "{} observers; a cluster has 0..={}",
-                    c.observers,
-                    defaults::MAX_OBSERVERS
-                ),
-            ));
-        }
+        check_participants(u64::from(c.participants))?;
+        check_observers(u64::from(c.observers))?;
         for (i, id) in c.start_down.iter().enumerate() {
             let path = index_path("cluster.start_down", i);
             self.check_server(*id, &path)?;
@@ -179,14 +168,54 @@ impl Scenario {
 
     fn check_storage(&self) -> Result<(), ScenarioError> {
         let s = &self.storage;
-        at_least("storage.snap_count", s.snap_count, defaults::MIN_SNAP_COUNT)?;
-        at_least("storage.commit_log_count", s.commit_log_count, 1)?;
-        at_least("storage.snap_retain_count", s.snap_retain_count, 1)?;
+        count_range(
+            "storage.snap_count",
+            s.snap_count,
+            defaults::MIN_SNAP_COUNT,
+            defaults::MAX_SNAP_COUNT,
+        )?;
+        count_range(
+            "storage.commit_log_count",
+            s.commit_log_count,
+            1,
+            defaults::MAX_COMMIT_LOG_COUNT,
+        )?;
+        count_range(
+            "storage.snap_retain_count",
+            s.snap_retain_count,
+            1,
+            defaults::MAX_SNAP_RETAIN_COUNT,
+        )?;
         if !s.snapshot_size_factor.is_finite() {
             return Err(ScenarioError::new(
                 "storage.snapshot_size_factor",
                 "must be a finite number",
             ));
+        }
+        Ok(())
+    }
+
+    /// The `path` and `data` of every `write` step together are at most
+    /// [`defaults::MAX_WRITE_BYTES`]; the error names the step that goes past it.
+    fn check_write_bytes(&self) -> Result<(), ScenarioError> {
+        let mut total: usize = 0;
+        for (i, step) in self.schedule.iter().enumerate() {
+            if let Action::Write { path, data, .. } = &step.action {
+                let bytes = path
+                    .len()
+                    .saturating_add(data.as_ref().map_or(0, String::len));
+                total = total.saturating_add(bytes);
+                if total > defaults::MAX_WRITE_BYTES {
+                    return Err(ScenarioError::new(
+                        index_path("schedule", i),
+                        format!(
+                            "the paths and data of the writes up to this step come to {total} bytes; \
+                             all writes together carry at most {} bytes",
+                            defaults::MAX_WRITE_BYTES
+                        ),
+                    ));
+                }
+            }
         }
         Ok(())
     }
@@ -229,8 +258,12 @@ impl Scenario {
                 data,
             } => {
                 server(s, "server")?;
+                max_bytes(&field_path(path, "path"), p, defaults::MAX_PATH_BYTES)?;
                 znode_path(p, false)
                     .map_err(|m| ScenarioError::new(field_path(path, "path"), m))?;
+                if let Some(d) = data {
+                    max_bytes(&field_path(path, "data"), d, defaults::MAX_DATA_BYTES)?;
+                }
                 if *op == WriteOp::Delete && data.is_some() {
                     return Err(ScenarioError::new(
                         field_path(path, "data"),
@@ -240,6 +273,7 @@ impl Scenario {
             }
             Action::Read { server: s, path: p } => {
                 server(s, "server")?;
+                max_bytes(&field_path(path, "path"), p, defaults::MAX_PATH_BYTES)?;
                 znode_path(p, true).map_err(|m| ScenarioError::new(field_path(path, "path"), m))?;
             }
             Action::Crash { server: s }
@@ -273,6 +307,7 @@ impl Scenario {
                 if point.is_empty() {
                     return Err(ScenarioError::new(ppath, "empty crash point name"));
                 }
+                max_bytes(&ppath, point, defaults::MAX_POINT_BYTES)?;
                 if let Some(known) = known_points {
                     if !known.contains(&point.as_str()) {
                         return Err(ScenarioError::new(
@@ -365,7 +400,16 @@ impl Scenario {
     /// `heal`. Afterwards every partition lists every server exactly once, as the
     /// simulator expects. Partitions that leave out a server that is up are left as
     /// they are ([`Scenario::validate`] rejects them). [`Scenario::from_json`] calls this.
+    ///
+    /// A cluster beyond the limits of [`defaults`] is left alone (nothing is built
+    /// per server for it; [`Scenario::validate`] rejects it).
     pub fn complete_partitions(&mut self) {
+        if check_participants(u64::from(self.cluster.participants)).is_err()
+            || check_observers(u64::from(self.cluster.observers)).is_err()
+            || check_schedule_len(self.schedule.len()).is_err()
+        {
+            return;
+        }
         let down = self.down_before_each_step();
         let ids: Vec<ServerId> = self.cluster.server_ids().collect();
         for (step, down) in self.schedule.iter_mut().zip(down) {
@@ -394,11 +438,71 @@ fn in_range(path: &str, value: u64, min: u64, max: u64, note: &str) -> Result<()
     Ok(())
 }
 
-fn at_least(path: &str, value: u64, min: u64) -> Result<(), ScenarioError> {
+/// A count at least `min` (below: "too small", the message of old files' errors) and
+/// at most `max`.
+fn count_range(path: &str, value: u64, min: u64, max: u64) -> Result<(), ScenarioError> {
     if value < min {
         return Err(ScenarioError::new(
             path,
             format!("{value} is too small; at least {min}"),
+        ));
+    }
+    if value > max {
+        return Err(ScenarioError::new(
+            path,
+            format!("{value} is too large; at most {max}"),
+        ));
+    }
+    Ok(())
+}
+
+/// `cluster.participants` is in `MIN_PARTICIPANTS..=MAX_PARTICIPANTS`. The reader
+/// calls this on the number as written, before anything is built per server.
+pub(crate) fn check_participants(n: u64) -> Result<u32, ScenarioError> {
+    let (min, max) = (defaults::MIN_PARTICIPANTS, defaults::MAX_PARTICIPANTS);
+    match u32::try_from(n) {
+        Ok(p) if (min..=max).contains(&p) => Ok(p),
+        _ => Err(ScenarioError::new(
+            "cluster.participants",
+            format!("{n} participants; a cluster has {min}..={max}"),
+        )),
+    }
+}
+
+/// `cluster.observers` is at most `MAX_OBSERVERS` (checked like
+/// [`check_participants`]).
+pub(crate) fn check_observers(n: u64) -> Result<u32, ScenarioError> {
+    let max = defaults::MAX_OBSERVERS;
+    match u32::try_from(n) {
+        Ok(o) if o <= max => Ok(o),
+        _ => Err(ScenarioError::new(
+            "cluster.observers",
+            format!("{n} observers; a cluster has 0..={max}"),
+        )),
+    }
+}
+
+/// The schedule has at most `MAX_SCHEDULE_STEPS` steps. The reader calls this on the
+/// array's length, before any step is read.
+pub(crate) fn check_schedule_len(len: usize) -> Result<(), ScenarioError> {
+    if len > defaults::MAX_SCHEDULE_STEPS {
+        return Err(ScenarioError::new(
+            "schedule",
+            format!(
+                "{len} steps; a schedule has at most {} steps",
+                defaults::MAX_SCHEDULE_STEPS
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// The string at `path` is at most `max` bytes long.
+fn max_bytes(path: &str, value: &str, max: usize) -> Result<(), ScenarioError> {
+    if value.len() > max {
+        return Err(ScenarioError::new(
+            path,
+            format!("{} bytes is too long; at most {max} bytes", value.len()),
         ));
     }
     Ok(())

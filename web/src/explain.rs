@@ -3,6 +3,7 @@
 //! a restart rebuilt a server. Pure functions of the inspector's plain views (every
 //! fact comes from core; this module only compares and phrases them).
 
+use zab_core::server::StartRefusal;
 use zab_core::Zxid;
 
 use crate::engine::inspect::{ProposalRow, RecoveryView, SyncChoiceView, VoteView};
@@ -175,13 +176,14 @@ pub fn commit_sentence(p: &ProposalRow, quorum: usize, voters: u32, leader: u32)
 }
 
 /// Why a server refuses to start (spec §11: the startup epoch checks).
-pub fn refusal_sentence(id: u32, reason: &str) -> String {
-    let rule = if reason.contains("older than the last zxid") {
+pub fn refusal_sentence(id: u32, reason: &StartRefusal) -> String {
+    let rule = match reason {
+        StartRefusal::CurrentEpochBehind { .. } => {
         "At startup a server loads its newest snapshot, replays its log, and requires the epoch of its last zxid to be at most its currentEpoch. Here the log or snapshot already holds a txn of a newer epoch than the currentEpoch file: the server crashed after persisting the new epoch's txns and before writing currentEpoch (the ZOOKEEPER-1653 window), and no updatingEpoch marker says the change was under way (bug mode ZK-1653: ZooKeeper since 3.5, ZOOKEEPER-2354). Starting would let it vote with an epoch older than its own data, so it refuses."
-    } else if reason.contains("less than the current epoch") {
-        "At startup acceptedEpoch must be at least currentEpoch (a server accepts an epoch before it adopts it). These files contradict that, so the server refuses to start."
-    } else {
-        "Its startup checks failed."
+        }
+        StartRefusal::AcceptedBehindCurrent { .. } => {
+            "At startup acceptedEpoch must be at least currentEpoch (a server accepts an epoch before it adopts it). These files contradict that, so the server refuses to start."
+        }
     };
     format!("Server {id} refuses to start: {reason}. {rule}")
 }
@@ -294,8 +296,20 @@ mod tests {
 
     #[test]
     fn refusals_and_recoveries_read_well() {
-        let t = refusal_sentence(2, "The current epoch, 1, is older than the last zxid, 0x200000001 (QuorumPeer.loadDataBase)");
+        let behind = StartRefusal::CurrentEpochBehind {
+            current: Epoch(1),
+            last_zxid: Zxid::new(Epoch(2), 1),
+        };
+        let t = refusal_sentence(2, &behind);
+        assert!(t.starts_with("Server 2 refuses to start: The current epoch, 1, is older than the last zxid, 0x200000001 (QuorumPeer.loadDataBase). At startup"), "{t}");
         assert!(t.contains("ZOOKEEPER-1653"), "{t}");
+        let accepted = StartRefusal::AcceptedBehindCurrent {
+            accepted: Epoch(1),
+            current: Epoch(2),
+        };
+        assert!(
+            refusal_sentence(2, &accepted).contains("acceptedEpoch must be at least currentEpoch")
+        );
         let r = RecoveryView {
             at_ms: 9000,
             snapshot: Zxid::new(Epoch(1), 4),

@@ -244,7 +244,7 @@ fn why_side(v: &InspectView) -> Html {
         html! {
             <div class="why-card refusal" data-explain="refusal">
                 <h4>{"Why it does not start"}</h4>
-                <p>{explain::refusal_sentence(v.id, &r.reason)}</p>
+                <p>{explain::refusal_sentence(v.id, &r.refusal)}</p>
                 if let Some(at) = r.at_ms {
                     <p class="hint">{format!("Refused at t = {at} ms. Restarting again meets the same files: the check fails the same way.")}</p>
                 }

@@ -174,7 +174,9 @@ impl Engine {
                 let (status, zxid, reason) = match &w.result {
                     None => ("pending", None, None),
                     Some(WriteResult::Committed { zxid }) => ("committed", Some(*zxid), None),
-                    Some(WriteResult::Failed { reason }) => ("failed", None, Some(reason.clone())),
+                    Some(WriteResult::Failed { reason }) => {
+                        ("failed", None, Some(reason.to_string()))
+                    }
                 };
                 WriteView {
                     req: w.req.0,
@@ -286,8 +288,8 @@ impl Engine {
             },
         );
         let Some(s) = &node.server else {
-            let reason = node.down_reason.clone().unwrap_or_default();
-            d.facts.push(("down".into(), reason));
+            let reason = node.down_reason.as_ref().map(|r| r.to_string());
+            d.facts.push(("down".into(), reason.unwrap_or_default()));
             return d;
         };
         d.facts.push((

@@ -3,7 +3,7 @@
 //! a restart rebuilt a server. Pure functions of the inspector's plain views (every
 //! fact comes from core; this module only compares and phrases them).
 
-use zab_core::server::StartRefusal;
+use zab_core::server::{StartRefusal, SyncMode};
 use zab_core::Zxid;
 
 use crate::engine::inspect::{ProposalRow, RecoveryView, SyncChoiceView, VoteView};
@@ -110,25 +110,25 @@ pub fn sync_sentence(s: &SyncChoiceView) -> String {
     let (peer, min, max) = (s.peer_last_zxid, s.min_committed, s.max_committed);
     let pos = position(peer, min, max);
     let consequence = match s.mode {
-        "DIFF" if peer == max => {
+        SyncMode::Diff if peer == max => {
             "so there is nothing to resend: an empty DIFF (only proposals newer than the window follow)".to_string()
         }
-        "DIFF" if peer < min => {
+        SyncMode::Diff if peer < min => {
             "but the leader's on-disk txn log still reaches back to it, so it replays the missing txns from the log after a DIFF".to_string()
         }
-        "DIFF" => format!(
+        SyncMode::Diff => format!(
             "so the leader keeps the learner's log and sends DIFF, then a PROPOSAL and COMMIT for each committed txn after {peer}"
         ),
-        "TRUNC" => "so the learner holds txns that were never committed: the leader sends TRUNC, and the learner cuts its log back before the txns that follow".to_string(),
-        "SNAP" if peer >= min && peer <= max => {
+        SyncMode::Trunc => "so the learner holds txns that were never committed: the leader sends TRUNC, and the learner cuts its log back before the txns that follow".to_string(),
+        SyncMode::Snap if peer >= min && peer <= max => {
             "but the two histories part in different epochs, where a TRUNC cannot reach: the leader falls back to SNAP, a full copy of its data tree".to_string()
         }
-        "SNAP" => "so the leader cannot replay what is missing: it sends SNAP, a full copy of its data tree".to_string(),
-        other => format!("and the leader chose {other}"),
+        SyncMode::Snap => "so the leader cannot replay what is missing: it sends SNAP, a full copy of its data tree".to_string(),
+        SyncMode::None => "and the leader chose NONE".to_string(),
     };
     format!(
         "Leader {} chose {} for server {} at t = {} ms: the learner's last zxid {peer} (from its ACKEPOCH) {pos}, {consequence}. The leader's own words: “{}”.",
-        s.leader, s.mode, s.learner, s.at_ms, s.reason
+        s.leader, s.mode.name(), s.learner, s.at_ms, s.reason
     )
 }
 
@@ -207,6 +207,7 @@ pub fn recovery_sentence(id: u32, r: &RecoveryView) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use zab_core::server::SyncReason;
     use zab_core::Epoch;
 
     fn v(leader: u32, epoch: u32, counter: u32, peer_epoch: u32) -> VoteView {
@@ -249,23 +250,27 @@ mod tests {
             at_ms: 9000,
             leader: 3,
             learner: 1,
-            mode: "DIFF",
+            mode: SyncMode::Diff,
             peer_last_zxid: Zxid::new(Epoch(1), 2),
             min_committed: Zxid::new(Epoch(1), 1),
             max_committed: Zxid::new(Epoch(1), 8),
-            reason: "inside".into(),
+            reason: SyncReason::WithinLog {
+                peer: Zxid::new(Epoch(1), 2),
+                min: Zxid::new(Epoch(1), 1),
+                max: Zxid::new(Epoch(1), 8),
+            },
         };
         let t = sync_sentence(&s);
         assert!(
             t.contains("lies inside the leader's committed log [0x100000001 .. 0x100000008]"),
             "{t}"
         );
-        s.mode = "SNAP";
+        s.mode = SyncMode::Snap;
         s.peer_last_zxid = Zxid::ZERO;
         assert!(
             sync_sentence(&s).contains("is older than") && sync_sentence(&s).contains("full copy")
         );
-        s.mode = "TRUNC";
+        s.mode = SyncMode::Trunc;
         s.peer_last_zxid = Zxid::new(Epoch(1), 9);
         assert!(sync_sentence(&s).contains("newer than the leader's last committed txn"));
     }

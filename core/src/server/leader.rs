@@ -3,7 +3,7 @@
 
 use super::{
     ConnId, CrashPoint, Effect, LeaderShutdown, LeaderWait, Phase, RoleExit, Server, ServerEvent,
-    SyncMode, Timer, Warning,
+    SyncMode, SyncReason, Timer, Warning,
 };
 use crate::config::Bug;
 use crate::ids::{Epoch, ServerId, Time, Zxid};
@@ -624,18 +624,18 @@ impl Server {
         let mut need_snap = false;
         if in_sync_mark == peer {
             q.push(QuorumPacket::Diff { zxid: peer });
-            reason = format!("the learner's last zxid {peer} equals mine: already in sync");
+            reason = SyncReason::InSync { peer };
         } else if peer > max_c && !q.peer_new_epoch {
             q.push(QuorumPacket::Trunc { zxid: max_c });
             q.queued = max_c;
-            reason = format!(
-                "the learner's last zxid {peer} is ahead of my last committed {max_c}: truncate it"
-            );
+            reason = SyncReason::Ahead { peer, max: max_c };
         } else if min_c <= peer && peer <= max_c {
             q.queue_committed(self.committed_log.iter(), None, max_c);
-            reason = format!(
-                "{peer} lies within my committed log [{min_c}, {max_c}]: send the txns after it"
-            );
+            reason = SyncReason::WithinLog {
+                peer,
+                min: min_c,
+                max: max_c,
+            };
         } else if peer < min_c && self.cfg.storage.snapshot_size_factor >= 0.0 {
             let limit = self.tree.size() as f64 * self.cfg.storage.snapshot_size_factor;
             let reaches_back = self.disk.log.first().is_some_and(|t| t.zxid <= peer);
@@ -644,27 +644,46 @@ impl Server {
                 let flushed = &self.disk.log[..self.disk.flushed];
                 q.queue_committed(flushed.iter(), Some(min_c), max_c);
                 q.queue_committed(self.committed_log.iter(), None, max_c);
-                reason = format!(
-                    "{peer} is older than my committed log [{min_c}, {max_c}]; my txn log reaches back to it and holds {size} bytes < {:.0} ({} x snapshot): DIFF from the log on disk",
-                    limit, self.cfg.storage.snapshot_size_factor
-                );
+                reason = SyncReason::DiffFromDisk {
+                    peer,
+                    min: min_c,
+                    max: max_c,
+                    size,
+                    limit,
+                    factor: self.cfg.storage.snapshot_size_factor,
+                };
             } else {
                 need_snap = true;
                 reason = if reaches_back {
-                    format!("{peer} is older than my committed log [{min_c}, {max_c}] and my txn log after it ({size} bytes) is not smaller than {:.0} ({} x snapshot)", limit, self.cfg.storage.snapshot_size_factor)
+                    SyncReason::LogTooBig {
+                        peer,
+                        min: min_c,
+                        max: max_c,
+                        size,
+                        limit,
+                        factor: self.cfg.storage.snapshot_size_factor,
+                    }
                 } else {
-                    format!("{peer} is older than my committed log [{min_c}, {max_c}] and my txn log no longer reaches back to it")
+                    SyncReason::LogGone {
+                        peer,
+                        min: min_c,
+                        max: max_c,
+                    }
                 };
             }
         } else {
             need_snap = true;
-            reason = format!("{peer} is older than my committed log [{min_c}, {max_c}]");
+            reason = SyncReason::Older {
+                peer,
+                min: min_c,
+                max: max_c,
+            };
         }
         if !need_snap && q.need_op {
             // e.g. the learner's txns belong to another epoch than the leader's next one:
             // TRUNC cannot cross epochs, so ZooKeeper falls back to SNAP.
             need_snap = true;
-            reason = format!("{peer} holds txns I never had, in an epoch I cannot TRUNC across: fall back to SNAP");
+            reason = SyncReason::CrossEpoch { peer };
         }
         if need_snap {
             return SyncPlan {
@@ -847,7 +866,7 @@ struct SyncPlan {
     mode: SyncMode,
     packets: Vec<QuorumPacket>,
     current: Zxid,
-    reason: String,
+    reason: SyncReason,
     min_committed: Zxid,
     max_committed: Zxid,
 }

@@ -19,7 +19,8 @@ pub use leader::{Handler, HandlerStage, LeaderStage, LeaderState, Proposal};
 pub use learner::{LearnerStage, LearnerState};
 pub(crate) use reasons::serialize_as_text;
 pub use reasons::{
-    HaltReason, LeaderShutdown, LeaderWait, RoleExit, StartRefusal, Warning, WriteFailure,
+    HaltReason, LeaderShutdown, LeaderWait, RoleExit, StartRefusal, SyncReason, VoteReason,
+    Warning, WriteFailure,
 };
 
 use crate::config::{Bug, Config};
@@ -271,8 +272,8 @@ pub enum ServerEvent {
         vote: Vote,
         /// Its logical clock.
         round: u64,
-        /// Why it changed, if it did.
-        reason: String,
+        /// Why it changed, if it did (serialised as its sentence).
+        reason: VoteReason,
     },
     /// FLE finished: this vote won.
     Elected {
@@ -312,8 +313,8 @@ pub enum ServerEvent {
         min_committed: Zxid,
         /// `maxCommittedLog`.
         max_committed: Zxid,
-        /// Why, in words.
-        reason: String,
+        /// Why (serialised as its sentence).
+        reason: SyncReason,
     },
     /// A txn was appended to the log (not yet durable).
     Append {

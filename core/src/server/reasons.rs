@@ -9,7 +9,7 @@
 
 use super::{HandlerStage, LearnerStage, Phase};
 use crate::ids::{Epoch, ServerId, Time, Zxid};
-use crate::packet::ServerState;
+use crate::packet::{ServerState, Vote};
 use std::fmt;
 
 /// Serialises a type as its `Display` text.
@@ -435,13 +435,188 @@ impl fmt::Display for WriteFailure {
     }
 }
 
+/// Why a server (re)sends its FLE proposal ([`super::ServerEvent::Vote`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum VoteReason {
+    /// It starts a new round with its own vote.
+    NewRound,
+    /// A peer is in a newer round: it joins it.
+    NewerRound {
+        /// The peer.
+        from: ServerId,
+        /// The peer's round.
+        round: u64,
+    },
+    /// A peer's vote beats its proposal: it adopts that vote.
+    Beaten {
+        /// The peer.
+        from: ServerId,
+        /// The peer's vote.
+        vote: Vote,
+    },
+    /// No notification within the poll timeout: it re-sends.
+    PollTimeout,
+}
+
+impl fmt::Display for VoteReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            VoteReason::NewRound => f.write_str("new round"),
+            VoteReason::NewerRound { from, round } => {
+                write!(f, "server {from} is in a newer round ({round})")
+            }
+            VoteReason::Beaten { from, vote } => write!(
+                f,
+                "server {from}'s vote {} beats mine (peerEpoch, then zxid, then sid)",
+                vote.label()
+            ),
+            VoteReason::PollTimeout => f.write_str("no notification within the poll timeout"),
+        }
+    }
+}
+
+/// Why a leader chose DIFF, TRUNC or SNAP for a learner whose last zxid is `peer`
+/// against its committed log `[min, max]` ([`super::ServerEvent::SyncChosen`]).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum SyncReason {
+    /// The learner's last zxid equals the leader's: an empty DIFF.
+    InSync {
+        /// The learner's last zxid.
+        peer: Zxid,
+    },
+    /// The learner is ahead of the leader's last committed txn: TRUNC.
+    Ahead {
+        /// The learner's last zxid.
+        peer: Zxid,
+        /// `maxCommittedLog`.
+        max: Zxid,
+    },
+    /// The learner's last zxid lies within the committed log: DIFF.
+    WithinLog {
+        /// The learner's last zxid.
+        peer: Zxid,
+        /// `minCommittedLog`.
+        min: Zxid,
+        /// `maxCommittedLog`.
+        max: Zxid,
+    },
+    /// Older than the committed log, but the txn log on disk reaches back to it and
+    /// is small enough: DIFF from the log on disk.
+    DiffFromDisk {
+        /// The learner's last zxid.
+        peer: Zxid,
+        /// `minCommittedLog`.
+        min: Zxid,
+        /// `maxCommittedLog`.
+        max: Zxid,
+        /// Bytes of log after `peer`.
+        size: u64,
+        /// The size limit (`factor` x the snapshot's size).
+        limit: f64,
+        /// `snapshotSizeFactor`.
+        factor: f64,
+    },
+    /// Older than the committed log, and the log after it is too big: SNAP.
+    LogTooBig {
+        /// The learner's last zxid.
+        peer: Zxid,
+        /// `minCommittedLog`.
+        min: Zxid,
+        /// `maxCommittedLog`.
+        max: Zxid,
+        /// Bytes of log after `peer`.
+        size: u64,
+        /// The size limit (`factor` x the snapshot's size).
+        limit: f64,
+        /// `snapshotSizeFactor`.
+        factor: f64,
+    },
+    /// Older than the committed log, and the log no longer reaches back to it: SNAP.
+    LogGone {
+        /// The learner's last zxid.
+        peer: Zxid,
+        /// `minCommittedLog`.
+        min: Zxid,
+        /// `maxCommittedLog`.
+        max: Zxid,
+    },
+    /// Older than the committed log (DIFF from disk disabled): SNAP.
+    Older {
+        /// The learner's last zxid.
+        peer: Zxid,
+        /// `minCommittedLog`.
+        min: Zxid,
+        /// `maxCommittedLog`.
+        max: Zxid,
+    },
+    /// The learner holds txns the leader never had, in an epoch a TRUNC cannot cross:
+    /// SNAP.
+    CrossEpoch {
+        /// The learner's last zxid.
+        peer: Zxid,
+    },
+}
+
+impl fmt::Display for SyncReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SyncReason::InSync { peer } => {
+                write!(f, "the learner's last zxid {peer} equals mine: already in sync")
+            }
+            SyncReason::Ahead { peer, max } => write!(
+                f,
+                "the learner's last zxid {peer} is ahead of my last committed {max}: truncate it"
+            ),
+            SyncReason::WithinLog { peer, min, max } => write!(
+                f,
+                "{peer} lies within my committed log [{min}, {max}]: send the txns after it"
+            ),
+            SyncReason::DiffFromDisk {
+                peer,
+                min,
+                max,
+                size,
+                limit,
+                factor,
+            } => write!(
+                f,
+                "{peer} is older than my committed log [{min}, {max}]; my txn log reaches back to it and holds {size} bytes < {limit:.0} ({factor} x snapshot): DIFF from the log on disk"
+            ),
+            SyncReason::LogTooBig {
+                peer,
+                min,
+                max,
+                size,
+                limit,
+                factor,
+            } => write!(
+                f,
+                "{peer} is older than my committed log [{min}, {max}] and my txn log after it ({size} bytes) is not smaller than {limit:.0} ({factor} x snapshot)"
+            ),
+            SyncReason::LogGone { peer, min, max } => write!(
+                f,
+                "{peer} is older than my committed log [{min}, {max}] and my txn log no longer reaches back to it"
+            ),
+            SyncReason::Older { peer, min, max } => {
+                write!(f, "{peer} is older than my committed log [{min}, {max}]")
+            }
+            SyncReason::CrossEpoch { peer } => write!(
+                f,
+                "{peer} holds txns I never had, in an epoch I cannot TRUNC across: fall back to SNAP"
+            ),
+        }
+    }
+}
+
 serialize_as_text!(
     Warning,
     LeaderShutdown,
     RoleExit,
     HaltReason,
     StartRefusal,
-    WriteFailure
+    WriteFailure,
+    VoteReason,
+    SyncReason
 );
 
 #[cfg(test)]

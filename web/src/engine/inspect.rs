@@ -18,7 +18,10 @@ use zab_core::bugs::CATALOGUE;
 use zab_core::check::INVARIANTS;
 use zab_core::packet::{ServerState, Vote};
 use zab_core::run::Run;
-use zab_core::server::{HandlerStage, LeaderStage, LearnerStage, ServerEvent, StartRefusal};
+use zab_core::server::{
+    HandlerStage, LeaderStage, LearnerStage, ServerEvent, StartRefusal, SyncMode, SyncReason,
+    VoteReason,
+};
 use zab_core::sim::{DownReason, Intervention, TraceEvent, TraceKind};
 use zab_core::storage::Disk;
 use zab_core::{ServerId, Time, Zxid};
@@ -273,16 +276,16 @@ pub struct SyncChoiceView {
     pub leader: u32,
     /// The learner.
     pub learner: u32,
-    /// `DIFF`, `TRUNC`, `SNAP`.
-    pub mode: &'static str,
+    /// DIFF, TRUNC or SNAP.
+    pub mode: SyncMode,
     /// The learner's last zxid (from ACKEPOCH).
     pub peer_last_zxid: Zxid,
     /// `minCommittedLog`.
     pub min_committed: Zxid,
     /// `maxCommittedLog`.
     pub max_committed: Zxid,
-    /// The leader's reason, in words.
-    pub reason: String,
+    /// The leader's reason (its words are its `Display`).
+    pub reason: SyncReason,
 }
 
 /// A vote a server sent, with why it changed (ServerEvent::Vote).
@@ -293,7 +296,7 @@ pub struct VoteEventView {
     /// The vote.
     pub vote: VoteView,
     /// Why it was (re)sent.
-    pub reason: String,
+    pub reason: VoteReason,
     /// The vote it replaced in the same round, if it changed.
     pub previous: Option<VoteView>,
 }
@@ -681,11 +684,11 @@ impl TraceCache {
                         at_ms: at,
                         leader: id,
                         learner: learner.0,
-                        mode: mode.name(),
+                        mode: *mode,
                         peer_last_zxid: *peer_last_zxid,
                         min_committed: *min_committed,
                         max_committed: *max_committed,
-                        reason: reason.clone(),
+                        reason: *reason,
                     },
                 );
             }
@@ -712,7 +715,7 @@ impl TraceCache {
                 list.push_back(VoteEventView {
                     at_ms: at,
                     vote: v,
-                    reason: reason.clone(),
+                    reason: *reason,
                     previous,
                 });
                 while list.len() > KEEP_VOTES {

@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 
 use zab_core::packet::ServerState;
 use zab_core::run::intervention_for;
-use zab_core::server::{Phase, Server, WriteResult};
+use zab_core::server::{Phase, Server, SyncMode, WriteResult};
 use zab_core::sim::{Channel, Payload};
 use zab_core::storage::Disk;
 use zab_core::{ServerId, Time, Zxid};
@@ -353,7 +353,7 @@ impl Engine {
                 "leader / stage".into(),
                 format!("{} / {:?}", l.leader, l.stage),
             ));
-            if s.sync_mode.name() != "NONE" {
+            if s.sync_mode != SyncMode::None {
                 d.facts
                     .push(("sync mode".into(), s.sync_mode.name().into()));
             }

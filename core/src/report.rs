@@ -240,7 +240,7 @@ impl ServerReport {
             down_reason: if server.is_some() {
                 None
             } else {
-                node.down_reason.clone()
+                node.down_reason.as_ref().map(|r| r.to_string())
             },
         }
     }
@@ -307,7 +307,7 @@ impl Report {
                     let (status, zxid, reason) = match &w.result {
                         Some(WriteResult::Committed { zxid }) => ("committed", Some(*zxid), None),
                         Some(WriteResult::Failed { reason }) => {
-                            ("failed", None, Some(reason.clone()))
+                            ("failed", None, Some(reason.to_string()))
                         }
                         None => ("pending", None, None),
                     };

@@ -8,8 +8,8 @@
 //! directly. Ghost-only invariants (I2, I16) are fed the trace event that breaks them.
 
 use zab_core::check::{Checker, Violation, INVARIANTS};
-use zab_core::server::{CrashPoint, Phase, Server, ServerEvent, WriteResult};
-use zab_core::sim::{Intervention, Sim, TraceEvent, TraceKind};
+use zab_core::server::{CrashPoint, HaltReason, Phase, Server, ServerEvent, WriteResult};
+use zab_core::sim::{CrashReason, Intervention, Sim, TraceEvent, TraceKind};
 use zab_core::storage::Snapshot;
 use zab_core::txn::{DataTree, Op, Txn};
 use zab_core::{Bug, Config, Epoch, ServerId, Time, Zxid};
@@ -723,10 +723,14 @@ fn t3_unmatched_commit() {
     let f = h.follower();
     let v = h.feed(TraceKind::Crash {
         server: f,
-        reason: "process exit: COMMIT 0x100000007 does not match the first pending txn 0x100000006: exit (UNMATCHED_TXN_COMMIT)".into(),
+        reason: CrashReason::Exit(HaltReason::UnmatchedCommit {
+            received: z(1, 7),
+            expected: z(1, 6),
+        }),
     });
     let x = get(&v, "T3");
     assert_eq!(x.name, "CommitConsistent");
+    assert!(x.detail.ends_with("process exit: COMMIT 0x100000007 does not match the first pending txn 0x100000006: exit (UNMATCHED_TXN_COMMIT)"), "{}", x.detail);
     assert_eq!(x.servers, vec![f]);
 }
 

@@ -2,7 +2,9 @@
 //! `zab-spec.md` (and ZooKeeper source) it checks.
 
 use zab_core::packet::ServerState;
-use zab_core::server::{EpochFile, Phase, Server, ServerEvent, SyncMode, Timer};
+use zab_core::server::{
+    EpochFile, LeaderShutdown, Phase, RoleExit, Server, ServerEvent, StartRefusal, SyncMode, Timer,
+};
 use zab_core::sim::{Intervention, Sim, TraceEvent, TraceKind};
 use zab_core::storage::Disk;
 use zab_core::txn::{DataTree, Op, Txn};
@@ -426,7 +428,12 @@ fn minority_partition_of_the_leader() {
     assert_eq!(h.sim.leader(), Some(sid(3)));
     assert_eq!(h.server(3).current_epoch(), Epoch(2));
     let stepped_down = h.server_events(5).iter().any(|(_, e)| {
-        matches!(e, ServerEvent::LeftRole { reason } if reason.contains("not sufficient followers synced"))
+        matches!(
+            e,
+            ServerEvent::LeftRole {
+                reason: RoleExit::LeaderShutdown(LeaderShutdown::NotSynced { .. })
+            }
+        )
     });
     assert!(stepped_down);
     h.write(1, "/m", "1").run_until(7000);
@@ -473,7 +480,17 @@ fn restart_refuses_when_current_epoch_is_older_than_the_last_zxid() {
         ..Disk::default()
     };
     let err = Server::recover(sid(1), Config::new(3, 0), disk.clone()).unwrap_err();
-    assert!(err.contains("older than the last zxid"), "{err}");
+    assert_eq!(
+        err,
+        StartRefusal::CurrentEpochBehind {
+            current: Epoch(1),
+            last_zxid: txn.zxid
+        }
+    );
+    assert!(
+        err.to_string().contains("older than the last zxid"),
+        "{err}"
+    );
     // With the updatingEpoch marker of the epoch being synced (ZK-1653's fix), the same
     // disk starts, finishing the epoch change: currentEpoch becomes the last zxid's.
     let marked = Disk {
@@ -538,7 +555,12 @@ fn zxid_counter_rollover_forces_a_new_epoch() {
     leader.last_proposed = Zxid::new(Epoch(1), Zxid::MAX_COUNTER - 1);
     h.write(3, "/a", "1").run_until(6000);
     assert!(h.server_events(3).iter().any(|(_, e)| {
-        matches!(e, ServerEvent::LeftRole { reason } if reason.contains("roll over"))
+        matches!(
+            e,
+            ServerEvent::LeftRole {
+                reason: RoleExit::LeaderShutdown(LeaderShutdown::ZxidRollover)
+            }
+        )
     }));
     let leader = h.sim.leader().expect("a new leader");
     assert_eq!(h.server(leader.0).current_epoch(), Epoch(2));

@@ -2,7 +2,9 @@
 //! part of `zab-spec.md` or ZooKeeper source it checks.
 
 use zab_core::packet::{Notification, QuorumPacket, ServerState, Vote};
-use zab_core::server::{ConnId, Ctx, Effect, Input, Phase, Server, ServerEvent, Timer};
+use zab_core::server::{
+    ConnId, Ctx, Effect, HaltReason, Input, Phase, Server, ServerEvent, Timer, Warning,
+};
 use zab_core::storage::Disk;
 use zab_core::txn::{DataTree, Op, Txn};
 use zab_core::{Config, Epoch, ServerId, Zxid};
@@ -153,7 +155,12 @@ fn leader_refuses_a_follower_that_is_ahead() {
     assert!(out
         .iter()
         .any(|e| matches!(e, Effect::Close { conn: c } if *c == conn)));
-    assert!(out.iter().any(|e| matches!(e, Effect::Event(ServerEvent::Warning { text }) if text.contains("ahead of the leader"))));
+    assert!(out.iter().any(|e| matches!(
+        e,
+        Effect::Event(ServerEvent::Warning {
+            warning: Warning::LearnerAhead { last_zxid, .. }
+        }) if *last_zxid == z(1, 5)
+    )));
     assert!(l.s.leader.as_ref().unwrap().handlers.is_empty());
 }
 
@@ -330,7 +337,7 @@ fn unmatched_commit_halts_the_follower() {
     });
     assert!(out
         .iter()
-        .any(|e| matches!(e, Effect::Halt { reason } if reason.contains("UNMATCHED_TXN_COMMIT"))));
+        .any(|e| matches!(e, Effect::Halt { reason: HaltReason::UnmatchedCommit { received, .. } } if *received == z(2, 7))));
 }
 
 fn follower_in_broadcast() -> One {

@@ -3,6 +3,7 @@
 //! a restart rebuilt a server. Pure functions of the inspector's plain views (every
 //! fact comes from core; this module only compares and phrases them).
 
+use zab_core::server::{StartRefusal, SyncMode};
 use zab_core::Zxid;
 
 use crate::engine::inspect::{ProposalRow, RecoveryView, SyncChoiceView, VoteView};
@@ -109,25 +110,25 @@ pub fn sync_sentence(s: &SyncChoiceView) -> String {
     let (peer, min, max) = (s.peer_last_zxid, s.min_committed, s.max_committed);
     let pos = position(peer, min, max);
     let consequence = match s.mode {
-        "DIFF" if peer == max => {
+        SyncMode::Diff if peer == max => {
             "so there is nothing to resend: an empty DIFF (only proposals newer than the window follow)".to_string()
         }
-        "DIFF" if peer < min => {
+        SyncMode::Diff if peer < min => {
             "but the leader's on-disk txn log still reaches back to it, so it replays the missing txns from the log after a DIFF".to_string()
         }
-        "DIFF" => format!(
+        SyncMode::Diff => format!(
             "so the leader keeps the learner's log and sends DIFF, then a PROPOSAL and COMMIT for each committed txn after {peer}"
         ),
-        "TRUNC" => "so the learner holds txns that were never committed: the leader sends TRUNC, and the learner cuts its log back before the txns that follow".to_string(),
-        "SNAP" if peer >= min && peer <= max => {
+        SyncMode::Trunc => "so the learner holds txns that were never committed: the leader sends TRUNC, and the learner cuts its log back before the txns that follow".to_string(),
+        SyncMode::Snap if peer >= min && peer <= max => {
             "but the two histories part in different epochs, where a TRUNC cannot reach: the leader falls back to SNAP, a full copy of its data tree".to_string()
         }
-        "SNAP" => "so the leader cannot replay what is missing: it sends SNAP, a full copy of its data tree".to_string(),
-        other => format!("and the leader chose {other}"),
+        SyncMode::Snap => "so the leader cannot replay what is missing: it sends SNAP, a full copy of its data tree".to_string(),
+        SyncMode::None => "and the leader chose NONE".to_string(),
     };
     format!(
         "Leader {} chose {} for server {} at t = {} ms: the learner's last zxid {peer} (from its ACKEPOCH) {pos}, {consequence}. The leader's own words: “{}”.",
-        s.leader, s.mode, s.learner, s.at_ms, s.reason
+        s.leader, s.mode.name(), s.learner, s.at_ms, s.reason
     )
 }
 
@@ -175,13 +176,14 @@ pub fn commit_sentence(p: &ProposalRow, quorum: usize, voters: u32, leader: u32)
 }
 
 /// Why a server refuses to start (spec §11: the startup epoch checks).
-pub fn refusal_sentence(id: u32, reason: &str) -> String {
-    let rule = if reason.contains("older than the last zxid") {
+pub fn refusal_sentence(id: u32, reason: &StartRefusal) -> String {
+    let rule = match reason {
+        StartRefusal::CurrentEpochBehind { .. } => {
         "At startup a server loads its newest snapshot, replays its log, and requires the epoch of its last zxid to be at most its currentEpoch. Here the log or snapshot already holds a txn of a newer epoch than the currentEpoch file: the server crashed after persisting the new epoch's txns and before writing currentEpoch (the ZOOKEEPER-1653 window), and no updatingEpoch marker says the change was under way (bug mode ZK-1653: ZooKeeper since 3.5, ZOOKEEPER-2354). Starting would let it vote with an epoch older than its own data, so it refuses."
-    } else if reason.contains("less than the current epoch") {
-        "At startup acceptedEpoch must be at least currentEpoch (a server accepts an epoch before it adopts it). These files contradict that, so the server refuses to start."
-    } else {
-        "Its startup checks failed."
+        }
+        StartRefusal::AcceptedBehindCurrent { .. } => {
+            "At startup acceptedEpoch must be at least currentEpoch (a server accepts an epoch before it adopts it). These files contradict that, so the server refuses to start."
+        }
     };
     format!("Server {id} refuses to start: {reason}. {rule}")
 }
@@ -205,6 +207,7 @@ pub fn recovery_sentence(id: u32, r: &RecoveryView) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use zab_core::server::SyncReason;
     use zab_core::Epoch;
 
     fn v(leader: u32, epoch: u32, counter: u32, peer_epoch: u32) -> VoteView {
@@ -247,23 +250,27 @@ mod tests {
             at_ms: 9000,
             leader: 3,
             learner: 1,
-            mode: "DIFF",
+            mode: SyncMode::Diff,
             peer_last_zxid: Zxid::new(Epoch(1), 2),
             min_committed: Zxid::new(Epoch(1), 1),
             max_committed: Zxid::new(Epoch(1), 8),
-            reason: "inside".into(),
+            reason: SyncReason::WithinLog {
+                peer: Zxid::new(Epoch(1), 2),
+                min: Zxid::new(Epoch(1), 1),
+                max: Zxid::new(Epoch(1), 8),
+            },
         };
         let t = sync_sentence(&s);
         assert!(
             t.contains("lies inside the leader's committed log [0x100000001 .. 0x100000008]"),
             "{t}"
         );
-        s.mode = "SNAP";
+        s.mode = SyncMode::Snap;
         s.peer_last_zxid = Zxid::ZERO;
         assert!(
             sync_sentence(&s).contains("is older than") && sync_sentence(&s).contains("full copy")
         );
-        s.mode = "TRUNC";
+        s.mode = SyncMode::Trunc;
         s.peer_last_zxid = Zxid::new(Epoch(1), 9);
         assert!(sync_sentence(&s).contains("newer than the leader's last committed txn"));
     }
@@ -294,8 +301,20 @@ mod tests {
 
     #[test]
     fn refusals_and_recoveries_read_well() {
-        let t = refusal_sentence(2, "The current epoch, 1, is older than the last zxid, 0x200000001 (QuorumPeer.loadDataBase)");
+        let behind = StartRefusal::CurrentEpochBehind {
+            current: Epoch(1),
+            last_zxid: Zxid::new(Epoch(2), 1),
+        };
+        let t = refusal_sentence(2, &behind);
+        assert!(t.starts_with("Server 2 refuses to start: The current epoch, 1, is older than the last zxid, 0x200000001 (QuorumPeer.loadDataBase). At startup"), "{t}");
         assert!(t.contains("ZOOKEEPER-1653"), "{t}");
+        let accepted = StartRefusal::AcceptedBehindCurrent {
+            accepted: Epoch(1),
+            current: Epoch(2),
+        };
+        assert!(
+            refusal_sentence(2, &accepted).contains("acceptedEpoch must be at least currentEpoch")
+        );
         let r = RecoveryView {
             at_ms: 9000,
             snapshot: Zxid::new(Epoch(1), 4),

@@ -244,7 +244,7 @@ fn why_side(v: &InspectView) -> Html {
         html! {
             <div class="why-card refusal" data-explain="refusal">
                 <h4>{"Why it does not start"}</h4>
-                <p>{explain::refusal_sentence(v.id, &r.reason)}</p>
+                <p>{explain::refusal_sentence(v.id, &r.refusal)}</p>
                 if let Some(at) = r.at_ms {
                     <p class="hint">{format!("Refused at t = {at} ms. Restarting again meets the same files: the check fails the same way.")}</p>
                 }
@@ -267,9 +267,9 @@ fn why_side(v: &InspectView) -> Html {
     });
     let synced = v.synced.as_ref().map(|s| {
         html! {
-            <div class="why-card" data-explain="sync" data-sync-mode={s.mode} data-sync-leader={s.leader.to_string()}
+            <div class="why-card" data-explain="sync" data-sync-mode={s.mode.name()} data-sync-leader={s.leader.to_string()}
                  data-sync-learner={s.learner.to_string()}>
-                <h4>{format!("Why {}: how leader {} synchronised it", s.mode, s.leader)}</h4>
+                <h4>{format!("Why {}: how leader {} synchronised it", s.mode.name(), s.leader)}</h4>
                 <p>{explain::sync_sentence(s)}</p>
             </div>
         }
@@ -280,7 +280,7 @@ fn why_side(v: &InspectView) -> Html {
                 <h4>{"Why each learner got DIFF / TRUNC / SNAP"}</h4>
                 <ul class="why-list">
                     { for v.learner_syncs.values().map(|s| html! {
-                        <li data-explain="sync" data-sync-mode={s.mode} data-sync-leader={s.leader.to_string()} data-sync-learner={s.learner.to_string()}>
+                        <li data-explain="sync" data-sync-mode={s.mode.name()} data-sync-leader={s.leader.to_string()} data-sync-learner={s.learner.to_string()}>
                             {explain::sync_sentence(s)}
                         </li>
                     }) }

@@ -198,7 +198,8 @@ fn join(ids: &[zab_core::ServerId]) -> String {
         .join(", ")
 }
 
-fn with_reason(text: String, reason: &str) -> String {
+fn with_reason(text: String, reason: &dyn std::fmt::Display) -> String {
+    let reason = reason.to_string();
     if reason.is_empty() {
         text
     } else {
@@ -447,7 +448,9 @@ fn server_event(t: Time, id: u32, ev: &ServerEvent) -> Entry {
                 "Server {s} recovers: snapshot {snapshot} + {replayed} log entries, last zxid {last_zxid}"
             ),
         ),
-        ServerEvent::Warning { text } => (Kind::Fault, vec![s], format!("Server {s}: {text}")),
+        ServerEvent::Warning { warning } => {
+            (Kind::Fault, vec![s], format!("Server {s}: {warning}"))
+        }
     };
     entry(t, kind, servers, text)
 }

@@ -20,8 +20,8 @@ use super::{Checker, Inv};
 use crate::config::Config;
 use crate::ids::{Epoch, ServerId, Time};
 use crate::packet::ServerState;
-use crate::server::Phase;
-use crate::sim::Sim;
+use crate::server::{LeaderShutdown, LeaderWait, Phase, RoleExit, StartRefusal};
+use crate::sim::{CrashReason, Sim};
 
 /// The L1/L2 bound in ms, from the configured timing. A generous sum of the waits a
 /// good period may still have to sit out:
@@ -189,8 +189,10 @@ impl Checker {
 
     /// L3: a leader gave up waiting for NEWLEADER-ACKs although nothing failed since it
     /// started leading.
-    pub(super) fn l3_left_role(&mut self, i: usize, reason: &str, at: Time) {
-        if !reason.contains("NEWLEADER-ACK") || !self.fresh(Inv::L3) {
+    pub(super) fn l3_left_role(&mut self, i: usize, reason: &RoleExit, at: Time) {
+        let gave_up =
+            RoleExit::LeaderShutdown(LeaderShutdown::WaitTimedOut(LeaderWait::NewLeaderAck));
+        if *reason != gave_up || !self.fresh(Inv::L3) {
             return;
         }
         let (Some(t0), Some(since)) = (
@@ -210,8 +212,8 @@ impl Checker {
     }
 
     /// L3: a server exited on a protocol error during a good period.
-    pub(super) fn l3_crash(&mut self, s: ServerId, reason: &str, at: Time) {
-        if !reason.starts_with("process exit") || !self.fresh(Inv::L3) {
+    pub(super) fn l3_crash(&mut self, s: ServerId, reason: &CrashReason, at: Time) {
+        if !matches!(reason, CrashReason::Exit(_)) || !self.fresh(Inv::L3) {
             return;
         }
         if self.live.good_since.is_none() || self.live.fault_in_step {
@@ -223,7 +225,7 @@ impl Checker {
     }
 
     /// L4: a restart failed its startup checks.
-    pub(super) fn l4_failed(&mut self, s: ServerId, reason: &str, at: Time) {
+    pub(super) fn l4_failed(&mut self, s: ServerId, reason: &StartRefusal, at: Time) {
         if !self.fresh(Inv::L4) {
             return;
         }

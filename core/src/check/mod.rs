@@ -51,13 +51,15 @@ mod view;
 
 use crate::config::Config;
 use crate::ids::{Epoch, ServerId, Time, Zxid};
-use crate::server::{ServerEvent, WriteResult, CANNOT_TRUNCATE};
-use crate::sim::{Sim, TraceEvent, TraceKind};
+use crate::packet::QuorumPacket;
+use crate::server::{RoleExit, ServerEvent, WriteResult};
+use crate::sim::{Payload, Sim, TraceEvent, TraceKind};
 use crate::txn::Txn;
 use ghost::Ghost;
 use liveness::Live;
 use mirror::Chain;
 use serde::Serialize;
+use transition::T3;
 use view::View;
 
 /// A broken invariant.
@@ -433,10 +435,12 @@ impl Checker {
                         ServerEvent::Truncate { .. } | ServerEvent::Recovered { .. } => {
                             self.force_log[i] = true
                         }
-                        ServerEvent::Warning { text } => self.t3_signal(*server, text, at),
+                        ServerEvent::Warning { warning } => {
+                            self.t3_signal(*server, T3::of_warning(warning), warning, at)
+                        }
                         ServerEvent::LeftRole { reason } => {
-                            self.t3_signal(*server, reason, at);
-                            if reason.starts_with(CANNOT_TRUNCATE) {
+                            self.t3_signal(*server, T3::of_role_exit(reason), reason, at);
+                            if matches!(reason, RoleExit::CannotTruncate { .. }) {
                                 // ZooKeeper's learner exits here; the baseline's goes
                                 // back to LOOKING. A failure either way: its leader may
                                 // time out waiting for it (not L3's spurious shutdown).
@@ -455,7 +459,7 @@ impl Checker {
                 }
                 TraceKind::Crash { server, reason } => {
                     if let Some(i) = self.idx(*server) {
-                        self.t3_signal(*server, reason, at);
+                        self.t3_signal(*server, T3::of_crash(reason), reason, at);
                         self.l3_crash(*server, reason, at);
                         self.live.fault(at);
                         self.live
@@ -478,20 +482,13 @@ impl Checker {
                         self.roles_changed = true;
                     }
                 }
-                TraceKind::PacketSent {
-                    from,
-                    packet,
-                    summary,
-                    ..
-                } if *packet == "LEADERINFO" => {
-                    self.on_leader_info(*from, &summary.to_string(), at)
+                TraceKind::PacketSent { from, summary, .. } => {
+                    if let Payload::Quorum(QuorumPacket::LeaderInfo { new_epoch }) = &*summary.0 {
+                        self.on_leader_info(*from, *new_epoch, at)
+                    }
                 }
                 TraceKind::Network { .. } => self.live.fault(at),
-                TraceKind::PacketDropped { reason, .. }
-                    if reason.starts_with("dropped by the user") =>
-                {
-                    self.live.fault(at)
-                }
+                TraceKind::PacketDropped { reason, .. } if reason.by_user() => self.live.fault(at),
                 TraceKind::PacketDelivered { to, packet, .. }
                     if *packet != "PING" && *packet != "NOTIFICATION" =>
                 {

@@ -57,15 +57,7 @@ impl Checker {
     /// (sends LEADERINFO) in one incarnation only. The baseline persists acceptedEpoch
     /// before any LEADERINFO leaves, so a restarted server proposes a higher epoch;
     /// different servers may propose the same epoch (only one can establish it).
-    pub(super) fn on_leader_info(&mut self, s: ServerId, summary: &str, at: Time) {
-        let Some(e) = summary
-            .split("newEpoch=")
-            .nth(1)
-            .and_then(|x| x.trim().parse::<u32>().ok())
-            .map(Epoch)
-        else {
-            return;
-        };
+    pub(super) fn on_leader_info(&mut self, s: ServerId, e: Epoch, at: Time) {
         let Some(inc) = self.idx(s).and_then(|i| self.prev_inc.get(i).copied()) else {
             return;
         };

@@ -7,35 +7,86 @@
 use super::mirror::{lcp, same_prefix, Chain};
 use super::{nth, tx, Checker, Inv};
 use crate::ids::{ServerId, Time};
+use crate::server::{HaltReason, RoleExit, Warning};
+use crate::sim::CrashReason;
+use std::fmt::Display;
 
-/// The T3 sub-property a server's complaint belongs to, if any.
-fn t3_kind(text: &str) -> Option<(&'static str, &'static str)> {
-    if text.contains("UNMATCHED_TXN_COMMIT")
-        || text.contains("does not match the first pending txn")
-        || text.contains("is not the first pending txn")
-        || text.contains("with no pending txn")
-    {
-        Some((
-            "CommitConsistent",
-            "received a COMMIT that does not match the txn it expects to commit next",
-        ))
-    } else if text.starts_with("got zxid") || text.contains("a gap in the sync stream") {
-        Some((
-            "ProposalConsistent",
-            "received a PROPOSAL that does not follow the previous one",
-        ))
-    } else if text.contains("for a proposal I do not have") {
-        Some((
-            "AckConsistent",
-            "received an ACK for a proposal it never made",
-        ))
-    } else if text.contains("(T3") || text.starts_with("unexpected ") {
-        Some((
-            "MessageLegal",
-            "received a packet that is not legal in its current state",
-        ))
-    } else {
-        None
+/// The T3 sub-properties a server's complaint can show.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum T3 {
+    /// A COMMIT that does not match the txn the server expects to commit next.
+    CommitConsistent,
+    /// A PROPOSAL that does not follow the previous one.
+    ProposalConsistent,
+    /// An ACK for a proposal the leader never made.
+    AckConsistent,
+    /// A packet that is not legal in the receiver's state.
+    MessageLegal,
+}
+
+impl T3 {
+    /// The sub-property's name and what the server did, in words.
+    fn info(self) -> (&'static str, &'static str) {
+        match self {
+            T3::CommitConsistent => (
+                "CommitConsistent",
+                "received a COMMIT that does not match the txn it expects to commit next",
+            ),
+            T3::ProposalConsistent => (
+                "ProposalConsistent",
+                "received a PROPOSAL that does not follow the previous one",
+            ),
+            T3::AckConsistent => (
+                "AckConsistent",
+                "received an ACK for a proposal it never made",
+            ),
+            T3::MessageLegal => (
+                "MessageLegal",
+                "received a packet that is not legal in its current state",
+            ),
+        }
+    }
+
+    /// The T3 sub-property a server's warning shows, if any.
+    pub(super) fn of_warning(w: &Warning) -> Option<T3> {
+        match w {
+            Warning::SyncCommitUnmatched { .. }
+            | Warning::SyncTxnNotPending { .. }
+            | Warning::CommitWithoutPending { .. } => Some(T3::CommitConsistent),
+            Warning::ProposalGap { .. } => Some(T3::ProposalConsistent),
+            Warning::AckUnknownProposal { .. } => Some(T3::AckConsistent),
+            Warning::NewLeaderAckZxid { .. } | Warning::UnexpectedFromLearner { .. } => {
+                Some(T3::MessageLegal)
+            }
+            Warning::ConnectTimedOut { .. }
+            | Warning::IgnoredInBroadcast { .. }
+            | Warning::LearnerClosed { .. }
+            | Warning::HandlerReadTimeout { .. }
+            | Warning::LearnerAhead { .. }
+            | Warning::AckOverdue { .. } => None,
+        }
+    }
+
+    /// The T3 sub-property a server's role exit shows, if any.
+    pub(super) fn of_role_exit(r: &RoleExit) -> Option<T3> {
+        match r {
+            RoleExit::SyncStreamGap { .. } => Some(T3::ProposalConsistent),
+            RoleExit::UnexpectedFromLeader { .. } => Some(T3::MessageLegal),
+            RoleExit::ConnectFailed { .. }
+            | RoleExit::LeaderClosed { .. }
+            | RoleExit::LeaderReadTimeout { .. }
+            | RoleExit::EpochOlderThanAccepted { .. }
+            | RoleExit::CannotTruncate { .. }
+            | RoleExit::LeaderShutdown(_) => None,
+        }
+    }
+
+    /// The T3 sub-property a crash shows, if any (a process exit on a protocol error).
+    pub(super) fn of_crash(c: &CrashReason) -> Option<T3> {
+        match c {
+            CrashReason::Exit(HaltReason::UnmatchedCommit { .. }) => Some(T3::CommitConsistent),
+            CrashReason::ByUser | CrashReason::Point(_) => None,
+        }
     }
 }
 
@@ -83,11 +134,17 @@ impl Checker {
 
     /// T3: a server reported a packet it could not accept (a warning, leaving its role
     /// on an unexpected packet, or exiting on an unmatched COMMIT).
-    pub(super) fn t3_signal(&mut self, s: ServerId, text: &str, at: Time) {
+    pub(super) fn t3_signal(
+        &mut self,
+        s: ServerId,
+        kind: Option<T3>,
+        text: &dyn Display,
+        at: Time,
+    ) {
         if !self.fresh(Inv::T3) {
             return;
         }
-        if let Some((name, what)) = t3_kind(text) {
+        if let Some((name, what)) = kind.map(T3::info) {
             let detail = format!("Server {s} {what}: {text}");
             self.report_at(Inv::T3, name, at, vec![s], detail);
         }
@@ -96,27 +153,117 @@ impl Checker {
 
 #[cfg(test)]
 mod tests {
-    use super::t3_kind;
+    use super::T3;
+    use crate::ids::{Epoch, ServerId, Zxid};
+    use crate::server::{
+        CrashPoint, HaltReason, HandlerStage, LeaderShutdown, LeaderWait, LearnerStage, RoleExit,
+        Warning,
+    };
+    use crate::sim::CrashReason;
+
+    /// The checker's former classification, on the text: the typed one must agree
+    /// with it on every variant.
+    fn by_text(text: &str) -> Option<T3> {
+        if text.contains("UNMATCHED_TXN_COMMIT")
+            || text.contains("does not match the first pending txn")
+            || text.contains("is not the first pending txn")
+            || text.contains("with no pending txn")
+        {
+            Some(T3::CommitConsistent)
+        } else if text.starts_with("got zxid") || text.contains("a gap in the sync stream") {
+            Some(T3::ProposalConsistent)
+        } else if text.contains("for a proposal I do not have") {
+            Some(T3::AckConsistent)
+        } else if text.contains("(T3") || text.starts_with("unexpected ") {
+            Some(T3::MessageLegal)
+        } else {
+            None
+        }
+    }
 
     #[test]
-    fn server_complaints_map_to_t3_kinds() {
-        let kind = |t: &str| t3_kind(t).map(|k| k.0);
+    fn server_complaints_map_to_t3_kinds_as_their_text_did() {
+        let (s2, z1, z2) = (ServerId(2), Zxid(0x1_0000_0001), Zxid(0x1_0000_0002));
+        let warnings = [
+            Warning::ConnectTimedOut { leader: s2 },
+            Warning::SyncCommitUnmatched { zxid: z1 },
+            Warning::SyncTxnNotPending { zxid: z1 },
+            Warning::ProposalGap {
+                got: z2,
+                expected: z1,
+            },
+            Warning::IgnoredInBroadcast {
+                packet: "NEWLEADER",
+            },
+            Warning::CommitWithoutPending { zxid: z1 },
+            Warning::NewLeaderAckZxid {
+                from: s2,
+                zxid: z1,
+                expected: z2,
+            },
+            Warning::LearnerClosed { learner: s2 },
+            Warning::HandlerReadTimeout {
+                learner: s2,
+                sync_limit: true,
+                timeout_ms: 4000,
+                stage: HandlerStage::Broadcast,
+            },
+            Warning::LearnerAhead {
+                learner: s2,
+                current_epoch: Epoch(2),
+                last_zxid: z2,
+                leader_epoch: Epoch(1),
+                leader_zxid: z1,
+            },
+            Warning::UnexpectedFromLearner {
+                packet: "COMMIT",
+                learner: s2,
+                stage: HandlerStage::WaitInfo,
+            },
+            Warning::AckOverdue {
+                learner: s2,
+                zxid: z1,
+            },
+            Warning::AckUnknownProposal { zxid: z1, from: s2 },
+        ];
+        for w in &warnings {
+            assert_eq!(T3::of_warning(w), by_text(&w.to_string()), "{w}");
+        }
+        let exits = [
+            RoleExit::ConnectFailed { leader: s2 },
+            RoleExit::LeaderClosed { leader: s2 },
+            RoleExit::LeaderReadTimeout { leader: s2 },
+            RoleExit::UnexpectedFromLeader {
+                packet: "UPTODATE",
+                stage: LearnerStage::Syncing,
+            },
+            RoleExit::EpochOlderThanAccepted {
+                proposed: Epoch(1),
+                accepted: Epoch(2),
+            },
+            RoleExit::CannotTruncate { zxid: z1 },
+            RoleExit::SyncStreamGap { zxid: z2, last: z1 },
+            RoleExit::LeaderShutdown(LeaderShutdown::WaitTimedOut(LeaderWait::NewLeaderAck)),
+            RoleExit::LeaderShutdown(LeaderShutdown::ZxidRollover),
+            RoleExit::LeaderShutdown(LeaderShutdown::NotSynced { synced: vec![s2] }),
+        ];
+        for r in &exits {
+            assert_eq!(T3::of_role_exit(r), by_text(&r.to_string()), "{r}");
+        }
+        let mut crashes = vec![
+            CrashReason::ByUser,
+            CrashReason::Exit(HaltReason::UnmatchedCommit {
+                received: z2,
+                expected: z1,
+            }),
+        ];
+        crashes.extend(CrashPoint::ALL.into_iter().map(CrashReason::Point));
+        for c in &crashes {
+            assert_eq!(T3::of_crash(c), by_text(&c.to_string()), "{c}");
+        }
         assert_eq!(
-            kind("NEWLEADER-ACK from 2 has zxid 0x200000001, expected 0x200000000: not counted (T3, ZK-4685)"),
+            T3::of_warning(&warnings[6]).map(|k| k.info().0),
             Some("MessageLegal")
         );
-        assert_eq!(
-            kind("COMMIT 0x100000003 does not match the first pending txn 0x100000002: exit (UNMATCHED_TXN_COMMIT)"),
-            Some("CommitConsistent")
-        );
-        assert_eq!(
-            kind("got zxid 0x100000005 expected 0x100000004"),
-            Some("ProposalConsistent")
-        );
-        assert_eq!(
-            kind("ACK 0x100000009 from 3 for a proposal I do not have"),
-            Some("AckConsistent")
-        );
-        assert_eq!(kind("connection to learner 2 closed"), None);
     }
 }

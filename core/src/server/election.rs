@@ -1,6 +1,6 @@
 //! Phase 0: Fast Leader Election (spec §6, `FastLeaderElection.java`).
 
-use super::{Phase, Server, ServerEvent, Timer};
+use super::{Phase, Server, ServerEvent, Timer, VoteReason};
 use crate::config::Bug;
 use crate::ids::{Epoch, ServerId, Zxid};
 use crate::packet::{Notification, ServerState, Vote};
@@ -69,19 +69,19 @@ impl Server {
         self.fle.not_timeout = self.cfg.timing.min_notification_interval_ms();
         self.fle.logicalclock += 1;
         self.fle.proposal = Some(self.init_vote());
-        self.send_notifications("new round");
+        self.send_notifications(VoteReason::NewRound);
         self.set_timer(Timer::FleTimeout, self.fle.not_timeout);
     }
 
     /// `sendNotifications`: my proposal to every voter, myself included.
-    fn send_notifications(&mut self, reason: &str) {
+    fn send_notifications(&mut self, reason: VoteReason) {
         let mut vote = self.proposal();
         vote.election_epoch = self.fle.logicalclock;
         self.fle.proposal = Some(vote);
         self.event(ServerEvent::Vote {
             vote,
             round: self.fle.logicalclock,
-            reason: reason.to_string(),
+            reason,
         });
         let n = Notification {
             vote,
@@ -164,18 +164,15 @@ impl Server {
             self.fle.recvset.clear();
             let init = self.init_vote();
             self.fle.proposal = Some(if vote.beats(&init) { vote } else { init });
-            self.send_notifications(&format!(
-                "server {from} is in a newer round ({})",
-                vote.election_epoch
-            ));
+            self.send_notifications(VoteReason::NewerRound {
+                from,
+                round: vote.election_epoch,
+            });
         } else if vote.election_epoch < clock {
             return; // a stale round: dropped, not recorded
         } else if vote.beats(&self.proposal()) {
             self.fle.proposal = Some(vote);
-            self.send_notifications(&format!(
-                "server {from}'s vote {} beats mine (peerEpoch, then zxid, then sid)",
-                vote.label()
-            ));
+            self.send_notifications(VoteReason::Beaten { from, vote });
         }
         self.fle.recvset.insert(from, (vote, ServerState::Looking));
         let mut mine = self.proposal();
@@ -253,7 +250,7 @@ impl Server {
         if self.state != ServerState::Looking || self.fle.finalizing {
             return;
         }
-        self.send_notifications("no notification within the poll timeout");
+        self.send_notifications(VoteReason::PollTimeout);
         self.fle.not_timeout =
             (self.fle.not_timeout * 2).min(self.cfg.timing.max_notification_interval_ms);
         self.set_timer(Timer::FleTimeout, self.fle.not_timeout);

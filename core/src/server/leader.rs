@@ -1,7 +1,10 @@
 //! The leader: `Leader.lead()` and one `LearnerHandler` per connected learner
 //! (spec §7.1-7.2 discovery, §8.1 sync, §9.1/9.3 broadcast, §10 failure detection).
 
-use super::{ConnId, CrashPoint, Effect, Phase, Server, ServerEvent, SyncMode, Timer};
+use super::{
+    ConnId, CrashPoint, Effect, LeaderShutdown, LeaderWait, Phase, RoleExit, Server, ServerEvent,
+    SyncMode, SyncReason, Timer, Warning,
+};
 use crate::config::Bug;
 use crate::ids::{Epoch, ServerId, Time, Zxid};
 use crate::packet::{QuorumPacket, ServerState};
@@ -267,10 +270,11 @@ impl Server {
             return;
         }
         if zxid != l.zxid_base {
-            self.warn(format!(
-                "NEWLEADER-ACK from {sid} has zxid {zxid}, expected {}: not counted (T3, ZK-4685)",
-                l.zxid_base
-            ));
+            self.warn(Warning::NewLeaderAckZxid {
+                from: sid,
+                zxid,
+                expected: l.zxid_base,
+            });
             return;
         }
         if self.cfg.is_voter(sid) {
@@ -316,21 +320,19 @@ impl Server {
 
     /// One of the leader's `initLimit*T` waits ran out: give up leading.
     pub(crate) fn leader_wait_timeout(&mut self, l: &mut LeaderState) {
-        let what = match l.stage {
-            LeaderStage::WaitEpoch => "a quorum of FOLLOWERINFO (getEpochToPropose)",
-            LeaderStage::WaitEpochAck => "a quorum of ACKEPOCH (waitForEpochAck)",
-            LeaderStage::WaitNewLeaderAck => "a quorum of NEWLEADER-ACKs (waitForNewLeaderAck)",
+        let wait = match l.stage {
+            LeaderStage::WaitEpoch => LeaderWait::Epoch,
+            LeaderStage::WaitEpochAck => LeaderWait::EpochAck,
+            LeaderStage::WaitNewLeaderAck => LeaderWait::NewLeaderAck,
             LeaderStage::Broadcast => return,
         };
-        self.leader_shutdown(&format!(
-            "timed out after initLimit*tick waiting for {what}"
-        ));
+        self.leader_shutdown(LeaderShutdown::WaitTimedOut(wait));
     }
 
     /// `Leader.shutdown`: leaving the role shuts every LearnerHandler with the leader
     /// (Leader.java L884-890; `close_role_connections`).
-    fn leader_shutdown(&mut self, reason: &str) {
-        self.leave_role(format!("leader shutdown: {reason}"));
+    fn leader_shutdown(&mut self, reason: LeaderShutdown) {
+        self.leave_role(RoleExit::LeaderShutdown(reason));
     }
 
     /// A learner connected: a new LearnerHandler (spec §7.2), which starts reading its
@@ -403,26 +405,26 @@ impl Server {
             return; // blocked, not reading (its timer is cancelled when it blocks)
         };
         let (sid, stage) = (h.sid, h.stage);
-        let limit = if stage == HandlerStage::Broadcast {
-            "syncLimit"
-        } else {
-            "initLimit"
-        };
         self.drop_handler(
             l,
             conn,
-            format!("read timeout: nothing from learner {sid} for {limit}*tick ({timeout} ms) while {stage:?}"),
+            Warning::HandlerReadTimeout {
+                learner: sid,
+                sync_limit: stage == HandlerStage::Broadcast,
+                timeout_ms: timeout,
+                stage,
+            },
         );
     }
 
     /// A learner's connection broke: its handler dies.
     pub(crate) fn leader_closed(&mut self, l: &mut LeaderState, conn: ConnId) {
         if let Some(h) = self.remove_handler(l, conn) {
-            self.warn(format!("connection to learner {} closed", h.sid));
+            self.warn(Warning::LearnerClosed { learner: h.sid });
         }
     }
 
-    fn drop_handler(&mut self, l: &mut LeaderState, conn: ConnId, why: String) {
+    fn drop_handler(&mut self, l: &mut LeaderState, conn: ConnId, why: Warning) {
         if self.remove_handler(l, conn).is_some() {
             self.warn(why);
             self.emit(Effect::Close { conn });
@@ -483,12 +485,13 @@ impl Server {
                     self.drop_handler(
                         l,
                         conn,
-                        format!(
-                            "learner {sid} is ahead of the leader: ({}, {last_zxid}) > ({}, {})",
-                            current_epoch.unwrap_or_default(),
-                            l.summary.0,
-                            l.summary.1
-                        ),
+                        Warning::LearnerAhead {
+                            learner: sid,
+                            current_epoch: current_epoch.unwrap_or_default(),
+                            last_zxid,
+                            leader_epoch: l.summary.0,
+                            leader_zxid: l.summary.1,
+                        },
                     );
                     return;
                 }
@@ -531,10 +534,11 @@ impl Server {
                 self.drop_handler(
                     l,
                     conn,
-                    format!(
-                        "unexpected {} from learner {sid} while {stage:?}",
-                        packet.name()
-                    ),
+                    Warning::UnexpectedFromLearner {
+                        packet: packet.name(),
+                        learner: sid,
+                        stage,
+                    },
                 );
             }
         }
@@ -620,18 +624,18 @@ impl Server {
         let mut need_snap = false;
         if in_sync_mark == peer {
             q.push(QuorumPacket::Diff { zxid: peer });
-            reason = format!("the learner's last zxid {peer} equals mine: already in sync");
+            reason = SyncReason::InSync { peer };
         } else if peer > max_c && !q.peer_new_epoch {
             q.push(QuorumPacket::Trunc { zxid: max_c });
             q.queued = max_c;
-            reason = format!(
-                "the learner's last zxid {peer} is ahead of my last committed {max_c}: truncate it"
-            );
+            reason = SyncReason::Ahead { peer, max: max_c };
         } else if min_c <= peer && peer <= max_c {
             q.queue_committed(self.committed_log.iter(), None, max_c);
-            reason = format!(
-                "{peer} lies within my committed log [{min_c}, {max_c}]: send the txns after it"
-            );
+            reason = SyncReason::WithinLog {
+                peer,
+                min: min_c,
+                max: max_c,
+            };
         } else if peer < min_c && self.cfg.storage.snapshot_size_factor >= 0.0 {
             let limit = self.tree.size() as f64 * self.cfg.storage.snapshot_size_factor;
             let reaches_back = self.disk.log.first().is_some_and(|t| t.zxid <= peer);
@@ -640,27 +644,46 @@ impl Server {
                 let flushed = &self.disk.log[..self.disk.flushed];
                 q.queue_committed(flushed.iter(), Some(min_c), max_c);
                 q.queue_committed(self.committed_log.iter(), None, max_c);
-                reason = format!(
-                    "{peer} is older than my committed log [{min_c}, {max_c}]; my txn log reaches back to it and holds {size} bytes < {:.0} ({} x snapshot): DIFF from the log on disk",
-                    limit, self.cfg.storage.snapshot_size_factor
-                );
+                reason = SyncReason::DiffFromDisk {
+                    peer,
+                    min: min_c,
+                    max: max_c,
+                    size,
+                    limit,
+                    factor: self.cfg.storage.snapshot_size_factor,
+                };
             } else {
                 need_snap = true;
                 reason = if reaches_back {
-                    format!("{peer} is older than my committed log [{min_c}, {max_c}] and my txn log after it ({size} bytes) is not smaller than {:.0} ({} x snapshot)", limit, self.cfg.storage.snapshot_size_factor)
+                    SyncReason::LogTooBig {
+                        peer,
+                        min: min_c,
+                        max: max_c,
+                        size,
+                        limit,
+                        factor: self.cfg.storage.snapshot_size_factor,
+                    }
                 } else {
-                    format!("{peer} is older than my committed log [{min_c}, {max_c}] and my txn log no longer reaches back to it")
+                    SyncReason::LogGone {
+                        peer,
+                        min: min_c,
+                        max: max_c,
+                    }
                 };
             }
         } else {
             need_snap = true;
-            reason = format!("{peer} is older than my committed log [{min_c}, {max_c}]");
+            reason = SyncReason::Older {
+                peer,
+                min: min_c,
+                max: max_c,
+            };
         }
         if !need_snap && q.need_op {
             // e.g. the learner's txns belong to another epoch than the leader's next one:
             // TRUNC cannot cross epochs, so ZooKeeper falls back to SNAP.
             need_snap = true;
-            reason = format!("{peer} holds txns I never had, in an epoch I cannot TRUNC across: fall back to SNAP");
+            reason = SyncReason::CrossEpoch { peer };
         }
         if need_snap {
             return SyncPlan {
@@ -691,7 +714,7 @@ impl Server {
         let zxid = l.last_proposed.max(l.zxid_base).next();
         if zxid.counter() == Zxid::MAX_COUNTER {
             // ZOOKEEPER-1277: never mint the last counter; force a new epoch instead.
-            self.leader_shutdown("zxid counter would roll over: forcing a new election");
+            self.leader_shutdown(LeaderShutdown::ZxidRollover);
             return;
         }
         let txn = Txn { zxid, op, origin };
@@ -733,9 +756,7 @@ impl Server {
             return;
         }
         let Some(p) = l.outstanding.get_mut(&zxid) else {
-            self.warn(format!(
-                "ACK {zxid} from {sid} for a proposal I do not have"
-            ));
+            self.warn(Warning::AckUnknownProposal { zxid, from: sid });
             return;
         };
         if self.cfg.is_voter(sid) {
@@ -805,11 +826,9 @@ impl Server {
             .collect();
         synced.insert(self.id);
         if !l.tick_skip && !self.cfg.is_quorum(&synced) {
-            let ids: Vec<String> = synced.iter().map(|s| s.to_string()).collect();
-            self.leader_shutdown(&format!(
-                "not sufficient followers synced, only synced with sids: [{}]",
-                ids.join(", ")
-            ));
+            self.leader_shutdown(LeaderShutdown::NotSynced {
+                synced: synced.into_iter().collect(),
+            });
             return;
         }
         l.tick_skip = !l.tick_skip;
@@ -823,7 +842,10 @@ impl Server {
             }
             if let Some((z, sent)) = h.unacked.front() {
                 if now.saturating_sub(*sent) > timeout {
-                    let why = format!("learner {} has not ACKed {z} within syncLimit*tick", h.sid);
+                    let why = Warning::AckOverdue {
+                        learner: h.sid,
+                        zxid: *z,
+                    };
                     self.drop_handler(l, conn, why);
                     continue;
                 }
@@ -844,7 +866,7 @@ struct SyncPlan {
     mode: SyncMode,
     packets: Vec<QuorumPacket>,
     current: Zxid,
-    reason: String,
+    reason: SyncReason,
     min_committed: Zxid,
     max_committed: Zxid,
 }

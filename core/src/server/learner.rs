@@ -1,16 +1,14 @@
 //! Followers and observers: `Learner.registerWithLeader`, `syncWithLeader` and the
 //! broadcast loops of `Follower` / `Observer` (spec §7.3, §8.2, §9.2, §9.4, §10).
 
-use super::{ConnId, CrashPoint, Effect, Phase, Server, SyncMode, Timer};
+use super::{
+    ConnId, CrashPoint, Effect, HaltReason, Phase, RoleExit, Server, SyncMode, Timer, Warning,
+};
 use crate::config::Bug;
 use crate::ids::{Epoch, ServerId, Zxid};
 use crate::packet::{QuorumPacket, ServerState};
 use crate::txn::{DataTree, Txn};
 use std::collections::VecDeque;
-
-/// How the reason a learner leaves its role starts when a TRUNC finds no snapshot to
-/// rebuild the truncation point from (the checker counts it as a failure).
-pub const CANNOT_TRUNCATE: &str = "cannot truncate the log";
 
 /// Where a learner is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -91,10 +89,7 @@ impl Server {
             return;
         }
         if l.connect_tries >= 5 {
-            self.leave_role(format!(
-                "could not connect to leader {} after 5 tries",
-                l.leader
-            ));
+            self.leave_role(RoleExit::ConnectFailed { leader: l.leader });
         } else {
             self.set_timer(Timer::ConnectRetry, 100);
         }
@@ -133,15 +128,15 @@ impl Server {
 
     pub(crate) fn learner_closed(&mut self, l: &mut LearnerState, conn: ConnId) {
         if l.conn == Some(conn) {
-            self.leave_role(format!("connection to leader {} closed", l.leader));
+            self.leave_role(RoleExit::LeaderClosed { leader: l.leader });
         }
     }
 
     pub(crate) fn learner_read_timeout(&mut self, l: &mut LearnerState) {
         if l.conn.is_some() {
-            self.leave_role(format!("read timeout: nothing from leader {}", l.leader));
+            self.leave_role(RoleExit::LeaderReadTimeout { leader: l.leader });
         } else {
-            self.warn(format!("connecting to leader {} timed out", l.leader));
+            self.warn(Warning::ConnectTimedOut { leader: l.leader });
             self.learner_connect_failed(l);
         }
     }
@@ -220,9 +215,10 @@ impl Server {
             }
             (LearnerStage::WaitUpToDate, QuorumPacket::UpToDate) => self.on_up_to_date(l),
             (LearnerStage::Broadcast, packet) => self.broadcast_packet(l, packet),
-            (stage, _) => {
-                self.leave_role(format!("unexpected {name} from the leader while {stage:?}"))
-            }
+            (stage, _) => self.leave_role(RoleExit::UnexpectedFromLeader {
+                packet: name,
+                stage,
+            }),
         }
     }
 
@@ -239,9 +235,10 @@ impl Server {
         } else if new_epoch == accepted {
             None // already acked this epoch: "-1", not counted again
         } else {
-            self.leave_role(format!(
-                "leader proposed epoch {new_epoch}, older than my acceptedEpoch {accepted}"
-            ));
+            self.leave_role(RoleExit::EpochOlderThanAccepted {
+                proposed: new_epoch,
+                accepted,
+            });
             return;
         };
         l.new_epoch = new_epoch;
@@ -300,9 +297,7 @@ impl Server {
             // passes this one's. ZabScope's extension: keep the data (it still counts
             // in elections), mark the disk, and ask the next leader for everything.
             self.disk.full_sync_needed = true;
-            self.leave_role(format!(
-                "{CANNOT_TRUNCATE} to {zxid}: no snapshot at or below it; the next sync will replace the whole history (needsFullSync)"
-            ));
+            self.leave_role(RoleExit::CannotTruncate { zxid });
             return false;
         }
         // The proposed fix (apache/zookeeper 432578d3f) reloads from the newest snapshot
@@ -317,13 +312,13 @@ impl Server {
     }
 
     /// Spec §8.2: a same-epoch gap in the PROPOSAL stream is an error (ZK-4925 check).
-    fn continuity_error(&self, l: &LearnerState, txn: &Txn) -> Option<String> {
+    fn continuity_error(&self, l: &LearnerState, txn: &Txn) -> Option<RoleExit> {
         let last = l.last_queued;
         if last != Zxid::ZERO && txn.zxid.epoch() == last.epoch() && txn.zxid != last.next() {
-            Some(format!(
-                "PROPOSAL {} does not follow {last}: a gap in the sync stream",
-                txn.zxid
-            ))
+            Some(RoleExit::SyncStreamGap {
+                zxid: txn.zxid,
+                last,
+            })
         } else {
             None
         }
@@ -341,9 +336,7 @@ impl Server {
                         self.apply_committed(&t);
                     }
                 }
-                _ => self.warn(format!(
-                    "COMMIT {zxid} does not match the first pending txn"
-                )),
+                _ => self.warn(Warning::SyncCommitUnmatched { zxid }),
             }
         } else {
             l.committed.push_back(zxid);
@@ -393,9 +386,7 @@ impl Server {
                 match l.pending.front() {
                     Some(t) if t.zxid == z => {}
                     _ => {
-                        self.warn(format!(
-                            "committed sync txn {z} is not the first pending txn"
-                        ));
+                        self.warn(Warning::SyncTxnNotPending { zxid: z });
                         continue;
                     }
                 }
@@ -473,11 +464,10 @@ impl Server {
                     && txn.zxid != l.last_queued.next()
                     && txn.zxid.counter() != 1
                 {
-                    self.warn(format!(
-                        "got zxid {} expected {}",
-                        txn.zxid,
-                        l.last_queued.next()
-                    ));
+                    self.warn(Warning::ProposalGap {
+                        got: txn.zxid,
+                        expected: l.last_queued.next(),
+                    });
                 }
                 l.last_queued = txn.zxid;
                 l.pending.push_back(txn.clone());
@@ -492,22 +482,21 @@ impl Server {
                 self.apply_committed(&txn);
             }
             QuorumPacket::Ping { zxid } => self.send_to_leader(l, QuorumPacket::Ping { zxid }),
-            other => self.warn(format!(
-                "ignored {} from the leader in BROADCAST",
-                other.name()
-            )),
+            other => self.warn(Warning::IgnoredInBroadcast {
+                packet: other.name(),
+            }),
         }
     }
 
     /// `FollowerZooKeeperServer.commit`: the COMMIT must match the first pending txn.
     fn follower_commit(&mut self, l: &mut LearnerState, zxid: Zxid) {
         match l.pending.front() {
-            None => self.warn(format!("COMMIT {zxid} with no pending txn: ignored")),
+            None => self.warn(Warning::CommitWithoutPending { zxid }),
             Some(t) if t.zxid != zxid => {
-                let reason = format!(
-                    "COMMIT {zxid} does not match the first pending txn {}: exit (UNMATCHED_TXN_COMMIT)",
-                    t.zxid
-                );
+                let reason = HaltReason::UnmatchedCommit {
+                    received: zxid,
+                    expected: t.zxid,
+                };
                 self.emit(Effect::Halt { reason });
                 self.halted = true;
             }

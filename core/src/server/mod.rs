@@ -12,10 +12,16 @@
 mod election;
 mod leader;
 mod learner;
+mod reasons;
 
 pub use election::Fle;
 pub use leader::{Handler, HandlerStage, LeaderStage, LeaderState, Proposal};
-pub use learner::{LearnerStage, LearnerState, CANNOT_TRUNCATE};
+pub use learner::{LearnerStage, LearnerState};
+pub(crate) use reasons::serialize_as_text;
+pub use reasons::{
+    HaltReason, LeaderShutdown, LeaderWait, RoleExit, StartRefusal, SyncReason, VoteReason,
+    Warning, WriteFailure,
+};
 
 use crate::config::{Bug, Config};
 use crate::ids::{Epoch, ServerId, Time, Zxid};
@@ -159,7 +165,7 @@ pub enum Input {
 }
 
 /// The outcome of a client write.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "status", rename_all = "lowercase")]
 pub enum WriteResult {
     /// Committed with this zxid.
@@ -169,8 +175,8 @@ pub enum WriteResult {
     },
     /// Not committed: the server was not serving, or lost its leader first.
     Failed {
-        /// Why.
-        reason: String,
+        /// Why (serialised as its sentence).
+        reason: WriteFailure,
     },
 }
 
@@ -230,7 +236,7 @@ pub enum Effect {
     /// The process exits (ZooKeeper's `System.exit`, e.g. UNMATCHED_TXN_COMMIT).
     Halt {
         /// Why.
-        reason: String,
+        reason: HaltReason,
     },
     /// Something worth showing happened.
     Event(ServerEvent),
@@ -250,7 +256,7 @@ pub enum EpochFile {
 }
 
 /// Observable happenings inside a server (part of the trace).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ServerEvent {
     /// ServerState or ZabState changed.
@@ -266,8 +272,8 @@ pub enum ServerEvent {
         vote: Vote,
         /// Its logical clock.
         round: u64,
-        /// Why it changed, if it did.
-        reason: String,
+        /// Why it changed, if it did (serialised as its sentence).
+        reason: VoteReason,
     },
     /// FLE finished: this vote won.
     Elected {
@@ -307,8 +313,8 @@ pub enum ServerEvent {
         min_committed: Zxid,
         /// `maxCommittedLog`.
         max_committed: Zxid,
-        /// Why, in words.
-        reason: String,
+        /// Why (serialised as its sentence).
+        reason: SyncReason,
     },
     /// A txn was appended to the log (not yet durable).
     Append {
@@ -344,8 +350,8 @@ pub enum ServerEvent {
     },
     /// The server left LEADING/FOLLOWING/OBSERVING.
     LeftRole {
-        /// Why.
-        reason: String,
+        /// Why (serialised as its sentence).
+        reason: RoleExit,
     },
     /// Restart recovered state from disk.
     Recovered {
@@ -358,8 +364,9 @@ pub enum ServerEvent {
     },
     /// A packet was ignored or refused, or something unexpected happened.
     Warning {
-        /// What, in words.
-        text: String,
+        /// What (serialised as its sentence, under `text`).
+        #[serde(rename = "text")]
+        warning: Warning,
     },
 }
 
@@ -540,7 +547,7 @@ impl Server {
         id: ServerId,
         cfg: Config,
         mut disk: Disk,
-    ) -> Result<(Server, ServerEvent), String> {
+    ) -> Result<(Server, ServerEvent), StartRefusal> {
         let tree = Self::load_tree(&disk, None);
         let snapshot = disk.snapshots.last().map_or(Zxid::ZERO, |s| s.zxid);
         let replayed = disk.log.iter().filter(|t| t.zxid > snapshot).count() as u64;
@@ -555,15 +562,14 @@ impl Server {
         }
         disk.updating_epoch = None;
         if last.epoch() > current {
-            return Err(format!(
-                "The current epoch, {current}, is older than the last zxid, {last} (QuorumPeer.loadDataBase)"
-            ));
+            return Err(StartRefusal::CurrentEpochBehind {
+                current,
+                last_zxid: last,
+            });
         }
         let accepted = *disk.accepted_epoch.get_or_insert(last.epoch());
         if accepted < current {
-            return Err(format!(
-                "The accepted epoch, {accepted}, is less than the current epoch, {current} (QuorumPeer.loadDataBase)"
-            ));
+            return Err(StartRefusal::AcceptedBehindCurrent { accepted, current });
         }
         let committed_log = Self::committed_tail(&tree, cfg.storage.commit_log_count);
         let vote = Vote {
@@ -700,8 +706,8 @@ impl Server {
         self.out.push(Effect::Event(e));
     }
 
-    pub(crate) fn warn(&mut self, text: impl Into<String>) {
-        self.event(ServerEvent::Warning { text: text.into() });
+    pub(crate) fn warn(&mut self, warning: Warning) {
+        self.event(ServerEvent::Warning { warning });
     }
 
     pub(crate) fn set_timer(&mut self, timer: Timer, after: Time) {
@@ -926,12 +932,11 @@ impl Server {
             req,
         };
         if !self.is_serving() {
-            let reason = format!(
-                "server {} is not serving ({} / {})",
-                self.id,
-                self.state.name(),
-                self.phase.name()
-            );
+            let reason = WriteFailure::NotServing {
+                server: self.id,
+                state: self.state,
+                phase: self.phase,
+            };
             self.emit(Effect::ClientReply {
                 req,
                 result: WriteResult::Failed { reason },
@@ -954,11 +959,8 @@ impl Server {
     // ---- leaving a role (spec §10) ----
 
     /// Leaves LEADING / FOLLOWING / OBSERVING and goes back to LOOKING.
-    pub(crate) fn leave_role(&mut self, reason: impl Into<String>) {
-        let reason = reason.into();
-        self.event(ServerEvent::LeftRole {
-            reason: reason.clone(),
-        });
+    pub(crate) fn leave_role(&mut self, reason: RoleExit) {
+        self.event(ServerEvent::LeftRole { reason });
         self.role_gen += 1;
         for t in [
             Timer::LeaderTick,
@@ -980,7 +982,7 @@ impl Server {
             self.emit(Effect::ClientReply {
                 req,
                 result: WriteResult::Failed {
-                    reason: format!("server {} lost its leader before the commit", self.id),
+                    reason: WriteFailure::LostLeader { server: self.id },
                 },
             });
         }

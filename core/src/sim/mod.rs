@@ -16,7 +16,7 @@ pub mod trace;
 mod writes;
 
 pub use intervention::Intervention;
-pub use network::{Conn, InFlight, Network, Payload};
+pub use network::{Conn, DropReason, InFlight, Network, Payload};
 pub use trace::{Channel, TraceEvent, TraceKind};
 pub use writes::{WriteRecord, Writes};
 
@@ -24,7 +24,8 @@ use crate::config::Config;
 use crate::ids::{ServerId, Time, Zxid};
 use crate::packet::ServerState;
 use crate::server::{
-    CrashPoint, Ctx, Effect, Input, Phase, Server, ServerEvent, SyncMode, Timer, WriteResult,
+    CrashPoint, Ctx, Effect, HaltReason, Input, Phase, Server, ServerEvent, StartRefusal, SyncMode,
+    Timer, WriteFailure, WriteResult,
 };
 use crate::storage::Disk;
 use crate::txn::{Op, ReqId};
@@ -33,6 +34,7 @@ use rng::Streams;
 use schedule::Schedule;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
 use std::sync::Arc;
 
 /// One machine: a running server, or the disk of a crashed one.
@@ -51,8 +53,52 @@ pub struct Node {
     /// The disk is busy flushing until then (fsyncs complete in order).
     pub fsync_free_at: Time,
     /// Why the server is down (crash, refused start), if it is.
-    pub down_reason: Option<String>,
+    pub down_reason: Option<DownReason>,
 }
+
+/// Why a server crashed ([`TraceKind::Crash`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CrashReason {
+    /// The user (or the scenario) crashed it.
+    ByUser,
+    /// It reached an armed crash point.
+    Point(CrashPoint),
+    /// Its process exited on a protocol error.
+    Exit(HaltReason),
+}
+
+impl fmt::Display for CrashReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CrashReason::ByUser => f.write_str("crashed by the user"),
+            CrashReason::Point(p) => write!(f, "crash point `{}`: {}", p.name(), p.description()),
+            CrashReason::Exit(why) => write!(f, "process exit: {why}"),
+        }
+    }
+}
+
+/// Why a server is down ([`Node::down_reason`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DownReason {
+    /// It has not been started yet (`start_down`, or time 0).
+    NotStarted,
+    /// It crashed.
+    Crashed(CrashReason),
+    /// Its last restart failed the startup checks.
+    Refused(StartRefusal),
+}
+
+impl fmt::Display for DownReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DownReason::NotStarted => f.write_str("not started"),
+            DownReason::Crashed(why) => why.fmt(f),
+            DownReason::Refused(why) => write!(f, "refused to start: {why}"),
+        }
+    }
+}
+
+crate::server::serialize_as_text!(CrashReason, DownReason);
 
 impl Node {
     /// The durable state, whether the server is up or down.
@@ -201,7 +247,7 @@ impl Sim {
                 incarnation: 0,
                 armed: BTreeSet::new(),
                 fsync_free_at: 0,
-                down_reason: Some("not started".into()),
+                down_reason: Some(DownReason::NotStarted),
             })
             .collect();
         let mut sim = Sim {
@@ -525,11 +571,8 @@ impl Sim {
                 );
             }
             Effect::ClientReply { req, result } => self.reply(req, id, result),
-            Effect::CrashPoint(p) => self.crash(
-                id,
-                format!("crash point `{}`: {}", p.name(), p.description()),
-            ),
-            Effect::Halt { reason } => self.crash(id, format!("process exit: {reason}")),
+            Effect::CrashPoint(p) => self.crash(id, CrashReason::Point(p)),
+            Effect::Halt { reason } => self.crash(id, CrashReason::Exit(reason)),
             Effect::Event(ev) => self.server_event(id, ev),
         }
     }
@@ -579,7 +622,7 @@ impl Sim {
 
     /// Crashes a server: volatile state and the unflushed log tail are lost; its
     /// connections close (peers notice), its timers and pending fsyncs are void.
-    pub fn crash(&mut self, id: ServerId, reason: String) {
+    pub fn crash(&mut self, id: ServerId, reason: CrashReason) {
         let Some(node) = self.node_mut(id) else {
             return;
         };
@@ -590,10 +633,10 @@ impl Sim {
         node.disk.crash();
         node.armed = server.armed;
         node.incarnation += 1;
-        node.down_reason = Some(reason.clone());
+        node.down_reason = Some(DownReason::Crashed(reason.clone()));
         self.timers.retain(|(s, _), _| *s != id);
         for (req, _) in server.pending_writes {
-            let reason = format!("server {id} crashed");
+            let reason = WriteFailure::Crashed { server: id };
             self.reply(req, id, WriteResult::Failed { reason });
         }
         self.emit(TraceKind::Crash { server: id, reason });
@@ -630,7 +673,7 @@ impl Sim {
             }
             Err(reason) => {
                 node.disk = disk;
-                node.down_reason = Some(format!("refused to start: {reason}"));
+                node.down_reason = Some(DownReason::Refused(reason.clone()));
                 self.emit(TraceKind::Restart {
                     server: id,
                     failed: Some(reason),
@@ -641,7 +684,7 @@ impl Sim {
 
     fn apply(&mut self, a: Intervention) {
         match a {
-            Intervention::Crash { server } => self.crash(server, "crashed by the user".into()),
+            Intervention::Crash { server } => self.crash(server, CrashReason::ByUser),
             Intervention::Restart { server } => self.restart(server),
             Intervention::CrashAt { server, point } => {
                 if let Some(node) = self.node_mut(server) {
@@ -742,7 +785,7 @@ impl Sim {
             op: op.clone(),
         });
         if self.server(server).is_none() {
-            let reason = format!("server {server} is down");
+            let reason = WriteFailure::Down { server };
             self.reply(req, server, WriteResult::Failed { reason });
             return;
         }

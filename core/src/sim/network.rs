@@ -10,7 +10,64 @@ use crate::packet::{Notification, QuorumPacket};
 use crate::server::{ConnId, Input};
 use serde::{Serialize, Serializer};
 use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
 use std::sync::Arc;
+
+/// Why a packet was lost ([`TraceKind::PacketDropped`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DropReason {
+    /// Sent on, or arriving over, a connection that is closed or broken.
+    ConnectionClosed,
+    /// The receiver is down (or another incarnation than the connection's).
+    ReceiverDown,
+    /// A notification on a cut election link: kept to be re-sent when it heals.
+    LinkCutHeld,
+    /// A connection request over a cut link.
+    LinkCut,
+    /// A connection request to a server that is not leading.
+    NobodyLeading,
+    /// The answer to a connection request, for a learner that restarted or is down.
+    LearnerGone,
+    /// A close over a cut link or to a restarted peer: the peer notices by timeout.
+    PeerNoticesByTimeout,
+    /// A quorum packet over a cut link: the connection is broken for good.
+    LinkCutBroken,
+    /// The user dropped a packet on a connection: the connection breaks.
+    ByUserBreaksConnection,
+    /// The user dropped a notification.
+    ByUser,
+}
+
+impl DropReason {
+    /// Whether the user dropped it (a fault for the liveness checks).
+    pub fn by_user(self) -> bool {
+        matches!(
+            self,
+            DropReason::ByUser | DropReason::ByUserBreaksConnection
+        )
+    }
+}
+
+impl fmt::Display for DropReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            DropReason::ConnectionClosed => "the connection is closed",
+            DropReason::ReceiverDown => "the receiver is down",
+            DropReason::LinkCutHeld => "the link is cut (kept as the newest unsent notification)",
+            DropReason::LinkCut => "the link is cut",
+            DropReason::NobodyLeading => "nobody is leading there",
+            DropReason::LearnerGone => "the learner restarted or is down",
+            DropReason::PeerNoticesByTimeout => "the peer will notice by timeout",
+            DropReason::LinkCutBroken => "the link is cut: the connection is broken",
+            DropReason::ByUserBreaksConnection => {
+                "dropped by the user: the connection breaks, as TCP would"
+            }
+            DropReason::ByUser => "dropped by the user",
+        })
+    }
+}
+
+crate::server::serialize_as_text!(DropReason);
 
 /// What travels.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -204,13 +261,13 @@ impl Sim {
         self.push(deliver_at, CLASS_PROTOCOL, Event::Deliver(id));
     }
 
-    fn dropped(&mut self, p: &InFlight, reason: &str) {
+    fn dropped(&mut self, p: &InFlight, reason: DropReason) {
         self.emit(TraceKind::PacketDropped {
             id: p.id,
             from: p.from,
             to: p.to,
             packet: p.payload.name(),
-            reason: reason.to_string(),
+            reason,
         });
     }
 
@@ -255,7 +312,7 @@ impl Sim {
                 sent_at: self.now,
                 deliver_at: self.now,
             };
-            self.dropped(&p, "the connection is closed");
+            self.dropped(&p, DropReason::ConnectionClosed);
             return;
         }
         self.send(from, to, Channel::Quorum { conn }, payload);
@@ -284,12 +341,9 @@ impl Sim {
             (Channel::Election, Payload::Notification(n)) => {
                 if cut {
                     self.net.held.insert((p.from, p.to), *n);
-                    self.dropped(
-                        &p,
-                        "the link is cut (kept as the newest unsent notification)",
-                    );
+                    self.dropped(&p, DropReason::LinkCutHeld);
                 } else if receiver.is_none() {
-                    self.dropped(&p, "the receiver is down");
+                    self.dropped(&p, DropReason::ReceiverDown);
                 } else {
                     self.delivered(&p);
                     self.feed(
@@ -341,9 +395,9 @@ impl Sim {
                     self.dropped(
                         p,
                         if cut {
-                            "the link is cut"
+                            DropReason::LinkCut
                         } else {
-                            "nobody is leading there"
+                            DropReason::NobodyLeading
                         },
                     );
                 }
@@ -357,7 +411,7 @@ impl Sim {
             }
             Payload::ConnectReply { ok } => {
                 if receiver != Some(c.learner_incarnation) {
-                    self.dropped(p, "the learner restarted or is down");
+                    self.dropped(p, DropReason::LearnerGone);
                     if ok {
                         self.close(p.to, conn);
                     }
@@ -378,7 +432,7 @@ impl Sim {
                     c.leader_incarnation
                 };
                 if cut || receiver != Some(expected) {
-                    self.dropped(p, "the peer will notice by timeout");
+                    self.dropped(p, DropReason::PeerNoticesByTimeout);
                 } else {
                     self.delivered(p);
                     self.feed(p.to, Input::Closed { conn });
@@ -391,7 +445,7 @@ impl Sim {
                     c.leader_incarnation
                 };
                 if c.broken || c.closed_by == Some(p.to) || c.lost_after.is_some_and(|l| p.id > l) {
-                    self.dropped(p, "the connection is closed");
+                    self.dropped(p, DropReason::ConnectionClosed);
                 } else if cut {
                     // A packet lost on a TCP stream: the connection is broken for good;
                     // both sides find out by their read timeouts.
@@ -399,9 +453,9 @@ impl Sim {
                         c.open = false;
                         c.broken = true;
                     }
-                    self.dropped(p, "the link is cut: the connection is broken");
+                    self.dropped(p, DropReason::LinkCutBroken);
                 } else if receiver != Some(expected) {
-                    self.dropped(p, "the receiver is down");
+                    self.dropped(p, DropReason::ReceiverDown);
                 } else {
                     self.delivered(p);
                     let to = p.to;
@@ -443,10 +497,7 @@ impl Sim {
         };
         self.remove_delivery(id);
         if let Channel::Quorum { conn } = p.channel {
-            self.dropped(
-                &p,
-                "dropped by the user: the connection breaks, as TCP would",
-            );
+            self.dropped(&p, DropReason::ByUserBreaksConnection);
             // Nothing sent after the lost packet gets through; both ends see the
             // connection break (a reset, not a timeout).
             let open = self.net.conns.get(&conn.0).is_some_and(|c| c.open);
@@ -458,7 +509,7 @@ impl Sim {
                 self.send(p.to, p.from, Channel::Quorum { conn }, Payload::Closed);
             }
         } else {
-            self.dropped(&p, "dropped by the user");
+            self.dropped(&p, DropReason::ByUser);
         }
     }
 

@@ -1,9 +1,10 @@
 //! The typed trace-event stream every consumer reads: the web app's animation, event
 //! log and space-time diagram, the CLI's `--trace` and report, and the tests.
 
-use super::network::Payload;
+use super::network::{DropReason, Payload};
+use super::CrashReason;
 use crate::ids::{ServerId, Time};
-use crate::server::{ConnId, ServerEvent, Timer, WriteResult};
+use crate::server::{ConnId, ServerEvent, StartRefusal, Timer, WriteResult};
 use crate::txn::{Op, ReqId};
 use serde::{Serialize, Serializer};
 use std::fmt;
@@ -75,8 +76,8 @@ pub enum TraceKind {
         to: ServerId,
         /// Packet type.
         packet: &'static str,
-        /// Why.
-        reason: String,
+        /// Why (serialised as its sentence).
+        reason: DropReason,
     },
     /// A timer fired.
     TimerFired {
@@ -96,15 +97,16 @@ pub enum TraceKind {
     Crash {
         /// Server.
         server: ServerId,
-        /// Why (intervention, crash point, exit).
-        reason: String,
+        /// Why (intervention, crash point, exit; serialised as its sentence).
+        reason: CrashReason,
     },
     /// A server restarted (or refused to).
     Restart {
         /// Server.
         server: ServerId,
-        /// `None` if it started; the reason if startup failed.
-        failed: Option<String>,
+        /// `None` if it started; the reason if startup failed (serialised as its
+        /// sentence).
+        failed: Option<StartRefusal>,
     },
     /// A client submitted a write.
     ClientWrite {

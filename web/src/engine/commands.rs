@@ -40,7 +40,8 @@ impl Engine {
                 let why = self
                     .sim()
                     .node(*server)
-                    .and_then(|n| n.down_reason.clone())
+                    .and_then(|n| n.down_reason.as_ref())
+                    .map(|r| r.to_string())
                     .unwrap_or_default();
                 Err(format!("Server {server} did not start: {why}"))
             }

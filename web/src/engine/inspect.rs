@@ -18,8 +18,11 @@ use zab_core::bugs::CATALOGUE;
 use zab_core::check::INVARIANTS;
 use zab_core::packet::{ServerState, Vote};
 use zab_core::run::Run;
-use zab_core::server::{HandlerStage, LeaderStage, LearnerStage, ServerEvent};
-use zab_core::sim::{Intervention, TraceEvent, TraceKind};
+use zab_core::server::{
+    HandlerStage, LeaderStage, LearnerStage, ServerEvent, StartRefusal, SyncMode, SyncReason,
+    VoteReason,
+};
+use zab_core::sim::{DownReason, Intervention, TraceEvent, TraceKind};
 use zab_core::storage::Disk;
 use zab_core::{ServerId, Time, Zxid};
 
@@ -273,16 +276,16 @@ pub struct SyncChoiceView {
     pub leader: u32,
     /// The learner.
     pub learner: u32,
-    /// `DIFF`, `TRUNC`, `SNAP`.
-    pub mode: &'static str,
+    /// DIFF, TRUNC or SNAP.
+    pub mode: SyncMode,
     /// The learner's last zxid (from ACKEPOCH).
     pub peer_last_zxid: Zxid,
     /// `minCommittedLog`.
     pub min_committed: Zxid,
     /// `maxCommittedLog`.
     pub max_committed: Zxid,
-    /// The leader's reason, in words.
-    pub reason: String,
+    /// The leader's reason (its words are its `Display`).
+    pub reason: SyncReason,
 }
 
 /// A vote a server sent, with why it changed (ServerEvent::Vote).
@@ -293,7 +296,7 @@ pub struct VoteEventView {
     /// The vote.
     pub vote: VoteView,
     /// Why it was (re)sent.
-    pub reason: String,
+    pub reason: VoteReason,
     /// The vote it replaced in the same round, if it changed.
     pub previous: Option<VoteView>,
 }
@@ -303,8 +306,8 @@ pub struct VoteEventView {
 pub struct RefusalView {
     /// When (`None`: known only from the down reason).
     pub at_ms: Option<Time>,
-    /// The startup check's words.
-    pub reason: String,
+    /// The startup check that failed.
+    pub refusal: StartRefusal,
 }
 
 /// Everything the inspector shows about one server.
@@ -601,7 +604,7 @@ impl TraceCache {
             }
             TraceKind::PacketDropped { id, reason, .. } => {
                 if let Some(p) = self.packets.get_mut(id) {
-                    p.dropped = Some((at, reason.clone()));
+                    p.dropped = Some((at, reason.to_string()));
                 }
             }
             TraceKind::Crash { server, reason } => {
@@ -631,7 +634,7 @@ impl TraceCache {
                         server.0,
                         RefusalView {
                             at_ms: Some(at),
-                            reason: reason.clone(),
+                            refusal: reason.clone(),
                         },
                     );
                     self.push_mark(Mark {
@@ -681,11 +684,11 @@ impl TraceCache {
                         at_ms: at,
                         leader: id,
                         learner: learner.0,
-                        mode: mode.name(),
+                        mode: *mode,
                         peer_last_zxid: *peer_last_zxid,
                         min_committed: *min_committed,
                         max_committed: *max_committed,
-                        reason: reason.clone(),
+                        reason: *reason,
                     },
                 );
             }
@@ -712,7 +715,7 @@ impl TraceCache {
                 list.push_back(VoteEventView {
                     at_ms: at,
                     vote: v,
-                    reason: reason.clone(),
+                    reason: *reason,
                     previous,
                 });
                 while list.len() > KEEP_VOTES {
@@ -1033,15 +1036,17 @@ impl Engine {
         let refusal = if up {
             None
         } else {
-            cache.refused.get(&id).cloned().or_else(|| {
-                node.down_reason
-                    .as_ref()
-                    .filter(|r| r.contains("epoch"))
-                    .map(|r| RefusalView {
+            cache
+                .refused
+                .get(&id)
+                .cloned()
+                .or_else(|| match &node.down_reason {
+                    Some(DownReason::Refused(r)) => Some(RefusalView {
                         at_ms: None,
-                        reason: r.clone(),
-                    })
-            })
+                        refusal: r.clone(),
+                    }),
+                    _ => None,
+                })
         };
         Some(InspectView {
             id,
@@ -1052,7 +1057,10 @@ impl Engine {
             quorum: cfg.participants as usize / 2 + 1,
             durable: durable(disk),
             volatile,
-            down_reason: (!up).then(|| node.down_reason.clone().unwrap_or_default()),
+            down_reason: (!up).then(|| {
+                let reason = node.down_reason.as_ref().map(|r| r.to_string());
+                reason.unwrap_or_default()
+            }),
             recovery: cache.recovered.get(&id).cloned(),
             refusal,
             synced,
@@ -1334,9 +1342,9 @@ mod tests {
         let r = v.refusal.expect("refused");
         assert_eq!(r.at_ms, Some(11_000));
         assert!(
-            r.reason.contains("older than the last zxid"),
-            "{}",
-            r.reason
+            matches!(r.refusal, StartRefusal::CurrentEpochBehind { current, .. } if current.0 == 1),
+            "{:?}",
+            r.refusal
         );
         assert_eq!(v.durable.current_epoch, Some(1));
         assert!(v.durable.log.iter().any(|l| l.zxid.epoch().0 == 2));

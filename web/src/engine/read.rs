@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 
 use zab_core::packet::ServerState;
 use zab_core::run::intervention_for;
-use zab_core::server::{Phase, Server, WriteResult};
+use zab_core::server::{Phase, Server, SyncMode, WriteResult};
 use zab_core::sim::{Channel, Payload};
 use zab_core::storage::Disk;
 use zab_core::{ServerId, Time, Zxid};
@@ -174,7 +174,9 @@ impl Engine {
                 let (status, zxid, reason) = match &w.result {
                     None => ("pending", None, None),
                     Some(WriteResult::Committed { zxid }) => ("committed", Some(*zxid), None),
-                    Some(WriteResult::Failed { reason }) => ("failed", None, Some(reason.clone())),
+                    Some(WriteResult::Failed { reason }) => {
+                        ("failed", None, Some(reason.to_string()))
+                    }
                 };
                 WriteView {
                     req: w.req.0,
@@ -286,8 +288,8 @@ impl Engine {
             },
         );
         let Some(s) = &node.server else {
-            let reason = node.down_reason.clone().unwrap_or_default();
-            d.facts.push(("down".into(), reason));
+            let reason = node.down_reason.as_ref().map(|r| r.to_string());
+            d.facts.push(("down".into(), reason.unwrap_or_default()));
             return d;
         };
         d.facts.push((
@@ -351,7 +353,7 @@ impl Engine {
                 "leader / stage".into(),
                 format!("{} / {:?}", l.leader, l.stage),
             ));
-            if s.sync_mode.name() != "NONE" {
+            if s.sync_mode != SyncMode::None {
                 d.facts
                     .push(("sync mode".into(), s.sync_mode.name().into()));
             }

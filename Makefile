@@ -13,8 +13,9 @@ SHELL := bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := help
 
-# cargo-installed tools (trunk, wasm-bindgen) live here.
-export PATH := $(or $(CARGO_HOME),$(HOME)/.cargo)/bin:$(PATH)
+# cargo-installed tools (trunk, wasm-bindgen) live here; trunk finds npm's wasm-opt
+# (scripts/wasm-opt, installed by scripts/bootstrap.sh rust) on PATH.
+export PATH := $(CURDIR)/scripts/wasm-opt/node_modules/.bin:$(or $(CARGO_HOME),$(HOME)/.cargo)/bin:$(PATH)
 # trunk must never reach for the network on its own (no update check).
 export TRUNK_SKIP_VERSION_CHECK := true
 export DEBIAN_FRONTEND := noninteractive

@@ -180,7 +180,7 @@ EOF
 # throughput bench, then runs tests/e2e/bench-browser.mjs.
 browser() {
     local section="${1:-all}"
-    export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH" TRUNK_SKIP_VERSION_CHECK=true
+    export PATH="$ROOT/scripts/wasm-opt/node_modules/.bin:${CARGO_HOME:-$HOME/.cargo}/bin:$PATH" TRUNK_SKIP_VERSION_CHECK=true
     echo "== browser benchmarks (tests/e2e/bench-browser.mjs $section) =="
     echo "chromium: $(/usr/bin/chromium --version 2>/dev/null || echo '?'); node $(node --version); trunk $(trunk --version | cut -d' ' -f2)"
     [ -d tests/e2e/node_modules/playwright-core ] || (cd tests/e2e && npm ci --no-audit --no-fund)
@@ -222,7 +222,7 @@ wasm_opt_copy() { # $1 source dist, $2 destination, $3 wasm-opt level (-Oz, ... 
 
 browser_wasm_opt() {
     command -v "$WASM_OPT" >/dev/null || { echo "wasm-opt not found: set WASM_OPT (see above)" >&2; return 1; }
-    export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH" TRUNK_SKIP_VERSION_CHECK=true
+    export PATH="$ROOT/scripts/wasm-opt/node_modules/.bin:${CARGO_HOME:-$HOME/.cargo}/bin:$PATH" TRUNK_SKIP_VERSION_CHECK=true
     echo "== wasm-opt: $("$WASM_OPT" --version) =="
     [ -d tests/e2e/node_modules/playwright-core ] || (cd tests/e2e && npm ci --no-audit --no-fund)
     trunk build --release >&2

@@ -3,7 +3,7 @@
 # already present at the right version. Safe to run again and again; never asks
 # anything (CI runs it as root with no standard input).
 #
-#   scripts/bootstrap.sh rust      wasm32 target, trunk, wasm-bindgen-cli, cargo fetch
+#   scripts/bootstrap.sh rust      wasm32 target, trunk, wasm-bindgen-cli, wasm-opt (npm), cargo fetch
 #   scripts/bootstrap.sh wasm-target   only the wasm32 target (enough for clippy)
 #   scripts/bootstrap.sh browser   Debian chromium + chromium-driver
 #   scripts/bootstrap.sh e2e       npm ci in tests/e2e (from the committed lockfile)
@@ -145,22 +145,33 @@ ensure_node() {
     [ "$major" -ge 20 ] || die "Node.js 20+ is needed for the e2e tests (found $(node --version))"
 }
 
-# npm ci from the committed lockfile, skipped when node_modules was installed
-# from this very lockfile (a stamp holds the lockfile's hash).
-ensure_e2e_modules() {
+# npm ci in DIR from its committed lockfile, skipped when DIR/node_modules was
+# installed from this very lockfile (a stamp holds the lockfile's hash) and holds PKG.
+ensure_npm_modules() {
     ensure_node
-    local dir="$ROOT/tests/e2e" stamp want have=""
+    local dir="$1" pkg="$2" stamp want have=""
     stamp="$dir/node_modules/.zabscope-lock.sha256"
     want="$(sha256sum "$dir/package-lock.json" | awk '{print $1}')"
     [ -f "$stamp" ] && have="$(cat "$stamp")"
-    if [ "$have" = "$want" ] && [ -d "$dir/node_modules/playwright-core" ]; then
-        say "ok: tests/e2e/node_modules is current"
+    if [ "$have" = "$want" ] && [ -d "$dir/node_modules/$pkg" ]; then
+        say "ok: ${dir#"$ROOT"/}/node_modules is current"
         return
     fi
-    say "npm ci in tests/e2e"
+    say "npm ci in ${dir#"$ROOT"/}"
     # playwright-core never downloads a browser; say so anyway, in case.
     (cd "$dir" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
     printf '%s\n' "$want" >"$stamp"
+}
+
+ensure_e2e_modules() {
+    ensure_npm_modules "$ROOT/tests/e2e" playwright-core
+}
+
+# wasm-opt for trunk (web/index.html asks for data-wasm-opt="z"): npm's binaryen, a
+# build that runs under node offline (Debian's binaryen 108 cannot read this wasm).
+# The Makefile puts scripts/wasm-opt/node_modules/.bin on PATH.
+ensure_wasm_opt() {
+    ensure_npm_modules "$ROOT/scripts/wasm-opt" binaryen
 }
 
 main() {
@@ -172,6 +183,7 @@ main() {
                 ensure_wasm_target
                 ensure_trunk
                 ensure_wasm_bindgen
+                ensure_wasm_opt
                 fetch_crates
                 ;;
             wasm-target)

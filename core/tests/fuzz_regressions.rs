@@ -69,3 +69,101 @@ fn fuzz_seed_corpus_is_current() {
          --test fuzz_regressions rewrites them): {stale:?}"
     );
 }
+
+// ---- findings -----------------------------------------------------------------
+
+/// A rejection's message as the fuzz targets demand it (`fuzz/src/lib.rs`): one line,
+/// at most 600 bytes (the bound of `scenario_bounds.rs`).
+fn assert_one_short_line(message: &str) {
+    assert!(!message.contains(['\n', '\r']), "not one line: {message:?}");
+    assert!(message.len() <= 600, "{} bytes: {message:?}", message.len());
+}
+
+fn refused(text: &str) -> String {
+    let e = Scenario::from_json(text).expect_err("must be refused");
+    let shown = e.to_string();
+    assert_one_short_line(&shown);
+    shown
+}
+
+/// `scenario_parse`, first minutes: a malformed sample whose key `"schedule"` got an
+/// escaped newline in front (`"\nschedule": [...]`) was refused, rightly, with
+/// ``unknown field `<newline>schedule` ``: a two-line message, though every error is
+/// "one clear line naming what is wrong and where" (`ScenarioError`). Cause: `clip`
+/// quoted keys verbatim. Now every quoted piece of input escapes control characters.
+#[test]
+fn an_unknown_key_with_a_newline_is_named_on_one_line() {
+    let text = r#"{"format": "zab-scenario", "version": 1, "cluster": {"participants": 5},
+        "\nschedule": [{"at_ms": 1000, "do": "restart"}]}"#;
+    assert_eq!(
+        refused(text),
+        "\\nschedule: unknown field `\\nschedule`; expected one of: format, version, name, \
+         description, seed, cluster, timing, storage, bugs, schedule, run_until_ms"
+    );
+}
+
+/// The other places that quote a file's text, found while triaging the finding above
+/// (same cause): a znode path of up to `MAX_PATH_BYTES` (1 024) bytes quoted whole, a
+/// crash point name and a `timing` key quoted verbatim, and serde's own messages for a
+/// mistyped `timing` or `packet` value, which quote a string of any length (a megabyte
+/// of text made a megabyte-long message). Each is now clipped and escaped.
+#[test]
+fn quoted_input_is_clipped_and_escaped_everywhere() {
+    let base = |rest: &str| {
+        format!(
+            r#"{{"format": "zab-scenario", "version": 1, "cluster": {{"participants": 3}}{rest}}}"#
+        )
+    };
+    let step = |s: &str| base(&format!(r#", "schedule": [{s}]"#));
+    let long_path = format!("a\\n{}", "x".repeat(1000));
+    let cases = [
+        step(&format!(
+            r#"{{"at_ms": 1, "do": "write", "server": 1, "op": "create", "path": "{long_path}"}}"#
+        )),
+        step(&format!(
+            r#"{{"at_ms": 1, "do": "read", "server": 1, "path": "/{long_path}/"}}"#
+        )),
+        step(r#"{"at_ms": 1, "do": "crash_at", "server": 1, "point": "after\nfsync"}"#),
+        base(r#", "timing": {"tick\nms": 5}"#),
+        base(&format!(
+            r#", "timing": {{"tick_ms": "{}"}}"#,
+            "9".repeat(1 << 20)
+        )),
+        step(&format!(
+            r#"{{"at_ms": 1, "do": "drop_packet", "packet": "{}"}}"#,
+            "\\n".repeat(1 << 16)
+        )),
+    ];
+    for text in &cases {
+        // validate_with: the crash point is only checked against the simulator's list.
+        let shown = match Scenario::from_json(text) {
+            Err(e) => e.to_string(),
+            Ok(s) => s
+                .validate_with(&zab_core::run::crash_point_names())
+                .expect_err("unknown crash point")
+                .to_string(),
+        };
+        assert_one_short_line(&shown);
+    }
+    assert_eq!(
+        refused(&base(r#", "timing": {"tick\nms": 5}"#)),
+        "timing.tick\\nms: unknown field `tick\\nms`, expected one of `tick_ms`, `init_limit`, \
+         `sync_limit`, `finalize_wait_ms`, `max_notification_interval_ms`, `latency_ms`, `fsync_ms`"
+    );
+}
+
+/// `link_decode`, first minute: a `#s=` link with a newline inside its base64url text
+/// was refused, rightly, with "character 246 is “<newline>”": a two-line message on
+/// the status line. The character is now shown escaped (`\n`). (The address bar cannot
+/// hold a raw newline, but `scenario_from_fragment` is core's public decoder.)
+#[test]
+fn a_link_with_a_control_character_is_refused_on_one_line() {
+    use zab_core::scenario::link::scenario_from_fragment;
+    let e = scenario_from_fragment("#s=eyJm\nb3Jt")
+        .expect("a link")
+        .expect_err("not base64url");
+    assert_eq!(
+        e.to_string(),
+        "it is not base64url text (character 5 is “\\n”)"
+    );
+}

@@ -152,6 +152,33 @@ fn quoted_input_is_clipped_and_escaped_everywhere() {
     );
 }
 
+/// `scenario_parse` and `link_decode`, right after the fix above: a top-level key of 39
+/// DEL characters (U+007F) before `timing`, and a `timing` key `max_notif` followed by
+/// replacement characters (invalid UTF-8 read lossily, as the browser reads a file),
+/// were refused with 609- and 618-byte messages. `clip` kept 40 *characters*, but an
+/// escaped control character is 6 bytes (`\u{7f}`) and U+FFFD is 3, and the key is quoted
+/// twice (path and message) besides the list of known fields. `clip` now bounds the
+/// bytes it writes.
+#[test]
+fn a_key_of_escaped_or_wide_characters_is_clipped_by_bytes() {
+    let del = "\u{7f}".repeat(39);
+    let wide = "\u{fffd}".repeat(60);
+    for text in [
+        format!(
+            r#"{{"format": "zab-scenario", "version": 1, "cluster": {{"participants": 5}},
+                "{del}timing": {{"tick": 200}}}}"#
+        ),
+        format!(
+            r#"{{"format": "zab-scenario", "version": 1, "cluster": {{"participants": 3}},
+                "timing": {{"max_notif{wide}": 1}}}}"#
+        ),
+    ] {
+        let shown = refused(&text);
+        assert!(shown.contains("unknown field"), "{shown}");
+        assert!(shown.len() < 500, "{} bytes: {shown}", shown.len());
+    }
+}
+
 /// `link_decode`, first minute: a `#s=` link with a newline inside its base64url text
 /// was refused, rightly, with "character 246 is “<newline>”": a two-line message on
 /// the status line. The character is now shown escaped (`\n`). (The address bar cannot

@@ -77,32 +77,36 @@ pub(crate) fn check_file_size(bytes: usize) -> Result<(), ScenarioError> {
     Ok(())
 }
 
-/// `s` as quoted in a message: at most 40 characters, then `...`, so that a huge
-/// key or name in a file never makes a huge message; and control characters escaped
-/// (`\n`, `\u{7}`), so that the message stays one line (fuzzing found a key `"\nschedule"`
-/// that made a two-line message: core/tests/fuzz_regressions.rs).
+/// `s` as quoted in a message: at most 40 bytes of it, then `...`, so that a huge key
+/// or name in a file never makes a huge message; and control characters escaped (`\n`,
+/// `\u{7f}`), so that the message stays one line (fuzzing found a key `"\nschedule"`
+/// that made a two-line message, and keys of 40 escaped or non-ASCII characters that made
+/// a 609-byte one: core/tests/fuzz_regressions.rs). The bound is on the bytes written,
+/// escapes included; plain ASCII keeps its first 40 characters, as before.
 pub(crate) fn clip(s: &str) -> String {
     clip_to(s, 40)
 }
 
 /// A message of serde's (which quotes the input it stopped at, unbounded and sometimes
-/// verbatim) cut to at most 300 characters, control characters escaped: fuzzing found
+/// verbatim) cut to at most 300 bytes like [`clip`]: fuzzing found
 /// `"timing": {"tick_ms": "<a megabyte of text>"}` answered with a megabyte-long message.
 pub(crate) fn clip_message(s: &str) -> String {
     clip_to(s, 300)
 }
 
-fn clip_to(s: &str, max_chars: usize) -> String {
+fn clip_to(s: &str, max_bytes: usize) -> String {
     let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i == max_chars {
-            out.push_str("...");
-            break;
-        }
+    for c in s.chars() {
+        let before = out.len();
         if c.is_control() {
             out.extend(c.escape_debug());
         } else {
             out.push(c);
+        }
+        if out.len() > max_bytes {
+            out.truncate(before);
+            out.push_str("...");
+            break;
         }
     }
     out

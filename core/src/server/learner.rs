@@ -5,7 +5,7 @@ use super::{
     ConnId, CrashPoint, Effect, HaltReason, Phase, RoleExit, Server, SyncMode, Timer, Warning,
 };
 use crate::config::Bug;
-use crate::ids::{Epoch, ServerId, Zxid};
+use crate::ids::{Epoch, ServerId, Time, Zxid};
 use crate::packet::{QuorumPacket, ServerState};
 use crate::txn::{DataTree, Txn};
 use std::collections::VecDeque;
@@ -38,6 +38,8 @@ pub struct LearnerState {
     pub stage: LearnerStage,
     /// Connection attempts so far.
     pub connect_tries: u32,
+    /// When the first attempt started: all attempts together get `initLimit*tick`.
+    pub connect_started: Time,
     /// The last zxid reported in ACKEPOCH (captured when FOLLOWERINFO was sent).
     pub last_logged: Zxid,
     /// The epoch from LEADERINFO.
@@ -63,6 +65,7 @@ impl Server {
             conn: None,
             stage: LearnerStage::Connecting,
             connect_tries: 0,
+            connect_started: self.now(),
             last_logged: Zxid::ZERO,
             new_epoch: Epoch(0),
             last_queued: Zxid::ZERO,
@@ -75,20 +78,42 @@ impl Server {
         self.learner = Some(Box::new(l));
     }
 
+    /// What is left of the connect budget, `initLimit*tick` for all attempts together
+    /// (`connectTimeout` of Learner.connectToLeader, spec §7.3: "≤5 tries, 100ms apart,
+    /// total ≤ initLimit*T").
+    fn connect_budget_left(&self, l: &LearnerState) -> Time {
+        let spent = self.now().saturating_sub(l.connect_started);
+        self.cfg.timing.init_timeout_ms().saturating_sub(spent)
+    }
+
     pub(crate) fn learner_connect(&mut self, l: &mut LearnerState) {
         if l.stage == LearnerStage::Connecting {
             l.connect_tries += 1;
             self.emit(Effect::Connect { to: l.leader });
-            // The socket connect times out like a read (Learner.connectToLeader).
-            self.set_timer(Timer::LearnerRead, self.cfg.timing.init_timeout_ms());
+            // The socket connect times out like a read, after what is left of the
+            // budget (Learner.connectToLeader: min(connectTimeout, remainingTimeout)).
+            let left = self.connect_budget_left(l).max(1);
+            self.set_timer(Timer::LearnerRead, left);
         }
     }
 
+    /// A connect attempt was refused or timed out. As Learner.connectToLeader: give up
+    /// after 5 tries, or when no more than the 100 ms retry delay is left of the budget;
+    /// else try again in 100 ms.
+    ///
+    /// Found by fuzzing (`scenario_run`, core/tests/fuzz_regressions.rs): each try used
+    /// to get a whole `initLimit*tick` of its own, and a refusal left that try's timeout
+    /// armed, which then counted as a second failure and restarted the retry delay. A
+    /// follower that had connected a millisecond before its leader started leading kept
+    /// trying that leader for 800 ms, long after the leader had given up on it, and no
+    /// leader was elected within the checker's L1 bound on a fault-free run.
     pub(crate) fn learner_connect_failed(&mut self, l: &mut LearnerState) {
         if l.stage != LearnerStage::Connecting {
             return;
         }
-        if l.connect_tries >= 5 {
+        // A refusal ends this attempt: its timeout must not fire as another failure.
+        self.cancel_timer(Timer::LearnerRead);
+        if l.connect_tries >= 5 || self.connect_budget_left(l) <= 100 {
             self.leave_role(RoleExit::ConnectFailed { leader: l.leader });
         } else {
             self.set_timer(Timer::ConnectRetry, 100);

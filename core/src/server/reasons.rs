@@ -247,7 +247,8 @@ impl fmt::Display for LeaderShutdown {
 /// ([`super::ServerEvent::LeftRole`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum RoleExit {
-    /// Learner: five connection attempts failed.
+    /// Learner: its connection attempts failed (5 tries, or the `initLimit*tick` budget
+    /// of all tries together spent).
     ConnectFailed {
         /// The leader.
         leader: ServerId,
@@ -297,7 +298,10 @@ impl fmt::Display for RoleExit {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             RoleExit::ConnectFailed { leader } => {
-                write!(f, "could not connect to leader {leader} after 5 tries")
+                write!(
+                    f,
+                    "could not connect to leader {leader} (5 tries or initLimit*tick spent)"
+                )
             }
             RoleExit::LeaderClosed { leader } => write!(f, "connection to leader {leader} closed"),
             RoleExit::LeaderReadTimeout { leader } => {

@@ -2,9 +2,10 @@
 //! (`zab_fuzz::HORIZON_MS` of simulated time, `MAX_EVENTS` events), run with the
 //! invariant checker on. An input that starts with `{` is a scenario file (the seeds
 //! are the presets and bug scenarios); any other is read as structured input
-//! (`zab_fuzz::structured_scenario`), which always makes a valid schedule. The protocol without bug modes must keep every
-//! invariant of spec §12 under any schedule a file can give: a violation is a finding,
-//! and so is any panic in the simulator or the checker.
+//! (`zab_fuzz::structured_scenario`), which builds a valid schedule from it. The
+//! protocol without bug modes must keep every invariant of spec §12 under any schedule
+//! a file can give: a violation is a finding, and so is any panic in the simulator or
+//! the checker.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;

@@ -110,10 +110,11 @@ pub fn run_baseline(s: &Scenario) -> u64 {
 
 /// A valid scenario built from raw bytes (structured fuzzing, for `scenario_run`
 /// inputs that are not JSON): libFuzzer's mutations of a JSON file mostly break it,
-/// while every byte string here is a scenario, so the fuzzer spends its time in the
-/// simulator and the checker. Counts, times and constants stay within the bounds of
-/// `docs/scenario-defaults.md` (the extremes included, less often); the schedule
-/// mixes every action kind. `None` if the bytes run out before the cluster is chosen.
+/// while nearly every byte string here is a valid scenario, so the fuzzer spends its
+/// time in the simulator and the checker. Counts, times and constants stay within the
+/// bounds of `docs/scenario-defaults.md` (the extremes included, less often); the
+/// schedule mixes every action kind. `None` if the bytes run out before the cluster is
+/// chosen, or if the result fails validation.
 pub fn structured_scenario(data: &[u8]) -> Option<Scenario> {
     use libfuzzer_sys::arbitrary::Unstructured;
     use zab_core::scenario::defaults::{MAX_OBSERVERS, MAX_PARTICIPANTS};

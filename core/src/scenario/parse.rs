@@ -1,9 +1,10 @@
 //! Text → [`Scenario`]: JSON syntax with line and column, then a walk over the parsed
 //! value that fills defaults and names the path of every type error or unknown field.
 
-use serde::de::{self, DeserializeOwned, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, DeserializeOwned, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 use serde_json::{Map, Value};
+use std::cell::Cell;
 use std::fmt;
 
 use super::defaults;
@@ -120,58 +121,100 @@ fn humanize(message: String) -> String {
 }
 
 /// A `serde_json::Value` that rejects duplicate keys (serde_json's own `Value` keeps the
-/// last one silently, and a scenario with two `"seed"`s is surely a mistake).
+/// last one silently, and a scenario with two `"seed"`s is surely a mistake) and holds at
+/// most [`defaults::MAX_JSON_VALUES`] values: the budget is spent while the text is
+/// read, so a file of millions of tiny values is refused before its tree is built.
 pub(crate) struct StrictValue(pub(crate) Value);
 
 impl<'de> Deserialize<'de> for StrictValue {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<StrictValue, D::Error> {
-        d.deserialize_any(StrictVisitor).map(StrictValue)
+        let budget = Cell::new(defaults::MAX_JSON_VALUES);
+        d.deserialize_any(StrictVisitor(&budget)).map(StrictValue)
     }
 }
 
-struct StrictVisitor;
+/// Reads one value (and everything inside it) from the shared budget.
+struct StrictSeed<'a>(&'a Cell<usize>);
 
-impl<'de> Visitor<'de> for StrictVisitor {
+impl<'de> DeserializeSeed<'de> for StrictSeed<'_> {
+    type Value = Value;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(StrictVisitor(self.0))
+    }
+}
+
+/// The visitor behind [`StrictValue`]; its cell holds how many values may still come.
+struct StrictVisitor<'a>(&'a Cell<usize>);
+
+impl StrictVisitor<'_> {
+    /// Takes one value from the budget, or refuses the file once it is spent.
+    fn spend<E: de::Error>(&self) -> Result<(), E> {
+        match self.0.get().checked_sub(1) {
+            Some(left) => {
+                self.0.set(left);
+                Ok(())
+            }
+            None => Err(E::custom(format!(
+                "more than {} JSON values (numbers, strings, lists, objects); a scenario file holds at most {}",
+                defaults::MAX_JSON_VALUES,
+                defaults::MAX_JSON_VALUES
+            ))),
+        }
+    }
+}
+
+impl<'de> Visitor<'de> for StrictVisitor<'_> {
     type Value = Value;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("any JSON value")
     }
-    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Value, E> {
+        self.spend()?;
         Ok(Value::Bool(v))
     }
-    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Value, E> {
+        self.spend()?;
         Ok(Value::from(v))
     }
-    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Value, E> {
+        self.spend()?;
         Ok(Value::from(v))
     }
-    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Value, E> {
+        self.spend()?;
         Ok(Value::from(v))
     }
-    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Value, E> {
+        self.spend()?;
         Ok(Value::String(v.to_string()))
     }
-    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Value, E> {
+        self.spend()?;
         Ok(Value::String(v))
     }
-    fn visit_unit<E>(self) -> Result<Value, E> {
+    fn visit_unit<E: de::Error>(self) -> Result<Value, E> {
+        self.spend()?;
         Ok(Value::Null)
     }
-    fn visit_none<E>(self) -> Result<Value, E> {
+    fn visit_none<E: de::Error>(self) -> Result<Value, E> {
+        self.spend()?;
         Ok(Value::Null)
     }
     fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
-        d.deserialize_any(StrictVisitor)
+        d.deserialize_any(self)
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        self.spend()?;
         let mut items = Vec::new();
-        while let Some(StrictValue(v)) = seq.next_element()? {
+        while let Some(v) = seq.next_element_seed(StrictSeed(self.0))? {
             items.push(v);
         }
         Ok(Value::Array(items))
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        self.spend()?;
         let mut out = Map::new();
         while let Some(key) = map.next_key::<String>()? {
             if out.contains_key(&key) {
@@ -180,7 +223,7 @@ impl<'de> Visitor<'de> for StrictVisitor {
                     clip(&key)
                 )));
             }
-            let StrictValue(v) = map.next_value()?;
+            let v = map.next_value_seed(StrictSeed(self.0))?;
             out.insert(key, v);
         }
         Ok(Value::Object(out))

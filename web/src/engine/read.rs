@@ -5,11 +5,12 @@ use std::collections::BTreeSet;
 use zab_core::packet::ServerState;
 use zab_core::run::intervention_for;
 use zab_core::server::{Phase, Server, SyncMode, WriteResult};
-use zab_core::sim::{Channel, Payload};
+use zab_core::sim::{Channel, Payload, PendingEvent};
 use zab_core::storage::Disk;
 use zab_core::{ServerId, Time, Zxid};
 
 use super::{Engine, MAX_LOG_ENTRIES};
+use crate::narrate;
 use crate::views::{
     LogEntryView, LogRowView, PacketView, PendingView, ReadView, Role, ServerDetail, ServerView,
     WriteView,
@@ -205,16 +206,27 @@ impl Engine {
             .into_iter()
             .take(max)
             .map(|p| {
-                let (what, packet) = match p.packet.and_then(|id| packets.get(&id)) {
-                    Some(pk) if pk.from == pk.to => (
-                        format!("{} loops back to itself: {}", pk.from, pk.payload.summary()),
+                let (what, packet) = match &p.event {
+                    PendingEvent::Deliver { packet } => match packets.get(packet) {
+                        Some(pk) if pk.from == pk.to => (
+                            format!("{} loops back to itself: {}", pk.from, pk.payload.summary()),
+                            None,
+                        ),
+                        Some(pk) => (
+                            format!("{} → {}: {}", pk.from, pk.to, pk.payload.summary()),
+                            Some(pk.id),
+                        ),
+                        None => (format!("packet {packet} arrives"), None),
+                    },
+                    PendingEvent::Timer { server, timer } => (
+                        format!("server {server}: {} fires", narrate::timer_name(*timer)),
                         None,
                     ),
-                    Some(pk) => (
-                        format!("{} → {}: {}", pk.from, pk.to, pk.payload.summary()),
-                        Some(pk.id),
+                    PendingEvent::FsyncDone { server, upto } => (
+                        format!("server {server}: log fsync up to {upto} completes"),
+                        None,
                     ),
-                    None => (p.what, None),
+                    PendingEvent::Action(a) => (a.describe(), None),
                 };
                 PendingView {
                     at_ms: p.at_ms,
@@ -387,5 +399,32 @@ fn packet_label(p: &Payload) -> String {
     match p {
         Payload::Notification(n) => format!("NOTIFICATION {}", n.vote.label()),
         other => other.name().to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use zab_core::scenario::Scenario;
+
+    /// Issue 13: the next-events panel showed Rust debug text (`timer HandlerRead {
+    /// conn: ConnId(0) } of server 5`); every pending event is now worded.
+    #[test]
+    fn pending_events_are_words_not_debug_text() {
+        let mut e = Engine::new(&Scenario::new(5)).expect("runs");
+        let mut seen_timer = false;
+        for _ in 0..40 {
+            e.skip(100);
+            let (list, _) = e.pending(200);
+            for p in &list {
+                assert!(
+                    !p.what.contains('{') && !p.what.contains("ConnId") && !p.what.contains("::"),
+                    "{}",
+                    p.what
+                );
+                seen_timer |= p.what.contains("learner handler read timeout fires");
+            }
+        }
+        assert!(seen_timer, "a leader's handler timers are among the pending events");
     }
 }

@@ -425,6 +425,9 @@ mod tests {
                 seen_timer |= p.what.contains("learner handler read timeout fires");
             }
         }
-        assert!(seen_timer, "a leader's handler timers are among the pending events");
+        assert!(
+            seen_timer,
+            "a leader's handler timers are among the pending events"
+        );
     }
 }

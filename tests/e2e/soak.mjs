@@ -215,15 +215,18 @@ function fnv1a(lines) {
  */
 async function reproducesNatively(app, dir) {
   const page = app.page;
+  // A control the monkey pressed may have started the run: compare at a standstill.
+  const pause = page.getByRole('button', { name: 'Pause', exact: true });
+  if (await pause.isVisible()) await pause.click();
   const skip = page.getByRole('button', { name: 'Skip 1 second' });
   if (!(await skip.isVisible()) || (await skip.isDisabled())) return { compared: false }; // nothing to compare at
   const t0 = await nowMs(page);
   await skip.click();
   await page.waitForFunction((t) => Number(document.querySelector('[data-now-ms]').dataset.nowMs) !== t, t0);
-  await page.getByRole('button', { name: 'Trace digest' }).click();
   const at = await nowMs(page);
+  await page.getByRole('button', { name: 'Trace digest' }).click();
   const out = page.locator(`[data-view="trace-digest"][data-trace-at-ms="${at}"]`);
-  await out.waitFor();
+  await out.waitFor({ state: 'attached' });
   const browser = { events: Number(await out.getAttribute('data-trace-count')), digest: await out.getAttribute('data-trace-digest') };
   await page.getByRole('button', { name: 'Copy link' }).click();
   await page.waitForFunction(() => location.hash.startsWith('#s='));
@@ -316,7 +319,12 @@ export async function soak({ seed = 1, actions = 1000, batch = 500, log = () => 
       recent.push(`${figures.actions}: ${what}`);
       if (recent.length > 25) recent.shift();
       if (figures.actions % batch === 0 || figures.actions === actions) {
-        const problems = await check(app, dir, figures);
+        let problems;
+        try {
+          problems = await check(app, dir, figures);
+        } catch (err) {
+          problems = [`the batch check could not finish: ${err.message.split('\n')[0]}`];
+        }
         if (problems.length) fail(problems.join('\n'));
         figures.batches += 1;
         log(`${figures.actions} actions, ${((Date.now() - figures.started) / 1000).toFixed(0)} s: ok`);

@@ -3,78 +3,45 @@
 //! a restart rebuilt a server. Pure functions of the inspector's plain views (every
 //! fact comes from core; this module only compares and phrases them).
 
-use zab_core::server::{StartRefusal, SyncMode};
+use zab_core::server::{StartRefusal, SyncMode, VoteComparison, VoteDecider};
 use zab_core::Zxid;
 
 use crate::engine::inspect::{ProposalRow, RecoveryView, SyncChoiceView, VoteView};
 
-/// How a vote compares with another under FLE's total order (spec §2.2): peerEpoch
-/// first, then zxid, then server id.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Decider {
-    /// The first is an observer's empty vote: it never wins.
-    Observer,
-    /// Decided by peerEpoch.
-    PeerEpoch,
-    /// Same peerEpoch; decided by zxid.
-    Zxid,
-    /// Same peerEpoch and zxid; decided by server id.
-    ServerId,
-    /// The same candidate, epoch and zxid.
-    Same,
-}
-
-/// Whether `a` beats `b` (`totalOrderPredicate`), and what decided it.
-pub fn compare_votes(a: &VoteView, b: &VoteView) -> (bool, Decider) {
-    if a.leader == 0 {
-        return (false, Decider::Observer);
-    }
-    if a.peer_epoch != b.peer_epoch {
-        return (a.peer_epoch > b.peer_epoch, Decider::PeerEpoch);
-    }
-    if a.zxid != b.zxid {
-        return (a.zxid > b.zxid, Decider::Zxid);
-    }
-    if a.leader != b.leader {
-        return (a.leader > b.leader, Decider::ServerId);
-    }
-    (false, Decider::Same)
-}
-
-/// One sentence: does `a` beat `b`, spelled out step by step.
-pub fn vote_sentence(a: &VoteView, b: &VoteView) -> String {
-    let (wins, decider) = compare_votes(a, b);
+/// One sentence: does `a` beat `b`, spelled out step by step from the election's own
+/// comparison `c` (`zab_core::server::compare_votes(a, b)`).
+pub fn vote_sentence(a: &VoteView, b: &VoteView, c: &VoteComparison) -> String {
     let (la, lb) = (a.label(), b.label());
+    let wins = c.beats;
     let verdict = if wins { "beats" } else { "does not beat" };
-    match decider {
-        Decider::Observer => format!("{la} is an observer's empty vote: it never wins."),
-        Decider::Same => format!("{la} and {lb} name the same candidate with the same epoch and zxid: nothing changes."),
-        Decider::PeerEpoch => format!(
-            "{la} {verdict} {lb}: peerEpoch is compared first, and {} {} {} (zxid and server id do not matter then).",
-            a.peer_epoch,
-            if wins { ">" } else { "<" },
-            b.peer_epoch
+    let rel = if wins { ">" } else { "<" };
+    match c.decided_by {
+        VoteDecider::NoWeight => format!("{la} is an observer's empty vote: it never wins."),
+        VoteDecider::Equal => format!("{la} and {lb} name the same candidate with the same epoch and zxid: nothing changes."),
+        VoteDecider::PeerEpoch { new, current } => format!(
+            "{la} {verdict} {lb}: peerEpoch is compared first, and {new} {rel} {current} (zxid and server id do not matter then)."
         ),
-        Decider::Zxid => format!(
-            "{la} {verdict} {lb}: the same peerEpoch {}, so the zxid decides, and {} is {} than {}.",
+        VoteDecider::Zxid { new, current } => format!(
+            "{la} {verdict} {lb}: the same peerEpoch {}, so the zxid decides, and {new} is {} than {current}.",
             a.peer_epoch,
-            a.zxid,
             if wins { "newer" } else { "older" },
-            b.zxid
         ),
-        Decider::ServerId => format!(
-            "{la} {verdict} {lb}: the same peerEpoch {} and zxid {}, so the higher server id wins the tie, and {} {} {}.",
+        VoteDecider::ServerId { new, current } => format!(
+            "{la} {verdict} {lb}: the same peerEpoch {} and zxid {}, so the higher server id wins the tie, and {new} {rel} {current}.",
             a.peer_epoch,
             a.zxid,
-            a.leader,
-            if wins { ">" } else { "<" },
-            b.leader
         ),
     }
 }
 
-/// Why a LOOKING server proposes what it proposes: itself, or a better vote it adopted.
-pub fn proposal_sentence(me: u32, own: &VoteView, proposal: &VoteView) -> String {
+/// Why a LOOKING server proposes what it proposes: itself, or a better vote it adopted
+/// (`adopted` is the proposal against its own vote, from `compare_votes`).
+pub fn proposal_sentence(
+    me: u32,
+    own: &VoteView,
+    proposal: &VoteView,
+    adopted: &VoteComparison,
+) -> String {
     if proposal.leader == me {
         format!(
             "Server {me} proposes itself, {}: no vote it has received in round {} beats its own.",
@@ -87,7 +54,7 @@ pub fn proposal_sentence(me: u32, own: &VoteView, proposal: &VoteView) -> String
         format!(
             "Server {me} adopted server {}'s vote. {}",
             proposal.leader,
-            vote_sentence(proposal, own)
+            vote_sentence(proposal, own, adopted)
         )
     }
 }
@@ -207,8 +174,9 @@ pub fn recovery_sentence(id: u32, r: &RecoveryView) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use zab_core::server::SyncReason;
-    use zab_core::Epoch;
+    use zab_core::packet::Vote;
+    use zab_core::server::{compare_votes, SyncReason};
+    use zab_core::{Epoch, ServerId};
 
     fn v(leader: u32, epoch: u32, counter: u32, peer_epoch: u32) -> VoteView {
         VoteView {
@@ -219,25 +187,39 @@ mod tests {
         }
     }
 
+    /// The sentence for `a` against `b`, from core's comparison of the two votes.
+    fn said(a: &VoteView, b: &VoteView) -> String {
+        vote_sentence(a, b, &compare_votes(&vote(a), &vote(b)))
+    }
+
+    fn vote(v: &VoteView) -> Vote {
+        Vote {
+            leader: ServerId(v.leader),
+            zxid: v.zxid,
+            election_epoch: v.round,
+            peer_epoch: Epoch(v.peer_epoch),
+        }
+    }
+
     #[test]
     fn votes_compare_peer_epoch_then_zxid_then_id() {
-        let s = vote_sentence(&v(1, 1, 1, 2), &v(3, 1, 5, 1));
+        let s = said(&v(1, 1, 1, 2), &v(3, 1, 5, 1));
         assert!(
             s.contains("beats") && s.contains("peerEpoch is compared first") && s.contains("2 > 1"),
             "{s}"
         );
-        let s = vote_sentence(&v(1, 1, 5, 1), &v(3, 1, 4, 1));
+        let s = said(&v(1, 1, 5, 1), &v(3, 1, 4, 1));
         assert!(
             s.contains("beats") && s.contains("0x100000005 is newer than 0x100000004"),
             "{s}"
         );
-        let s = vote_sentence(&v(2, 1, 5, 1), &v(3, 1, 5, 1));
+        let s = said(&v(2, 1, 5, 1), &v(3, 1, 5, 1));
         assert!(s.contains("does not beat") && s.contains("2 < 3"), "{s}");
-        assert_eq!(
-            compare_votes(&v(0, 0, 0, 0), &v(1, 0, 0, 0)),
-            (false, Decider::Observer)
-        );
-        let s = proposal_sentence(2, &v(2, 1, 1, 1), &v(3, 1, 1, 1));
+        let s = said(&v(0, 0, 0, 0), &v(1, 0, 0, 0));
+        assert!(s.contains("observer's empty vote"), "{s}");
+        let (own, proposal) = (v(2, 1, 1, 1), v(3, 1, 1, 1));
+        let adopted = compare_votes(&vote(&proposal), &vote(&own));
+        let s = proposal_sentence(2, &own, &proposal, &adopted);
         assert!(
             s.starts_with("Server 2 adopted server 3's vote") && s.contains("higher server id"),
             "{s}"

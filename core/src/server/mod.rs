@@ -14,7 +14,7 @@ mod leader;
 mod learner;
 mod reasons;
 
-pub use election::Fle;
+pub use election::{compare_votes, Fle, VoteComparison, VoteDecider};
 pub use leader::{Handler, HandlerStage, LeaderStage, LeaderState, Proposal};
 pub use learner::{LearnerStage, LearnerState};
 pub(crate) use reasons::serialize_as_text;

@@ -19,8 +19,8 @@ use zab_core::check::INVARIANTS;
 use zab_core::packet::{ServerState, Vote};
 use zab_core::run::Run;
 use zab_core::server::{
-    HandlerStage, LeaderStage, LearnerStage, ServerEvent, StartRefusal, SyncMode, SyncReason,
-    VoteReason,
+    compare_votes, HandlerStage, LeaderStage, LearnerStage, ServerEvent, StartRefusal, SyncMode,
+    SyncReason, VoteComparison, VoteReason,
 };
 use zab_core::sim::{DownReason, Intervention, TraceEvent, TraceKind};
 use zab_core::storage::Disk;
@@ -75,6 +75,16 @@ fn vote_view(v: &Vote) -> VoteView {
         zxid: v.zxid,
         peer_epoch: v.peer_epoch.0,
         round: v.election_epoch,
+    }
+}
+
+/// The vote a view shows (every field of it is in the view).
+fn vote_of(v: &VoteView) -> Vote {
+    Vote {
+        leader: ServerId(v.leader),
+        zxid: v.zxid,
+        election_epoch: v.round,
+        peer_epoch: zab_core::Epoch(v.peer_epoch),
     }
 }
 
@@ -138,6 +148,22 @@ pub struct ReceivedVote {
     pub vote: VoteView,
     /// The sender's state (`LOOKING`, `FOLLOWING`...).
     pub state: &'static str,
+    /// It counts for the receiver's proposal (the election's own agreement rule,
+    /// `Server::agrees_with_proposal`).
+    pub agrees: bool,
+    /// The vote against the receiver's proposal (`compare_votes`).
+    pub against_proposal: VoteComparison,
+}
+
+/// A FOLLOWING or LEADING server's answer during FLE (`outofelection`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct EstablishedVote {
+    /// Sender.
+    pub from: u32,
+    /// The vote it follows or leads with.
+    pub vote: VoteView,
+    /// The sender's state (`FOLLOWING`, `LEADING`).
+    pub state: &'static str,
 }
 
 /// FLE state while LOOKING.
@@ -145,14 +171,16 @@ pub struct ReceivedVote {
 pub struct FleView {
     /// `logicalclock`.
     pub round: u64,
-    /// The current proposal.
-    pub proposal: Option<VoteView>,
+    /// The current proposal (its own vote if it has none yet).
+    pub proposal: VoteView,
+    /// The proposal against its own vote (`compare_votes`): why it adopted another.
+    pub proposal_vs_own: VoteComparison,
     /// A quorum agreed: waiting finalizeWait for a better vote.
     pub finalizing: bool,
     /// `recvset`: votes of this round.
     pub received: Vec<ReceivedVote>,
     /// `outofelection`: FOLLOWING/LEADING notifications.
-    pub out_of_election: Vec<ReceivedVote>,
+    pub out_of_election: Vec<EstablishedVote>,
 }
 
 /// A leader's view of one learner.
@@ -297,8 +325,9 @@ pub struct VoteEventView {
     pub vote: VoteView,
     /// Why it was (re)sent.
     pub reason: VoteReason,
-    /// The vote it replaced in the same round, if it changed.
-    pub previous: Option<VoteView>,
+    /// The vote it replaced in the same round, if it changed, and how the new one
+    /// compares with it (`compare_votes`).
+    pub previous: Option<(VoteView, VoteComparison)>,
 }
 
 /// A refused start.
@@ -711,7 +740,7 @@ impl TraceCache {
                 let previous = list
                     .back()
                     .filter(|p| p.vote.round == v.round && p.vote != v)
-                    .map(|p| p.vote);
+                    .map(|p| (p.vote, compare_votes(&vote_of(&v), &vote_of(&p.vote))));
                 list.push_back(VoteEventView {
                     at_ms: at,
                     vote: v,
@@ -933,21 +962,36 @@ impl Engine {
                 peer_epoch: s.current_epoch().0,
                 round: s.fle.logicalclock,
             };
-            let received = |m: &BTreeMap<ServerId, (Vote, ServerState)>| {
-                m.iter()
-                    .map(|(from, (v, st))| ReceivedVote {
-                        from: from.0,
-                        vote: vote_view(v),
-                        state: st.name(),
-                    })
-                    .collect::<Vec<_>>()
-            };
+            let proposal = s.fle.proposal.unwrap_or_else(|| vote_of(&own));
+            let received = s
+                .fle
+                .recvset
+                .iter()
+                .map(|(from, (v, st))| ReceivedVote {
+                    from: from.0,
+                    vote: vote_view(v),
+                    state: st.name(),
+                    agrees: s.agrees_with_proposal(v, *st),
+                    against_proposal: compare_votes(v, &proposal),
+                })
+                .collect();
+            let out_of_election = s
+                .fle
+                .outofelection
+                .iter()
+                .map(|(from, (v, st))| EstablishedVote {
+                    from: from.0,
+                    vote: vote_view(v),
+                    state: st.name(),
+                })
+                .collect();
             let fle = (s.state == ServerState::Looking).then(|| FleView {
                 round: s.fle.logicalclock,
-                proposal: s.fle.proposal.as_ref().map(vote_view),
+                proposal: vote_view(&proposal),
+                proposal_vs_own: compare_votes(&proposal, &vote_of(&own)),
                 finalizing: s.fle.finalizing,
-                received: received(&s.fle.recvset),
-                out_of_election: received(&s.fle.outofelection),
+                received,
+                out_of_election,
             });
             let leader = s.leader.as_ref().map(|l| {
                 let mut prev: Option<Zxid> = None;
@@ -1240,6 +1284,42 @@ mod tests {
         assert_eq!(cache.rebuilds, 2);
         let past = e.spacetime(&cache, 0, 1000, true);
         assert!(past.arrows.iter().all(|a| a.sent <= 1000));
+    }
+
+    /// The inspector's FLE view reads the election's own rules (spec §6.1
+    /// `handle_looking`, `FastLeaderElection.totalOrderPredicate`): while LOOKING, no
+    /// vote in recvset beats the proposal (a better one is adopted at once), and a
+    /// server in finalizeWait holds a quorum of votes that agree with its proposal.
+    #[test]
+    fn the_fle_view_agrees_and_compares_as_the_election_does() {
+        let mut e = engine(5);
+        let cache = TraceCache::default();
+        let (mut looked, mut finalizing) = (0, 0);
+        while e.now() < 2_000 {
+            e.step().expect("steps");
+            for id in 1..=5 {
+                let Some(f) = e
+                    .inspect(id, &cache)
+                    .and_then(|v| v.volatile)
+                    .and_then(|v| v.fle)
+                else {
+                    continue;
+                };
+                looked += 1;
+                for r in &f.received {
+                    assert!(!r.against_proposal.beats, "server {id}: {r:?} beats {f:?}");
+                }
+                if f.finalizing {
+                    finalizing += 1;
+                    let agreeing = f.received.iter().filter(|r| r.agrees).count();
+                    assert!(
+                        agreeing >= 3,
+                        "server {id} finalizes with {agreeing}: {f:?}"
+                    );
+                }
+            }
+        }
+        assert!(looked > 0 && finalizing > 0, "{looked} {finalizing}");
     }
 
     #[test]

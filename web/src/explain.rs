@@ -3,7 +3,7 @@
 //! a restart rebuilt a server. Pure functions of the inspector's plain views (every
 //! fact comes from core; this module only compares and phrases them).
 
-use zab_core::server::{StartRefusal, SyncMode, VoteComparison, VoteDecider};
+use zab_core::server::{Queued, StartRefusal, SyncReason, VoteComparison, VoteDecider};
 use zab_core::Zxid;
 
 use crate::engine::inspect::{ProposalRow, RecoveryView, SyncChoiceView, VoteView};
@@ -59,39 +59,127 @@ pub fn proposal_sentence(
     }
 }
 
-/// Where a learner's last zxid lies relative to the leader's committed-log window.
-fn position(peer: Zxid, min: Zxid, max: Zxid) -> String {
-    if peer > max {
-        format!("is newer than the leader's last committed txn {max}")
-    } else if peer < min {
-        format!("is older than the leader's committed log [{min} .. {max}]")
-    } else if peer == max {
-        format!("equals the newest txn of the leader's committed log [{min} .. {max}]")
-    } else {
-        format!("lies inside the leader's committed log [{min} .. {max}]")
+fn txns(n: u32) -> String {
+    format!("{n} committed txn{}", if n == 1 { "" } else { "s" })
+}
+
+/// What a stream queued from a log does, in words.
+fn queued_words(q: Queued, peer: Zxid) -> String {
+    match q {
+        Queued::Diff { txns: 0 } => {
+            "so there is nothing to resend: an empty DIFF (only proposals newer than the window follow)".to_string()
+        }
+        Queued::Diff { txns: n } => format!(
+            "so the leader keeps the learner's log and sends DIFF, then a PROPOSAL and COMMIT for each of the {} after {peer}",
+            txns(n)
+        ),
+        Queued::NewEpochDiff { txns: n } => format!(
+            "and it is a new epoch's first zxid (counter 0), so the leader sends DIFF and a PROPOSAL and COMMIT for each of the {} from there",
+            txns(n)
+        ),
+        Queued::UnmatchedDiff { txns: n } => format!(
+            "but the leader never had that txn; with bug ZK-1154 it sends DIFF anyway (and {} after it), so the learner keeps a txn that was never committed",
+            txns(n)
+        ),
+        Queued::Trunc { to, txns: n } => format!(
+            "but the leader never had that txn, so it was never committed: the leader sends TRUNC to {to}, its last txn before it, and the learner cuts its log back there before the {} that follow",
+            txns(n)
+        ),
     }
 }
 
-/// Why the leader chose DIFF, TRUNC or SNAP for a learner (spec §8.1).
+const SNAP: &str = "it sends SNAP, a full copy of its data tree";
+
+/// Why the leader chose DIFF, TRUNC or SNAP for a learner (spec §8.1): the branch of
+/// `syncFollower` it took and the zxids it compared, as the leader's plan says.
 pub fn sync_sentence(s: &SyncChoiceView) -> String {
-    let (peer, min, max) = (s.peer_last_zxid, s.min_committed, s.max_committed);
-    let pos = position(peer, min, max);
-    let consequence = match s.mode {
-        SyncMode::Diff if peer == max => {
-            "so there is nothing to resend: an empty DIFF (only proposals newer than the window follow)".to_string()
-        }
-        SyncMode::Diff if peer < min => {
-            "but the leader's on-disk txn log still reaches back to it, so it replays the missing txns from the log after a DIFF".to_string()
-        }
-        SyncMode::Diff => format!(
-            "so the leader keeps the learner's log and sends DIFF, then a PROPOSAL and COMMIT for each committed txn after {peer}"
+    let peer = s.reason.peer();
+    let (pos, consequence) = match s.reason {
+        SyncReason::InSync { .. } => (
+            "equals the leader's own last zxid".to_string(),
+            queued_words(Queued::Diff { txns: 0 }, peer),
         ),
-        SyncMode::Trunc => "so the learner holds txns that were never committed: the leader sends TRUNC, and the learner cuts its log back before the txns that follow".to_string(),
-        SyncMode::Snap if peer >= min && peer <= max => {
-            "but the two histories part in different epochs, where a TRUNC cannot reach: the leader falls back to SNAP, a full copy of its data tree".to_string()
-        }
-        SyncMode::Snap => "so the leader cannot replay what is missing: it sends SNAP, a full copy of its data tree".to_string(),
-        SyncMode::None => "and the leader chose NONE".to_string(),
+        SyncReason::Ahead { max, .. } => (
+            format!("is newer than the leader's last committed txn {max}"),
+            format!("so the learner holds txns that were never committed: the leader sends TRUNC to {max}, and the learner cuts its log back there"),
+        ),
+        SyncReason::WithinLog { min, max, queued, .. } => (
+            match queued {
+                Queued::Diff { txns: 0 } => {
+                    format!("equals the newest txn of the leader's committed log [{min} .. {max}]")
+                }
+                _ => format!("lies inside the leader's committed log [{min} .. {max}]"),
+            },
+            queued_words(queued, peer),
+        ),
+        SyncReason::DiffFromDisk {
+            min,
+            max,
+            log_first,
+            queued,
+            ..
+        } => (
+            format!("is older than the leader's committed log [{min} .. {max}]"),
+            match queued {
+                Queued::Trunc { to, txns: n } => format!(
+                    "but the leader's on-disk txn log still reaches back to it (it starts at {log_first}) and what follows is small enough; the leader never had the learner's last txn, so it sends TRUNC to {to} and replays the {} that follow from the log",
+                    txns(n)
+                ),
+                _ => format!(
+                    "but the leader's on-disk txn log still reaches back to it (it starts at {log_first}) and what follows is small enough, so it replays the missing txns from the log after a DIFF ({})",
+                    txns(queued.txns())
+                ),
+            },
+        ),
+        SyncReason::LogTooBig {
+            min,
+            max,
+            log_first,
+            size,
+            limit,
+            factor,
+            ..
+        } => (
+            format!("is older than the leader's committed log [{min} .. {max}]"),
+            format!("and although its on-disk txn log reaches back to it (it starts at {log_first}), the {size} bytes after it are not less than {limit:.0} ({factor} x the snapshot), so replaying would cost more than a snapshot: {SNAP}"),
+        ),
+        SyncReason::LogGone {
+            min, max, log_first, ..
+        } => (
+            format!("is older than the leader's committed log [{min} .. {max}]"),
+            format!(
+                "and its on-disk txn log no longer reaches back to it ({}), so the leader cannot replay what is missing: {SNAP}",
+                match log_first {
+                    Some(first) => format!("it starts at {first}"),
+                    None => "it is empty".to_string(),
+                }
+            ),
+        ),
+        SyncReason::Older { min, max, .. } => (
+            format!("is older than the leader's committed log [{min} .. {max}]"),
+            format!("and syncing from the txn log on disk is off (snapshotSizeFactor < 0), so the leader cannot replay what is missing: {SNAP}"),
+        ),
+        SyncReason::NewEpochAhead { max, .. } => (
+            format!("is newer than the leader's last committed txn {max}"),
+            format!("but it is a new epoch's first zxid (counter 0), which the leader does not TRUNC to: {SNAP}"),
+        ),
+        SyncReason::CrossEpoch {
+            min,
+            max,
+            from_disk,
+            leader_next,
+            ..
+        } => (
+            if from_disk {
+                format!("is older than the leader's committed log [{min} .. {max}]")
+            } else {
+                format!("lies inside the leader's committed log [{min} .. {max}]")
+            },
+            format!(
+                "but the two histories part in different epochs{}, where a TRUNC cannot reach: the leader falls back to SNAP, a full copy of its data tree",
+                leader_next.map_or(String::new(), |z| format!(" ({z} follows it at the leader)"))
+            ),
+        ),
     };
     format!(
         "Leader {} chose {} for server {} at t = {} ms: the learner's last zxid {peer} (from its ACKEPOCH) {pos}, {consequence}. The leader's own words: “{}”.",
@@ -226,35 +314,84 @@ mod tests {
         );
     }
 
-    #[test]
-    fn sync_choices_name_the_window() {
-        let mut s = SyncChoiceView {
+    fn choice(reason: SyncReason) -> SyncChoiceView {
+        SyncChoiceView {
             at_ms: 9000,
             leader: 3,
             learner: 1,
-            mode: SyncMode::Diff,
-            peer_last_zxid: Zxid::new(Epoch(1), 2),
-            min_committed: Zxid::new(Epoch(1), 1),
-            max_committed: Zxid::new(Epoch(1), 8),
-            reason: SyncReason::WithinLog {
-                peer: Zxid::new(Epoch(1), 2),
-                min: Zxid::new(Epoch(1), 1),
-                max: Zxid::new(Epoch(1), 8),
-            },
-        };
-        let t = sync_sentence(&s);
+            mode: reason.mode(),
+            reason,
+        }
+    }
+
+    #[test]
+    fn sync_choices_name_the_window() {
+        let z = |c| Zxid::new(Epoch(1), c);
+        let t = sync_sentence(&choice(SyncReason::WithinLog {
+            peer: z(2),
+            min: z(1),
+            max: z(8),
+            queued: Queued::Diff { txns: 6 },
+        }));
         assert!(
-            t.contains("lies inside the leader's committed log [0x100000001 .. 0x100000008]"),
+            t.contains("chose DIFF for server 1")
+                && t.contains("0x100000002 (from its ACKEPOCH) lies inside the leader's committed log [0x100000001 .. 0x100000008]")
+                && t.contains("each of the 6 committed txns after 0x100000002"),
             "{t}"
         );
-        s.mode = SyncMode::Snap;
-        s.peer_last_zxid = Zxid::ZERO;
+        let t = sync_sentence(&choice(SyncReason::WithinLog {
+            peer: z(8),
+            min: z(1),
+            max: z(8),
+            queued: Queued::Diff { txns: 0 },
+        }));
         assert!(
-            sync_sentence(&s).contains("is older than") && sync_sentence(&s).contains("full copy")
+            t.contains("equals the newest txn") && t.contains("empty DIFF"),
+            "{t}"
         );
-        s.mode = SyncMode::Trunc;
-        s.peer_last_zxid = Zxid::new(Epoch(1), 9);
-        assert!(sync_sentence(&s).contains("newer than the leader's last committed txn"));
+        let t = sync_sentence(&choice(SyncReason::LogGone {
+            peer: Zxid::ZERO,
+            min: z(1),
+            max: z(8),
+            log_first: Some(z(3)),
+        }));
+        assert!(
+            t.contains("chose SNAP")
+                && t.contains("is older than")
+                && t.contains("it starts at 0x100000003")
+                && t.contains("full copy"),
+            "{t}"
+        );
+        let t = sync_sentence(&choice(SyncReason::Ahead {
+            peer: z(9),
+            max: z(8),
+        }));
+        assert!(
+            t.contains("chose TRUNC")
+                && t.contains("newer than the leader's last committed txn 0x100000008"),
+            "{t}"
+        );
+        let t = sync_sentence(&choice(SyncReason::WithinLog {
+            peer: z(3),
+            min: z(1),
+            max: z(8),
+            queued: Queued::Trunc { to: z(2), txns: 5 },
+        }));
+        assert!(
+            t.contains("chose TRUNC") && t.contains("TRUNC to 0x100000002"),
+            "{t}"
+        );
+        let t = sync_sentence(&choice(SyncReason::CrossEpoch {
+            peer: z(3),
+            min: z(1),
+            max: Zxid::new(Epoch(2), 2),
+            from_disk: false,
+            leader_next: Some(Zxid::new(Epoch(2), 1)),
+        }));
+        assert!(
+            t.contains("chose SNAP") && t.contains("different epochs (0x200000001 follows it"),
+            "{t}"
+        );
     }
 
     #[test]

@@ -19,7 +19,7 @@ pub use leader::{Handler, HandlerStage, LeaderStage, LeaderState, Proposal};
 pub use learner::{LearnerStage, LearnerState};
 pub(crate) use reasons::serialize_as_text;
 pub use reasons::{
-    HaltReason, LeaderShutdown, LeaderWait, RoleExit, StartRefusal, SyncReason, VoteReason,
+    HaltReason, LeaderShutdown, LeaderWait, Queued, RoleExit, StartRefusal, SyncReason, VoteReason,
     Warning, WriteFailure,
 };
 
@@ -313,7 +313,8 @@ pub enum ServerEvent {
         min_committed: Zxid,
         /// `maxCommittedLog`.
         max_committed: Zxid,
-        /// Why (serialised as its sentence).
+        /// The plan: the branch of `syncFollower` taken, the zxids it compared and what
+        /// it queued; `mode` is its [`SyncReason::mode`] (serialised as its sentence).
         reason: SyncReason,
     },
     /// A txn was appended to the log (not yet durable).

@@ -306,13 +306,9 @@ pub struct SyncChoiceView {
     pub learner: u32,
     /// DIFF, TRUNC or SNAP.
     pub mode: SyncMode,
-    /// The learner's last zxid (from ACKEPOCH).
-    pub peer_last_zxid: Zxid,
-    /// `minCommittedLog`.
-    pub min_committed: Zxid,
-    /// `maxCommittedLog`.
-    pub max_committed: Zxid,
-    /// The leader's reason (its words are its `Display`).
+    /// The leader's plan: the branch of `syncFollower` it took, with the zxids it
+    /// compared (the learner's last zxid, the committed-log window, the log on disk)
+    /// and what it queued; its words are its `Display`.
     pub reason: SyncReason,
 }
 
@@ -702,10 +698,8 @@ impl TraceCache {
             ServerEvent::SyncChosen {
                 learner,
                 mode,
-                peer_last_zxid,
-                min_committed,
-                max_committed,
                 reason,
+                ..
             } => {
                 self.syncs.insert(
                     (id, learner.0),
@@ -714,9 +708,6 @@ impl TraceCache {
                         leader: id,
                         learner: learner.0,
                         mode: *mode,
-                        peer_last_zxid: *peer_last_zxid,
-                        min_committed: *min_committed,
-                        max_committed: *max_committed,
                         reason: *reason,
                     },
                 );
@@ -1320,6 +1311,34 @@ mod tests {
             }
         }
         assert!(looked > 0 && finalizing > 0, "{looked} {finalizing}");
+    }
+
+    /// The inspector's sync card reads the leader's own plan (spec §8.1,
+    /// `LearnerHandler.syncFollower`): in follower-lag-diff server 1 comes back at
+    /// 0x100000002, inside leader 3's committed log, and gets a DIFF with the txns after it.
+    #[test]
+    fn the_sync_card_is_the_leaders_plan() {
+        let sc = zab_core::scenario::preset("follower-lag-diff").expect("a preset");
+        let mut e = Engine::new(&sc).expect("runs");
+        let mut cache = TraceCache::default();
+        e.skip(sc.run_until_ms);
+        e.sync_trace(&mut cache);
+        let sync = e.inspect(1, &cache).unwrap().synced.expect("synced");
+        assert_eq!((sync.leader, sync.mode), (3, SyncMode::Diff));
+        assert_eq!(sync.mode, sync.reason.mode());
+        match sync.reason {
+            SyncReason::WithinLog {
+                peer, min, queued, ..
+            } => {
+                assert_eq!(peer, "0x100000002".parse().unwrap());
+                assert!(min <= peer);
+                assert!(
+                    matches!(queued, zab_core::server::Queued::Diff { txns } if txns > 0),
+                    "{queued:?}"
+                );
+            }
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]

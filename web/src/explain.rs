@@ -3,7 +3,9 @@
 //! a restart rebuilt a server. Pure functions of the inspector's plain views (every
 //! fact comes from core; this module only compares and phrases them).
 
-use zab_core::server::{Queued, StartRefusal, SyncReason, VoteComparison, VoteDecider};
+use zab_core::server::{
+    CommitBlocker, Queued, StartRefusal, SyncReason, VoteComparison, VoteDecider,
+};
 use zab_core::Zxid;
 
 use crate::engine::inspect::{ProposalRow, RecoveryView, SyncChoiceView, VoteView};
@@ -187,10 +189,10 @@ pub fn sync_sentence(s: &SyncChoiceView) -> String {
     )
 }
 
-/// Why a proposal is not committed yet (spec §9.3): ACKs vs the quorum, the leader's
-/// own fsynced ACK, and zxid order.
-pub fn commit_sentence(p: &ProposalRow, quorum: usize, voters: u32, leader: u32) -> String {
-    let have = p.acks.len();
+/// Why a proposal is not committed yet (spec §9.3), from the leader's own commit test
+/// (`p.check`): ACKs against the quorum, the leader's own fsynced ACK, and zxid order.
+pub fn commit_sentence(p: &ProposalRow, voters: u32, leader: u32) -> String {
+    let c = &p.check;
     let acks = if p.acks.is_empty() {
         "no ACK yet".to_string()
     } else {
@@ -203,31 +205,44 @@ pub fn commit_sentence(p: &ProposalRow, quorum: usize, voters: u32, leader: u32)
                 .join(", ")
         )
     };
-    let own = if p.leader_acked {
+    let own = if c.leader_acked {
         "the leader's own ACK (sent once its fsync completed) is in".to_string()
     } else {
         format!("the leader's own ACK is not in yet: server {leader} has not fsynced it")
     };
     let head = format!(
-        "{} ({}): {acks}, {have} of the {quorum} a quorum of {voters} voters needs; {own}.",
-        p.zxid, p.op
+        "{} ({}): {acks}, {} of the {} a quorum of {voters} voters needs; {own}.",
+        p.zxid, p.op, c.acks, c.quorum
     );
-    let why = if have < quorum {
-        let missing = quorum - have;
-        format!(
+    let (mut quorum, mut leader_ack, mut order) = (None, false, None);
+    for b in c.blockers() {
+        match b {
+            CommitBlocker::Quorum { acks, needed } => quorum = Some(needed.saturating_sub(acks)),
+            CommitBlocker::LeaderAck => leader_ack = true,
+            CommitBlocker::Order { earlier } => order = Some(earlier),
+        }
+    }
+    let why = match (quorum, leader_ack, order) {
+        (None, false, None) => {
+            " It has its quorum: the COMMIT goes out with the next ACK processed.".to_string()
+        }
+        (None, false, Some(z)) => format!(
+            " It has its quorum, but commits go strictly in zxid order and {z} is still waiting."
+        ),
+        (None, true, _) => " A quorum has ACKed, but ZooKeeper commits only on a quorum that includes the leader itself.".to_string(),
+        (Some(missing), _, _) => format!(
             " Waiting for {missing} more ACK{}.",
             if missing == 1 { "" } else { "s" }
-        )
-    } else if !p.leader_acked {
-        " A quorum has ACKed, but ZooKeeper commits only on a quorum that includes the leader itself.".to_string()
-    } else if let Some(z) = p.waiting_for {
-        format!(
-            " It has its quorum, but commits go strictly in zxid order and {z} is still waiting."
-        )
-    } else {
-        " It has its quorum: the COMMIT goes out with the next ACK processed.".to_string()
+        ),
     };
-    head + &why
+    // Zxid order holds it back too: say so when the sentence above did not.
+    let also = match (order, quorum.is_some() || leader_ack) {
+        (Some(z), true) => {
+            format!(" Commits also go strictly in zxid order: {z} is still waiting.")
+        }
+        _ => String::new(),
+    };
+    head + &why + &also
 }
 
 /// Why a server refuses to start (spec §11: the startup epoch checks).
@@ -263,7 +278,7 @@ pub fn recovery_sentence(id: u32, r: &RecoveryView) -> String {
 mod tests {
     use super::*;
     use zab_core::packet::Vote;
-    use zab_core::server::{compare_votes, SyncReason};
+    use zab_core::server::{compare_votes, CommitCheck};
     use zab_core::{Epoch, ServerId};
 
     fn v(leader: u32, epoch: u32, counter: u32, peer_epoch: u32) -> VoteView {
@@ -400,22 +415,43 @@ mod tests {
             zxid: Zxid::new(Epoch(2), 3),
             op: "create /a=1".into(),
             acks: vec![2],
-            leader_acked: false,
-            waiting_for: None,
+            check: CommitCheck {
+                zxid: Zxid::new(Epoch(2), 3),
+                acks: 1,
+                quorum: 3,
+                has_quorum: false,
+                leader_acked: false,
+                earlier: None,
+            },
         };
-        let t = commit_sentence(&p, 3, 5, 1);
+        let t = commit_sentence(&p, 5, 1);
         assert!(
             t.contains("1 of the 3")
                 && t.contains("Waiting for 2 more ACKs")
-                && t.contains("not fsynced"),
+                && t.contains("not fsynced")
+                && !t.contains("zxid order"),
             "{t}"
         );
         p.acks = vec![2, 3, 4];
-        assert!(commit_sentence(&p, 3, 5, 1).contains("includes the leader itself"));
+        p.check.acks = 3;
+        p.check.has_quorum = true;
+        assert!(commit_sentence(&p, 5, 1).contains("includes the leader itself"));
+        p.check.earlier = Some(Zxid::new(Epoch(2), 2));
+        let t = commit_sentence(&p, 5, 1);
+        assert!(
+            t.contains("includes the leader itself")
+                && t.contains("also go strictly in zxid order: 0x200000002"),
+            "{t}"
+        );
         p.acks = vec![1, 2, 3];
-        p.leader_acked = true;
-        p.waiting_for = Some(Zxid::new(Epoch(2), 2));
-        assert!(commit_sentence(&p, 3, 5, 1).contains("strictly in zxid order"));
+        p.check.leader_acked = true;
+        let t = commit_sentence(&p, 5, 1);
+        assert!(
+            t.contains("It has its quorum, but commits go strictly in zxid order and 0x200000002"),
+            "{t}"
+        );
+        p.check.earlier = None;
+        assert!(commit_sentence(&p, 5, 1).contains("the COMMIT goes out with the next ACK"));
     }
 
     #[test]

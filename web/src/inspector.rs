@@ -189,9 +189,9 @@ fn volatile_side(v: &InspectView, s: &VolatileView) -> Html {
                 } else {
                     <ul class="why-list">
                         { for l.outstanding.iter().map(|p| html! {
-                            <li data-explain="commit" data-proposal-zxid={p.zxid.to_string()} data-acks={p.acks.len().to_string()}
-                                data-quorum={v.quorum.to_string()} data-leader-acked={p.leader_acked.to_string()}>
-                                {explain::commit_sentence(p, v.quorum, v.participants, v.id)}
+                            <li data-explain="commit" data-proposal-zxid={p.zxid.to_string()} data-acks={p.check.acks.to_string()}
+                                data-quorum={p.check.quorum.to_string()} data-leader-acked={p.check.leader_acked.to_string()}>
+                                {explain::commit_sentence(p, v.participants, v.id)}
                             </li>
                         }) }
                     </ul>

@@ -73,6 +73,64 @@ pub struct Proposal {
     pub acks: BTreeSet<ServerId>,
 }
 
+/// One condition of `Leader.tryToCommit` (spec §9.3) that an outstanding proposal
+/// does not meet yet.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CommitBlocker {
+    /// An earlier proposal is still outstanding: commits go strictly in zxid order.
+    Order {
+        /// The outstanding proposal just before it (`zxid - 1`).
+        earlier: Zxid,
+    },
+    /// The leader's own ACK (sent by its SyncRequestProcessor once its fsync is done)
+    /// is not in: the quorum must include the leader.
+    LeaderAck,
+    /// Fewer voters ACKed than a quorum holds.
+    Quorum {
+        /// Voters that ACKed.
+        acks: u32,
+        /// Voters a quorum needs ([`crate::Config::quorum_size`]).
+        needed: u32,
+    },
+}
+
+/// What stands between an outstanding proposal and its COMMIT, as `Leader.tryToCommit`
+/// sees it (spec §9.3): the leader's own commit test ([`Server::commit_check`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CommitCheck {
+    /// The proposal.
+    pub zxid: Zxid,
+    /// Voters that ACKed it so far (each after its fsync).
+    pub acks: u32,
+    /// Voters a quorum needs ([`crate::Config::quorum_size`]).
+    pub quorum: u32,
+    /// The ACKs form a quorum ([`crate::Config::is_quorum`]).
+    pub has_quorum: bool,
+    /// The leader's own ACK is in.
+    pub leader_acked: bool,
+    /// The outstanding proposal just before it (`zxid - 1`), which must commit first.
+    pub earlier: Option<Zxid>,
+}
+
+impl CommitCheck {
+    /// The unmet conditions, in the order `tryToCommit` tests them; none: the
+    /// proposal commits when the next ACK is processed.
+    pub fn blockers(&self) -> impl Iterator<Item = CommitBlocker> {
+        let order = self.earlier.map(|earlier| CommitBlocker::Order { earlier });
+        let own = (!self.leader_acked).then_some(CommitBlocker::LeaderAck);
+        let quorum = (!self.has_quorum).then_some(CommitBlocker::Quorum {
+            acks: self.acks,
+            needed: self.quorum,
+        });
+        order.into_iter().chain(own).chain(quorum)
+    }
+
+    /// Whether `tryToCommit` commits it.
+    pub fn ready(&self) -> bool {
+        self.blockers().next().is_none()
+    }
+}
+
 /// The leader's volatile state (spec §4.2).
 #[derive(Clone, Debug, PartialEq)]
 pub struct LeaderState {
@@ -790,16 +848,26 @@ impl Server {
         }
     }
 
-    /// `tryToCommit`: strictly in zxid order, on a quorum that includes the leader's
-    /// own (fsynced) ACK.
+    /// `tryToCommit`'s test for the outstanding proposal `zxid` of this leader's state
+    /// `l` (spec §9.3): strictly in zxid order, on a quorum ([`crate::Config::is_quorum`])
+    /// that includes the leader's own (fsynced) ACK. `None` if `zxid` is not
+    /// outstanding. The leader commits by this test, and the inspector shows it.
+    pub fn commit_check(&self, l: &LeaderState, zxid: Zxid) -> Option<CommitCheck> {
+        let p = l.outstanding.get(&zxid)?;
+        let earlier = Zxid(zxid.0 - 1);
+        Some(CommitCheck {
+            zxid,
+            acks: p.acks.iter().filter(|a| self.cfg.is_voter(**a)).count() as u32,
+            quorum: self.cfg.quorum_size(),
+            has_quorum: self.cfg.is_quorum(&p.acks),
+            leader_acked: p.acks.contains(&self.id),
+            earlier: l.outstanding.contains_key(&earlier).then_some(earlier),
+        })
+    }
+
+    /// `tryToCommit`: commits `zxid` if [`Server::commit_check`] finds nothing in the way.
     fn try_to_commit(&mut self, l: &mut LeaderState, zxid: Zxid) -> bool {
-        if l.outstanding.contains_key(&Zxid(zxid.0 - 1)) {
-            return false;
-        }
-        let Some(p) = l.outstanding.get(&zxid) else {
-            return false;
-        };
-        if !p.acks.contains(&self.id) || !self.cfg.is_quorum(&p.acks) {
+        if !self.commit_check(l, zxid).is_some_and(|c| c.ready()) {
             return false;
         }
         let Some(p) = l.outstanding.remove(&zxid) else {
@@ -1270,5 +1338,121 @@ mod tests {
             "{:?}",
             p.reason
         );
+    }
+}
+
+#[cfg(test)]
+mod commit_tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::storage::Disk;
+
+    fn z(c: u32) -> Zxid {
+        Zxid::new(Epoch(1), c)
+    }
+
+    /// Leader 1 of 5 voters with proposals 0x100000001..=`n` outstanding, none ACKed.
+    fn leader(n: u32) -> (Server, LeaderState) {
+        let (s, _) =
+            Server::recover(ServerId(1), Config::new(5, 1), Disk::default()).expect("starts");
+        let mut l = LeaderState {
+            stage: LeaderStage::Broadcast,
+            epoch: Some(Epoch(1)),
+            waiting_for_new_epoch: false,
+            connecting: BTreeSet::new(),
+            election_finished: true,
+            electing: BTreeSet::new(),
+            summary: (Epoch(0), Zxid::ZERO),
+            new_leader_acks: BTreeSet::new(),
+            quorum_formed: true,
+            zxid_base: z(0),
+            last_proposed: z(n),
+            last_committed: z(0),
+            outstanding: BTreeMap::new(),
+            handlers: BTreeMap::new(),
+            tick: 0,
+            tick_skip: true,
+            initial_history: 0,
+        };
+        for c in 1..=n {
+            let txn = Txn {
+                zxid: z(c),
+                op: Op::Create {
+                    path: format!("/p{c}"),
+                    data: String::new(),
+                },
+                origin: None,
+            };
+            l.outstanding.insert(
+                z(c),
+                Proposal {
+                    txn,
+                    acks: BTreeSet::new(),
+                },
+            );
+        }
+        (s, l)
+    }
+
+    fn ack(l: &mut LeaderState, c: u32, from: &[u32]) {
+        let p = l.outstanding.get_mut(&z(c)).expect("outstanding");
+        p.acks.extend(from.iter().map(|i| ServerId(*i)));
+    }
+
+    /// `Leader.tryToCommit` (spec §9.3, §2.4 QuorumMaj): a proposal commits on a
+    /// quorum of voters' ACKs that includes the leader's own, and only once the
+    /// proposal before it is committed; the check names each unmet condition in the
+    /// order tryToCommit tests them, with the ACK count and Config's quorum.
+    #[test]
+    fn try_to_commit_needs_order_the_leaders_ack_and_a_quorum() {
+        let (s, mut l) = leader(2);
+        assert_eq!(s.cfg.quorum_size(), 3, "3 of 5 voters");
+        assert_eq!(s.commit_check(&l, z(3)), None, "not outstanding");
+        let c = s.commit_check(&l, z(2)).expect("outstanding");
+        assert_eq!(
+            c.blockers().collect::<Vec<_>>(),
+            vec![
+                CommitBlocker::Order { earlier: z(1) },
+                CommitBlocker::LeaderAck,
+                CommitBlocker::Quorum { acks: 0, needed: 3 }
+            ]
+        );
+        // Two followers and the observer (id 6): the observer does not count.
+        ack(&mut l, 2, &[2, 3, 6]);
+        let c = s.commit_check(&l, z(2)).unwrap();
+        assert_eq!((c.acks, c.has_quorum), (2, false));
+        // A quorum without the leader does not commit.
+        ack(&mut l, 2, &[4]);
+        let c = s.commit_check(&l, z(2)).unwrap();
+        assert_eq!(
+            c.blockers().collect::<Vec<_>>(),
+            vec![
+                CommitBlocker::Order { earlier: z(1) },
+                CommitBlocker::LeaderAck
+            ]
+        );
+        ack(&mut l, 2, &[1]);
+        let c = s.commit_check(&l, z(2)).unwrap();
+        assert_eq!(c.earlier, Some(z(1)));
+        assert!(!c.ready(), "0x100000001 is still outstanding");
+        let first = s.commit_check(&l, z(1)).unwrap();
+        assert_eq!(first.earlier, None);
+        assert!(!first.ready());
+        l.outstanding.remove(&z(1));
+        assert!(s.commit_check(&l, z(2)).unwrap().ready());
+    }
+
+    /// `processAck` → `tryToCommit` (spec §9.3): the leader commits by the same check,
+    /// and a later proposal that already has its quorum commits right after the one
+    /// before it.
+    #[test]
+    fn process_ack_commits_in_order_by_the_check() {
+        let (mut s, mut l) = leader(2);
+        ack(&mut l, 2, &[1, 2, 3]);
+        assert!(s.commit_check(&l, z(2)).unwrap().blockers().count() == 1);
+        ack(&mut l, 1, &[1, 2]);
+        s.process_ack(&mut l, ServerId(3), z(1));
+        assert_eq!(l.last_committed, z(2));
+        assert!(l.outstanding.is_empty());
     }
 }

@@ -15,7 +15,9 @@ mod learner;
 mod reasons;
 
 pub use election::{compare_votes, Fle, VoteComparison, VoteDecider};
-pub use leader::{Handler, HandlerStage, LeaderStage, LeaderState, Proposal};
+pub use leader::{
+    CommitBlocker, CommitCheck, Handler, HandlerStage, LeaderStage, LeaderState, Proposal,
+};
 pub use learner::{LearnerStage, LearnerState};
 pub(crate) use reasons::serialize_as_text;
 pub use reasons::{

@@ -19,8 +19,8 @@ use zab_core::check::INVARIANTS;
 use zab_core::packet::{ServerState, Vote};
 use zab_core::run::Run;
 use zab_core::server::{
-    compare_votes, HandlerStage, LeaderStage, LearnerStage, ServerEvent, StartRefusal, SyncMode,
-    SyncReason, VoteComparison, VoteReason,
+    compare_votes, CommitCheck, HandlerStage, LeaderStage, LearnerStage, ServerEvent, StartRefusal,
+    SyncMode, SyncReason, VoteComparison, VoteReason,
 };
 use zab_core::sim::{DownReason, Intervention, TraceEvent, TraceKind};
 use zab_core::storage::Disk;
@@ -211,10 +211,9 @@ pub struct ProposalRow {
     pub op: String,
     /// Voters that ACKed (after their fsync), the leader included once its own fsync is done.
     pub acks: Vec<u32>,
-    /// The leader's own ACK is in.
-    pub leader_acked: bool,
-    /// An older proposal is still outstanding (commits go strictly in zxid order).
-    pub waiting_for: Option<Zxid>,
+    /// The leader's own commit test (`Server::commit_check`, `tryToCommit`): the ACK
+    /// count, the quorum from the cluster's Config, the leader's own ACK and zxid order.
+    pub check: CommitCheck,
 }
 
 /// A leader's volatile state.
@@ -348,8 +347,8 @@ pub struct InspectView {
     pub now: Time,
     /// Voters in the cluster.
     pub participants: u32,
-    /// Votes a quorum needs.
-    pub quorum: usize,
+    /// Votes a quorum needs (`Config::quorum_size`).
+    pub quorum: u32,
     /// Durable state.
     pub durable: DurableView,
     /// Volatile state (`None` while down: wiped).
@@ -985,20 +984,16 @@ impl Engine {
                 out_of_election,
             });
             let leader = s.leader.as_ref().map(|l| {
-                let mut prev: Option<Zxid> = None;
                 let outstanding = l
                     .outstanding
                     .iter()
-                    .map(|(z, p)| {
-                        let waiting_for = prev.filter(|pz| pz.0 == z.0 - 1);
-                        prev = Some(*z);
-                        ProposalRow {
+                    .filter_map(|(z, p)| {
+                        Some(ProposalRow {
                             zxid: *z,
                             op: p.txn.op.label(),
                             acks: p.acks.iter().map(|a| a.0).collect(),
-                            leader_acked: p.acks.contains(&s.id),
-                            waiting_for,
-                        }
+                            check: s.commit_check(l, *z)?,
+                        })
                     })
                     .collect();
                 LeaderView {
@@ -1089,7 +1084,7 @@ impl Engine {
             up,
             now: self.sim().now,
             participants: cfg.participants,
-            quorum: cfg.participants as usize / 2 + 1,
+            quorum: cfg.quorum_size(),
             durable: durable(disk),
             volatile,
             down_reason: (!up).then(|| {
@@ -1339,6 +1334,45 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
+    }
+
+    /// The inspector's commit card is the leader's own tryToCommit test (spec §9.3):
+    /// with both followers down, two writes stay outstanding; each lacks a quorum
+    /// (Config's 2 of 3) and the second also waits for the first (zxid order).
+    #[test]
+    fn outstanding_proposals_show_the_leaders_commit_test() {
+        let mut e = engine(3);
+        let mut cache = TraceCache::default();
+        e.skip(2000);
+        let leader = e.leader().expect("a leader after 2 s");
+        for f in (1..=3).filter(|i| *i != leader) {
+            e.run(Command::Crash(f)).expect("crash");
+        }
+        e.run(Command::WriteToLeader).expect("write");
+        e.run(Command::WriteToLeader).expect("write");
+        e.skip(50);
+        e.sync_trace(&mut cache);
+        let v = e.inspect(leader, &cache).unwrap();
+        assert_eq!(v.quorum, 2);
+        let rows = v.volatile.unwrap().leader.unwrap().outstanding;
+        assert_eq!(rows.len(), 2, "{rows:?}");
+        let (first, second) = (&rows[0], &rows[1]);
+        assert_eq!(first.check.earlier, None);
+        assert_eq!(second.check.earlier, Some(first.zxid));
+        for r in &rows {
+            assert!(r.check.leader_acked, "the leader fsynced its own: {r:?}");
+            assert_eq!((r.check.acks, r.check.quorum), (1, 2));
+            assert!(!r.check.ready());
+        }
+        assert_eq!(
+            second.check.blockers().collect::<Vec<_>>(),
+            vec![
+                zab_core::server::CommitBlocker::Order {
+                    earlier: first.zxid
+                },
+                zab_core::server::CommitBlocker::Quorum { acks: 1, needed: 2 }
+            ]
+        );
     }
 
     #[test]

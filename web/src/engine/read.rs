@@ -3,8 +3,9 @@
 use std::collections::BTreeSet;
 
 use zab_core::packet::ServerState;
+use zab_core::report::last_committed_zxid;
 use zab_core::run::intervention_for;
-use zab_core::server::{Phase, Server, SyncMode, WriteResult};
+use zab_core::server::{SyncMode, WriteResult};
 use zab_core::sim::{Channel, Payload, PendingEvent};
 use zab_core::storage::Disk;
 use zab_core::{ServerId, Time, Zxid};
@@ -124,7 +125,10 @@ impl Engine {
             .iter()
             .map(|n| {
                 let disk = n.disk();
-                let committed_upto: Option<Zxid> = n.server.as_ref().map(committed_upto);
+                // The report's "last committed" (`zab-sim run`): what this server knows
+                // to be committed (spec §12.2 lastC); nothing while it is down.
+                let committed_upto: Option<Zxid> =
+                    n.server.as_ref().map(|_| last_committed_zxid(n));
                 let skip = disk.log.len().saturating_sub(MAX_LOG_ENTRIES);
                 let entries = disk
                     .log
@@ -386,15 +390,6 @@ fn opt_epoch(e: Option<zab_core::Epoch>) -> String {
     e.map_or("none".to_string(), |e| e.to_string())
 }
 
-/// The last zxid known committed at a running server: a leader's `lastCommitted`,
-/// else what it applied to its data tree.
-fn committed_upto(s: &Server) -> Zxid {
-    match &s.leader {
-        Some(l) if s.phase == Phase::Broadcast => l.last_committed.max(s.tree.last_processed),
-        _ => s.tree.last_processed,
-    }
-}
-
 fn packet_label(p: &Payload) -> String {
     match p {
         Payload::Notification(n) => format!("NOTIFICATION {}", n.vote.label()),
@@ -405,7 +400,51 @@ fn packet_label(p: &Payload) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use zab_core::scenario::Scenario;
+    use zab_core::report::Report;
+    use zab_core::scenario::{presets, Scenario};
+
+    /// The logs panel's committed marks are the report's `last_committed_zxid` (spec
+    /// §12.2 lastC, what `zab-sim run` prints as "last committed"): on every preset,
+    /// sampled every 250 ms, each running server's entries up to it are committed and
+    /// the rest are not; a down server's are unknown.
+    #[test]
+    fn the_logs_panel_marks_what_the_report_calls_committed() {
+        let mut samples = 0;
+        for (name, sc) in presets() {
+            let mut e = Engine::new(&sc).expect("runs");
+            while e.now() < sc.run_until_ms {
+                e.skip(250);
+                let report = Report::of(e.tl.run());
+                for row in e.log_rows() {
+                    let known = report.server(row.id).expect("a server").last_committed_zxid;
+                    for entry in &row.entries {
+                        let want = row.up.then_some(entry.zxid <= known);
+                        assert_eq!(entry.committed, want, "{name} t={} {row:?}", e.now());
+                    }
+                    samples += 1;
+                }
+            }
+        }
+        assert!(samples > 100);
+    }
+
+    /// uncommitted-trunc: server 3, cut off as leader of epoch 1, logs 0x100000003,
+    /// which is never committed (the next leader's TRUNC removes it). While it is
+    /// LOOKING the panel does not show that txn as committed.
+    #[test]
+    fn an_orphan_txn_is_not_shown_committed() {
+        let sc = zab_core::scenario::preset("uncommitted-trunc").expect("a preset");
+        let mut e = Engine::new(&sc).expect("runs");
+        e.skip(7_000);
+        let row = e.log_rows().into_iter().find(|r| r.id == 3).unwrap();
+        assert_eq!(row.role, Role::Looking);
+        let orphan = row
+            .entries
+            .iter()
+            .find(|t| t.zxid == "0x100000003".parse().unwrap())
+            .expect("logged");
+        assert_eq!(orphan.committed, Some(false));
+    }
 
     /// Issue 13: the next-events panel showed Rust debug text (`timer HandlerRead {
     /// conn: ConnId(0) } of server 5`); every pending event is now worded.

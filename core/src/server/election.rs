@@ -466,8 +466,9 @@ mod tests {
         assert!(!compare_votes(&newer_round, &v(3, 5, 1)).beats);
     }
 
-    /// `Vote::beats` (packet.rs) states the same predicate as a tuple comparison: the
-    /// two agree on every combination of a small domain.
+    /// totalOrderPredicate restated as one tuple comparison (a weightless observer vote
+    /// never wins; otherwise (peerEpoch, zxid, sid) in lexicographic order): the two
+    /// agree on every combination of a small domain.
     #[test]
     fn compare_votes_agrees_with_vote_beats() {
         let votes: Vec<Vote> = (0..3u32)
@@ -476,7 +477,9 @@ mod tests {
         assert_eq!(votes.len(), 27);
         for a in &votes {
             for b in &votes {
-                assert_eq!(compare_votes(a, b).beats, a.beats(b), "{a:?} vs {b:?}");
+                let tuple = a.leader.0 != 0
+                    && (a.peer_epoch, a.zxid, a.leader) > (b.peer_epoch, b.zxid, b.leader);
+                assert_eq!(compare_votes(a, b).beats, tuple, "{a:?} vs {b:?}");
             }
         }
     }

@@ -41,6 +41,7 @@ help:
 	@echo "make setup    install everything that is missing, run nothing else"
 	@echo "make bench    native benchmarks; make bench-browser: the browser ones (BENCHMARKS.md)"
 	@echo "make soak     the browser monkey: SOAK_ACTIONS (100000) actions, SOAK_SEED, SOAK_BATCH"
+	@echo "make fuzz     each fuzz target for FUZZ_SECONDS (default 60); installs cargo-fuzz (fuzz/README.md)"
 	@echo "make fmt      cargo fmt --all (rewrites files)"
 	@echo "make clean    remove dist/ and cargo's target/"
 
@@ -136,3 +137,15 @@ soak: setup-rust setup-e2e
 # Browser figures (bundle, load time, wasm/native throughput, frame times, heap); see BENCHMARKS.md.
 bench-browser:
 	scripts/bench.sh browser
+
+# ---- fuzzing (fuzz/README.md; figures in BENCHMARKS.md section 9) ---------------
+
+# Each fuzz target for FUZZ_SECONDS, one after the other. cargo fuzz runs with `-s none`:
+# its default AddressSanitizer needs the nightly-only -Zsanitizer, and the only toolchain
+# here is stable; the rest of what it passes (libFuzzer's coverage instrumentation, debug
+# assertions) is stable, and zab-core has no unsafe code for ASan to watch.
+.PHONY: fuzz
+FUZZ_SECONDS ?= 60
+fuzz:
+	scripts/bootstrap.sh fuzz
+	FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz.sh

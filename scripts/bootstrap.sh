@@ -8,12 +8,14 @@
 #   scripts/bootstrap.sh browser   Debian chromium + chromium-driver
 #   scripts/bootstrap.sh e2e       npm ci in tests/e2e (from the committed lockfile)
 #   scripts/bootstrap.sh all       all of the above (what `make test` needs)
+#   scripts/bootstrap.sh fuzz      cargo-fuzz, pinned (for `make fuzz`; not part of all)
 #
 # Versions: trunk is pinned below (0.22 needs a newer rustc); wasm-bindgen-cli is
 # whatever version of the `wasm-bindgen` crate Cargo.lock holds, never hard-coded.
 set -euo pipefail
 
 TRUNK_VERSION="0.21.14"
+CARGO_FUZZ_VERSION="0.13.1"
 WASM_TARGET="wasm32-unknown-unknown"
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -174,6 +176,20 @@ ensure_wasm_opt() {
     ensure_npm_modules "$ROOT/scripts/wasm-opt" binaryen
 }
 
+# cargo-fuzz for `make fuzz` (fuzz/README.md); it builds libFuzzer with the system C++
+# compiler. `cargo fuzz --version` prints "cargo-fuzz 0.13.1".
+ensure_cargo_fuzz() {
+    local have
+    have="$(cargo fuzz --version 2>/dev/null | awk 'NR==1 {print $2}')"
+    if [ "$have" = "$CARGO_FUZZ_VERSION" ]; then
+        say "ok: cargo-fuzz $have"
+        return
+    fi
+    wait_for_cargo_install cargo-fuzz
+    say "installing cargo-fuzz $CARGO_FUZZ_VERSION (found: ${have:-none}); about 2 minutes"
+    cargo install cargo-fuzz --version "$CARGO_FUZZ_VERSION" --locked --force
+}
+
 main() {
     [ "$#" -gt 0 ] || set -- all
     for what in "$@"; do
@@ -195,7 +211,11 @@ main() {
             all)
                 main rust browser e2e
                 ;;
-            *) die "unknown part '$what' (expected: rust, wasm-target, browser, e2e, all)" ;;
+            fuzz)
+                ensure_cargo
+                ensure_cargo_fuzz
+                ;;
+            *) die "unknown part '$what' (expected: rust, wasm-target, browser, e2e, all, fuzz)" ;;
         esac
     done
 }

@@ -1,9 +1,11 @@
 //! Bounded liveness (spec §12.5), only under good periods.
 //!
 //! A *good period* is a stretch of time with no cut link (`sim.net.cut` empty) and a
-//! quorum of voters up. It starts when the cluster becomes good, and restarts at every
-//! fault event inside it (a crash, a restart, a network change, a packet dropped by the
-//! user): bounds are measured from the last fault.
+//! quorum of voters up, under timing whose deadlines leave the messages time to arrive
+//! ([`timing_admits_liveness`]; otherwise there is none). It starts when the cluster
+//! becomes good, and restarts at every fault event inside it (a crash, a restart, a
+//! network change, a packet dropped by the user): bounds are measured from the last
+//! fault.
 //!
 //! * L1 LeaderElected: within [`bound`] of the start of a good period some leader is in
 //!   BROADCAST.
@@ -50,10 +52,35 @@ pub(crate) fn bound(cfg: &Config) -> Time {
         + 20 * t.latency_ms[1].max(t.latency_ms[0])
 }
 
+/// Whether the timing lets a cluster make progress at all: the assumption behind every
+/// bounded liveness check ("messages delivered", spec §12.5, i.e. partial synchrony).
+/// Each deadline of synchronisation and broadcast, `initLimit*tick` and
+/// `syncLimit*tick`, must be at least 4 round trips with a disk write,
+/// `4 * (2 * max latency + max fsync)`. With shorter deadlines a wait times out while
+/// the messages it waits for are still on the way, as in ZooKeeper itself (an ensemble
+/// with tickTime = 3 ms never forms): then no period is good and L1-L3 are not judged.
+///
+/// Found by fuzzing (`scenario_run`, core/tests/fuzz_regressions.rs): `tick_ms` 3 with
+/// the default latency [5, 20] ms gives `initLimit*tick` = 30 ms, less than one
+/// NEWLEADER / ACK round trip, and the leader's give-up was reported as an L3 violation
+/// on a fault-free baseline. The defaults (2 000 and 1 000 ms against 4 × 45 ms) and
+/// every sweep's timing (at most 4 × 150 ms) are judged as before.
+pub(crate) fn timing_admits_liveness(cfg: &Config) -> bool {
+    let t = &cfg.timing;
+    let round_trip = t.latency_ms[1]
+        .max(t.latency_ms[0])
+        .saturating_mul(2)
+        .saturating_add(t.fsync_ms[1].max(t.fsync_ms[0]));
+    let deadline = t.init_limit.min(t.sync_limit).saturating_mul(t.tick_ms);
+    deadline >= round_trip.saturating_mul(4)
+}
+
 /// Liveness bookkeeping.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Live {
     bound: Time,
+    /// [`timing_admits_liveness`]: false, and no period is ever good.
+    timely: bool,
     /// Start of the current good period (None: not in one).
     pub good_since: Option<Time>,
     last_fault: Option<Time>,
@@ -72,6 +99,7 @@ impl Live {
     pub fn new(cfg: &Config) -> Live {
         Live {
             bound: bound(cfg),
+            timely: timing_admits_liveness(cfg),
             ..Live::default()
         }
     }
@@ -117,8 +145,9 @@ impl Checker {
         let quorum_up = self
             .cfg
             .is_quorum(self.views.iter().filter(|v| v.up).map(|v| &v.id));
-        let good = sim.net.cut.is_empty() && quorum_up;
         let live = &mut self.live;
+        // No good period while the deadlines are shorter than the messages' way.
+        let good = live.timely && sim.net.cut.is_empty() && quorum_up;
         if good {
             match live.good_since {
                 None => {

@@ -40,9 +40,12 @@ impl fmt::Display for LinkError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             LinkError::Empty => write!(f, "the scenario after #s= is empty"),
+            // Escaped: the character may be a newline or another control character
+            // (found by fuzzing, core/tests/fuzz_regressions.rs); the message is one line.
             LinkError::NotBase64 { position, found } => write!(
                 f,
-                "it is not base64url text (character {position} is “{found}”)"
+                "it is not base64url text (character {position} is “{}”)",
+                found.escape_debug()
             ),
             LinkError::CutShort => write!(
                 f,

@@ -78,15 +78,39 @@ pub(crate) fn check_file_size(bytes: usize) -> Result<(), ScenarioError> {
     Ok(())
 }
 
-/// `s` as quoted in a message: at most 40 characters, then `...`, so that a huge
-/// key or name in a file never makes a huge message.
+/// `s` as quoted in a message: at most 40 bytes of it, then `...`, so that a huge key
+/// or name in a file never makes a huge message; and control characters escaped (`\n`,
+/// `\u{7f}`), so that the message stays one line (fuzzing found a key `"\nschedule"`
+/// that made a two-line message, and keys of 40 escaped or non-ASCII characters that made
+/// a 609-byte one: core/tests/fuzz_regressions.rs). The bound is on the bytes written,
+/// escapes included; plain ASCII keeps its first 40 characters, as before.
 pub(crate) fn clip(s: &str) -> String {
-    if s.chars().count() > 40 {
-        let head: String = s.chars().take(40).collect();
-        format!("{head}...")
-    } else {
-        s.to_string()
+    clip_to(s, 40)
+}
+
+/// A message of serde's (which quotes the input it stopped at, unbounded and sometimes
+/// verbatim) cut to at most 300 bytes like [`clip`]: fuzzing found
+/// `"timing": {"tick_ms": "<a megabyte of text>"}` answered with a megabyte-long message.
+pub(crate) fn clip_message(s: &str) -> String {
+    clip_to(s, 300)
+}
+
+fn clip_to(s: &str, max_bytes: usize) -> String {
+    let mut out = String::new();
+    for c in s.chars() {
+        let before = out.len();
+        if c.is_control() {
+            out.extend(c.escape_debug());
+        } else {
+            out.push(c);
+        }
+        if out.len() > max_bytes {
+            out.truncate(before);
+            out.push_str("...");
+            break;
+        }
     }
+    out
 }
 
 /// A serde_json error with its position as a [`ScenarioError`], plus a hint for the
@@ -236,10 +260,8 @@ pub(crate) fn describe(v: &Value) -> String {
         Value::Null => "null".to_string(),
         Value::Bool(b) => format!("{b}"),
         Value::Number(n) => format!("the number {n}"),
-        Value::String(s) if s.chars().count() > 40 => {
-            let head: String = s.chars().take(40).collect();
-            format!("the string \"{head}...\"")
-        }
+        // Clipped and escaped; shorter ones are written as JSON (escaped too).
+        Value::String(s) if s.chars().count() > 40 => format!("the string \"{}\"", clip(s)),
         Value::String(s) => format!("the string {}", Value::String(s.clone())),
         Value::Array(_) => "an array".to_string(),
         Value::Object(_) => "an object".to_string(),
@@ -459,13 +481,13 @@ fn defaulted_struct<T: DeserializeOwned>(v: Value, path: &str) -> Result<T, Scen
         single.insert(key.clone(), value.clone());
         if let Err(e) = serde_json::from_value::<T>(Value::Object(single)) {
             return Err(ScenarioError::new(
-                field_path(path, key),
-                humanize(e.to_string()),
+                field_path(path, &clip(key)),
+                clip_message(&humanize(e.to_string())),
             ));
         }
     }
     serde_json::from_value::<T>(Value::Object(obj))
-        .map_err(|e| ScenarioError::new(path, humanize(e.to_string())))
+        .map_err(|e| ScenarioError::new(path, clip_message(&humanize(e.to_string()))))
 }
 
 fn bug_from_value(v: &Value, path: &str) -> Result<Bug, ScenarioError> {

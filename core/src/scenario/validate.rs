@@ -2,6 +2,7 @@
 
 use super::defaults;
 use super::error::{field_path, index_path, ScenarioError};
+use super::parse::clip;
 use super::types::{Action, Scenario, WriteOp};
 use crate::ids::ServerId;
 use std::collections::BTreeSet;
@@ -312,7 +313,11 @@ impl Scenario {
                     if !known.contains(&point.as_str()) {
                         return Err(ScenarioError::new(
                             ppath,
-                            format!("unknown crash point `{point}`; known: {}", known.join(", ")),
+                            format!(
+                                "unknown crash point `{}`; known: {}",
+                                clip(point),
+                                known.join(", ")
+                            ),
                         ));
                     }
                 }
@@ -533,13 +538,14 @@ fn min_max(path: &str, [min, max]: [u64; 2], lowest: u64) -> Result<(), Scenario
     Ok(())
 }
 
-/// ZooKeeper-style znode path rules (`PathUtils.validatePath`, simplified).
+/// ZooKeeper-style znode path rules (`PathUtils.validatePath`, simplified). The path is
+/// quoted clipped and escaped: it may be 1 024 bytes long and hold a newline.
 fn znode_path(p: &str, allow_root: bool) -> Result<(), String> {
     if p.is_empty() {
         return Err("empty path; znode paths look like /a or /a/b".to_string());
     }
     if !p.starts_with('/') {
-        return Err(format!("path `{p}` must start with '/'"));
+        return Err(format!("path `{}` must start with '/'", clip(p)));
     }
     if p == "/" {
         return if allow_root {
@@ -549,17 +555,20 @@ fn znode_path(p: &str, allow_root: bool) -> Result<(), String> {
         };
     }
     if p.ends_with('/') {
-        return Err(format!("path `{p}` must not end with '/'"));
+        return Err(format!("path `{}` must not end with '/'", clip(p)));
     }
     if p.chars().any(char::is_control) {
-        return Err(format!("path {p:?} contains a control character"));
+        return Err(format!("path `{}` contains a control character", clip(p)));
     }
     for segment in p[1..].split('/') {
         if segment.is_empty() {
-            return Err(format!("path `{p}` has an empty segment (`//`)"));
+            return Err(format!("path `{}` has an empty segment (`//`)", clip(p)));
         }
         if segment == "." || segment == ".." {
-            return Err(format!("path `{p}` has a relative segment `{segment}`"));
+            return Err(format!(
+                "path `{}` has a relative segment `{segment}`",
+                clip(p)
+            ));
         }
     }
     Ok(())

@@ -675,7 +675,9 @@ async function profileHere(cdp, seconds) {
  * sent whenever one lands (so about count / 0.2 s are created and removed per second).
  * `mode` draws them: `svg-attr` one keyed <g> per packet (title, rect, text) moved by
  * its `transform` attribute; `svg-style` the same moved by `style.transform`; `canvas`
- * a <canvas> over the SVG cleared and redrawn every frame, with an empty <g
+ * a <canvas> over the SVG cleared and redrawn every frame; `html` one absolutely
+ * positioned <div> per packet over the SVG moved by a CSS transform on its own
+ * compositing layer (will-change: transform). Canvas and html keep an empty <g
  * data-packet-id> per packet in the SVG for the data-* contract (added and removed,
  * never moved).
  */
@@ -724,6 +726,16 @@ function packetsPage({ mode, count, servers }) {
   });
   let canvas = null;
   let ctx = null;
+  // html: one absolutely positioned <div> per packet over the SVG, moved by a CSS
+  // transform on its own compositing layer (will-change), plus the empty <g>.
+  const overlay = document.createElement('div');
+  if (mode === 'html') {
+    overlay.style.cssText = 'position:absolute;inset:0;pointer-events:none;overflow:hidden';
+    wrap.append(overlay);
+    style.textContent +=
+      '.hpacket{position:absolute;left:0;top:0;will-change:transform;background:#2a7;color:#fff;font:700 9.5px system-ui;' +
+      'padding:2px 4px;border-radius:4px;white-space:nowrap;border:1px solid rgb(0 0 0/.25)}';
+  }
   if (mode === 'canvas') {
     canvas = document.createElement('canvas');
     const dpr = window.devicePixelRatio || 1;
@@ -741,9 +753,17 @@ function packetsPage({ mode, count, servers }) {
     const b = (a + 1 + Math.floor(Math.random() * (servers - 1))) % servers;
     const label = `${KINDS[id % KINDS.length]} 0x1000000${(id % 256).toString(16)}`;
     const p = { id: id++, a, b, t0: now, t1: now + 100 + Math.random() * 200, label, w: label.length * 7.6 + 12 };
+    if (mode === 'html') {
+      const div = document.createElement('div');
+      div.className = 'hpacket';
+      div.title = `${p.a + 1} → ${p.b + 1}: ${label}`;
+      div.textContent = label;
+      overlay.append(div);
+      p.div = div;
+    }
     const g = document.createElementNS(NS, 'g');
     g.setAttribute('data-packet-id', String(p.id));
-    if (mode !== 'canvas') {
+    if (mode !== 'canvas' && mode !== 'html') {
       g.setAttribute('class', 'packet');
       g.innerHTML = `<title>${p.a + 1} → ${p.b + 1}: ${label}</title><rect x="${-p.w / 2}" y="-10" width="${p.w}" height="20" rx="6"/><text y="4.5">${label}</text>`;
     }
@@ -767,6 +787,7 @@ function packetsPage({ mode, count, servers }) {
     flying = flying.map((p) => {
       if (now < p.t1) return p;
       p.g.remove();
+      p.div?.remove();
       return send(now);
     });
     if (mode === 'canvas') {
@@ -784,6 +805,12 @@ function packetsPage({ mode, count, servers }) {
         ctx.stroke();
         ctx.fillStyle = '#fff';
         ctx.fillText(p.label, x, y + 4.5);
+      }
+    } else if (mode === 'html') {
+      const k = 760 / W;
+      for (const p of flying) {
+        const [x, y] = at(p, now);
+        p.div.style.transform = `translate(${(x * k).toFixed(1)}px, ${(y * k).toFixed(1)}px)`;
       }
     } else {
       for (const p of flying) {
@@ -812,7 +839,7 @@ async function packets(app) {
   const seconds = num('BENCH_PACKETS_S', 10);
   const count = num('BENCH_PACKETS', 100);
   const rounds = Math.max(1, num('BENCH_PACKETS_ROUNDS', 2));
-  const modes = (env.BENCH_PACKETS_MODES ?? 'svg-attr,svg-style,canvas').split(',');
+  const modes = (env.BENCH_PACKETS_MODES ?? 'svg-attr,svg-style,canvas,html').split(',');
   console.log(`== packets: ${count} labelled packets over 11 servers, drawn by each mode for ${seconds} s, ${rounds} rounds ==`);
   console.log(
     `${'mode'.padEnd(10)} ${'round'.padStart(5)} ${'frames'.padStart(6)} ${'median'.padStart(7)} ${'p95'.padStart(7)} ${'fps'.padStart(5)} ${'task/fr'.padStart(8)} ${'script'.padStart(7)} ${'style'.padStart(7)} ${'layout'.padStart(7)} ${'other'.padStart(7)}  (ms; load)`,

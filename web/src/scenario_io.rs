@@ -589,7 +589,7 @@ mod tests {
         m.playing = true;
         let mut frames = 0;
         while m.playing && frames < 10_000 {
-            m.frame(100.0, frames as f64 * 100.0);
+            m.frame(100.0);
             frames += 1;
             if !m.playing {
                 break;

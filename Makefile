@@ -40,6 +40,7 @@ help:
 	@echo "make e2e-run  only the browser tests, against the existing dist/"
 	@echo "make setup    install everything that is missing, run nothing else"
 	@echo "make bench    native benchmarks; make bench-browser: the browser ones (BENCHMARKS.md)"
+	@echo "make soak     the browser monkey: SOAK_ACTIONS (100000) actions, SOAK_SEED, SOAK_BATCH"
 	@echo "make fuzz     each fuzz target for FUZZ_SECONDS (default 60); installs cargo-fuzz (fuzz/README.md)"
 	@echo "make fmt      cargo fmt --all (rewrites files)"
 	@echo "make clean    remove dist/ and cargo's target/"
@@ -121,6 +122,17 @@ step-e2e:
 .PHONY: bench bench-browser
 bench:
 	scripts/bench.sh
+
+# The browser soak (tests/e2e/soak.mjs): a seeded monkey, checked every SOAK_BATCH actions.
+.PHONY: soak
+SOAK_ACTIONS ?= 100000
+SOAK_SEED ?= 1
+SOAK_BATCH ?= 500
+soak: setup-rust setup-e2e
+	trunk build --release
+	cargo build --release -p zab-sim
+	cd tests/e2e && ZABSCOPE_DIST="$(DIST)" ZABSIM_BIN="$(or $(CARGO_TARGET_DIR),$(CURDIR)/target)/release/zab-sim" \
+		SOAK_ACTIONS=$(SOAK_ACTIONS) SOAK_SEED=$(SOAK_SEED) SOAK_BATCH=$(SOAK_BATCH) node soak.mjs
 
 # Browser figures (bundle, load time, wasm/native throughput, frame times, heap); see BENCHMARKS.md.
 bench-browser:

@@ -218,9 +218,40 @@ impl Config {
         (1..=self.participants + self.observers).map(crate::ServerId)
     }
 
-    /// `QuorumMaj.containsQuorum`: strictly more than half of the voters (spec §2.4).
+    /// How many voters a quorum holds at least: `participants / 2 + 1`, the smallest
+    /// count that is strictly more than half (`QuorumMaj`'s `half + 1`, spec §2.4).
+    pub fn quorum_size(&self) -> u32 {
+        self.participants / 2 + 1
+    }
+
+    /// `QuorumMaj.containsQuorum`: strictly more than half of the voters, that is at
+    /// least [`Config::quorum_size`] of them (spec §2.4).
     pub fn is_quorum<'a>(&self, ids: impl IntoIterator<Item = &'a crate::ServerId>) -> bool {
         let n = ids.into_iter().filter(|id| self.is_voter(**id)).count() as u32;
-        n > self.participants / 2
+        n >= self.quorum_size()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ServerId;
+
+    /// `QuorumMaj` (spec §2.4, `QuorumMaj.containsQuorum`: `ackSet.size() > half`):
+    /// `quorum_size` is the smallest set of voters `is_quorum` accepts, for every
+    /// ensemble size the app offers; observers never count.
+    #[test]
+    fn quorum_size_is_the_smallest_majority() {
+        for n in 1..=9u32 {
+            let cfg = Config::new(n, 2);
+            let first = (1..=n)
+                .find(|k| cfg.is_quorum(&(1..=*k).map(ServerId).collect::<Vec<_>>()))
+                .expect("all voters are a quorum");
+            assert_eq!(cfg.quorum_size(), first, "{n} voters");
+            assert_eq!(first, n / 2 + 1);
+            let mut with_observers: Vec<ServerId> = (1..first).map(ServerId).collect();
+            with_observers.extend([ServerId(n + 1), ServerId(n + 2)]);
+            assert!(!cfg.is_quorum(&with_observers), "{n} voters");
+        }
     }
 }

@@ -48,9 +48,10 @@ impl Vote {
     /// `FastLeaderElection.totalOrderPredicate`: whether `self` beats `cur`, comparing
     /// peerEpoch, then zxid, then server id (spec §2.2). Observers (id 0 here) have
     /// weight 0 and never win.
+    /// One rule in one place: this asks [`crate::server::compare_votes`], which also says
+    /// which field decided.
     pub fn beats(&self, cur: &Vote) -> bool {
-        self.leader.0 != 0
-            && (self.peer_epoch, self.zxid, self.leader) > (cur.peer_epoch, cur.zxid, cur.leader)
+        crate::server::compare_votes(self, cur).beats
     }
 
     /// The vote as ZooKeeper's logs print it: `(leader, zxid, peerEpoch)`.

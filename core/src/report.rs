@@ -178,7 +178,12 @@ pub struct StatsReport {
 ///   txns (SNAP contents, the DIFF/TRUNC base, COMMIT, INFORM, UPTODATE).
 /// - Otherwise (LOOKING, a learner in DISCOVERY, or down): the label of its newest
 ///   snapshot, the conservative choice of spec §12.2 for a server that has just
-///   recovered; its log may hold txns it does not know to be committed.
+///   recovered; its log may hold txns it does not know to be committed (a restart
+///   replays the whole log into the tree, and leaving a role fast-forwards it, so the
+///   tree is no guide then).
+///
+/// This is the one "committed up to" of a server: the report (`zab-sim run --json`),
+/// the CLI's summary and the web app's logs panel (committed vs not) all use it.
 pub fn last_committed_zxid(node: &Node) -> Zxid {
     match &node.server {
         Some(s) if in_role(s) => last_applied(s),
@@ -480,6 +485,43 @@ mod tests {
         );
         let back: Report = serde_json::from_str(&json).unwrap();
         assert_eq!(back, r);
+    }
+
+    /// Spec §12.2 `lastC`: a LOOKING server knows only its newest snapshot to be
+    /// committed, not the txns its log holds (here 0x100000003, which server 3 logged
+    /// as an isolated leader and which the next leader's TRUNC removes); a leader in
+    /// BROADCAST knows its applied history, not the counter-0 `lastCommitted` that
+    /// startZkServer sets.
+    #[test]
+    fn last_committed_is_what_the_server_knows() {
+        let mut run = Run::new(&crate::scenario::preset("uncommitted-trunc").unwrap()).unwrap();
+        run.set_record_trace(false);
+        run.run_until(7_000);
+        let node = run.sim().node(ServerId(3)).unwrap();
+        let s3 = node.server.as_ref().unwrap();
+        assert_eq!(s3.state, ServerState::Looking);
+        let orphan: Zxid = "0x100000003".parse().unwrap();
+        assert!(node.disk().log.iter().any(|t| t.zxid == orphan));
+        assert!(
+            s3.tree.last_processed >= orphan,
+            "fast-forwarded into its tree"
+        );
+        assert!(last_committed_zxid(node) < orphan);
+        assert_eq!(
+            last_committed_zxid(node),
+            node.disk().snapshots.last().map_or(Zxid::ZERO, |s| s.zxid)
+        );
+        run.run_to_end();
+        let r = Report::of(&run);
+        assert!(!r.server(3).unwrap().history.contains(&orphan), "truncated");
+        let leader = r.leader.unwrap();
+        let l = run.sim().node(leader).unwrap();
+        let ls = l.server.as_ref().unwrap().leader.as_ref().unwrap();
+        assert_eq!(
+            r.server(leader.0).unwrap().last_committed_zxid,
+            "0x200000002".parse().unwrap()
+        );
+        assert!(ls.last_committed >= "0x200000002".parse().unwrap());
     }
 
     /// A write to a server that is down fails at once; one still pending at the end is

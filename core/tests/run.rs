@@ -4,7 +4,7 @@
 
 use zab_core::run::{crash_point_names, intervention_for, Run};
 use zab_core::scenario::{preset, presets, Action, Scenario};
-use zab_core::sim::{Intervention, TraceKind};
+use zab_core::sim::{Intervention, PendingEvent, TraceKind};
 use zab_core::ServerId;
 
 fn scenario(json: &str) -> Scenario {
@@ -157,8 +157,10 @@ fn schedule_steps_run_and_are_pending_in_queue_order() {
         assert!(pending.windows(2).all(|w| w[0].at_ms <= w[1].at_ms));
         pending
             .into_iter()
-            .filter(|p| p.packet.is_none() && !p.what.starts_with("timer"))
-            .map(|p| format!("{} {}", p.at_ms, p.what))
+            .filter_map(|p| match p.event {
+                PendingEvent::Action(a) => Some(format!("{} {}", p.at_ms, a.describe())),
+                _ => None,
+            })
             .collect()
     };
     assert_eq!(

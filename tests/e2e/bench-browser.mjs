@@ -2,7 +2,7 @@
 // script. A benchmark, not a test: it reads the wall clock (performance.now(),
 // requestAnimationFrame timestamps) and is never part of `node --test` / `make test`.
 //
-//   node bench-browser.mjs [all|load|throughput|render|profile]   (from tests/e2e, after
+//   node bench-browser.mjs [all|load|throughput|render|profile|packets]   (from tests/e2e, after
 //                                                           `npm ci`; all = the first three)
 //   scripts/bench.sh browser                                (builds dist/ and the native
 //                                                           bench first; see BENCHMARKS.md)
@@ -18,7 +18,11 @@
 //             while the app plays at full speed (the slider's maximum, 1x real time) a
 //             steady-writes scenario imported through "Import scenario", on 3, 5 and 9
 //             participants + 2 observers; packets in flight counted from the DOM
-//             (svg[data-view="cluster"] g[data-packet-id]) every 10th frame. Then the
+//             (svg[data-view="cluster"] g[data-packet-id]) every 10th frame, and DOM
+//             mutations per frame (a MutationObserver over the page: mutation records,
+//             nodes added, attribute writes, text changes; records by region: packets
+//             in the ring, the rest of the ring, the header, the side panels, the
+//             dock). BENCH_RENDER_SERVERS=5,9 picks cluster sizes (default 3,5,9). Then the
 //             heap series: 9 + 2 servers playing for BENCH_HEAP_MINUTES, sampled every
 //             BENCH_HEAP_EVERY_S seconds (JS heap after a forced GC, from CDP
 //             HeapProfiler.collectGarbage + Runtime.getHeapUsage; wasm linear memory;
@@ -31,6 +35,10 @@
 // profile     (not in `all`) a Chromium trace and a V8 CPU profile of the app playing
 //             the render workload: where the main thread's time goes.
 //             BENCH_PROFILE_SERVERS=3|5|9 (default 9), BENCH_PROFILE_S (default 10).
+// packets     (not in `all`) how to draw packets in flight, on a synthetic page without
+//             the app: keyed SVG elements moved by a transform attribute or style, or a
+//             canvas layer (BENCH_PACKETS, BENCH_PACKETS_S, BENCH_PACKETS_ROUNDS,
+//             BENCH_PACKETS_MODES); the measurement behind the choice in BENCHMARKS.md 7.
 //
 // Environment:
 //   ZABSCOPE_DIST        the shipped build (default ../../dist), as in harness.mjs: load
@@ -44,6 +52,7 @@
 //   BENCH_NATIVE=FILE    or: the native throughput bench's output, for the ratio
 //   BENCH_RENDER_S=S     wall seconds of frame-time measurement per cluster (default 30)
 //   BENCH_WARM_S=S       simulated seconds played before measuring (default 10)
+//   BENCH_RENDER_SERVERS=5,9  participant counts of the render workload (default 3,5,9)
 //   BENCH_HEAP_MINUTES=M minutes of the heap series (default 2; BENCHMARKS.md records 10)
 //   BENCH_HEAP_EVERY_S=S seconds between heap samples (default 30)
 //   BENCH_HEAP_PROFILE_S=S after the heap series, a trace and a CPU profile of S s each
@@ -73,6 +82,11 @@ const WARM_S = num('BENCH_WARM_S', 10);
 const HEAP_MINUTES = num('BENCH_HEAP_MINUTES', 2);
 const HEAP_EVERY_S = num('BENCH_HEAP_EVERY_S', 30);
 const LOADS = Math.max(1, num('BENCH_LOADS', 7));
+/** Participant counts of the rendering workload to run (default: all of RENDER_CLUSTERS). */
+const RENDER_SERVERS = (env.BENCH_RENDER_SERVERS ?? '')
+  .split(',')
+  .map(Number)
+  .filter((n) => n > 0);
 
 /**
  * The rendering workload: steady writes round-robin over every server, with a network
@@ -238,11 +252,36 @@ async function playSteady(app, cluster, durationMs) {
   return page;
 }
 
-/** Installs the frame collector: rAF timestamps, and packets in flight every 10th frame. */
+/** Installs the frame collector: rAF timestamps, packets in flight every 10th frame, DOM mutations. */
 async function startFrames(page) {
   await page.evaluate(() => {
-    const s = { frames: [], packets: [], running: true };
+    const zero = () => ({ records: 0, added: 0, removed: 0, attributes: 0, text: 0, packets: 0, ring: 0, header: 0, side: 0, dock: 0, other: 0 });
+    const s = { frames: [], packets: [], running: true, mutations: zero(), zero };
     window.__zabFrames = s;
+    // Where a mutation happened: the element it touched (a text node's parent).
+    const region = (node) => {
+      const el = node.nodeType === 1 ? node : node.parentElement;
+      if (!el) return 'other';
+      if (el.closest('svg[data-view="cluster"]')) return el.closest('g[data-packet-id], g.packets') ? 'packets' : 'ring';
+      if (el.closest('[data-view="dock"]')) return 'dock';
+      if (el.closest('aside')) return 'side';
+      if (el.closest('header')) return 'header';
+      return 'other';
+    };
+    s.count = (records) => {
+      const m = s.mutations;
+      for (const r of records) {
+        m.records++;
+        m[region(r.target)]++;
+        if (r.type === 'childList') {
+          m.added += r.addedNodes.length;
+          m.removed += r.removedNodes.length;
+        } else if (r.type === 'attributes') m.attributes++;
+        else m.text++;
+      }
+    };
+    s.observer = new MutationObserver(s.count);
+    s.observer.observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
     const loop = (ts) => {
       if (!s.running) return;
       s.frames.push(ts);
@@ -259,18 +298,34 @@ async function startFrames(page) {
 async function takeFrames(page) {
   return page.evaluate(() => {
     const s = window.__zabFrames;
+    // Records still queued belong to the frames taken now.
+    s.count(s.observer.takeRecords());
     const frames = s.frames;
     const packets = s.packets;
+    const mutations = s.mutations;
     s.frames = frames.length ? [frames[frames.length - 1]] : [];
     s.packets = [];
+    s.mutations = s.zero();
     return {
       frames,
       packets,
+      mutations,
       clockMs: Number(document.querySelector('[data-now-ms]').dataset.nowMs),
       wallMs: performance.now(),
       violations: Number(document.querySelector('[data-view="violations"]')?.dataset.violations ?? 0),
     };
   });
+}
+
+/** Mutations per frame, as "records (added / attributes / text) by region". */
+function mutationStats(m, frames) {
+  const per = (x) => fmt(x / Math.max(frames, 1), 1);
+  return {
+    perFrame: m.records / Math.max(frames, 1),
+    text:
+      `${per(m.records)} records/frame (nodes added ${per(m.added)}, removed ${per(m.removed)}, attributes ${per(m.attributes)}, text ${per(m.text)}); ` +
+      `by region: packets ${per(m.packets)}, ring ${per(m.ring)}, header ${per(m.header)}, side panels ${per(m.side)}, dock ${per(m.dock)}, other ${per(m.other)}`,
+  };
 }
 
 function frameStats(frames) {
@@ -315,12 +370,15 @@ async function render(app) {
     await startFrames(page);
     await takeFrames(page);
     await sleep(5000);
-    const st = frameStats((await takeFrames(page)).frames);
+    const r = await takeFrames(page);
+    const st = frameStats(r.frames);
     console.log(
       `${'paused'.padEnd(8)} ${'-'.padStart(8)} ${String(st.count).padStart(6)} ${fmt(st.median).padStart(7)} ${fmt(st.p95).padStart(7)} ${fmt(st.p99).padStart(7)} ${fmt(st.max).padStart(7)} ${String(st.over33).padStart(6)} ${fmt(st.fps, 0).padStart(5)}  (baseline: the headless frame clock with the app idle, 5 s)`,
     );
+    console.log(`         DOM mutations: ${mutationStats(r.mutations, st.count).text}`);
   }
-  for (const c of RENDER_CLUSTERS) {
+  const clusters = RENDER_CLUSTERS.filter((c) => !RENDER_SERVERS.length || RENDER_SERVERS.includes(c.participants));
+  for (const c of clusters) {
     const durationMs = (WARM_S + RENDER_S * 2 + 30) * 1000;
     const page = await playSteady(app, c, durationMs);
     await waitClock(page, WARM_S * 1000);
@@ -336,9 +394,11 @@ async function render(app) {
         `${fmt(st.fps, 0).padStart(5)} ${fmt(simSpeed, 2).padStart(6)}  ${median(r.packets)} [${Math.min(...r.packets)}-${Math.max(...r.packets)}]` +
         (r.violations ? `  (${r.violations} invariant violations!)` : ''),
     );
+    console.log(`         DOM mutations: ${mutationStats(r.mutations, st.count).text}`);
     app.assertNoErrors();
   }
-  console.log('(frame times in ms: intervals between requestAnimationFrame timestamps; sim x: simulated ms per wall ms, 1.00 = keeping up)');
+  console.log('(frame times in ms: intervals between requestAnimationFrame timestamps; sim x: simulated ms per wall ms, 1.00 = keeping up;');
+  console.log(' DOM mutations: MutationObserver records over the measurement divided by its frames; a record is one attribute write, one text change, or one childList change adding/removing nodes)');
   if (HEAP_MINUTES > 0) await heap(app);
 }
 
@@ -606,12 +666,230 @@ async function profileHere(cdp, seconds) {
   }
 }
 
+// ---- packets: how to draw packets in flight ------------------------------------------
+
+/**
+ * The page of the `packets` benchmark: a ring of `servers` labelled servers and their
+ * links in one SVG (as the app draws them), and `count` labelled packets flying along
+ * the links, each flight 100-300 ms (the render workload's latency at 1x), a new packet
+ * sent whenever one lands (so about count / 0.2 s are created and removed per second).
+ * `mode` draws them: `svg-attr` one keyed <g> per packet (title, rect, text) moved by
+ * its `transform` attribute; `svg-style` the same moved by `style.transform`; `canvas`
+ * a <canvas> over the SVG cleared and redrawn every frame; `html` one absolutely
+ * positioned <div> per packet over the SVG moved by a CSS transform on its own
+ * compositing layer (will-change: transform). Canvas and html keep an empty <g
+ * data-packet-id> per packet in the SVG for the data-* contract (added and removed,
+ * never moved).
+ */
+function packetsPage({ mode, count, servers }) {
+  const NS = 'http://www.w3.org/2000/svg';
+  const W = 1000;
+  const H = 640;
+  document.body.style.margin = '0';
+  const wrap = document.createElement('div');
+  wrap.style.cssText = 'position:relative;width:760px;height:486px;font-family:system-ui,sans-serif';
+  document.body.append(wrap);
+  const svg = document.createElementNS(NS, 'svg');
+  svg.setAttribute('viewBox', `0 0 ${W} ${H}`);
+  svg.style.cssText = 'position:absolute;inset:0;width:100%;height:100%';
+  wrap.append(svg);
+  const style = document.createElement('style');
+  style.textContent =
+    '.link{stroke:#8899aa;stroke-width:2}.server circle{fill:#e8f0ff;stroke:#2255aa;stroke-width:4}' +
+    '.server text{font-size:20px;text-anchor:middle;fill:#223}.packet rect{fill:#2a7;stroke:rgb(0 0 0/.25)}' +
+    '.packet text{font-size:12.5px;font-weight:700;fill:#fff;text-anchor:middle}';
+  document.head.append(style);
+  const pos = [];
+  for (let i = 0; i < servers; i++) {
+    const a = -Math.PI / 2 + (2 * Math.PI * i) / servers;
+    pos.push([W / 2 + 420 * Math.cos(a), H / 2 + 230 * Math.sin(a)]);
+  }
+  for (let a = 0; a < servers; a++) {
+    for (let b = a + 1; b < servers; b++) {
+      const l = document.createElementNS(NS, 'line');
+      l.setAttribute('class', 'link');
+      l.setAttribute('x1', pos[a][0]);
+      l.setAttribute('y1', pos[a][1]);
+      l.setAttribute('x2', pos[b][0]);
+      l.setAttribute('y2', pos[b][1]);
+      svg.append(l);
+    }
+  }
+  const layer = document.createElementNS(NS, 'g');
+  svg.append(layer);
+  pos.forEach(([x, y], i) => {
+    const g = document.createElementNS(NS, 'g');
+    g.setAttribute('class', 'server');
+    g.setAttribute('transform', `translate(${x} ${y})`);
+    g.innerHTML = `<circle r="40"/><text y="7">${i + 1}</text><text y="68">FOLLOWER</text><text y="92">BROADCAST</text><text y="116">epoch 1 · 0x10000002a</text>`;
+    svg.append(g);
+  });
+  let canvas = null;
+  let ctx = null;
+  // html: one absolutely positioned <div> per packet over the SVG, moved by a CSS
+  // transform on its own compositing layer (will-change), plus the empty <g>.
+  const overlay = document.createElement('div');
+  if (mode === 'html') {
+    overlay.style.cssText = 'position:absolute;inset:0;pointer-events:none;overflow:hidden';
+    wrap.append(overlay);
+    style.textContent +=
+      '.hpacket{position:absolute;left:0;top:0;will-change:transform;background:#2a7;color:#fff;font:700 9.5px system-ui;' +
+      'padding:2px 4px;border-radius:4px;white-space:nowrap;border:1px solid rgb(0 0 0/.25)}';
+  }
+  if (mode === 'canvas') {
+    canvas = document.createElement('canvas');
+    const dpr = window.devicePixelRatio || 1;
+    canvas.width = 760 * dpr;
+    canvas.height = 486 * dpr;
+    canvas.style.cssText = 'position:absolute;inset:0;width:760px;height:486px;pointer-events:none';
+    wrap.append(canvas);
+    ctx = canvas.getContext('2d');
+    ctx.scale((760 * dpr) / W, (486 * dpr) / H);
+  }
+  const KINDS = ['PROPOSAL', 'ACK', 'COMMIT', 'PING', 'INFORM', 'REQUEST'];
+  let id = 0;
+  const send = (now) => {
+    const a = Math.floor(Math.random() * servers);
+    const b = (a + 1 + Math.floor(Math.random() * (servers - 1))) % servers;
+    const label = `${KINDS[id % KINDS.length]} 0x1000000${(id % 256).toString(16)}`;
+    const p = { id: id++, a, b, t0: now, t1: now + 100 + Math.random() * 200, label, w: label.length * 7.6 + 12 };
+    if (mode === 'html') {
+      const div = document.createElement('div');
+      div.className = 'hpacket';
+      div.title = `${p.a + 1} → ${p.b + 1}: ${label}`;
+      div.textContent = label;
+      overlay.append(div);
+      p.div = div;
+    }
+    const g = document.createElementNS(NS, 'g');
+    g.setAttribute('data-packet-id', String(p.id));
+    if (mode !== 'canvas' && mode !== 'html') {
+      g.setAttribute('class', 'packet');
+      g.innerHTML = `<title>${p.a + 1} → ${p.b + 1}: ${label}</title><rect x="${-p.w / 2}" y="-10" width="${p.w}" height="20" rx="6"/><text y="4.5">${label}</text>`;
+    }
+    layer.append(g);
+    p.g = g;
+    return p;
+  };
+  const at = (p, now) => {
+    const k = Math.min(1, Math.max(0, (now - p.t0) / (p.t1 - p.t0)));
+    const [x1, y1] = pos[p.a];
+    const [x2, y2] = pos[p.b];
+    return [x1 + (x2 - x1) * k, y1 + (y2 - y1) * k];
+  };
+  let flying = [];
+  const start = performance.now();
+  for (let i = 0; i < count; i++) {
+    const p = send(start - Math.random() * 200);
+    flying.push(p);
+  }
+  const frame = (now) => {
+    flying = flying.map((p) => {
+      if (now < p.t1) return p;
+      p.g.remove();
+      p.div?.remove();
+      return send(now);
+    });
+    if (mode === 'canvas') {
+      ctx.clearRect(0, 0, W, H);
+      ctx.font = '700 12.5px system-ui, sans-serif';
+      ctx.textAlign = 'center';
+      ctx.lineWidth = 1;
+      for (const p of flying) {
+        const [x, y] = at(p, now);
+        ctx.fillStyle = '#2a7';
+        ctx.beginPath();
+        ctx.roundRect(x - p.w / 2, y - 10, p.w, 20, 6);
+        ctx.fill();
+        ctx.strokeStyle = 'rgba(0,0,0,0.25)';
+        ctx.stroke();
+        ctx.fillStyle = '#fff';
+        ctx.fillText(p.label, x, y + 4.5);
+      }
+    } else if (mode === 'html') {
+      const k = 760 / W;
+      for (const p of flying) {
+        const [x, y] = at(p, now);
+        p.div.style.transform = `translate(${(x * k).toFixed(1)}px, ${(y * k).toFixed(1)}px)`;
+      }
+    } else {
+      for (const p of flying) {
+        const [x, y] = at(p, now);
+        if (mode === 'svg-style') p.g.style.transform = `translate(${x.toFixed(1)}px, ${y.toFixed(1)}px)`;
+        else p.g.setAttribute('transform', `translate(${x.toFixed(1)} ${y.toFixed(1)})`);
+      }
+    }
+    window.__frames.push(now);
+    requestAnimationFrame(frame);
+  };
+  window.__frames = [];
+  requestAnimationFrame(frame);
+}
+
+/**
+ * The choice of BENCHMARKS.md section 7: keyed SVG elements moved by one transform each,
+ * or a canvas layer. A synthetic page (no app, no simulation: only the drawing), each
+ * mode for BENCH_PACKETS_S seconds (default 10) with BENCH_PACKETS=N packets (default
+ * 100) over 11 servers, in rounds (BENCH_PACKETS_ROUNDS, default 2) alternating the
+ * modes; frame times from rAF timestamps and main-thread time per frame from CDP
+ * Performance.getMetrics (task, script, style, layout; "other" is the rest of the
+ * tasks: paint, compositing commit, GC).
+ */
+async function packets(app) {
+  const seconds = num('BENCH_PACKETS_S', 10);
+  const count = num('BENCH_PACKETS', 100);
+  const rounds = Math.max(1, num('BENCH_PACKETS_ROUNDS', 2));
+  const modes = (env.BENCH_PACKETS_MODES ?? 'svg-attr,svg-style,canvas,html').split(',');
+  console.log(`== packets: ${count} labelled packets over 11 servers, drawn by each mode for ${seconds} s, ${rounds} rounds ==`);
+  console.log(
+    `${'mode'.padEnd(10)} ${'round'.padStart(5)} ${'frames'.padStart(6)} ${'median'.padStart(7)} ${'p95'.padStart(7)} ${'fps'.padStart(5)} ${'task/fr'.padStart(8)} ${'script'.padStart(7)} ${'style'.padStart(7)} ${'layout'.padStart(7)} ${'other'.padStart(7)}  (ms; load)`,
+  );
+  const page = app.page;
+  const cdp = await app.context.newCDPSession(page);
+  await cdp.send('Performance.enable');
+  const metrics = async () => Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
+  const rows = new Map(modes.map((m) => [m, []]));
+  for (let r = 1; r <= rounds; r++) {
+    for (const mode of modes) {
+      await page.goto('about:blank');
+      await page.evaluate(packetsPage, { mode, count, servers: 11 });
+      await sleep(1000); // warm-up
+      await page.evaluate(() => (window.__frames = []));
+      const m0 = await metrics();
+      await sleep(seconds * 1000);
+      const m1 = await metrics();
+      const frames = await page.evaluate(() => window.__frames);
+      const st = frameStats(frames);
+      const d = (k) => ((m1[k] - m0[k]) * 1000) / Math.max(st.count, 1);
+      const row = {
+        ...st,
+        task: d('TaskDuration'),
+        script: d('ScriptDuration'),
+        style: d('RecalcStyleDuration'),
+        layout: d('LayoutDuration'),
+      };
+      row.other = row.task - row.script - row.style - row.layout;
+      rows.get(mode).push(row);
+      console.log(
+        `${mode.padEnd(10)} ${String(r).padStart(5)} ${String(st.count).padStart(6)} ${fmt(st.median).padStart(7)} ${fmt(st.p95).padStart(7)} ${fmt(st.fps, 0).padStart(5)} ` +
+          `${fmt(row.task, 2).padStart(8)} ${fmt(row.script, 2).padStart(7)} ${fmt(row.style, 2).padStart(7)} ${fmt(row.layout, 2).padStart(7)} ${fmt(row.other, 2).padStart(7)}  (${(await readFile('/proc/loadavg', 'utf8')).split(' ')[0]})`,
+      );
+    }
+  }
+  console.log('median over the rounds, main-thread ms per frame:');
+  for (const [mode, list] of rows) {
+    const m = (k) => fmt(median(list.map((x) => x[k])), 2);
+    console.log(`  ${mode.padEnd(10)} task ${m('task')} (script ${m('script')}, style ${m('style')}, layout ${m('layout')}, other ${m('other')}); frame median ${m('median')}, p95 ${m('p95')}, ${m('fps')} fps`);
+  }
+  await cdp.detach();
+}
+
 // ---- main --------------------------------------------------------------------------
 
 const what = process.argv[2] ?? 'all';
-const SECTIONS = { load, throughput, render, profile };
+const SECTIONS = { load, throughput, render, profile, packets };
 if (what !== 'all' && !SECTIONS[what]) {
-  console.error('usage: node bench-browser.mjs [all|load|throughput|render|profile]');
+  console.error('usage: node bench-browser.mjs [all|load|throughput|render|profile|packets]');
   process.exit(2);
 }
 for (const name of what === 'all' ? ['load', 'throughput', 'render'] : [what]) {

@@ -4,13 +4,12 @@
 // time moves with the "+1 s" button and the tests wait for DOM state.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, access } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launchApp } from './harness.mjs';
-import { openPaused, nowMs, skipOnce as skipOnceIn } from './ui.mjs';
+import { openPaused, nowMs, runZabSim, skipOnce as skipOnceIn } from './ui.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -195,36 +194,13 @@ test('a malformed import says where the problem is and leaves the run untouched'
   app.assertNoErrors();
 });
 
-/** `events=N digest=HEX` from zab-sim for a preset: `cargo run --release` (builds it
- *  if needed), else target/release/zab-sim; ZABSIM_BIN overrides both. */
+/** `events=N digest=HEX` from zab-sim for a preset (exit status 1, a violation, still
+ *  prints the digest). */
 async function zabSimDigest(preset) {
-  const args = ['run', '--preset', preset, '--digest'];
-  const attempts = [];
-  if (process.env.ZABSIM_BIN) attempts.push([process.env.ZABSIM_BIN, args]);
-  attempts.push(['cargo', ['run', '--release', '--quiet', '-p', 'zab-sim', '--', ...args]]);
-  const built = path.join(process.env.CARGO_TARGET_DIR ?? path.join(ROOT, 'target'), 'release', 'zab-sim');
-  attempts.push([built, args]);
-  const failures = [];
-  for (const [cmd, argv] of attempts) {
-    if (path.isAbsolute(cmd)) {
-      try {
-        await access(cmd);
-      } catch {
-        failures.push(`${cmd}: not found`);
-        continue;
-      }
-    }
-    const out = await new Promise((resolve) => {
-      execFile(cmd, argv, { cwd: ROOT, timeout: 15 * 60_000, maxBuffer: 1 << 24 }, (err, stdout, stderr) => {
-        resolve({ err, stdout, stderr });
-      });
-    });
-    const match = /^events=(\d+) digest=([0-9a-f]{16})$/m.exec(out.stdout ?? '');
-    // Exit status 1 (a violation) still prints the digest.
-    if (match) return { events: match[1], digest: match[2] };
-    failures.push(`${cmd} ${argv.join(' ')}: ${out.err?.message ?? 'no digest line'}\n${out.stderr}`);
-  }
-  throw new Error(`zab-sim could not be run:\n${failures.join('\n')}`);
+  const out = await runZabSim(['run', '--preset', preset, '--digest']);
+  const match = /^events=(\d+) digest=([0-9a-f]{16})$/m.exec(out.stdout);
+  if (!match) throw new Error(`zab-sim run --preset ${preset} --digest printed no digest:\n${out.stdout}${out.stderr}`);
+  return { events: match[1], digest: match[2] };
 }
 
 test('the same scenario gives the same trace in the browser as zab-sim natively', { timeout: 20 * 60_000 }, async () => {

@@ -43,3 +43,31 @@ test('the wasm module is served as application/wasm', { timeout: 60_000 }, async
   assert.equal(res.headers.get('content-type'), 'application/wasm');
   app.assertNoErrors();
 });
+
+// Issue 16 item 4: a static skeleton in index.html paints before the wasm is ready
+// (first contentful paint does not wait for it) and goes away once the app is up.
+test('the page shows a skeleton until the wasm app is up, then only the app', { timeout: 60_000 }, async () => {
+  // The wasm held back: the skeleton is what the visitor sees meanwhile.
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  await app.page.route('**/*.wasm', async (route) => {
+    await held;
+    await route.continue();
+  });
+  try {
+    await app.openBlank();
+    await app.page.goto(app.baseUrl, { waitUntil: 'domcontentloaded' });
+    const skeleton = app.page.locator('[data-view="skeleton"]');
+    await skeleton.waitFor({ state: 'visible' });
+    assert.match(await skeleton.textContent(), /Starting a five-server ZooKeeper ensemble/);
+    assert.match(await skeleton.textContent(), /正在启动/);
+    assert.equal(await app.page.locator('main#app').count(), 0, 'the app is not up yet');
+    release();
+    await app.waitForMount();
+    await skeleton.waitFor({ state: 'hidden' });
+  } finally {
+    release();
+    await app.page.unroute('**/*.wasm');
+  }
+  app.assertNoErrors();
+});

@@ -1,25 +1,33 @@
 //! The page: layout, the one dispatcher every control uses, keyboard shortcuts and
 //! the visibility watcher. The animation loop is in `playback`.
+//!
+//! The app renders on every message and, while playing, when `playback` refreshes
+//! the panels (a few times a second). Each panel gets narrow props: its own data,
+//! compared with what it shows (so an unchanged panel does not render), or for the
+//! panels that read the model themselves a revision that changes only when their
+//! data may have. The ring and the clock follow the frames by themselves.
+
+use std::rc::Rc;
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use crate::clients::ClientPanel;
-use crate::controls::{Clock, Controls, Setup};
+use crate::clients::{ClientData, ClientPanel};
+use crate::controls::{Clock, Controls, ControlsData, Setup};
 use crate::dock::Dock;
-use crate::events::EventPanel;
+use crate::events::{EventData, EventPanel};
 use crate::model::{Model, Msg, Selection, Shared};
-use crate::pending::PendingPanel;
+use crate::pending::{PendingData, PendingPanel};
 use crate::playback;
 use crate::ring::{Legend, Ring};
 use crate::scenario_io::ViolationAlert;
 use crate::selection::SelectionPanel;
 use crate::tour::Tour;
-use crate::views::Command;
+use crate::views::{Command, PacketView, Role, ServerDetail};
 
-/// Props every panel gets: the shared model, a revision that changes whenever the
-/// panel has something new to show, and the dispatcher.
+/// Props of the panels that read the model themselves: the shared model, a revision
+/// that changes whenever the panel may have something new to show, and the dispatcher.
 #[derive(Properties, Clone, PartialEq)]
 pub struct PanelProps {
     /// The model (compared by identity).
@@ -161,11 +169,19 @@ pub fn app() -> Html {
         });
     }
 
+    // How often the simulation and the selection box's facts changed, as seen by the
+    // renders of the app (so: at most a few times a second while playing).
+    let sim = use_mut_ref(Generation::<u64>::default);
+    let picked = use_mut_ref(Generation::<SelectionFacts>::default);
     let m = model.borrow();
     let rev = m.rev;
-    let version = m.engine.version();
-    let clock = m.engine.clock();
+    let sim = sim.borrow_mut().of(m.engine.version());
+    let selection_rev = rev + picked.borrow_mut().of(SelectionFacts::read(&m));
     let selection = m.selection;
+    let controls = Rc::new(ControlsData::read(&m));
+    let clients = Rc::new(ClientData::read(&m));
+    let events = Rc::new(EventData::read(&m));
+    let pending = Rc::new(PendingData::read(&m));
     drop(m);
 
     html! {
@@ -173,28 +189,133 @@ pub fn app() -> Html {
             <header class="topbar">
                 <div class="row">
                     <h1>{"ZabScope"}</h1>
-                    <Clock model={shared.clone()} clock_ms={clock.floor() as u64} {version} />
+                    <Clock model={shared.clone()} {rev} />
                     <Setup model={shared.clone()} {rev} dispatch={dispatch.clone()} />
                 </div>
-                <Controls model={shared.clone()} {rev} dispatch={dispatch.clone()} />
+                <Controls model={shared.clone()} {rev} data={controls} dispatch={dispatch.clone()} />
                 <ViolationAlert model={shared.clone()} {rev} dispatch={dispatch.clone()} />
             </header>
             <div class="workspace">
                 <aside class="col-left">
                     <Tour />
-                    <SelectionPanel model={shared.clone()} {rev} dispatch={dispatch.clone()} />
-                    <ClientPanel model={shared.clone()} {rev} dispatch={dispatch.clone()} />
+                    <SelectionPanel model={shared.clone()} rev={selection_rev} dispatch={dispatch.clone()} />
+                    <ClientPanel data={clients} dispatch={dispatch.clone()} />
                 </aside>
                 <section class="ring-panel" aria-label="Cluster ring">
-                    <Ring model={shared.clone()} {version} {rev} {clock} {selection} dispatch={dispatch.clone()} />
+                    <Ring model={shared.clone()} {rev} {selection} dispatch={dispatch.clone()} />
                     <Legend />
                 </section>
                 <aside class="col-right">
-                    <EventPanel model={shared.clone()} {rev} dispatch={dispatch.clone()} />
-                    <PendingPanel model={shared.clone()} {rev} dispatch={dispatch.clone()} />
+                    <EventPanel data={events} dispatch={dispatch.clone()} />
+                    <PendingPanel data={pending} dispatch={dispatch.clone()} />
                 </aside>
-                <Dock model={shared.clone()} {rev} {clock} dispatch={dispatch.clone()} />
+                <Dock model={shared.clone()} {rev} {sim} dispatch={dispatch.clone()} />
             </div>
         </main>
+    }
+}
+
+/// Counts the changes of a value: [`Generation::of`] returns a number that changes
+/// exactly when the value differs from the one of the previous call.
+#[derive(Debug)]
+pub struct Generation<T> {
+    last: Option<T>,
+    count: u64,
+}
+
+impl<T> Default for Generation<T> {
+    fn default() -> Self {
+        Generation {
+            last: None,
+            count: 0,
+        }
+    }
+}
+
+impl<T: PartialEq> Generation<T> {
+    /// The generation of `value`.
+    pub fn of(&mut self, value: T) -> u64 {
+        if self.last.as_ref() != Some(&value) {
+            self.last = Some(value);
+            self.count += 1;
+        }
+        self.count
+    }
+}
+
+/// What the selection box (`selection.rs`) shows, to tell when it changed: the
+/// picker's roles and phases, and the state of what is selected.
+#[derive(Debug, PartialEq)]
+pub struct SelectionFacts {
+    selection: Selection,
+    picker: Vec<(u32, Role, &'static str)>,
+    server: Option<(bool, bool, Role, ServerDetail)>,
+    link: Option<(bool, bool)>,
+    packet: Option<PacketView>,
+}
+
+impl SelectionFacts {
+    /// The facts of the model's selection.
+    pub fn read(m: &Model) -> SelectionFacts {
+        let servers = m.engine.servers();
+        let (mut server, mut link, mut packet) = (None, None, None);
+        match m.selection {
+            Selection::None => {}
+            Selection::Server(id) => {
+                server = servers
+                    .iter()
+                    .find(|s| s.id == id)
+                    .map(|s| (s.up, s.observer, s.role, m.engine.server_detail(id)));
+            }
+            Selection::Link(a, b) => {
+                let cuts = m.engine.cuts();
+                link = Some((cuts.contains(&(a, b)), cuts.contains(&(b, a))));
+            }
+            Selection::Packet(id) => packet = m.engine.packet(id),
+        }
+        SelectionFacts {
+            selection: m.selection,
+            picker: servers.iter().map(|s| (s.id, s.role, s.phase)).collect(),
+            server,
+            link,
+            packet,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_generation_changes_exactly_when_the_value_does() {
+        let mut g = Generation::default();
+        assert_eq!(g.of(5), 1);
+        assert_eq!(g.of(5), 1);
+        assert_eq!(g.of(6), 2);
+        assert_eq!(g.of(5), 3);
+    }
+
+    #[test]
+    fn the_selection_facts_stay_while_a_steady_cluster_only_pings() {
+        use crate::model::Start;
+        let mut m = Model::new(Start {
+            play: false,
+            ..Start::default()
+        });
+        m.update(Msg::Skip(5000));
+        let leader = m.engine.leader().expect("a leader after 5 s");
+        for selection in [
+            Selection::None,
+            Selection::Server(leader),
+            Selection::Link(1, 2),
+        ] {
+            m.update(Msg::Select(selection));
+            let before = SelectionFacts::read(&m);
+            let version = m.engine.version();
+            m.update(Msg::Skip(300));
+            assert_ne!(m.engine.version(), version, "the simulation ran");
+            assert_eq!(SelectionFacts::read(&m), before, "{selection:?}");
+        }
     }
 }

@@ -2,12 +2,13 @@
 //! each write (pending, committed with its zxid, failed); read a path at a chosen
 //! server and see whether the answer is stale.
 
+use std::rc::Rc;
+
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use crate::app::PanelProps;
-use crate::model::Msg;
-use crate::views::{make_op, Command};
+use crate::model::{Model, Msg};
+use crate::views::{make_op, Command, ReadView, WriteView};
 
 /// Writes listed.
 const WRITES_SHOWN: usize = 12;
@@ -44,9 +45,45 @@ fn input_setter(state: &UseStateHandle<String>) -> Callback<InputEvent> {
     })
 }
 
+/// What the client panel shows.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ClientData {
+    /// Servers (for the server menus).
+    n: u32,
+    /// The active leader, marked in the menus.
+    leader: Option<u32>,
+    /// The newest writes, newest first.
+    writes: Vec<WriteView>,
+    /// The newest reads, newest first.
+    reads: Vec<ReadView>,
+}
+
+impl ClientData {
+    /// Read from the model.
+    pub fn read(m: &Model) -> ClientData {
+        let mut reads = m.engine.reads();
+        reads.truncate(READS_SHOWN);
+        ClientData {
+            n: m.engine.size(),
+            leader: m.engine.leader(),
+            writes: m.engine.writes(WRITES_SHOWN),
+            reads,
+        }
+    }
+}
+
+/// Props of the client panel.
+#[derive(Properties, Clone, PartialEq)]
+pub struct ClientProps {
+    /// What it shows (renders only when this changed).
+    pub data: Rc<ClientData>,
+    /// Sends a message to the model.
+    pub dispatch: Callback<Msg>,
+}
+
 /// The client panel.
 #[function_component(ClientPanel)]
-pub fn client_panel(p: &PanelProps) -> Html {
+pub fn client_panel(p: &ClientProps) -> Html {
     let server = use_state(|| "1".to_string());
     let op = use_state(|| "create".to_string());
     let path = use_state(|| "/a".to_string());
@@ -55,11 +92,13 @@ pub fn client_panel(p: &PanelProps) -> Html {
     let read_server = use_state(|| "1".to_string());
     let read_path = use_state(|| "/a".to_string());
 
-    let m = p.model.0.borrow();
-    let n = m.engine.size();
-    let leader = m.engine.leader();
-    let writes = m.engine.writes(WRITES_SHOWN);
-    let reads = m.engine.reads();
+    let ClientData {
+        n,
+        leader,
+        writes,
+        reads,
+    } = &*p.data;
+    let (n, leader) = (*n, *leader);
     let options = |current: &str| -> Html {
         html! { for (1..=n).map(|i| {
             let label = if Some(i) == leader { format!("server {i} (leader)") } else { format!("server {i}") };
@@ -129,7 +168,7 @@ pub fn client_panel(p: &PanelProps) -> Html {
                 <button type="submit">{"Read"}</button>
             </form>
             <ul class="reads" aria-label="Reads">
-                { for reads.iter().take(READS_SHOWN).map(|r| {
+                { for reads.iter().map(|r| {
                     let (text, class) = if !r.serving {
                         (format!("server {} is not serving: read refused", r.server), "refused")
                     } else {
@@ -160,7 +199,7 @@ pub fn client_panel(p: &PanelProps) -> Html {
                         (s, _, _) => s.to_string(),
                     };
                     html! {
-                        <li data-write-req={w.req.to_string()} data-write-status={w.status}
+                        <li key={w.req} data-write-req={w.req.to_string()} data-write-status={w.status}
                             data-write-zxid={w.zxid.map(|z| z.to_string()).unwrap_or_default()}
                             data-write-server={w.server.to_string()}>
                             <span class="req">{format!("#{}", w.req)}</span>

@@ -4,8 +4,11 @@
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
+use std::rc::Rc;
+
 use crate::app::PanelProps;
-use crate::model::{speed_of, speed_words, Msg, Shared, OBSERVERS, SIZES};
+use crate::model::{speed_of, speed_words, Model, Msg, Notice, Shared, OBSERVERS, SIZES};
+use crate::playback::use_frame_redraw;
 use crate::views::Command;
 
 /// Props of the clock.
@@ -13,19 +16,25 @@ use crate::views::Command;
 pub struct ClockProps {
     /// The model.
     pub model: Shared,
-    /// Simulated time, whole ms.
-    pub clock_ms: u64,
-    /// Engine version (leader changes).
-    pub version: u64,
+    /// UI revision (a message was handled; while playing the clock follows the frames).
+    pub rev: u64,
 }
 
-/// Simulated time and who leads (re-rendered every frame, so kept tiny).
+/// The clock in whole simulated ms.
+fn clock_ms(m: &Model) -> u64 {
+    m.engine.clock().max(0.0).floor() as u64
+}
+
+/// Simulated time and who leads (re-rendered on every frame that moves the clock by a
+/// millisecond, so kept tiny).
 #[function_component(Clock)]
 pub fn clock(p: &ClockProps) -> Html {
+    use_frame_redraw(clock_ms);
     let m = p.model.0.borrow();
     let leader = m.engine.leader();
     let epoch = m.engine.leader_epoch();
-    let secs = p.clock_ms as f64 / 1000.0;
+    let now_ms = clock_ms(&m);
+    let secs = now_ms as f64 / 1000.0;
     let violations = m.engine.violation_count();
     let leader_text = match (leader, epoch) {
         (Some(l), Some(e)) => format!("Leader: server {l}, epoch {e}"),
@@ -33,7 +42,7 @@ pub fn clock(p: &ClockProps) -> Html {
     };
     html! {
         <div class="clock-block">
-            <span class="clock" data-view="clock" data-now-ms={p.clock_ms.to_string()}
+            <span class="clock" data-view="clock" data-now-ms={now_ms.to_string()}
                   aria-label={format!("Simulated time {secs:.3} seconds")}>
                 {format!("t = {secs:.3} s")}
             </span>
@@ -69,17 +78,69 @@ fn input_value(e: &Event) -> Option<String> {
         .map(|s| s.value())
 }
 
+/// What the header controls show.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ControlsData {
+    playing: bool,
+    speed_pos: f64,
+    now: u64,
+    horizon: u64,
+    /// Shows the scenario's name and description (a built-in or imported scenario).
+    named: bool,
+    name: String,
+    description: String,
+    notice: Option<Notice>,
+}
+
+impl ControlsData {
+    /// Read from the model.
+    pub fn read(m: &Model) -> ControlsData {
+        let scenario = m.engine.scenario();
+        let name = scenario.name.clone();
+        let named = m.preset.as_deref().is_some_and(|p| !p.is_empty()) || m.io.is_loaded(&name);
+        ControlsData {
+            playing: m.playing,
+            speed_pos: m.speed_pos,
+            now: m.engine.now(),
+            horizon: m.engine.horizon(),
+            named,
+            description: if named {
+                m.preset
+                    .as_deref()
+                    .and_then(crate::model::description_of)
+                    .unwrap_or_else(|| scenario.description.clone())
+            } else {
+                String::new()
+            },
+            name,
+            notice: m.notice.clone(),
+        }
+    }
+}
+
+/// Props of the header controls.
+#[derive(Properties, Clone, PartialEq)]
+pub struct ControlsProps {
+    /// The model (for the scenario file menu).
+    pub model: Shared,
+    /// UI revision (for the scenario file menu).
+    pub rev: u64,
+    /// What they show.
+    pub data: Rc<ControlsData>,
+    /// Sends a message to the model.
+    pub dispatch: Callback<Msg>,
+}
+
 /// Header controls.
 #[function_component(Controls)]
-pub fn controls(p: &PanelProps) -> Html {
-    let m = p.model.0.borrow();
+pub fn controls(p: &ControlsProps) -> Html {
+    let c = &*p.data;
     let d = &p.dispatch;
     let send = |msg: Msg| {
         let d = d.clone();
         Callback::from(move |_: MouseEvent| d.emit(msg.clone()))
     };
-    let scenario = m.engine.scenario();
-    let speed = speed_of(m.speed_pos);
+    let speed = speed_of(c.speed_pos);
 
     let on_speed = {
         let d = d.clone();
@@ -93,8 +154,7 @@ pub fn controls(p: &PanelProps) -> Html {
             }
         })
     };
-    let now = m.engine.now();
-    let horizon = m.engine.horizon();
+    let (now, horizon) = (c.now, c.horizon);
     let on_seek = {
         let d = d.clone();
         Callback::from(move |e: Event| {
@@ -103,23 +163,16 @@ pub fn controls(p: &PanelProps) -> Html {
             }
         })
     };
-    let preset = m.preset.clone().unwrap_or_default();
-    let description = m
-        .preset
-        .as_deref()
-        .and_then(crate::model::description_of)
-        .unwrap_or_else(|| scenario.description.clone());
-    let name = scenario.name.clone();
-    let notice = m.notice.clone();
+    let notice = c.notice.clone();
 
     html! {
         <>
         <div class="controls" role="toolbar" aria-label="Controls">
             <div class="group" role="group" aria-label="Playback">
                 <button class="primary play" aria-keyshortcuts="Space"
-                        aria-label={if m.playing { "Pause" } else { "Play" }}
+                        aria-label={if c.playing { "Pause" } else { "Play" }}
                         onclick={send(Msg::TogglePlay)}>
-                    { if m.playing { "❚❚ Pause" } else { "▶ Play" } }
+                    { if c.playing { "❚❚ Pause" } else { "▶ Play" } }
                 </button>
                 <button aria-keyshortcuts="N ArrowRight" title="Run to the next event (N or →)" aria-label="Step to the next event"
                         onclick={send(Msg::Step)}>{"Step ›"}</button>
@@ -137,7 +190,7 @@ pub fn controls(p: &PanelProps) -> Html {
                     <span>{"Speed"}</span>
                     <input type="range" min="0" max="100" step="1" aria-label="Speed"
                            aria-valuetext={speed_words(speed)}
-                           value={format!("{:.1}", m.speed_pos)} oninput={on_speed} />
+                           value={format!("{:.1}", c.speed_pos)} oninput={on_speed} />
                     <span class="speed-words">{speed_words(speed)}</span>
                 </label>
             </div>
@@ -153,10 +206,10 @@ pub fn controls(p: &PanelProps) -> Html {
             </div>
         </div>
         <div class="statusline">
-            { if !preset.is_empty() || m.io.is_loaded(&name) {
+            { if c.named {
                 html! { <details class="scenario-text">
-                    <summary><strong>{name}</strong></summary>
-                    <p>{description}</p>
+                    <summary><strong>{c.name.clone()}</strong></summary>
+                    <p>{c.description.clone()}</p>
                 </details> }
             } else { html! {} } }
             <p role="status" aria-live="polite" data-view="message"

@@ -10,7 +10,7 @@ use yew::prelude::*;
 use crate::engine::inspect::TraceCache;
 use crate::inspector::Inspector;
 use crate::invariants::{BugLab, Invariants};
-use crate::logs::LogsPanel;
+use crate::logs::{LogsData, LogsPanel};
 use crate::model::{Msg, Shared};
 use crate::spacetime::SpaceTime;
 use crate::tour::Help;
@@ -86,10 +86,11 @@ impl Tab {
 pub struct DockProps {
     /// The model.
     pub model: Shared,
-    /// Changes when panels must re-render.
+    /// UI revision: a message was handled.
     pub rev: u64,
-    /// The display clock (the diagram's cursor follows it every frame).
-    pub clock: f64,
+    /// Generation of the simulated state the app rendered (changes at most a few
+    /// times a second while playing).
+    pub sim: u64,
     /// Sends a message to the model.
     pub dispatch: Callback<Msg>,
 }
@@ -165,12 +166,17 @@ pub fn dock(p: &DockProps) -> Html {
             </button>
         }
     });
-    let (d, model, rev) = (p.dispatch.clone(), p.model.clone(), p.rev);
+    // The logs panel compares its data; the others read the model and re-render when
+    // the UI or the simulation changed.
+    let (d, model, rev) = (p.dispatch.clone(), p.model.clone(), p.rev + p.sim);
     let body = match current {
-        Tab::Logs => html! { <LogsPanel {model} {rev} dispatch={d} /> },
+        Tab::Logs => {
+            let data = Rc::new(LogsData::read(&p.model.0.borrow()));
+            html! { <LogsPanel {data} dispatch={d} /> }
+        }
         Tab::Inspector => html! { <Inspector {model} {rev} dispatch={d} cache={cache.clone()} /> },
         Tab::SpaceTime => {
-            html! { <SpaceTime {model} {rev} clock={p.clock} dispatch={d} cache={cache.clone()} /> }
+            html! { <SpaceTime {model} {rev} dispatch={d} cache={cache.clone()} /> }
         }
         Tab::Invariants => html! { <Invariants {model} {rev} dispatch={d} /> },
         Tab::BugLab => html! { <BugLab {model} {rev} dispatch={d} /> },

@@ -1,25 +1,56 @@
 //! The event log: the trace in plain sentences, newest first, filterable by kind and
 //! by server, bounded (see `narrate`).
 
+use std::rc::Rc;
+
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use crate::app::PanelProps;
-use crate::model::Msg;
-use crate::narrate::Kind;
+use crate::model::{Filter, Model, Msg};
+use crate::narrate::{Entry, Kind};
 
 /// Entries rendered at most.
 const SHOWN: usize = 150;
 
+/// What the event log shows.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EventData {
+    filter: Filter,
+    /// Servers (for the server filter).
+    n: u32,
+    /// The newest entries the filter keeps, newest first.
+    entries: Vec<Entry>,
+}
+
+impl EventData {
+    /// Read from the model.
+    pub fn read(m: &Model) -> EventData {
+        let filter = m.filter.clone();
+        let entries = m.engine.log().newest(SHOWN, |e| {
+            filter.kinds.contains(&e.kind) && filter.server.is_none_or(|s| e.servers.contains(&s))
+        });
+        EventData {
+            filter,
+            n: m.engine.size(),
+            entries,
+        }
+    }
+}
+
+/// Props of the event log.
+#[derive(Properties, Clone, PartialEq)]
+pub struct EventProps {
+    /// What it shows (renders only when this changed).
+    pub data: Rc<EventData>,
+    /// Sends a message to the model.
+    pub dispatch: Callback<Msg>,
+}
+
 /// The event log panel.
 #[function_component(EventPanel)]
-pub fn event_panel(p: &PanelProps) -> Html {
-    let m = p.model.0.borrow();
-    let filter = m.filter.clone();
-    let n = m.engine.size();
-    let entries = m.engine.log().newest(SHOWN, |e| {
-        filter.kinds.contains(&e.kind) && filter.server.is_none_or(|s| e.servers.contains(&s))
-    });
+pub fn event_panel(p: &EventProps) -> Html {
+    let EventData { filter, n, entries } = &*p.data;
+    let n = *n;
     let on_server = {
         let d = p.dispatch.clone();
         Callback::from(move |e: Event| {

@@ -3,78 +3,47 @@
 //! a restart rebuilt a server. Pure functions of the inspector's plain views (every
 //! fact comes from core; this module only compares and phrases them).
 
-use zab_core::server::{StartRefusal, SyncMode};
+use zab_core::server::{
+    CommitBlocker, Queued, StartRefusal, SyncReason, VoteComparison, VoteDecider,
+};
 use zab_core::Zxid;
 
 use crate::engine::inspect::{ProposalRow, RecoveryView, SyncChoiceView, VoteView};
 
-/// How a vote compares with another under FLE's total order (spec §2.2): peerEpoch
-/// first, then zxid, then server id.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Decider {
-    /// The first is an observer's empty vote: it never wins.
-    Observer,
-    /// Decided by peerEpoch.
-    PeerEpoch,
-    /// Same peerEpoch; decided by zxid.
-    Zxid,
-    /// Same peerEpoch and zxid; decided by server id.
-    ServerId,
-    /// The same candidate, epoch and zxid.
-    Same,
-}
-
-/// Whether `a` beats `b` (`totalOrderPredicate`), and what decided it.
-pub fn compare_votes(a: &VoteView, b: &VoteView) -> (bool, Decider) {
-    if a.leader == 0 {
-        return (false, Decider::Observer);
-    }
-    if a.peer_epoch != b.peer_epoch {
-        return (a.peer_epoch > b.peer_epoch, Decider::PeerEpoch);
-    }
-    if a.zxid != b.zxid {
-        return (a.zxid > b.zxid, Decider::Zxid);
-    }
-    if a.leader != b.leader {
-        return (a.leader > b.leader, Decider::ServerId);
-    }
-    (false, Decider::Same)
-}
-
-/// One sentence: does `a` beat `b`, spelled out step by step.
-pub fn vote_sentence(a: &VoteView, b: &VoteView) -> String {
-    let (wins, decider) = compare_votes(a, b);
+/// One sentence: does `a` beat `b`, spelled out step by step from the election's own
+/// comparison `c` (`zab_core::server::compare_votes(a, b)`).
+pub fn vote_sentence(a: &VoteView, b: &VoteView, c: &VoteComparison) -> String {
     let (la, lb) = (a.label(), b.label());
+    let wins = c.beats;
     let verdict = if wins { "beats" } else { "does not beat" };
-    match decider {
-        Decider::Observer => format!("{la} is an observer's empty vote: it never wins."),
-        Decider::Same => format!("{la} and {lb} name the same candidate with the same epoch and zxid: nothing changes."),
-        Decider::PeerEpoch => format!(
-            "{la} {verdict} {lb}: peerEpoch is compared first, and {} {} {} (zxid and server id do not matter then).",
-            a.peer_epoch,
-            if wins { ">" } else { "<" },
-            b.peer_epoch
+    let rel = if wins { ">" } else { "<" };
+    match c.decided_by {
+        VoteDecider::NoWeight => format!("{la} is an observer's empty vote: it never wins."),
+        VoteDecider::Equal => format!("{la} and {lb} name the same candidate with the same epoch and zxid: nothing changes."),
+        VoteDecider::PeerEpoch { new, current } => format!(
+            "{la} {verdict} {lb}: peerEpoch is compared first, and {new} {rel} {current} (zxid and server id do not matter then)."
         ),
-        Decider::Zxid => format!(
-            "{la} {verdict} {lb}: the same peerEpoch {}, so the zxid decides, and {} is {} than {}.",
+        VoteDecider::Zxid { new, current } => format!(
+            "{la} {verdict} {lb}: the same peerEpoch {}, so the zxid decides, and {new} is {} than {current}.",
             a.peer_epoch,
-            a.zxid,
             if wins { "newer" } else { "older" },
-            b.zxid
         ),
-        Decider::ServerId => format!(
-            "{la} {verdict} {lb}: the same peerEpoch {} and zxid {}, so the higher server id wins the tie, and {} {} {}.",
+        VoteDecider::ServerId { new, current } => format!(
+            "{la} {verdict} {lb}: the same peerEpoch {} and zxid {}, so the higher server id wins the tie, and {new} {rel} {current}.",
             a.peer_epoch,
             a.zxid,
-            a.leader,
-            if wins { ">" } else { "<" },
-            b.leader
         ),
     }
 }
 
-/// Why a LOOKING server proposes what it proposes: itself, or a better vote it adopted.
-pub fn proposal_sentence(me: u32, own: &VoteView, proposal: &VoteView) -> String {
+/// Why a LOOKING server proposes what it proposes: itself, or a better vote it adopted
+/// (`adopted` is the proposal against its own vote, from `compare_votes`).
+pub fn proposal_sentence(
+    me: u32,
+    own: &VoteView,
+    proposal: &VoteView,
+    adopted: &VoteComparison,
+) -> String {
     if proposal.leader == me {
         format!(
             "Server {me} proposes itself, {}: no vote it has received in round {} beats its own.",
@@ -87,44 +56,132 @@ pub fn proposal_sentence(me: u32, own: &VoteView, proposal: &VoteView) -> String
         format!(
             "Server {me} adopted server {}'s vote. {}",
             proposal.leader,
-            vote_sentence(proposal, own)
+            vote_sentence(proposal, own, adopted)
         )
     }
 }
 
-/// Where a learner's last zxid lies relative to the leader's committed-log window.
-fn position(peer: Zxid, min: Zxid, max: Zxid) -> String {
-    if peer > max {
-        format!("is newer than the leader's last committed txn {max}")
-    } else if peer < min {
-        format!("is older than the leader's committed log [{min} .. {max}]")
-    } else if peer == max {
-        format!("equals the newest txn of the leader's committed log [{min} .. {max}]")
-    } else {
-        format!("lies inside the leader's committed log [{min} .. {max}]")
+fn txns(n: u32) -> String {
+    format!("{n} committed txn{}", if n == 1 { "" } else { "s" })
+}
+
+/// What a stream queued from a log does, in words.
+fn queued_words(q: Queued, peer: Zxid) -> String {
+    match q {
+        Queued::Diff { txns: 0 } => {
+            "so there is nothing to resend: an empty DIFF (only proposals newer than the window follow)".to_string()
+        }
+        Queued::Diff { txns: n } => format!(
+            "so the leader keeps the learner's log and sends DIFF, then a PROPOSAL and COMMIT for each of the {} after {peer}",
+            txns(n)
+        ),
+        Queued::NewEpochDiff { txns: n } => format!(
+            "and it is a new epoch's first zxid (counter 0), so the leader sends DIFF and a PROPOSAL and COMMIT for each of the {} from there",
+            txns(n)
+        ),
+        Queued::UnmatchedDiff { txns: n } => format!(
+            "but the leader never had that txn; with bug ZK-1154 it sends DIFF anyway (and {} after it), so the learner keeps a txn that was never committed",
+            txns(n)
+        ),
+        Queued::Trunc { to, txns: n } => format!(
+            "but the leader never had that txn, so it was never committed: the leader sends TRUNC to {to}, its last txn before it, and the learner cuts its log back there before the {} that follow",
+            txns(n)
+        ),
     }
 }
 
-/// Why the leader chose DIFF, TRUNC or SNAP for a learner (spec §8.1).
+const SNAP: &str = "it sends SNAP, a full copy of its data tree";
+
+/// Why the leader chose DIFF, TRUNC or SNAP for a learner (spec §8.1): the branch of
+/// `syncFollower` it took and the zxids it compared, as the leader's plan says.
 pub fn sync_sentence(s: &SyncChoiceView) -> String {
-    let (peer, min, max) = (s.peer_last_zxid, s.min_committed, s.max_committed);
-    let pos = position(peer, min, max);
-    let consequence = match s.mode {
-        SyncMode::Diff if peer == max => {
-            "so there is nothing to resend: an empty DIFF (only proposals newer than the window follow)".to_string()
-        }
-        SyncMode::Diff if peer < min => {
-            "but the leader's on-disk txn log still reaches back to it, so it replays the missing txns from the log after a DIFF".to_string()
-        }
-        SyncMode::Diff => format!(
-            "so the leader keeps the learner's log and sends DIFF, then a PROPOSAL and COMMIT for each committed txn after {peer}"
+    let peer = s.reason.peer();
+    let (pos, consequence) = match s.reason {
+        SyncReason::InSync { .. } => (
+            "equals the leader's own last zxid".to_string(),
+            queued_words(Queued::Diff { txns: 0 }, peer),
         ),
-        SyncMode::Trunc => "so the learner holds txns that were never committed: the leader sends TRUNC, and the learner cuts its log back before the txns that follow".to_string(),
-        SyncMode::Snap if peer >= min && peer <= max => {
-            "but the two histories part in different epochs, where a TRUNC cannot reach: the leader falls back to SNAP, a full copy of its data tree".to_string()
-        }
-        SyncMode::Snap => "so the leader cannot replay what is missing: it sends SNAP, a full copy of its data tree".to_string(),
-        SyncMode::None => "and the leader chose NONE".to_string(),
+        SyncReason::Ahead { max, .. } => (
+            format!("is newer than the leader's last committed txn {max}"),
+            format!("so the learner holds txns that were never committed: the leader sends TRUNC to {max}, and the learner cuts its log back there"),
+        ),
+        SyncReason::WithinLog { min, max, queued, .. } => (
+            match queued {
+                Queued::Diff { txns: 0 } => {
+                    format!("equals the newest txn of the leader's committed log [{min} .. {max}]")
+                }
+                _ => format!("lies inside the leader's committed log [{min} .. {max}]"),
+            },
+            queued_words(queued, peer),
+        ),
+        SyncReason::DiffFromDisk {
+            min,
+            max,
+            log_first,
+            queued,
+            ..
+        } => (
+            format!("is older than the leader's committed log [{min} .. {max}]"),
+            match queued {
+                Queued::Trunc { to, txns: n } => format!(
+                    "but the leader's on-disk txn log still reaches back to it (it starts at {log_first}) and what follows is small enough; the leader never had the learner's last txn, so it sends TRUNC to {to} and replays the {} that follow from the log",
+                    txns(n)
+                ),
+                _ => format!(
+                    "but the leader's on-disk txn log still reaches back to it (it starts at {log_first}) and what follows is small enough, so it replays the missing txns from the log after a DIFF ({})",
+                    txns(queued.txns())
+                ),
+            },
+        ),
+        SyncReason::LogTooBig {
+            min,
+            max,
+            log_first,
+            size,
+            limit,
+            factor,
+            ..
+        } => (
+            format!("is older than the leader's committed log [{min} .. {max}]"),
+            format!("and although its on-disk txn log reaches back to it (it starts at {log_first}), the {size} bytes after it are not less than {limit:.0} ({factor} x the snapshot), so replaying would cost more than a snapshot: {SNAP}"),
+        ),
+        SyncReason::LogGone {
+            min, max, log_first, ..
+        } => (
+            format!("is older than the leader's committed log [{min} .. {max}]"),
+            format!(
+                "and its on-disk txn log no longer reaches back to it ({}), so the leader cannot replay what is missing: {SNAP}",
+                match log_first {
+                    Some(first) => format!("it starts at {first}"),
+                    None => "it is empty".to_string(),
+                }
+            ),
+        ),
+        SyncReason::Older { min, max, .. } => (
+            format!("is older than the leader's committed log [{min} .. {max}]"),
+            format!("and syncing from the txn log on disk is off (snapshotSizeFactor < 0), so the leader cannot replay what is missing: {SNAP}"),
+        ),
+        SyncReason::NewEpochAhead { max, .. } => (
+            format!("is newer than the leader's last committed txn {max}"),
+            format!("but it is a new epoch's first zxid (counter 0), which the leader does not TRUNC to: {SNAP}"),
+        ),
+        SyncReason::CrossEpoch {
+            min,
+            max,
+            from_disk,
+            leader_next,
+            ..
+        } => (
+            if from_disk {
+                format!("is older than the leader's committed log [{min} .. {max}]")
+            } else {
+                format!("lies inside the leader's committed log [{min} .. {max}]")
+            },
+            format!(
+                "but the two histories part in different epochs{}, where a TRUNC cannot reach: the leader falls back to SNAP, a full copy of its data tree",
+                leader_next.map_or(String::new(), |z| format!(" ({z} follows it at the leader)"))
+            ),
+        ),
     };
     format!(
         "Leader {} chose {} for server {} at t = {} ms: the learner's last zxid {peer} (from its ACKEPOCH) {pos}, {consequence}. The leader's own words: “{}”.",
@@ -132,10 +189,10 @@ pub fn sync_sentence(s: &SyncChoiceView) -> String {
     )
 }
 
-/// Why a proposal is not committed yet (spec §9.3): ACKs vs the quorum, the leader's
-/// own fsynced ACK, and zxid order.
-pub fn commit_sentence(p: &ProposalRow, quorum: usize, voters: u32, leader: u32) -> String {
-    let have = p.acks.len();
+/// Why a proposal is not committed yet (spec §9.3), from the leader's own commit test
+/// (`p.check`): ACKs against the quorum, the leader's own fsynced ACK, and zxid order.
+pub fn commit_sentence(p: &ProposalRow, voters: u32, leader: u32) -> String {
+    let c = &p.check;
     let acks = if p.acks.is_empty() {
         "no ACK yet".to_string()
     } else {
@@ -148,31 +205,44 @@ pub fn commit_sentence(p: &ProposalRow, quorum: usize, voters: u32, leader: u32)
                 .join(", ")
         )
     };
-    let own = if p.leader_acked {
+    let own = if c.leader_acked {
         "the leader's own ACK (sent once its fsync completed) is in".to_string()
     } else {
         format!("the leader's own ACK is not in yet: server {leader} has not fsynced it")
     };
     let head = format!(
-        "{} ({}): {acks}, {have} of the {quorum} a quorum of {voters} voters needs; {own}.",
-        p.zxid, p.op
+        "{} ({}): {acks}, {} of the {} a quorum of {voters} voters needs; {own}.",
+        p.zxid, p.op, c.acks, c.quorum
     );
-    let why = if have < quorum {
-        let missing = quorum - have;
-        format!(
+    let (mut quorum, mut leader_ack, mut order) = (None, false, None);
+    for b in c.blockers() {
+        match b {
+            CommitBlocker::Quorum { acks, needed } => quorum = Some(needed.saturating_sub(acks)),
+            CommitBlocker::LeaderAck => leader_ack = true,
+            CommitBlocker::Order { earlier } => order = Some(earlier),
+        }
+    }
+    let why = match (quorum, leader_ack, order) {
+        (None, false, None) => {
+            " It has its quorum: the COMMIT goes out with the next ACK processed.".to_string()
+        }
+        (None, false, Some(z)) => format!(
+            " It has its quorum, but commits go strictly in zxid order and {z} is still waiting."
+        ),
+        (None, true, _) => " A quorum has ACKed, but ZooKeeper commits only on a quorum that includes the leader itself.".to_string(),
+        (Some(missing), _, _) => format!(
             " Waiting for {missing} more ACK{}.",
             if missing == 1 { "" } else { "s" }
-        )
-    } else if !p.leader_acked {
-        " A quorum has ACKed, but ZooKeeper commits only on a quorum that includes the leader itself.".to_string()
-    } else if let Some(z) = p.waiting_for {
-        format!(
-            " It has its quorum, but commits go strictly in zxid order and {z} is still waiting."
-        )
-    } else {
-        " It has its quorum: the COMMIT goes out with the next ACK processed.".to_string()
+        ),
     };
-    head + &why
+    // Zxid order holds it back too: say so when the sentence above did not.
+    let also = match (order, quorum.is_some() || leader_ack) {
+        (Some(z), true) => {
+            format!(" Commits also go strictly in zxid order: {z} is still waiting.")
+        }
+        _ => String::new(),
+    };
+    head + &why + &also
 }
 
 /// Why a server refuses to start (spec §11: the startup epoch checks).
@@ -207,8 +277,9 @@ pub fn recovery_sentence(id: u32, r: &RecoveryView) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use zab_core::server::SyncReason;
-    use zab_core::Epoch;
+    use zab_core::packet::Vote;
+    use zab_core::server::{compare_votes, CommitCheck};
+    use zab_core::{Epoch, ServerId};
 
     fn v(leader: u32, epoch: u32, counter: u32, peer_epoch: u32) -> VoteView {
         VoteView {
@@ -219,60 +290,123 @@ mod tests {
         }
     }
 
+    /// The sentence for `a` against `b`, from core's comparison of the two votes.
+    fn said(a: &VoteView, b: &VoteView) -> String {
+        vote_sentence(a, b, &compare_votes(&vote(a), &vote(b)))
+    }
+
+    fn vote(v: &VoteView) -> Vote {
+        Vote {
+            leader: ServerId(v.leader),
+            zxid: v.zxid,
+            election_epoch: v.round,
+            peer_epoch: Epoch(v.peer_epoch),
+        }
+    }
+
     #[test]
     fn votes_compare_peer_epoch_then_zxid_then_id() {
-        let s = vote_sentence(&v(1, 1, 1, 2), &v(3, 1, 5, 1));
+        let s = said(&v(1, 1, 1, 2), &v(3, 1, 5, 1));
         assert!(
             s.contains("beats") && s.contains("peerEpoch is compared first") && s.contains("2 > 1"),
             "{s}"
         );
-        let s = vote_sentence(&v(1, 1, 5, 1), &v(3, 1, 4, 1));
+        let s = said(&v(1, 1, 5, 1), &v(3, 1, 4, 1));
         assert!(
             s.contains("beats") && s.contains("0x100000005 is newer than 0x100000004"),
             "{s}"
         );
-        let s = vote_sentence(&v(2, 1, 5, 1), &v(3, 1, 5, 1));
+        let s = said(&v(2, 1, 5, 1), &v(3, 1, 5, 1));
         assert!(s.contains("does not beat") && s.contains("2 < 3"), "{s}");
-        assert_eq!(
-            compare_votes(&v(0, 0, 0, 0), &v(1, 0, 0, 0)),
-            (false, Decider::Observer)
-        );
-        let s = proposal_sentence(2, &v(2, 1, 1, 1), &v(3, 1, 1, 1));
+        let s = said(&v(0, 0, 0, 0), &v(1, 0, 0, 0));
+        assert!(s.contains("observer's empty vote"), "{s}");
+        let (own, proposal) = (v(2, 1, 1, 1), v(3, 1, 1, 1));
+        let adopted = compare_votes(&vote(&proposal), &vote(&own));
+        let s = proposal_sentence(2, &own, &proposal, &adopted);
         assert!(
             s.starts_with("Server 2 adopted server 3's vote") && s.contains("higher server id"),
             "{s}"
         );
     }
 
-    #[test]
-    fn sync_choices_name_the_window() {
-        let mut s = SyncChoiceView {
+    fn choice(reason: SyncReason) -> SyncChoiceView {
+        SyncChoiceView {
             at_ms: 9000,
             leader: 3,
             learner: 1,
-            mode: SyncMode::Diff,
-            peer_last_zxid: Zxid::new(Epoch(1), 2),
-            min_committed: Zxid::new(Epoch(1), 1),
-            max_committed: Zxid::new(Epoch(1), 8),
-            reason: SyncReason::WithinLog {
-                peer: Zxid::new(Epoch(1), 2),
-                min: Zxid::new(Epoch(1), 1),
-                max: Zxid::new(Epoch(1), 8),
-            },
-        };
-        let t = sync_sentence(&s);
+            mode: reason.mode(),
+            reason,
+        }
+    }
+
+    #[test]
+    fn sync_choices_name_the_window() {
+        let z = |c| Zxid::new(Epoch(1), c);
+        let t = sync_sentence(&choice(SyncReason::WithinLog {
+            peer: z(2),
+            min: z(1),
+            max: z(8),
+            queued: Queued::Diff { txns: 6 },
+        }));
         assert!(
-            t.contains("lies inside the leader's committed log [0x100000001 .. 0x100000008]"),
+            t.contains("chose DIFF for server 1")
+                && t.contains("0x100000002 (from its ACKEPOCH) lies inside the leader's committed log [0x100000001 .. 0x100000008]")
+                && t.contains("each of the 6 committed txns after 0x100000002"),
             "{t}"
         );
-        s.mode = SyncMode::Snap;
-        s.peer_last_zxid = Zxid::ZERO;
+        let t = sync_sentence(&choice(SyncReason::WithinLog {
+            peer: z(8),
+            min: z(1),
+            max: z(8),
+            queued: Queued::Diff { txns: 0 },
+        }));
         assert!(
-            sync_sentence(&s).contains("is older than") && sync_sentence(&s).contains("full copy")
+            t.contains("equals the newest txn") && t.contains("empty DIFF"),
+            "{t}"
         );
-        s.mode = SyncMode::Trunc;
-        s.peer_last_zxid = Zxid::new(Epoch(1), 9);
-        assert!(sync_sentence(&s).contains("newer than the leader's last committed txn"));
+        let t = sync_sentence(&choice(SyncReason::LogGone {
+            peer: Zxid::ZERO,
+            min: z(1),
+            max: z(8),
+            log_first: Some(z(3)),
+        }));
+        assert!(
+            t.contains("chose SNAP")
+                && t.contains("is older than")
+                && t.contains("it starts at 0x100000003")
+                && t.contains("full copy"),
+            "{t}"
+        );
+        let t = sync_sentence(&choice(SyncReason::Ahead {
+            peer: z(9),
+            max: z(8),
+        }));
+        assert!(
+            t.contains("chose TRUNC")
+                && t.contains("newer than the leader's last committed txn 0x100000008"),
+            "{t}"
+        );
+        let t = sync_sentence(&choice(SyncReason::WithinLog {
+            peer: z(3),
+            min: z(1),
+            max: z(8),
+            queued: Queued::Trunc { to: z(2), txns: 5 },
+        }));
+        assert!(
+            t.contains("chose TRUNC") && t.contains("TRUNC to 0x100000002"),
+            "{t}"
+        );
+        let t = sync_sentence(&choice(SyncReason::CrossEpoch {
+            peer: z(3),
+            min: z(1),
+            max: Zxid::new(Epoch(2), 2),
+            from_disk: false,
+            leader_next: Some(Zxid::new(Epoch(2), 1)),
+        }));
+        assert!(
+            t.contains("chose SNAP") && t.contains("different epochs (0x200000001 follows it"),
+            "{t}"
+        );
     }
 
     #[test]
@@ -281,22 +415,43 @@ mod tests {
             zxid: Zxid::new(Epoch(2), 3),
             op: "create /a=1".into(),
             acks: vec![2],
-            leader_acked: false,
-            waiting_for: None,
+            check: CommitCheck {
+                zxid: Zxid::new(Epoch(2), 3),
+                acks: 1,
+                quorum: 3,
+                has_quorum: false,
+                leader_acked: false,
+                earlier: None,
+            },
         };
-        let t = commit_sentence(&p, 3, 5, 1);
+        let t = commit_sentence(&p, 5, 1);
         assert!(
             t.contains("1 of the 3")
                 && t.contains("Waiting for 2 more ACKs")
-                && t.contains("not fsynced"),
+                && t.contains("not fsynced")
+                && !t.contains("zxid order"),
             "{t}"
         );
         p.acks = vec![2, 3, 4];
-        assert!(commit_sentence(&p, 3, 5, 1).contains("includes the leader itself"));
+        p.check.acks = 3;
+        p.check.has_quorum = true;
+        assert!(commit_sentence(&p, 5, 1).contains("includes the leader itself"));
+        p.check.earlier = Some(Zxid::new(Epoch(2), 2));
+        let t = commit_sentence(&p, 5, 1);
+        assert!(
+            t.contains("includes the leader itself")
+                && t.contains("also go strictly in zxid order: 0x200000002"),
+            "{t}"
+        );
         p.acks = vec![1, 2, 3];
-        p.leader_acked = true;
-        p.waiting_for = Some(Zxid::new(Epoch(2), 2));
-        assert!(commit_sentence(&p, 3, 5, 1).contains("strictly in zxid order"));
+        p.check.leader_acked = true;
+        let t = commit_sentence(&p, 5, 1);
+        assert!(
+            t.contains("It has its quorum, but commits go strictly in zxid order and 0x200000002"),
+            "{t}"
+        );
+        p.check.earlier = None;
+        assert!(commit_sentence(&p, 5, 1).contains("the COMMIT goes out with the next ACK"));
     }
 
     #[test]

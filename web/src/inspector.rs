@@ -124,11 +124,11 @@ fn volatile_side(v: &InspectView, s: &VolatileView) -> Html {
         None => "empty".into(),
     };
     let fle = s.fle.as_ref().map(|f| {
-        let proposal = f.proposal.unwrap_or(s.own_vote);
+        let proposal = f.proposal;
         html! {
             <div class="inspect-block" data-inspect="fle">
                 <h4>{format!("Fast Leader Election: round {}{}", f.round, if f.finalizing { ", a quorum agrees: waiting finalizeWait" } else { "" })}</h4>
-                <p data-explain="vote" class="why-line">{explain::proposal_sentence(v.id, &s.own_vote, &proposal)}</p>
+                <p data-explain="vote" class="why-line">{explain::proposal_sentence(v.id, &s.own_vote, &proposal, &f.proposal_vs_own)}</p>
                 if f.received.is_empty() {
                     <p class="hint">{"No vote received in this round yet."}</p>
                 } else {
@@ -137,13 +137,12 @@ fn volatile_side(v: &InspectView, s: &VolatileView) -> Html {
                         <thead><tr><th scope="col">{"from"}</th><th scope="col">{"vote (leader, zxid, peerEpoch)"}</th><th scope="col">{"state"}</th><th scope="col">{"against my proposal"}</th></tr></thead>
                         <tbody>
                             { for f.received.iter().map(|r| {
-                                let agrees = r.vote.leader == proposal.leader && r.vote.zxid == proposal.zxid && r.vote.peer_epoch == proposal.peer_epoch;
                                 html! {
                                     <tr data-vote-from={r.from.to_string()}>
                                         <td>{r.from}</td>
                                         <td class="mono">{r.vote.label()}</td>
                                         <td>{r.state}</td>
-                                        <td data-explain="vote">{ if agrees { format!("✓ agrees with {}", proposal.label()) } else { explain::vote_sentence(&r.vote, &proposal) } }</td>
+                                        <td data-explain="vote">{ if r.agrees { format!("✓ agrees with {}", proposal.label()) } else { explain::vote_sentence(&r.vote, &proposal, &r.against_proposal) } }</td>
                                     </tr>
                                 }
                             }) }
@@ -190,9 +189,9 @@ fn volatile_side(v: &InspectView, s: &VolatileView) -> Html {
                 } else {
                     <ul class="why-list">
                         { for l.outstanding.iter().map(|p| html! {
-                            <li data-explain="commit" data-proposal-zxid={p.zxid.to_string()} data-acks={p.acks.len().to_string()}
-                                data-quorum={v.quorum.to_string()} data-leader-acked={p.leader_acked.to_string()}>
-                                {explain::commit_sentence(p, v.quorum, v.participants, v.id)}
+                            <li data-explain="commit" data-proposal-zxid={p.zxid.to_string()} data-acks={p.check.acks.to_string()}
+                                data-quorum={p.check.quorum.to_string()} data-leader-acked={p.check.leader_acked.to_string()}>
+                                {explain::commit_sentence(p, v.participants, v.id)}
                             </li>
                         }) }
                     </ul>
@@ -297,8 +296,8 @@ fn why_side(v: &InspectView) -> Html {
                         <li data-explain="vote-change">
                             <span class="at">{format!("{} ms", e.at_ms)}</span>
                             {format!(" round {}: {}, because {}.", e.vote.round, e.vote.label(), e.reason)}
-                            if let Some(prev) = e.previous {
-                                <span class="why-line">{format!(" {}", explain::vote_sentence(&e.vote, &prev))}</span>
+                            if let Some((prev, change)) = e.previous {
+                                <span class="why-line">{format!(" {}", explain::vote_sentence(&e.vote, &prev, &change))}</span>
                             }
                         </li>
                     }) }

@@ -1,10 +1,11 @@
 //! The logs panel: per server, its txn log (newest at the right), committed vs not
 //! yet committed, fsynced vs still volatile, and its snapshots.
 
+use std::rc::Rc;
+
 use yew::prelude::*;
 
-use crate::app::PanelProps;
-use crate::model::{Msg, Selection};
+use crate::model::{Model, Msg, Selection};
 use crate::views::{LogEntryView, LogRowView};
 
 fn entry(e: &LogEntryView, snap_after: bool) -> Html {
@@ -28,7 +29,7 @@ fn entry(e: &LogEntryView, snap_after: bool) -> Html {
             "not fsynced (lost on a crash)"
         }
     );
-    html! { <>
+    html! { <key={e.zxid.to_string()}>
         <span class={classes!("entry", format!("committed-{committed}"), (!e.flushed).then_some("unflushed"))}
               data-zxid={e.zxid.to_string()} data-committed={committed} data-flushed={e.flushed.to_string()}
               title={title}>
@@ -82,22 +83,50 @@ fn row(r: &LogRowView, selected: bool, d: &Callback<Msg>) -> Html {
                 }
             </div>
             <div class="entries">
-                { for r.entries.iter().map(|e| entry(e, r.snapshots.contains(&e.zxid))) }
+                // A list even of one entry (yew 0.21 would unwrap a `for` of one).
+                { r.entries.iter().map(|e| entry(e, r.snapshots.contains(&e.zxid))).collect::<Html>() }
             </div>
             <div class="tree" title={tree.clone()}>{tree}</div>
         </div>
     }
 }
 
+/// What the logs panel shows.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LogsData {
+    /// One row per server.
+    rows: Vec<LogRowView>,
+    /// The selected server, highlighted.
+    selected: Option<u32>,
+}
+
+impl LogsData {
+    /// Read from the model.
+    pub fn read(m: &Model) -> LogsData {
+        LogsData {
+            rows: m.engine.log_rows(),
+            selected: match m.selection {
+                Selection::Server(a) => Some(a),
+                _ => None,
+            },
+        }
+    }
+}
+
+/// Props of the logs panel.
+#[derive(Properties, Clone, PartialEq)]
+pub struct LogsProps {
+    /// What it shows (renders only when this changed).
+    pub data: Rc<LogsData>,
+    /// Sends a message to the model.
+    pub dispatch: Callback<Msg>,
+}
+
 /// The logs panel.
 #[function_component(LogsPanel)]
-pub fn logs_panel(p: &PanelProps) -> Html {
-    let m = p.model.0.borrow();
-    let rows = m.engine.log_rows();
-    let selected = match m.selection {
-        Selection::Server(a) => Some(a),
-        _ => None,
-    };
+pub fn logs_panel(p: &LogsProps) -> Html {
+    let LogsData { rows, selected } = &*p.data;
+    let selected = *selected;
     html! {
         <section class="panel logs" aria-label="Logs">
             <h2>{"Logs"}

@@ -15,6 +15,8 @@ mod dock;
 mod engine;
 mod events;
 mod explain;
+#[cfg(test)]
+mod golden;
 mod inspector;
 mod invariants;
 mod logs;

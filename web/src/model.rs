@@ -1,7 +1,8 @@
 //! The app's state: the engine plus what the UI adds (playback, selection, filter,
 //! the last message), and the one function that turns every user message into a
 //! change of it. It lives in a `Rc<RefCell<_>>` (never cloned); renders are triggered
-//! by counters, so a big simulation is never copied per frame.
+//! by counters, so a big simulation is never copied per frame. When the panels
+//! refresh while playing is `playback`'s business, not the model's.
 
 use std::cell::RefCell;
 use std::collections::BTreeSet;
@@ -19,8 +20,6 @@ use crate::views::Command;
 pub const MAX_EVENTS_PER_FRAME: u32 = 3000;
 /// Longest wall-clock gap a frame accounts for (after a stall, the sim just continues).
 pub const MAX_FRAME_MS: f64 = 100.0;
-/// Heavy panels (logs, events, clients) refresh at most this often while playing.
-pub const PANEL_REFRESH_MS: f64 = 150.0;
 
 /// Cluster sizes offered.
 pub const SIZES: [u32; 4] = [3, 5, 7, 9];
@@ -135,14 +134,11 @@ pub struct Model {
     pub filter: Filter,
     /// The built-in scenario loaded, if any.
     pub preset: Option<String>,
-    /// Bumped on every change the panels must show.
+    /// Bumped on every change of what the user did or sees besides the simulation
+    /// itself (a message, a halt, a selection dropped); playing alone does not bump it.
     pub rev: u64,
     /// Paused because the tab was hidden (resume when shown).
     pub paused_by_hiding: bool,
-    /// Wall time (ms) of the last panel refresh during playback.
-    last_panel_refresh: f64,
-    /// Last engine version the panels saw.
-    panel_version: u64,
     /// Import/export, the trace digest and the violation alert (`scenario_io`).
     pub io: crate::scenario_io::IoState,
 }
@@ -278,8 +274,6 @@ impl Model {
             preset: start.preset,
             rev: 1,
             paused_by_hiding: false,
-            last_panel_refresh: 0.0,
-            panel_version: 0,
             io: Default::default(),
         }
     }
@@ -475,15 +469,13 @@ impl Model {
         }
     }
 
-    /// Marks everything as changed (panels refresh now).
+    /// Marks everything as changed (the whole page renders now).
     pub fn touch(&mut self) {
         self.rev += 1;
-        self.panel_version = self.engine.version();
     }
 
-    /// One animation frame: `wall_ms` since the previous one, `now` the wall clock.
-    /// Returns whether anything must be drawn.
-    pub fn frame(&mut self, wall_ms: f64, now: f64) -> bool {
+    /// One animation frame, `wall_ms` after the previous one. Returns whether it ran.
+    pub fn frame(&mut self, wall_ms: f64) -> bool {
         if !self.playing {
             return false;
         }
@@ -491,12 +483,6 @@ impl Model {
         let sim_ms = wall * self.speed();
         self.engine.advance(sim_ms, MAX_EVENTS_PER_FRAME);
         self.watch_violations();
-        if self.engine.version() != self.panel_version
-            && now - self.last_panel_refresh >= PANEL_REFRESH_MS
-        {
-            self.last_panel_refresh = now;
-            self.touch();
-        }
         if let Selection::Packet(id) = self.selection {
             if self.engine.packet(id).is_none() {
                 // Keep the details of a delivered packet? No: the box would lie.
@@ -678,14 +664,14 @@ mod tests {
     fn frames_advance_the_clock_by_wall_time_times_speed() {
         let mut m = Model::new(Start::default());
         m.speed_pos = 100.0;
-        m.frame(16.0, 16.0);
+        m.frame(16.0);
         assert!((m.engine.clock() - 16.0).abs() < 1e-9);
-        m.frame(10_000.0, 10_016.0);
+        m.frame(10_000.0);
         assert!(
             (m.engine.clock() - 116.0).abs() < 1e-9,
             "capped at MAX_FRAME_MS"
         );
         m.playing = false;
-        assert!(!m.frame(16.0, 10_032.0));
+        assert!(!m.frame(16.0));
     }
 }

@@ -179,7 +179,8 @@ fn entry(at_ms: Time, kind: Kind, servers: Vec<u32>, text: String) -> Entry {
     }
 }
 
-fn timer_name(t: Timer) -> &'static str {
+/// A timer's name in words (the event log and the next-events panel).
+pub fn timer_name(t: Timer) -> &'static str {
     match t {
         Timer::FleTimeout => "election poll timeout",
         Timer::FinalizeWait => "finalizeWait",

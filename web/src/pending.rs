@@ -1,21 +1,57 @@
 //! What happens next: the first pending events of the queue; a packet delivery can be
 //! pulled forward (DeliverNow) or dropped.
 
-use yew::prelude::*;
+use std::rc::Rc;
 
-use crate::app::PanelProps;
-use crate::model::{Msg, Selection};
-use crate::views::Command;
+use yew::prelude::*;
+use zab_core::Time;
+
+use crate::model::{Model, Msg, Selection};
+use crate::views::{Command, PendingView};
 
 /// How many pending events to list.
 const SHOWN: usize = 12;
 
+/// What the pending-events panel shows.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PendingData {
+    /// The first events of the queue.
+    list: Vec<PendingView>,
+    /// Events queued in all.
+    total: usize,
+    /// The scenario's next scheduled actions.
+    script: Vec<(Time, String)>,
+}
+
+impl PendingData {
+    /// Read from the model.
+    pub fn read(m: &Model) -> PendingData {
+        let (list, total) = m.engine.pending(SHOWN);
+        PendingData {
+            list,
+            total,
+            script: m.engine.script_ahead(6),
+        }
+    }
+}
+
+/// Props of the pending-events panel.
+#[derive(Properties, Clone, PartialEq)]
+pub struct PendingProps {
+    /// What it shows (renders only when this changed).
+    pub data: Rc<PendingData>,
+    /// Sends a message to the model.
+    pub dispatch: Callback<Msg>,
+}
+
 /// The pending-events panel.
 #[function_component(PendingPanel)]
-pub fn pending_panel(p: &PanelProps) -> Html {
-    let m = p.model.0.borrow();
-    let (list, total) = m.engine.pending(SHOWN);
-    let script = m.engine.script_ahead(6);
+pub fn pending_panel(p: &PendingProps) -> Html {
+    let PendingData {
+        list,
+        total,
+        script,
+    } = &*p.data;
     let d = &p.dispatch;
     html! {
         <section class="panel pending" aria-label="Pending events">

@@ -1,6 +1,15 @@
 //! The animation loop: one `requestAnimationFrame` callback that advances simulated
-//! time by wall time × speed (capped per frame in [`Model::frame`]) and redraws.
-//! It exists only while playing: paused, nothing runs at all.
+//! time by wall time × speed (capped per frame in [`Model::frame`]) and redraws what
+//! moved. It exists only while playing: paused, nothing runs at all.
+//!
+//! A frame redraws only the parts that follow the clock: the packets in flight (one
+//! canvas pass, [`crate::ring::move_packets`]), and the components
+//! that subscribed with [`use_frame_redraw`] (the ring, the clock, the space-time
+//! cursor), each only when its key changed. The rest of the page (the panels) renders
+//! when the app does: on every message, and while playing at most every
+//! [`PANEL_PERIOD_MS`] and never sooner than [`PANEL_MIN_FRAMES`] frames after the
+//! last time ([`Pacer`]), so a slow frame brings no extra panel work. Each panel then
+//! compares its own data with what it shows and skips the render when nothing changed.
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -8,8 +17,112 @@ use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use yew::functional::UseForceUpdateHandle;
+use yew::prelude::*;
 
 use crate::model::Model;
+
+/// While playing, the panels refresh at most this often (wall ms)...
+pub const PANEL_PERIOD_MS: f64 = 250.0;
+/// ... and at most once in this many animation frames.
+pub const PANEL_MIN_FRAMES: u32 = 4;
+
+/// Decides, frame by frame, whether the panels refresh.
+#[derive(Debug)]
+pub struct Pacer {
+    /// Wall time of the last refresh.
+    last_ms: Option<f64>,
+    /// Frames since the last refresh.
+    frames: u32,
+    /// Engine version the panels last saw.
+    version: Option<u64>,
+}
+
+impl Default for Pacer {
+    /// Refreshes on the first frame that finds the engine changed.
+    fn default() -> Pacer {
+        Pacer {
+            last_ms: None,
+            frames: PANEL_MIN_FRAMES,
+            version: None,
+        }
+    }
+}
+
+impl Pacer {
+    /// Called once per frame at wall time `now_ms` with the engine's version: whether
+    /// the panels refresh on this frame. `urgent` (a change of the UI state during the
+    /// frame: a halt, a dropped selection, playback stopped) refreshes at once.
+    pub fn due(&mut self, now_ms: f64, version: u64, urgent: bool) -> bool {
+        self.frames = self.frames.saturating_add(1);
+        let waited = self.last_ms.is_none_or(|t| now_ms - t >= PANEL_PERIOD_MS)
+            && self.frames >= PANEL_MIN_FRAMES;
+        let changed = self.version != Some(version);
+        if urgent || (waited && changed) {
+            self.last_ms = Some(now_ms);
+            self.frames = 0;
+            self.version = Some(version);
+            true
+        } else {
+            false
+        }
+    }
+}
+
+// ---- frame subscribers ---------------------------------------------------------
+
+type Subscriber = Rc<dyn Fn(&Model)>;
+
+thread_local! {
+    static SUBSCRIBERS: RefCell<Vec<(u64, Subscriber)>> = const { RefCell::new(Vec::new()) };
+    static NEXT_ID: Cell<u64> = const { Cell::new(0) };
+}
+
+fn subscribe(f: Subscriber) -> u64 {
+    let id = NEXT_ID.with(|n| {
+        let id = n.get();
+        n.set(id + 1);
+        id
+    });
+    SUBSCRIBERS.with(|s| s.borrow_mut().push((id, f)));
+    id
+}
+
+fn unsubscribe(id: u64) {
+    SUBSCRIBERS.with(|s| s.borrow_mut().retain(|(i, _)| *i != id));
+}
+
+fn notify(m: &Model) {
+    // A copy: a subscriber's redraw never (un)subscribes now, but it may later.
+    let list: Vec<Subscriber> =
+        SUBSCRIBERS.with(|s| s.borrow().iter().map(|(_, f)| f.clone()).collect());
+    for f in list {
+        f(m);
+    }
+}
+
+/// Re-renders the calling component after an animation frame in which `key` of the
+/// model changed (e.g. the clock's whole milliseconds, or the engine version), for as
+/// long as it is mounted. Its other renders come from its props, as usual.
+#[hook]
+pub fn use_frame_redraw<K>(key: fn(&Model) -> K)
+where
+    K: PartialEq + 'static,
+{
+    let redraw = use_force_update();
+    use_effect_with((), move |_| {
+        let last: RefCell<Option<K>> = RefCell::new(None);
+        let id = subscribe(Rc::new(move |m: &Model| {
+            let k = key(m);
+            if last.borrow().as_ref() != Some(&k) {
+                *last.borrow_mut() = Some(k);
+                redraw.force_update();
+            }
+        }));
+        move || unsubscribe(id)
+    });
+}
+
+// ---- the loop --------------------------------------------------------------------
 
 type FrameFn = Closure<dyn FnMut(f64)>;
 
@@ -35,20 +148,29 @@ fn request(cb: &FrameFn) -> Option<i32> {
         .ok()
 }
 
-/// Starts the loop.
-pub fn start(model: Rc<RefCell<Model>>, redraw: UseForceUpdateHandle) -> Handle {
+/// Starts the loop; `redraw_app` renders the whole app (the panels' refresh).
+pub fn start(model: Rc<RefCell<Model>>, redraw_app: UseForceUpdateHandle) -> Handle {
     let callback: Rc<RefCell<Option<FrameFn>>> = Rc::new(RefCell::new(None));
     let next = Rc::new(Cell::new(None));
     let last: Cell<Option<f64>> = Cell::new(None);
+    let pacer = RefCell::new(Pacer::default());
     let again = callback.clone();
     let next_id = next.clone();
     *callback.borrow_mut() = Some(Closure::new(move |ts: f64| {
         let wall = last.replace(Some(ts)).map_or(0.0, |prev| ts - prev);
-        let draw = model.borrow_mut().frame(wall, ts);
-        if draw {
-            redraw.force_update();
+        let rev = model.borrow().rev;
+        model.borrow_mut().frame(wall);
+        let m = model.borrow();
+        // Renders first (they run in a microtask after this callback), so that the
+        // packets sent on this frame are drawn in the same canvas pass as the others.
+        notify(&m);
+        crate::ring::move_packets(m.engine.clock());
+        let urgent = m.rev != rev || !m.playing;
+        if pacer.borrow_mut().due(ts, m.engine.version(), urgent) {
+            redraw_app.force_update();
         }
-        let playing = model.borrow().playing;
+        let playing = m.playing;
+        drop(m);
         next_id.set(if playing {
             again.borrow().as_ref().and_then(request)
         } else {
@@ -57,4 +179,56 @@ pub fn start(model: Rc<RefCell<Model>>, redraw: UseForceUpdateHandle) -> Handle 
     }));
     next.set(callback.borrow().as_ref().and_then(request));
     Handle { next, callback }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Frames of `ms` each from t = 0; the frames (1-based) on which the panels refresh,
+    /// the engine changing on every frame.
+    fn refreshes(ms: f64, frames: u32) -> Vec<u32> {
+        let mut p = Pacer::default();
+        (1..=frames)
+            .filter(|&i| p.due(i as f64 * ms, i as u64, false))
+            .collect()
+    }
+
+    #[test]
+    fn panels_refresh_a_few_times_a_second_and_never_on_every_frame() {
+        // 60 fps: the first frame, then every 250 ms (15 or 16 frames).
+        let fast = refreshes(1000.0 / 60.0, 120);
+        assert_eq!(fast[0], 1);
+        assert!(
+            fast.windows(2).all(|w| (15..=16).contains(&(w[1] - w[0]))),
+            "{fast:?}"
+        );
+        assert!((7..=8).contains(&fast.len()), "{fast:?}");
+        // Slow frames (200 ms, then 1 s) refresh less often per frame, never more:
+        // at most one frame in PANEL_MIN_FRAMES, whatever the frame time.
+        for ms in [100.0, 200.0, 1000.0] {
+            let slow = refreshes(ms, 40);
+            assert!(
+                slow.windows(2).all(|w| w[1] - w[0] >= PANEL_MIN_FRAMES),
+                "{ms} ms: {slow:?}"
+            );
+            assert!(
+                slow.len() as u32 <= 40 / PANEL_MIN_FRAMES + 1,
+                "{ms} ms: {slow:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn panels_stay_still_while_the_simulation_does_and_a_ui_change_refreshes_at_once() {
+        let mut p = Pacer::default();
+        assert!(p.due(0.0, 7, false), "the first frame shows the state");
+        // The engine does not change: no refresh, however long.
+        assert!((1..100).all(|i| !p.due(i as f64 * 100.0, 7, false)));
+        // It changes: the next frame refreshes (the wait is long over).
+        assert!(p.due(10_000.0, 8, false));
+        // A UI change during a frame refreshes at once, even right after a refresh.
+        assert!(p.due(10_016.0, 8, true));
+        assert!(!p.due(10_032.0, 9, false), "then the wait starts again");
+    }
 }

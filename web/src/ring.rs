@@ -1,18 +1,29 @@
 //! The cluster ring (SVG): links, servers and packets in flight.
 //!
-//! Servers and links re-render when the simulation changes; the packet layer
-//! re-renders every frame, each packet's position a pure function of the display
-//! clock: (t - sent_at) / (deliver_at - sent_at) along its link.
+//! The ring reads the simulation again after each frame that changed it; the links,
+//! each server and each packet are components that re-render only when what they show
+//! changed. The packets in flight are drawn on a canvas between the link lines and
+//! the servers ([`flight`]); each also has an empty `<g>` for the data-* contract,
+//! created when it is sent and removed when it lands, never touched in between. A
+//! packet's position is a pure function of the display clock: (t - sent_at) /
+//! (deliver_at - sent_at) along its link. (Why a canvas: BENCHMARKS.md section 7.)
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, BTreeSet};
 use std::f64::consts::{PI, TAU};
 use std::rc::Rc;
 
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::model::{Msg, Selection, Shared};
+use crate::playback::use_frame_redraw;
 use crate::views::{PacketView, Role, ServerView};
+
+pub mod flight;
+
+use flight::translate;
+use flight::{Drawn, Flight, Look};
 
 /// Centre of the ellipse the servers sit on (SVG user units).
 const CX: f64 = 500.0;
@@ -83,8 +94,9 @@ fn centre(id: u32, n: u32) -> (f64, f64) {
         .unwrap_or((CX, CY))
 }
 
-/// The viewBox: the servers' bounding box with room for crowns, votes and labels.
-fn view_box(n: u32) -> String {
+/// The viewBox (x, y, width, height): the servers' bounding box with room for crowns,
+/// votes and labels.
+fn view_box(n: u32) -> (f64, f64, f64, f64) {
     let (_, _, r) = radii(n);
     let (mut x0, mut y0, mut x1, mut y1) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
     for id in 1..=n.max(1) {
@@ -94,7 +106,12 @@ fn view_box(n: u32) -> String {
         y0 = y0.min(y - r - 56.0);
         y1 = y1.max(y + r + 84.0);
     }
-    format!("{} {} {} {}", f(x0), f(y0), f(x1 - x0), f(y1 - y0))
+    (x0, y0, x1 - x0, y1 - y0)
+}
+
+/// A viewBox as the attribute reads it.
+fn view_box_attr((x, y, w, h): (f64, f64, f64, f64)) -> String {
+    format!("{} {} {} {}", f(x), f(y), f(w), f(h))
 }
 
 /// Props of the ring.
@@ -102,67 +119,172 @@ fn view_box(n: u32) -> String {
 pub struct RingProps {
     /// The model.
     pub model: Shared,
-    /// Engine version: servers and links change.
-    pub version: u64,
-    /// UI revision: selection changes.
+    /// UI revision: a message was handled (between messages the ring redraws itself
+    /// after every frame that changed the simulation).
     pub rev: u64,
-    /// Display clock (every frame).
-    pub clock: f64,
     /// Current selection.
     pub selection: Selection,
     /// Dispatcher.
     pub dispatch: Callback<Msg>,
 }
 
-fn m_size(model: &Shared) -> u32 {
-    model.0.borrow().engine.size()
-}
-
-/// The ring.
+/// The ring. After each frame that changed the simulation it reads the servers, links
+/// and packets again; each is a component that re-renders only when its own view
+/// changed. Three layers share one viewBox: the link lines (SVG), the packets in
+/// flight (a canvas, [`flight`]), and on top the SVG of the data-* contract (servers,
+/// link marks and click targets, one empty `<g>` per packet, the selected packet).
 #[function_component(Ring)]
 pub fn ring(p: &RingProps) -> Html {
-    html! {
-        <svg data-view="cluster" role="img" aria-label="Cluster" class="ring"
-             viewBox={view_box(m_size(&p.model))} preserveAspectRatio="xMidYMid meet">
-            <Links model={p.model.clone()} version={p.version} selection={p.selection} dispatch={p.dispatch.clone()} />
-            <Packets model={p.model.clone()} clock={p.clock} version={p.version} selection={p.selection} top={false} dispatch={p.dispatch.clone()} />
-            <Servers model={p.model.clone()} version={p.version} selection={p.selection} dispatch={p.dispatch.clone()} />
-            <Packets model={p.model.clone()} clock={p.clock} version={p.version} selection={p.selection} top={true} dispatch={p.dispatch.clone()} />
-        </svg>
-    }
-}
-
-/// Props of one layer.
-#[derive(Properties, Clone, PartialEq)]
-pub struct LayerProps {
-    /// The model.
-    pub model: Shared,
-    /// Engine version.
-    pub version: u64,
-    /// Selection.
-    pub selection: Selection,
-    /// Dispatcher.
-    pub dispatch: Callback<Msg>,
-}
-
-fn pair_selected(sel: Selection, a: u32, b: u32) -> bool {
-    matches!(sel, Selection::Link(x, y) if (x, y) == (a, b) || (x, y) == (b, a))
-}
-
-/// Links between every pair: faint election mesh, solid for an open learner/leader
-/// connection, dashed red with a gap when cut, an arrow for a one-way cut.
-#[function_component(Links)]
-fn links(p: &LayerProps) -> Html {
+    use_frame_redraw(|m| m.engine.version());
+    let canvas = use_node_ref();
     let m = p.model.0.borrow();
     let n = m.engine.size();
-    let (_, _, nr) = radii(n);
-    let cuts = m.engine.cuts();
+    let clock = m.engine.clock();
+    let cuts = Rc::new(m.engine.cuts());
     let conns: BTreeSet<(u32, u32)> = m
         .engine
         .connections()
         .into_iter()
         .map(|(a, b)| (a.min(b), a.max(b)))
         .collect();
+    let servers = m.engine.servers();
+    let packets = m.engine.packets();
+    drop(m);
+    let vb = view_box(n);
+    {
+        let canvas = canvas.clone();
+        use_effect_with(n, move |_| {
+            flight::attach(canvas.cast::<web_sys::HtmlCanvasElement>(), vb);
+            move || flight::attach(None, vb)
+        });
+    }
+    // Packets that stayed across a render (a step, a seek) move to the new time.
+    use_effect(move || flight::set_time(clock));
+    let sel = p.selection;
+    let selected_link = match sel {
+        Selection::Link(a, b) => Some((a.min(b), a.max(b))),
+        _ => None,
+    };
+    let server_selected = |id: u32| match sel {
+        Selection::Server(a) => a == id,
+        Selection::Link(a, b) => a == id || b == id,
+        _ => false,
+    };
+    let crowded = packets.len() > COMPACT_ABOVE;
+    let (top, under): (Vec<_>, Vec<_>) = packets
+        .into_iter()
+        .partition(|pk| sel == Selection::Packet(pk.id));
+    let node = |pk: PacketView| {
+        let selected = sel == Selection::Packet(pk.id);
+        let compact = crowded && pk.election && !selected;
+        let (id, flight) = (pk.id, flight_of(&pk, n));
+        html! {
+            <PacketNode key={id} view={Rc::new(pk)} {flight} {clock} {selected} {compact} dispatch={p.dispatch.clone()} />
+        }
+    };
+    // Collected into lists: yew 0.21 unwraps a `{ for }` of one child into a bare
+    // node, which would re-create the last packet left in a layer.
+    let under: Html = under.into_iter().map(node).collect();
+    let top: Html = top.into_iter().map(node).collect();
+    let on_down = {
+        let d = p.dispatch.clone();
+        Callback::from(move |e: PointerEvent| pick_packet(&e, &d))
+    };
+    let links = |drawn: bool| {
+        html! {
+            <Links {n} {drawn} cuts={cuts.clone()} conns={Rc::new(conns.clone())} selected={selected_link} dispatch={p.dispatch.clone()} />
+        }
+    };
+    html! {
+        <div class="ring-stack">
+            <svg class="ring ring-lines" aria-hidden="true" viewBox={view_box_attr(vb)} preserveAspectRatio="xMidYMid meet">
+                { links(true) }
+            </svg>
+            <canvas class="ring-packets" ref={canvas} aria-hidden="true" />
+            <svg data-view="cluster" role="img" aria-label="Cluster" class="ring"
+                 viewBox={view_box_attr(vb)} preserveAspectRatio="xMidYMid meet" onpointerdown={on_down}>
+                { links(false) }
+                <g class="packets">{under}</g>
+                <g class="servers">
+                    { for servers.into_iter().map(|s| {
+                        let (id, selected) = (s.id, server_selected(s.id));
+                        html! { <ServerNode key={id} {selected} view={s} {n} dispatch={p.dispatch.clone()} /> }
+                    }) }
+                </g>
+                <g class="packets selected-packet">{top}</g>
+            </svg>
+        </div>
+    }
+}
+
+thread_local! {
+    /// A pointer press just picked a packet on the canvas: the click that follows is
+    /// not for the link under it.
+    static PICKED: Cell<bool> = const { Cell::new(false) };
+}
+
+/// A press on the ring selects the packet drawn under it, unless a server or the
+/// selected packet (drawn above the packets) is there.
+fn pick_packet(e: &PointerEvent, d: &Callback<Msg>) {
+    PICKED.with(|p| p.set(false));
+    // (Yew delegates events: the current target is not the ring's SVG.)
+    let Some(target) = e
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+    else {
+        return;
+    };
+    let Some(svg) = target.closest("svg[data-view=\"cluster\"]").ok().flatten() else {
+        return;
+    };
+    if target
+        .closest("g[data-server], .selected-packet")
+        .ok()
+        .flatten()
+        .is_some()
+    {
+        return;
+    }
+    // The pointer in viewBox units (`xMidYMid meet`).
+    let r = svg.get_bounding_client_rect();
+    let (vx, vy, vw, vh) = flight::view();
+    let s = (r.width() / vw).min(r.height() / vh);
+    if s <= 0.0 {
+        return;
+    }
+    let x = vx + (e.client_x() as f64 - r.left() - (r.width() - vw * s) / 2.0) / s;
+    let y = vy + (e.client_y() as f64 - r.top() - (r.height() - vh * s) / 2.0) / s;
+    if let Some(id) = flight::hit(x, y) {
+        PICKED.with(|p| p.set(true));
+        d.emit(Msg::Select(Selection::Packet(id)));
+    }
+}
+
+/// Props of the links layer.
+#[derive(Properties, Clone, PartialEq)]
+pub struct LinksProps {
+    /// Servers.
+    pub n: u32,
+    /// The drawn lines (under the packets), or the marks of the data-* contract, the
+    /// cut marks and the click targets (above them).
+    pub drawn: bool,
+    /// Cut directed links (from, to).
+    pub cuts: Rc<BTreeSet<(u32, u32)>>,
+    /// Open learner/leader connections, as (smaller id, larger id).
+    pub conns: Rc<BTreeSet<(u32, u32)>>,
+    /// The selected link, as (smaller id, larger id).
+    pub selected: Option<(u32, u32)>,
+    /// Dispatcher.
+    pub dispatch: Callback<Msg>,
+}
+
+/// Links between every pair: faint election mesh, solid for an open learner/leader
+/// connection, dashed red with a gap when cut, an arrow for a one-way cut.
+#[function_component(Links)]
+fn links(p: &LinksProps) -> Html {
+    let n = p.n;
+    let (_, _, nr) = radii(n);
+    let (cuts, conns) = (&p.cuts, &p.conns);
     let mut out = Vec::new();
     for a in 1..=n {
         for b in (a + 1)..=n {
@@ -182,22 +304,48 @@ fn links(p: &LayerProps) -> Html {
                 (false, true) => format!("{b}->{a}"),
                 (false, false) => "none".to_string(),
             };
-            let selected = pair_selected(p.selection, a, b);
+            let selected = p.selected == Some((a, b));
+            let line = |class: &'static str, (x1, y1): (f64, f64), (x2, y2): (f64, f64)| {
+                html! { <line class={class} x1={f(x1)} y1={f(y1)} x2={f(x2)} y2={f(y2)} /> }
+            };
+            if p.drawn {
+                // The lines, under the packets.
+                let body = if ab && ba {
+                    html! { <>
+                        { line("link cut", (sx, sy), at(0.44)) }
+                        { line("link cut", at(0.56), (ex, ey)) }
+                    </> }
+                } else if ab || ba {
+                    line("link cut oneway", (sx, sy), (ex, ey))
+                } else if conns.contains(&(a, b)) {
+                    line("link conn", (sx, sy), (ex, ey))
+                } else {
+                    line("link", (sx, sy), (ex, ey))
+                };
+                out.push(html! {
+                    <g key={format!("{a}-{b}")} class={classes!("link-g", selected.then_some("selected"))}>
+                        if selected { { line("link-halo", (sx, sy), (ex, ey)) } }
+                        {body}
+                    </g>
+                });
+                continue;
+            }
+            // The contract's marks, what a cut blocks, and the click target, above.
             let on_click = {
                 let d = p.dispatch.clone();
-                Callback::from(move |_: MouseEvent| d.emit(Msg::Select(Selection::Link(a, b))))
+                Callback::from(move |_: MouseEvent| {
+                    if !PICKED.with(|p| p.replace(false)) {
+                        d.emit(Msg::Select(Selection::Link(a, b)))
+                    }
+                })
             };
-            let body = if ab && ba {
-                let (m1x, m1y) = at(0.44);
-                let (m2x, m2y) = at(0.56);
+            let marks = if ab && ba {
                 let (mx, my) = at(0.5);
-                html! { <>
-                    <line class="link cut" x1={f(sx)} y1={f(sy)} x2={f(m1x)} y2={f(m1y)} />
-                    <line class="link cut" x1={f(m2x)} y1={f(m2y)} x2={f(ex)} y2={f(ey)} />
+                html! {
                     <path class="cut-mark" d={format!("M{} {} L{} {} M{} {} L{} {}",
                         f(mx - 9.0), f(my - 9.0), f(mx + 9.0), f(my + 9.0),
                         f(mx - 9.0), f(my + 9.0), f(mx + 9.0), f(my - 9.0))} />
-                </> }
+                }
             } else if ab || ba {
                 // Arrow pointing in the blocked direction, with a bar at its tip.
                 let dir = if ab { 1.0 } else { -1.0 };
@@ -227,26 +375,17 @@ fn links(p: &LayerProps) -> Html {
                     format!("{b}→{a} blocked")
                 };
                 html! { <>
-                    <line class="link cut oneway" x1={f(sx)} y1={f(sy)} x2={f(ex)} y2={f(ey)} />
                     <polygon class="cut-arrow" points={tri} />
                     <path class="cut-bar" d={bar} />
                     <text class="cut-label" x={f(lx + nx * 22.0)} y={f(ly + ny * 22.0)} text-anchor="middle">{label}</text>
                 </> }
             } else {
-                let class = if conns.contains(&(a, b)) {
-                    "link conn"
-                } else {
-                    "link"
-                };
-                html! { <line class={class} x1={f(sx)} y1={f(sy)} x2={f(ex)} y2={f(ey)} /> }
+                html! {}
             };
             out.push(html! {
                 <g key={format!("{a}-{b}")} data-link={format!("{a}-{b}")} data-cut={state}
                    class={classes!("link-g", selected.then_some("selected"))}>
-                    if selected {
-                        <line class="link-halo" x1={f(sx)} y1={f(sy)} x2={f(ex)} y2={f(ey)} />
-                    }
-                    {body}
+                    {marks}
                     <line class="link-hit" x1={f(sx)} y1={f(sy)} x2={f(ex)} y2={f(ey)} onclick={on_click}>
                         <title>{format!("Link {a} ↔ {b}: click for link controls")}</title>
                     </line>
@@ -341,7 +480,7 @@ fn server(s: &ServerView, n: u32, selected: bool, dispatch: &Callback<Msg>) -> H
     );
     let vote = s.vote.clone();
     html! {
-        <g key={s.id.to_string()} class={classes!("server", s.role.class(), selected.then_some("selected"), s.observer.then_some("observer"))}
+        <g class={classes!("server", s.role.class(), selected.then_some("selected"), s.observer.then_some("observer"))}
            transform={format!("translate({} {})", f(x), f(y))}
            data-server={s.id.to_string()} data-role={s.role.attr()} data-phase={s.phase}
            data-epoch={s.current_epoch.to_string()} data-accepted-epoch={s.accepted_epoch.to_string()}
@@ -369,54 +508,32 @@ fn server(s: &ServerView, n: u32, selected: bool, dispatch: &Callback<Msg>) -> H
     }
 }
 
-/// Every server.
-#[function_component(Servers)]
-fn servers(p: &LayerProps) -> Html {
-    let m = p.model.0.borrow();
-    let n = m.engine.size();
-    let servers = m.engine.servers();
-    let sel = |id: u32| match p.selection {
-        Selection::Server(a) => a == id,
-        Selection::Link(a, b) => a == id || b == id,
-        _ => false,
-    };
-    html! {
-        <g class="servers">
-            { for servers.iter().map(|s| server(s, n, sel(s.id), &p.dispatch)) }
-        </g>
-    }
-}
-
-/// Props of the packet layer.
+/// Props of one server.
 #[derive(Properties, Clone, PartialEq)]
-pub struct PacketProps {
-    /// The model.
-    pub model: Shared,
-    /// Display clock.
-    pub clock: f64,
-    /// Engine version.
-    pub version: u64,
-    /// Selection.
-    pub selection: Selection,
-    /// The top layer holds only the selected packet (above the servers); the
-    /// other layer, under the servers, every other packet.
-    pub top: bool,
+pub struct ServerProps {
+    /// What it shows.
+    pub view: ServerView,
+    /// Servers in the ring.
+    pub n: u32,
+    /// Selected (or one end of the selected link).
+    pub selected: bool,
     /// Dispatcher.
     pub dispatch: Callback<Msg>,
+}
+
+/// One server: re-rendered only when its view changed.
+#[function_component(ServerNode)]
+fn server_node(p: &ServerProps) -> Html {
+    server(&p.view, p.n, p.selected, &p.dispatch)
 }
 
 /// Above this many packets in flight, election notifications are drawn as dots (their
 /// fields stay in the tooltip and the details box): a 9-server election sends ~100.
 const COMPACT_ABOVE: usize = 20;
 
-fn packet(
-    pk: &PacketView,
-    n: u32,
-    t: f64,
-    selected: bool,
-    compact: bool,
-    dispatch: &Callback<Msg>,
-) -> Html {
+/// The flight of `pk` among `n` servers: from the sender's rim to the receiver's,
+/// offset to the right of the link so that the two directions do not overlap.
+fn flight_of(pk: &PacketView, n: u32) -> Flight {
     let (_, _, r) = radii(n);
     let (x1, y1) = centre(pk.from, n);
     let (x2, y2) = centre(pk.to, n);
@@ -424,74 +541,104 @@ fn packet(
     let len = (dx * dx + dy * dy).sqrt().max(1.0);
     let (ux, uy) = (dx / len, dy / len);
     let (nx, ny) = (-uy * 11.0, ux * 11.0);
-    let (sx, sy) = (x1 + ux * (r + 6.0) + nx, y1 + uy * (r + 6.0) + ny);
-    let (ex, ey) = (x2 - ux * (r + 6.0) + nx, y2 - uy * (r + 6.0) + ny);
-    let k = pk.progress(t);
-    let (x, y) = (sx + (ex - sx) * k, sy + (ey - sy) * k);
-    let (line1, line2) = match pk.label.split_once(' ') {
-        Some((a, b)) if pk.kind == "NOTIFICATION" => (a.to_string(), Some(b.to_string())),
-        _ => (pk.label.clone(), None),
-    };
-    let chars = line1
-        .len()
-        .max(line2.as_ref().map_or(0, |l| l.chars().count()));
-    let w = chars as f64 * 7.6 + 12.0;
-    let h = if line2.is_some() { 33.0 } else { 20.0 };
+    Flight {
+        from: (x1 + ux * (r + 6.0) + nx, y1 + uy * (r + 6.0) + ny),
+        to: (x2 - ux * (r + 6.0) + nx, y2 - uy * (r + 6.0) + ny),
+        sent: pk.sent_at as f64,
+        deliver: pk.deliver_at.max(pk.sent_at) as f64,
+    }
+}
+
+/// Moves every packet to display time `t` (after each animation frame): see
+/// [`flight::set_time`].
+pub fn move_packets(t: f64) {
+    flight::set_time(t);
+}
+
+/// Props of one packet in flight.
+#[derive(Properties, Clone)]
+pub struct PacketProps {
+    /// What it is.
+    pub view: Rc<PacketView>,
+    /// Its path and times.
+    pub flight: Flight,
+    /// The display clock when the ring rendered: where to draw it if it renders now.
+    /// Not compared: between renders the packet is moved by [`flight::set_time`].
+    pub clock: f64,
+    /// Selected: drawn as SVG above the servers, outlined; otherwise on the canvas.
+    pub selected: bool,
+    /// Drawn as a dot (a crowded election).
+    pub compact: bool,
+    /// Dispatcher.
+    pub dispatch: Callback<Msg>,
+}
+
+impl PartialEq for PacketProps {
+    fn eq(&self, o: &Self) -> bool {
+        self.view == o.view
+            && self.flight == o.flight
+            && self.selected == o.selected
+            && self.compact == o.compact
+            && self.dispatch == o.dispatch
+    }
+}
+
+/// One packet in flight: an empty `<g>` with the data-* attributes, created when it is
+/// sent and kept until it is delivered, while the canvas draws it; the selected
+/// packet is a full SVG drawing instead. It renders again only if what it shows
+/// changes.
+#[function_component(PacketNode)]
+fn packet_node(p: &PacketProps) -> Html {
+    let node = use_node_ref();
+    let token = *use_memo((), |_| flight::token());
+    {
+        let (node, id, flight, clock) = (node.clone(), p.view.id, p.flight, p.clock);
+        let look = (!p.selected).then(|| Look::of(&p.view, p.compact));
+        use_effect(move || {
+            let drawn = match look {
+                Some(look) => Some(Drawn::Canvas(look)),
+                None => node.cast::<web_sys::Element>().map(Drawn::Element),
+            };
+            if let Some(drawn) = drawn {
+                flight::add(id, token, flight, drawn, clock);
+            }
+            move || flight::remove(id, token)
+        });
+    }
+    let pk = &p.view;
+    let class = classes!(
+        "packet",
+        pk.phase_class(),
+        p.compact.then_some("dot"),
+        p.selected.then_some("selected")
+    );
+    if !p.selected {
+        return html! {
+            <g ref={node} {class} data-packet-id={pk.id.to_string()} data-packet-type={pk.kind}
+               data-from={pk.from.to_string()} data-to={pk.to.to_string()} />
+        };
+    }
     let id = pk.id;
     let on_down = {
-        let d = dispatch.clone();
+        let d = p.dispatch.clone();
         Callback::from(move |e: PointerEvent| {
             e.stop_propagation();
             d.emit(Msg::Select(Selection::Packet(id)))
         })
     };
-    if compact && !selected {
-        return html! {
-            <g key={pk.id.to_string()} class={classes!("packet", "dot", pk.phase_class())}
-               transform={format!("translate({} {})", f(x), f(y))}
-               data-packet-id={pk.id.to_string()} data-packet-type={pk.kind}
-               data-from={pk.from.to_string()} data-to={pk.to.to_string()}
-               onpointerdown={on_down}>
-                <title>{format!("{} → {}: {}", pk.from, pk.to, pk.summary)}</title>
-                <circle r="7" />
-            </g>
-        };
-    }
+    let look = Look::of(pk, false);
+    let (w, h) = look.size;
     html! {
-        <g key={pk.id.to_string()} class={classes!("packet", pk.phase_class(), selected.then_some("selected"))}
-           transform={format!("translate({} {})", f(x), f(y))}
+        <g ref={node} {class} transform={translate(p.flight.at(p.clock))}
            data-packet-id={pk.id.to_string()} data-packet-type={pk.kind}
            data-from={pk.from.to_string()} data-to={pk.to.to_string()}
            onpointerdown={on_down}>
             <title>{format!("{} → {}: {}", pk.from, pk.to, pk.summary)}</title>
             <rect x={f(-w / 2.0)} y={f(-h / 2.0)} width={f(w)} height={f(h)} rx="6" />
-            <text y={if line2.is_some() { "-3" } else { "4.5" }} text-anchor="middle">{line1}</text>
-            if let Some(l2) = line2 {
+            <text y={if look.line2.is_some() { "-3" } else { "4.5" }} text-anchor="middle">{look.line1}</text>
+            if let Some(l2) = look.line2 {
                 <text class="vote-line" y="11.5" text-anchor="middle">{l2}</text>
             }
-        </g>
-    }
-}
-
-/// Packets in flight.
-#[function_component(Packets)]
-fn packets(p: &PacketProps) -> Html {
-    let m = p.model.0.borrow();
-    let n = m.engine.size();
-    let list = m.engine.packets();
-    let selected = match p.selection {
-        Selection::Packet(id) => Some(id),
-        _ => None,
-    };
-    // Packets fly under the servers (roles stay legible); the selected one on top.
-    let top = p.top;
-    let crowded = list.len() > COMPACT_ABOVE;
-    html! {
-        <g class={if top { "packets selected-packet" } else { "packets" }}>
-            { for list.iter().filter(|pk| (Some(pk.id) == selected) == top).map(|pk| {
-                let compact = crowded && pk.election;
-                packet(pk, n, p.clock, top, compact, &p.dispatch)
-            }) }
         </g>
     }
 }
@@ -514,5 +661,41 @@ pub fn legend() -> Html {
             <span class="lg pk broadcast">{"broadcast"}</span>
             <span class="lg pk heartbeat">{"ping"}</span>
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_packet_flies_from_rim_to_rim_beside_its_link() {
+        let pk = PacketView {
+            id: 1,
+            from: 1,
+            to: 3,
+            kind: "PING",
+            label: "PING".into(),
+            summary: String::new(),
+            election: false,
+            sent_at: 100,
+            deliver_at: 300,
+        };
+        let f = flight_of(&pk, 5);
+        let (r, (cx, cy)) = (radii(5).2, centre(1, 5));
+        let d = ((f.from.0 - cx).powi(2) + (f.from.1 - cy).powi(2)).sqrt();
+        assert!(d > r, "it starts outside the sender's shape ({d} > {r})");
+        let back = flight_of(
+            &PacketView {
+                from: 3,
+                to: 1,
+                ..pk
+            },
+            5,
+        );
+        assert!(
+            (back.to.0 - f.from.0).abs() > 10.0 || (back.to.1 - f.from.1).abs() > 10.0,
+            "the two directions of a link do not overlap"
+        );
     }
 }

@@ -469,8 +469,13 @@ pub fn violation_alert(p: &PanelProps) -> Html {
             d2.emit(Msg::Select(Selection::Server(id)));
         }
     });
-    let title = format!("⚠ Paused: invariant {} {} broken", v.invariant, v.name);
-    let detail = format!("at t = {} ms{servers}: {}", v.at_ms, v.detail);
+    let now = m.engine.now();
+    let (title, detail) = alert_text(&v, &servers, now);
+    let at_ms = v.at_ms;
+    let go_back = {
+        let d = d.clone();
+        Callback::from(move |_: MouseEvent| d.emit(Msg::Seek(at_ms)))
+    };
     html! {
         <div class="halt" role="alert" data-view="halt" data-invariant={v.invariant.clone()}
              data-at-ms={v.at_ms.to_string()}>
@@ -479,6 +484,9 @@ pub fn violation_alert(p: &PanelProps) -> Html {
             </p>
             <span class="halt-actions">
                 <button class="primary" onclick={send(IoMsg::Resume)}>{"Resume"}</button>
+                if now != at_ms {
+                    <button onclick={go_back}>{format!("Go to t = {at_ms} ms")}</button>
+                }
                 if first.is_some() {
                     <button onclick={on_show}>{"Select the server"}</button>
                 }
@@ -486,6 +494,17 @@ pub fn violation_alert(p: &PanelProps) -> Html {
             </span>
         </div>
     }
+}
+
+/// The alert's title and detail. The violation's time and the clock are told apart:
+/// after "Run to the end" or a skip the run is paused later than the violation.
+fn alert_text(v: &ViolationView, servers: &str, now: Time) -> (String, String) {
+    let title = format!("⚠ Paused: invariant {} {} broken", v.invariant, v.name);
+    let mut detail = format!("at t = {} ms{servers}: {}", v.at_ms, v.detail);
+    if now != v.at_ms {
+        detail.push_str(&format!(" The clock has moved on to t = {now} ms."));
+    }
+    (title, detail)
 }
 
 #[cfg(test)]
@@ -570,7 +589,7 @@ mod tests {
         m.playing = true;
         let mut frames = 0;
         while m.playing && frames < 10_000 {
-            m.frame(100.0, frames as f64 * 100.0);
+            m.frame(100.0);
             frames += 1;
             if !m.playing {
                 break;
@@ -592,6 +611,15 @@ mod tests {
         assert!(m.io.halt.is_none());
         m.update(Msg::Skip(halt.at_ms + 1000));
         assert!(m.io.halt.is_some());
+        // Issue 13: the alert tells the violation's time from the clock's.
+        let (_, at_it) = alert_text(&halt, "", halt.at_ms);
+        assert!(!at_it.contains("moved on"), "{at_it}");
+        let (_, later) = alert_text(&halt, "", m.engine.now());
+        assert!(m.engine.now() > halt.at_ms);
+        assert!(
+            later.contains(&format!("moved on to t = {} ms", m.engine.now())),
+            "{later}"
+        );
     }
 
     #[test]

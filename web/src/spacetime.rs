@@ -13,6 +13,7 @@ use yew::prelude::*;
 use crate::dock::Cache;
 use crate::engine::inspect::{Arrow, Fate, LaneState, SpaceTimeView};
 use crate::model::{Msg, Shared};
+use crate::playback::use_frame_redraw;
 use crate::views::Role;
 
 /// Window widths offered, simulated ms.
@@ -36,10 +37,9 @@ const MAX_LABELS: usize = 70;
 pub struct SpaceTimeProps {
     /// The model.
     pub model: Shared,
-    /// Changes when the simulation changed (and panels refresh).
+    /// Changes when the simulation changed (and panels refresh); the cursor follows
+    /// the frames by itself.
     pub rev: u64,
-    /// The display clock.
-    pub clock: f64,
     /// Sends a message to the model.
     pub dispatch: Callback<Msg>,
     /// The shared trace cache.
@@ -411,9 +411,11 @@ fn diagram(p: &DiagramProps) -> Html {
 /// The space-time diagram panel.
 #[function_component(SpaceTime)]
 pub fn space_time(p: &SpaceTimeProps) -> Html {
+    use_frame_redraw(|m| m.engine.clock().max(0.0).floor() as u64);
     let width = use_state(|| DEFAULT_WINDOW);
     let pings = use_state(|| false);
-    let now = p.clock.max(0.0).floor() as u64;
+    let clock = p.model.0.borrow().engine.clock();
+    let now = clock.max(0.0).floor() as u64;
     let (from, to) = window(now, *width);
     let view = {
         let (model, cache, pings) = (p.model.clone(), p.cache.clone(), *pings);
@@ -444,7 +446,7 @@ pub fn space_time(p: &SpaceTimeProps) -> Html {
         });
     }
     let geo = Geo::new(view.from, view.to, view.lanes.len(), *size);
-    let cx = geo.x(p.clock);
+    let cx = geo.x(clock);
     let buttons = WINDOWS.iter().map(|w| {
         let w = *w;
         let on = *width == w;
@@ -500,7 +502,7 @@ pub fn space_time(p: &SpaceTimeProps) -> Html {
                 <Diagram view={view.clone()} size={*size} dispatch={p.dispatch.clone()} />
                 <svg class="st-cursor" viewBox={geo.view_box()} preserveAspectRatio="xMinYMin meet" aria-hidden="true">
                     <line data-cursor-ms={now.to_string()} x1={f(cx)} x2={f(cx)} y1={f(AXIS - 2.0)} y2={f(geo.height())} />
-                    <text x={f(cx + 3.0)} y={f(geo.height() - 4.0)}>{format!("t = {:.3} s", p.clock / 1000.0)}</text>
+                    <text x={f(cx + 3.0)} y={f(geo.height() - 4.0)}>{format!("t = {:.3} s", clock / 1000.0)}</text>
                 </svg>
             </div>
         </section>

@@ -186,15 +186,6 @@ impl PacketView {
     pub fn phase_class(&self) -> &'static str {
         phase_class(self.kind)
     }
-
-    /// Fraction of the way from sender to receiver at display time `t` (0..=1).
-    pub fn progress(&self, t: f64) -> f64 {
-        let span = self.deliver_at.saturating_sub(self.sent_at) as f64;
-        if span <= 0.0 {
-            return 1.0;
-        }
-        ((t - self.sent_at as f64) / span).clamp(0.0, 1.0)
-    }
 }
 
 /// One entry of a server's txn log.

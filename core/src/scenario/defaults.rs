@@ -58,7 +58,12 @@ pub const MAX_SNAP_RETAIN_COUNT: u64 = 20;
 pub const MAX_SCENARIO_BYTES: usize = 16 * 1024 * 1024;
 /// Most steps in `schedule` (a sweep at its longest, `zab-sim sweep --duration-ms
 /// 1000000`, writes about 20 000).
-pub const MAX_SCHEDULE_STEPS: usize = 100_000;
+pub const MAX_SCHEDULE_STEPS: usize = 40_000;
+/// Most JSON values in a scenario file (each number, string, list and object counts
+/// one), counted while the text is read: a schedule at its longest needs about 8 per
+/// step, and at this size the worst file (`[0,0,0,...]`) is refused in tens of
+/// milliseconds instead of seconds.
+pub const MAX_JSON_VALUES: usize = 400_000;
 /// Longest `name`, in bytes.
 pub const MAX_NAME_BYTES: usize = 1_000;
 /// Longest `description`, in bytes.

@@ -1,14 +1,15 @@
 //! Text → [`Scenario`]: JSON syntax with line and column, then a walk over the parsed
 //! value that fills defaults and names the path of every type error or unknown field.
 
-use serde::de::{self, DeserializeOwned, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, DeserializeOwned, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 use serde_json::{Map, Value};
+use std::cell::Cell;
 use std::fmt;
 
 use super::defaults;
 use super::error::{field_path, index_path, ScenarioError};
-use super::types::{Action, Cluster, Scenario, Step};
+use super::types::{Action, Cluster, Scenario, Step, WriteOp};
 use super::validate::{check_observers, check_participants, check_schedule_len};
 use crate::config::{Bug, Storage, Timing};
 use crate::ids::ServerId;
@@ -144,58 +145,100 @@ fn humanize(message: String) -> String {
 }
 
 /// A `serde_json::Value` that rejects duplicate keys (serde_json's own `Value` keeps the
-/// last one silently, and a scenario with two `"seed"`s is surely a mistake).
+/// last one silently, and a scenario with two `"seed"`s is surely a mistake) and holds at
+/// most [`defaults::MAX_JSON_VALUES`] values: the budget is spent while the text is
+/// read, so a file of millions of tiny values is refused before its tree is built.
 pub(crate) struct StrictValue(pub(crate) Value);
 
 impl<'de> Deserialize<'de> for StrictValue {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<StrictValue, D::Error> {
-        d.deserialize_any(StrictVisitor).map(StrictValue)
+        let budget = Cell::new(defaults::MAX_JSON_VALUES);
+        d.deserialize_any(StrictVisitor(&budget)).map(StrictValue)
     }
 }
 
-struct StrictVisitor;
+/// Reads one value (and everything inside it) from the shared budget.
+struct StrictSeed<'a>(&'a Cell<usize>);
 
-impl<'de> Visitor<'de> for StrictVisitor {
+impl<'de> DeserializeSeed<'de> for StrictSeed<'_> {
+    type Value = Value;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(StrictVisitor(self.0))
+    }
+}
+
+/// The visitor behind [`StrictValue`]; its cell holds how many values may still come.
+struct StrictVisitor<'a>(&'a Cell<usize>);
+
+impl StrictVisitor<'_> {
+    /// Takes one value from the budget, or refuses the file once it is spent.
+    fn spend<E: de::Error>(&self) -> Result<(), E> {
+        match self.0.get().checked_sub(1) {
+            Some(left) => {
+                self.0.set(left);
+                Ok(())
+            }
+            None => Err(E::custom(format!(
+                "more than {} JSON values (numbers, strings, lists, objects); a scenario file holds at most {}",
+                defaults::MAX_JSON_VALUES,
+                defaults::MAX_JSON_VALUES
+            ))),
+        }
+    }
+}
+
+impl<'de> Visitor<'de> for StrictVisitor<'_> {
     type Value = Value;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("any JSON value")
     }
-    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Value, E> {
+        self.spend()?;
         Ok(Value::Bool(v))
     }
-    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Value, E> {
+        self.spend()?;
         Ok(Value::from(v))
     }
-    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Value, E> {
+        self.spend()?;
         Ok(Value::from(v))
     }
-    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Value, E> {
+        self.spend()?;
         Ok(Value::from(v))
     }
-    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Value, E> {
+        self.spend()?;
         Ok(Value::String(v.to_string()))
     }
-    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Value, E> {
+        self.spend()?;
         Ok(Value::String(v))
     }
-    fn visit_unit<E>(self) -> Result<Value, E> {
+    fn visit_unit<E: de::Error>(self) -> Result<Value, E> {
+        self.spend()?;
         Ok(Value::Null)
     }
-    fn visit_none<E>(self) -> Result<Value, E> {
+    fn visit_none<E: de::Error>(self) -> Result<Value, E> {
+        self.spend()?;
         Ok(Value::Null)
     }
     fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
-        d.deserialize_any(StrictVisitor)
+        d.deserialize_any(self)
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        self.spend()?;
         let mut items = Vec::new();
-        while let Some(StrictValue(v)) = seq.next_element()? {
+        while let Some(v) = seq.next_element_seed(StrictSeed(self.0))? {
             items.push(v);
         }
         Ok(Value::Array(items))
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        self.spend()?;
         let mut out = Map::new();
         while let Some(key) = map.next_key::<String>()? {
             if out.contains_key(&key) {
@@ -204,7 +247,7 @@ impl<'de> Visitor<'de> for StrictVisitor {
                     clip(&key)
                 )));
             }
-            let StrictValue(v) = map.next_value()?;
+            let v = map.next_value_seed(StrictSeed(self.0))?;
             out.insert(key, v);
         }
         Ok(Value::Object(out))
@@ -512,9 +555,95 @@ pub(crate) fn step_from_value(v: Value, path: &str) -> Result<Step, ScenarioErro
     for (key, value) in &obj {
         check_action_field(key, value, &field_path(path, key))?;
     }
-    let action = serde_json::from_value::<Action>(Value::Object(obj))
-        .map_err(|e| ScenarioError::new(path, clip_message(&humanize(e.to_string()))))?;
+    let action = action_from_fields(&name, &obj, path)?;
     Ok(Step { at_ms, action })
+}
+
+/// Builds the action `name` from fields that [`check_action_field`] has type-checked
+/// and `ACTIONS` has shown present (by hand rather than by a derived `Deserialize`: the
+/// internally tagged derive cost the browser bundle about 45 KB).
+fn action_from_fields(
+    name: &str,
+    obj: &Map<String, Value>,
+    path: &str,
+) -> Result<Action, ScenarioError> {
+    let get = |k: &str| obj.get(k).unwrap_or(&Value::Null);
+    let server = |k: &str| as_server(get(k), &field_path(path, k));
+    let string = |k: &str| as_string(get(k), &field_path(path, k));
+    let both = obj
+        .get("both")
+        .and_then(Value::as_bool)
+        .unwrap_or(defaults::CUT_BOTH);
+    let packet = || as_u64(get("packet"), &field_path(path, "packet"));
+    Ok(match name {
+        "write" => Action::Write {
+            server: server("server")?,
+            op: match get("op").as_str() {
+                Some("set") => WriteOp::Set,
+                Some("delete") => WriteOp::Delete,
+                _ => WriteOp::Create,
+            },
+            path: string("path")?,
+            data: obj
+                .contains_key("data")
+                .then(|| string("data"))
+                .transpose()?,
+        },
+        "read" => Action::Read {
+            server: server("server")?,
+            path: string("path")?,
+        },
+        "crash" => Action::Crash {
+            server: server("server")?,
+        },
+        "restart" => Action::Restart {
+            server: server("server")?,
+        },
+        "partition" => Action::Partition {
+            groups: get("groups")
+                .as_array()
+                .into_iter()
+                .flatten()
+                .enumerate()
+                .map(|(g, group)| {
+                    let gpath = index_path(&field_path(path, "groups"), g);
+                    group
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .enumerate()
+                        .map(|(j, id)| as_server(id, &index_path(&gpath, j)))
+                        .collect::<Result<Vec<_>, _>>()
+                })
+                .collect::<Result<Vec<_>, _>>()?,
+        },
+        "cut" => Action::Cut {
+            from: server("from")?,
+            to: server("to")?,
+            both,
+        },
+        "heal_link" => Action::HealLink {
+            from: server("from")?,
+            to: server("to")?,
+            both,
+        },
+        "isolate" => Action::Isolate {
+            server: server("server")?,
+        },
+        "heal" => Action::Heal,
+        "crash_at" => Action::CrashAt {
+            server: server("server")?,
+            point: string("point")?,
+        },
+        "drop_packet" => Action::DropPacket { packet: packet()? },
+        "deliver_now" => Action::DeliverNow { packet: packet()? },
+        other => {
+            return Err(ScenarioError::new(
+                field_path(path, "do"),
+                format!("unknown action `{}`", clip(other)),
+            ))
+        }
+    })
 }
 
 /// Type-checks one field of an action, so that a mistake is named by its path.

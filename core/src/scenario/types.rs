@@ -101,8 +101,8 @@ pub struct Step {
 /// `read`, `drop_packet` and `deliver_now` are compatible extensions of the version-1
 /// contract (a web session exported as a scenario needs them); every other action is
 /// listed in `scenario-format.md`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "do", rename_all = "snake_case", deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "do", rename_all = "snake_case")]
 pub enum Action {
     /// A client connected to `server` submits a write (a follower or observer forwards
     /// it to the leader).
@@ -114,7 +114,7 @@ pub enum Action {
         /// The znode, e.g. `/a`.
         path: String,
         /// New data for `create` and `set` (absent: empty).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(skip_serializing_if = "Option::is_none")]
         data: Option<String>,
     },
     /// Extension: a client connected to `server` reads `path`; the server answers from
@@ -150,7 +150,6 @@ pub enum Action {
         /// The other end.
         to: ServerId,
         /// Both directions (default `true`).
-        #[serde(default = "cut_both")]
         both: bool,
     },
     /// Restore the link `from` → `to` (and `to` → `from` when `both`).
@@ -160,7 +159,6 @@ pub enum Action {
         /// The other end.
         to: ServerId,
         /// Both directions (default `true`).
-        #[serde(default = "cut_both")]
         both: bool,
     },
     /// Cut every link of `server`.
@@ -191,10 +189,6 @@ pub enum Action {
         /// The packet id.
         packet: u64,
     },
-}
-
-fn cut_both() -> bool {
-    defaults::CUT_BOTH
 }
 
 /// The kind of a client write.

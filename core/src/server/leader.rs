@@ -2,8 +2,8 @@
 //! (spec §7.1-7.2 discovery, §8.1 sync, §9.1/9.3 broadcast, §10 failure detection).
 
 use super::{
-    ConnId, CrashPoint, Effect, LeaderShutdown, LeaderWait, Phase, RoleExit, Server, ServerEvent,
-    SyncMode, SyncReason, Timer, Warning,
+    ConnId, CrashPoint, Effect, LeaderShutdown, LeaderWait, Phase, Queued, RoleExit, Server,
+    ServerEvent, SyncMode, SyncReason, Timer, Warning,
 };
 use crate::config::Bug;
 use crate::ids::{Epoch, ServerId, Time, Zxid};
@@ -71,6 +71,64 @@ pub struct Proposal {
     pub txn: Txn,
     /// Voters that ACKed it after fsync.
     pub acks: BTreeSet<ServerId>,
+}
+
+/// One condition of `Leader.tryToCommit` (spec §9.3) that an outstanding proposal
+/// does not meet yet.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CommitBlocker {
+    /// An earlier proposal is still outstanding: commits go strictly in zxid order.
+    Order {
+        /// The outstanding proposal just before it (`zxid - 1`).
+        earlier: Zxid,
+    },
+    /// The leader's own ACK (sent by its SyncRequestProcessor once its fsync is done)
+    /// is not in: the quorum must include the leader.
+    LeaderAck,
+    /// Fewer voters ACKed than a quorum holds.
+    Quorum {
+        /// Voters that ACKed.
+        acks: u32,
+        /// Voters a quorum needs ([`crate::Config::quorum_size`]).
+        needed: u32,
+    },
+}
+
+/// What stands between an outstanding proposal and its COMMIT, as `Leader.tryToCommit`
+/// sees it (spec §9.3): the leader's own commit test ([`Server::commit_check`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CommitCheck {
+    /// The proposal.
+    pub zxid: Zxid,
+    /// Voters that ACKed it so far (each after its fsync).
+    pub acks: u32,
+    /// Voters a quorum needs ([`crate::Config::quorum_size`]).
+    pub quorum: u32,
+    /// The ACKs form a quorum ([`crate::Config::is_quorum`]).
+    pub has_quorum: bool,
+    /// The leader's own ACK is in.
+    pub leader_acked: bool,
+    /// The outstanding proposal just before it (`zxid - 1`), which must commit first.
+    pub earlier: Option<Zxid>,
+}
+
+impl CommitCheck {
+    /// The unmet conditions, in the order `tryToCommit` tests them; none: the
+    /// proposal commits when the next ACK is processed.
+    pub fn blockers(&self) -> impl Iterator<Item = CommitBlocker> {
+        let order = self.earlier.map(|earlier| CommitBlocker::Order { earlier });
+        let own = (!self.leader_acked).then_some(CommitBlocker::LeaderAck);
+        let quorum = (!self.has_quorum).then_some(CommitBlocker::Quorum {
+            acks: self.acks,
+            needed: self.quorum,
+        });
+        order.into_iter().chain(own).chain(quorum)
+    }
+
+    /// Whether `tryToCommit` commits it.
+    pub fn ready(&self) -> bool {
+        self.blockers().next().is_none()
+    }
 }
 
 /// The leader's volatile state (spec §4.2).
@@ -607,10 +665,14 @@ impl Server {
         self.handler_reads(l, conn); // the NEWLEADER-ACK
     }
 
-    /// The leader's DIFF / TRUNC / SNAP decision for a learner whose last zxid is `peer`.
+    /// `LearnerHandler.syncFollower` (spec §8.1): the leader's DIFF / TRUNC / SNAP plan
+    /// for a learner whose last zxid is `peer`. The branch taken, with the zxids it
+    /// compared, is the plan's [`SyncReason`], and the mode is that reason's
+    /// [`SyncReason::mode`]: what the trace, the report and the web app show is what
+    /// decided the packets.
     fn plan_sync(&self, l: &LeaderState, peer: Zxid) -> SyncPlan {
         let last_processed = self.tree.last_processed;
-        let (min_c, max_c) = match (self.committed_log.front(), self.committed_log.back()) {
+        let (min, max) = match (self.committed_log.front(), self.committed_log.back()) {
             (Some(a), Some(b)) => (a.zxid, b.zxid),
             _ => (last_processed, last_processed),
         };
@@ -620,92 +682,107 @@ impl Server {
         } else {
             last_processed
         };
-        let mut reason;
-        let mut need_snap = false;
-        if in_sync_mark == peer {
+        let factor = self.cfg.storage.snapshot_size_factor;
+        let reason = if in_sync_mark == peer {
             q.push(QuorumPacket::Diff { zxid: peer });
-            reason = SyncReason::InSync { peer };
-        } else if peer > max_c && !q.peer_new_epoch {
-            q.push(QuorumPacket::Trunc { zxid: max_c });
-            q.queued = max_c;
-            reason = SyncReason::Ahead { peer, max: max_c };
-        } else if min_c <= peer && peer <= max_c {
-            q.queue_committed(self.committed_log.iter(), None, max_c);
-            reason = SyncReason::WithinLog {
-                peer,
-                min: min_c,
-                max: max_c,
-            };
-        } else if peer < min_c && self.cfg.storage.snapshot_size_factor >= 0.0 {
-            let limit = self.tree.size() as f64 * self.cfg.storage.snapshot_size_factor;
-            let reaches_back = self.disk.log.first().is_some_and(|t| t.zxid <= peer);
-            let size = self.disk.log_size_after(peer);
-            if reaches_back && (size as f64) < limit {
-                let flushed = &self.disk.log[..self.disk.flushed];
-                q.queue_committed(flushed.iter(), Some(min_c), max_c);
-                q.queue_committed(self.committed_log.iter(), None, max_c);
-                reason = SyncReason::DiffFromDisk {
+            SyncReason::InSync { peer }
+        } else if peer > max && !q.peer_new_epoch {
+            q.push(QuorumPacket::Trunc { zxid: max });
+            q.queued = max;
+            SyncReason::Ahead { peer, max }
+        } else if min <= peer && peer <= max {
+            q.queue_committed(self.committed_log.iter(), None, max);
+            match q.outcome() {
+                Ok(queued) => SyncReason::WithinLog {
                     peer,
-                    min: min_c,
-                    max: max_c,
+                    min,
+                    max,
+                    queued,
+                },
+                Err(leader_next) => SyncReason::CrossEpoch {
+                    peer,
+                    min,
+                    max,
+                    from_disk: false,
+                    leader_next,
+                },
+            }
+        } else if peer < min && factor >= 0.0 {
+            let limit = self.tree.size() as f64 * factor;
+            let log_first = self.disk.log.first().map(|t| t.zxid);
+            let size = self.disk.log_size_after(peer);
+            match log_first.filter(|first| *first <= peer) {
+                Some(log_first) if (size as f64) < limit => {
+                    let flushed = &self.disk.log[..self.disk.flushed];
+                    q.queue_committed(flushed.iter(), Some(min), max);
+                    q.queue_committed(self.committed_log.iter(), None, max);
+                    match q.outcome() {
+                        Ok(queued) => SyncReason::DiffFromDisk {
+                            peer,
+                            min,
+                            max,
+                            log_first,
+                            size,
+                            limit,
+                            factor,
+                            queued,
+                        },
+                        Err(leader_next) => SyncReason::CrossEpoch {
+                            peer,
+                            min,
+                            max,
+                            from_disk: true,
+                            leader_next,
+                        },
+                    }
+                }
+                Some(log_first) => SyncReason::LogTooBig {
+                    peer,
+                    min,
+                    max,
+                    log_first,
                     size,
                     limit,
-                    factor: self.cfg.storage.snapshot_size_factor,
-                };
-            } else {
-                need_snap = true;
-                reason = if reaches_back {
-                    SyncReason::LogTooBig {
-                        peer,
-                        min: min_c,
-                        max: max_c,
-                        size,
-                        limit,
-                        factor: self.cfg.storage.snapshot_size_factor,
-                    }
-                } else {
-                    SyncReason::LogGone {
-                        peer,
-                        min: min_c,
-                        max: max_c,
-                    }
-                };
+                    factor,
+                },
+                None => SyncReason::LogGone {
+                    peer,
+                    min,
+                    max,
+                    log_first,
+                },
             }
+        } else if peer > max {
+            SyncReason::NewEpochAhead { peer, max }
         } else {
-            need_snap = true;
-            reason = SyncReason::Older {
-                peer,
-                min: min_c,
-                max: max_c,
-            };
-        }
-        if !need_snap && q.need_op {
-            // e.g. the learner's txns belong to another epoch than the leader's next one:
-            // TRUNC cannot cross epochs, so ZooKeeper falls back to SNAP.
-            need_snap = true;
-            reason = SyncReason::CrossEpoch { peer };
-        }
-        if need_snap {
+            SyncReason::Older { peer, min, max }
+        };
+        let mode = reason.mode();
+        if mode == SyncMode::Snap {
             return SyncPlan {
-                mode: SyncMode::Snap,
+                mode,
                 packets: Vec::new(),
                 current: last_processed,
                 reason,
-                min_committed: min_c,
-                max_committed: max_c,
+                min_committed: min,
+                max_committed: max,
             };
         }
-        let mode = match q.packets.first() {
-            Some(QuorumPacket::Trunc { .. }) => SyncMode::Trunc,
-            _ => SyncMode::Diff,
-        };
+        debug_assert_eq!(
+            mode,
+            match q.packets.first() {
+                Some(QuorumPacket::Trunc { .. }) => SyncMode::Trunc,
+                _ => SyncMode::Diff,
+            },
+            "the reason's mode is the packet the stream opens with"
+        );
         SyncPlan {
             mode,
             packets: q.packets,
             current: q.queued,
             reason,
-            min_committed: min_c,
-            max_committed: max_c,
+            min_committed: min,
+            max_committed: max,
         }
     }
 
@@ -771,16 +848,26 @@ impl Server {
         }
     }
 
-    /// `tryToCommit`: strictly in zxid order, on a quorum that includes the leader's
-    /// own (fsynced) ACK.
+    /// `tryToCommit`'s test for the outstanding proposal `zxid` of this leader's state
+    /// `l` (spec §9.3): strictly in zxid order, on a quorum ([`crate::Config::is_quorum`])
+    /// that includes the leader's own (fsynced) ACK. `None` if `zxid` is not
+    /// outstanding. The leader commits by this test, and the inspector shows it.
+    pub fn commit_check(&self, l: &LeaderState, zxid: Zxid) -> Option<CommitCheck> {
+        let p = l.outstanding.get(&zxid)?;
+        let earlier = Zxid(zxid.0 - 1);
+        Some(CommitCheck {
+            zxid,
+            acks: p.acks.iter().filter(|a| self.cfg.is_voter(**a)).count() as u32,
+            quorum: self.cfg.quorum_size(),
+            has_quorum: self.cfg.is_quorum(&p.acks),
+            leader_acked: p.acks.contains(&self.id),
+            earlier: l.outstanding.contains_key(&earlier).then_some(earlier),
+        })
+    }
+
+    /// `tryToCommit`: commits `zxid` if [`Server::commit_check`] finds nothing in the way.
     fn try_to_commit(&mut self, l: &mut LeaderState, zxid: Zxid) -> bool {
-        if l.outstanding.contains_key(&Zxid(zxid.0 - 1)) {
-            return false;
-        }
-        let Some(p) = l.outstanding.get(&zxid) else {
-            return false;
-        };
-        if !p.acks.contains(&self.id) || !self.cfg.is_quorum(&p.acks) {
+        if !self.commit_check(l, zxid).is_some_and(|c| c.ready()) {
             return false;
         }
         let Some(p) = l.outstanding.remove(&zxid) else {
@@ -879,6 +966,12 @@ struct Queuer {
     queued: Zxid,
     packets: Vec<QuorumPacket>,
     bug_1154: bool,
+    /// The opening packet, once queued.
+    head: Option<Queued>,
+    /// Txns queued (PROPOSAL + COMMIT each).
+    txns: u32,
+    /// The leader's txn that stopped the queueing: after `peer`, in another epoch.
+    cross_epoch: Option<Zxid>,
 }
 
 impl Queuer {
@@ -890,12 +983,34 @@ impl Queuer {
             queued: peer,
             packets: Vec::new(),
             bug_1154,
+            head: None,
+            txns: 0,
+            cross_epoch: None,
         }
     }
 
     fn push(&mut self, p: QuorumPacket) {
         self.need_op = false;
         self.packets.push(p);
+    }
+
+    /// Queues the opening DIFF or TRUNC and remembers which it was.
+    fn open(&mut self, head: Queued, p: QuorumPacket) {
+        self.head = Some(head);
+        self.push(p);
+    }
+
+    /// What was queued, or, if no opening packet could be (`needOpPacket` is still
+    /// set: the caller falls back to SNAP), the txn of another epoch that stopped it.
+    fn outcome(&self) -> Result<Queued, Option<Zxid>> {
+        let txns = self.txns;
+        match (self.need_op, self.head) {
+            (false, Some(Queued::Diff { .. })) => Ok(Queued::Diff { txns }),
+            (false, Some(Queued::NewEpochDiff { .. })) => Ok(Queued::NewEpochDiff { txns }),
+            (false, Some(Queued::UnmatchedDiff { .. })) => Ok(Queued::UnmatchedDiff { txns }),
+            (false, Some(Queued::Trunc { to, .. })) => Ok(Queued::Trunc { to, txns }),
+            _ => Err(self.cross_epoch),
+        }
     }
 
     fn queue_committed<'a>(
@@ -915,22 +1030,25 @@ impl Queuer {
                 continue;
             }
             if self.need_op {
+                let diff = QuorumPacket::Diff {
+                    zxid: last_committed,
+                };
                 if t.zxid == peer {
-                    self.push(QuorumPacket::Diff {
-                        zxid: last_committed,
-                    });
+                    self.open(Queued::Diff { txns: 0 }, diff);
                     continue;
                 }
-                if self.peer_new_epoch || self.bug_1154 {
+                if self.peer_new_epoch {
+                    self.open(Queued::NewEpochDiff { txns: 0 }, diff);
+                } else if self.bug_1154 {
                     // ZK-1154 (bug mode): DIFF even though the learner holds a txn I never had.
-                    self.push(QuorumPacket::Diff {
-                        zxid: last_committed,
-                    });
+                    self.open(Queued::UnmatchedDiff { txns: 0 }, diff);
                 } else if t.zxid > peer {
                     if t.zxid.epoch() != peer.epoch() {
+                        self.cross_epoch = Some(t.zxid);
                         return; // cannot TRUNC across epochs: SNAP
                     }
-                    self.push(QuorumPacket::Trunc { zxid: prev });
+                    let trunc = QuorumPacket::Trunc { zxid: prev };
+                    self.open(Queued::Trunc { to: prev, txns: 0 }, trunc);
                 }
             }
             if t.zxid <= self.queued {
@@ -939,11 +1057,402 @@ impl Queuer {
             self.packets.push(QuorumPacket::Proposal { txn: t.clone() });
             self.packets.push(QuorumPacket::Commit { zxid: t.zxid });
             self.queued = t.zxid;
+            self.txns += 1;
         }
         if self.need_op && self.peer_new_epoch {
-            self.push(QuorumPacket::Diff {
-                zxid: last_committed,
-            });
+            self.open(
+                Queued::NewEpochDiff { txns: 0 },
+                QuorumPacket::Diff {
+                    zxid: last_committed,
+                },
+            );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::storage::Disk;
+
+    fn z(e: u32, c: u32) -> Zxid {
+        Zxid::new(Epoch(e), c)
+    }
+
+    fn txn(e: u32, c: u32) -> Txn {
+        Txn {
+            zxid: z(e, c),
+            op: Op::Set {
+                path: format!("/k{c}"),
+                data: format!("{e}.{c}"),
+            },
+            origin: None,
+        }
+    }
+
+    /// A server of epoch 1 holding `log` (all fsynced), and a leader state for it.
+    fn leader(log: Vec<Txn>) -> (Server, LeaderState) {
+        let disk = Disk {
+            accepted_epoch: Some(Epoch(2)),
+            current_epoch: Some(Epoch(2)),
+            flushed: log.len(),
+            log,
+            ..Disk::default()
+        };
+        let (s, _) = Server::recover(ServerId(1), Config::new(3, 0), disk).expect("starts");
+        let l = LeaderState {
+            stage: LeaderStage::WaitNewLeaderAck,
+            epoch: Some(Epoch(3)),
+            waiting_for_new_epoch: false,
+            connecting: BTreeSet::new(),
+            election_finished: true,
+            electing: BTreeSet::new(),
+            summary: (Epoch(2), s.tree.last_processed),
+            new_leader_acks: BTreeSet::new(),
+            quorum_formed: false,
+            zxid_base: z(3, 0),
+            last_proposed: z(3, 0),
+            last_committed: Zxid::ZERO,
+            outstanding: BTreeMap::new(),
+            handlers: BTreeMap::new(),
+            tick: 0,
+            tick_skip: true,
+            initial_history: 0,
+        };
+        (s, l)
+    }
+
+    fn epoch1(counters: &[u32]) -> Vec<Txn> {
+        counters.iter().map(|c| txn(1, *c)).collect()
+    }
+
+    fn sent_txns(p: &SyncPlan) -> Vec<Zxid> {
+        p.packets
+            .iter()
+            .filter_map(|p| match p {
+                QuorumPacket::Proposal { txn } => Some(txn.zxid),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// `LearnerHandler.syncFollower` (spec §8.1), the branches that keep the learner's
+    /// log: `peerLastZxid == lastProcessedZxid` (empty DIFF), inside the committed
+    /// log (DIFF and the txns after it, `queueCommittedProposals`), and newer than
+    /// `maxCommittedLog` (TRUNC to it). The plan's reason names the branch and the
+    /// zxids it compared; its mode is what the packets open with.
+    #[test]
+    fn sync_follower_diff_and_trunc_branches() {
+        let (s, l) = leader(epoch1(&[1, 2, 3, 4, 5]));
+        let p = s.plan_sync(&l, z(1, 5));
+        assert_eq!(p.reason, SyncReason::InSync { peer: z(1, 5) });
+        assert_eq!((p.mode, p.packets.len()), (SyncMode::Diff, 1));
+
+        let p = s.plan_sync(&l, z(1, 3));
+        assert_eq!(
+            p.reason,
+            SyncReason::WithinLog {
+                peer: z(1, 3),
+                min: z(1, 1),
+                max: z(1, 5),
+                queued: Queued::Diff { txns: 2 }
+            }
+        );
+        assert_eq!(p.packets[0], QuorumPacket::Diff { zxid: z(1, 5) });
+        assert_eq!(sent_txns(&p), vec![z(1, 4), z(1, 5)]);
+        assert_eq!((p.mode, p.current), (SyncMode::Diff, z(1, 5)));
+
+        let p = s.plan_sync(&l, z(1, 7));
+        assert_eq!(
+            p.reason,
+            SyncReason::Ahead {
+                peer: z(1, 7),
+                max: z(1, 5)
+            }
+        );
+        assert_eq!(p.mode, SyncMode::Trunc);
+        assert_eq!(p.packets, vec![QuorumPacket::Trunc { zxid: z(1, 5) }]);
+
+        // After startZkServer lastProcessedZxid is `epoch << 32`: a learner at the
+        // newest committed txn is inside the window with nothing to resend.
+        let (mut s, l) = leader(epoch1(&[1, 2, 3]));
+        s.tree.last_processed = z(3, 0);
+        let p = s.plan_sync(&l, z(1, 3));
+        assert!(
+            matches!(
+                p.reason,
+                SyncReason::WithinLog {
+                    queued: Queued::Diff { txns: 0 },
+                    ..
+                }
+            ),
+            "{:?}",
+            p.reason
+        );
+        assert_eq!(p.packets, vec![QuorumPacket::Diff { zxid: z(1, 3) }]);
+    }
+
+    /// `queueCommittedProposals` (spec §8.1): a learner whose last txn the leader
+    /// never had gets TRUNC to the leader's txn before it, in the same epoch; across
+    /// an epoch it cannot ("Cannot send TRUNC to peer ... from different epoch"), and
+    /// `syncFollower` falls back to SNAP. A new epoch's base zxid gets a DIFF.
+    #[test]
+    fn queue_committed_proposals_trunc_cross_epoch_and_new_epoch() {
+        let (s, l) = leader(epoch1(&[1, 2, 4, 5]));
+        let p = s.plan_sync(&l, z(1, 3));
+        assert_eq!(
+            p.reason,
+            SyncReason::WithinLog {
+                peer: z(1, 3),
+                min: z(1, 1),
+                max: z(1, 5),
+                queued: Queued::Trunc {
+                    to: z(1, 2),
+                    txns: 2
+                }
+            }
+        );
+        assert_eq!(p.mode, SyncMode::Trunc);
+        assert_eq!(p.packets[0], QuorumPacket::Trunc { zxid: z(1, 2) });
+        assert_eq!(sent_txns(&p), vec![z(1, 4), z(1, 5)]);
+
+        let mut log = epoch1(&[1, 2]);
+        log.extend([txn(2, 1), txn(2, 2)]);
+        let (s, l) = leader(log.clone());
+        let p = s.plan_sync(&l, z(1, 3));
+        assert_eq!(
+            p.reason,
+            SyncReason::CrossEpoch {
+                peer: z(1, 3),
+                min: z(1, 1),
+                max: z(2, 2),
+                from_disk: false,
+                leader_next: Some(z(2, 1))
+            }
+        );
+        assert_eq!((p.mode, p.packets.len()), (SyncMode::Snap, 0));
+
+        let p = s.plan_sync(&l, z(2, 0));
+        assert_eq!(
+            p.reason,
+            SyncReason::WithinLog {
+                peer: z(2, 0),
+                min: z(1, 1),
+                max: z(2, 2),
+                queued: Queued::NewEpochDiff { txns: 2 }
+            }
+        );
+        assert_eq!(sent_txns(&p), vec![z(2, 1), z(2, 2)]);
+
+        // Newer than the committed log but counter 0: the TRUNC branch excludes it and
+        // no other applies.
+        let p = s.plan_sync(&l, z(3, 0));
+        assert_eq!(
+            p.reason,
+            SyncReason::NewEpochAhead {
+                peer: z(3, 0),
+                max: z(2, 2)
+            }
+        );
+        assert_eq!(p.mode, SyncMode::Snap);
+    }
+
+    /// `syncFollower` for a learner older than `minCommittedLog` (spec §8.1, §3
+    /// snapshotSizeFactor): DIFF from the txn log on disk if it reaches back to the
+    /// learner and what follows is smaller than factor x the snapshot; else SNAP, with
+    /// the reason saying which test failed and where the log on disk starts.
+    #[test]
+    fn sync_follower_older_than_the_committed_log() {
+        let (mut s, l) = leader(epoch1(&[1, 2, 3, 4, 5]));
+        s.committed_log.drain(..3); // the window is [1.4, 1.5]
+        s.cfg.storage.snapshot_size_factor = 10.0;
+        let p = s.plan_sync(&l, z(1, 2));
+        match p.reason {
+            SyncReason::DiffFromDisk {
+                peer,
+                min,
+                max,
+                log_first,
+                size,
+                queued,
+                ..
+            } => {
+                assert_eq!(
+                    (peer, min, max, log_first),
+                    (z(1, 2), z(1, 4), z(1, 5), z(1, 1))
+                );
+                assert_eq!(size, s.disk.log_size_after(z(1, 2)));
+                assert_eq!(queued, Queued::Diff { txns: 3 });
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(sent_txns(&p), vec![z(1, 3), z(1, 4), z(1, 5)]);
+        assert_eq!(p.mode, SyncMode::Diff);
+
+        s.cfg.storage.snapshot_size_factor = 0.01;
+        let p = s.plan_sync(&l, z(1, 2));
+        assert!(
+            matches!(p.reason, SyncReason::LogTooBig { log_first, .. } if log_first == z(1, 1)),
+            "{:?}",
+            p.reason
+        );
+        assert_eq!(p.mode, SyncMode::Snap);
+
+        s.cfg.storage.snapshot_size_factor = -1.0;
+        let p = s.plan_sync(&l, z(1, 2));
+        assert_eq!(
+            p.reason,
+            SyncReason::Older {
+                peer: z(1, 2),
+                min: z(1, 4),
+                max: z(1, 5)
+            }
+        );
+
+        s.cfg.storage.snapshot_size_factor = 10.0;
+        s.disk.log.drain(..2);
+        s.disk.flushed -= 2; // the log on disk starts at 1.3 now
+        let p = s.plan_sync(&l, z(1, 2));
+        assert_eq!(
+            p.reason,
+            SyncReason::LogGone {
+                peer: z(1, 2),
+                min: z(1, 4),
+                max: z(1, 5),
+                log_first: Some(z(1, 3))
+            }
+        );
+        assert_eq!(p.mode, SyncMode::Snap);
+        s.disk.log.clear();
+        s.disk.flushed = 0;
+        let p = s.plan_sync(&l, z(1, 2));
+        assert!(
+            matches!(
+                p.reason,
+                SyncReason::LogGone {
+                    log_first: None,
+                    ..
+                }
+            ),
+            "{:?}",
+            p.reason
+        );
+    }
+}
+
+#[cfg(test)]
+mod commit_tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::storage::Disk;
+
+    fn z(c: u32) -> Zxid {
+        Zxid::new(Epoch(1), c)
+    }
+
+    /// Leader 1 of 5 voters with proposals 0x100000001..=`n` outstanding, none ACKed.
+    fn leader(n: u32) -> (Server, LeaderState) {
+        let (s, _) =
+            Server::recover(ServerId(1), Config::new(5, 1), Disk::default()).expect("starts");
+        let mut l = LeaderState {
+            stage: LeaderStage::Broadcast,
+            epoch: Some(Epoch(1)),
+            waiting_for_new_epoch: false,
+            connecting: BTreeSet::new(),
+            election_finished: true,
+            electing: BTreeSet::new(),
+            summary: (Epoch(0), Zxid::ZERO),
+            new_leader_acks: BTreeSet::new(),
+            quorum_formed: true,
+            zxid_base: z(0),
+            last_proposed: z(n),
+            last_committed: z(0),
+            outstanding: BTreeMap::new(),
+            handlers: BTreeMap::new(),
+            tick: 0,
+            tick_skip: true,
+            initial_history: 0,
+        };
+        for c in 1..=n {
+            let txn = Txn {
+                zxid: z(c),
+                op: Op::Create {
+                    path: format!("/p{c}"),
+                    data: String::new(),
+                },
+                origin: None,
+            };
+            l.outstanding.insert(
+                z(c),
+                Proposal {
+                    txn,
+                    acks: BTreeSet::new(),
+                },
+            );
+        }
+        (s, l)
+    }
+
+    fn ack(l: &mut LeaderState, c: u32, from: &[u32]) {
+        let p = l.outstanding.get_mut(&z(c)).expect("outstanding");
+        p.acks.extend(from.iter().map(|i| ServerId(*i)));
+    }
+
+    /// `Leader.tryToCommit` (spec §9.3, §2.4 QuorumMaj): a proposal commits on a
+    /// quorum of voters' ACKs that includes the leader's own, and only once the
+    /// proposal before it is committed; the check names each unmet condition in the
+    /// order tryToCommit tests them, with the ACK count and Config's quorum.
+    #[test]
+    fn try_to_commit_needs_order_the_leaders_ack_and_a_quorum() {
+        let (s, mut l) = leader(2);
+        assert_eq!(s.cfg.quorum_size(), 3, "3 of 5 voters");
+        assert_eq!(s.commit_check(&l, z(3)), None, "not outstanding");
+        let c = s.commit_check(&l, z(2)).expect("outstanding");
+        assert_eq!(
+            c.blockers().collect::<Vec<_>>(),
+            vec![
+                CommitBlocker::Order { earlier: z(1) },
+                CommitBlocker::LeaderAck,
+                CommitBlocker::Quorum { acks: 0, needed: 3 }
+            ]
+        );
+        // Two followers and the observer (id 6): the observer does not count.
+        ack(&mut l, 2, &[2, 3, 6]);
+        let c = s.commit_check(&l, z(2)).unwrap();
+        assert_eq!((c.acks, c.has_quorum), (2, false));
+        // A quorum without the leader does not commit.
+        ack(&mut l, 2, &[4]);
+        let c = s.commit_check(&l, z(2)).unwrap();
+        assert_eq!(
+            c.blockers().collect::<Vec<_>>(),
+            vec![
+                CommitBlocker::Order { earlier: z(1) },
+                CommitBlocker::LeaderAck
+            ]
+        );
+        ack(&mut l, 2, &[1]);
+        let c = s.commit_check(&l, z(2)).unwrap();
+        assert_eq!(c.earlier, Some(z(1)));
+        assert!(!c.ready(), "0x100000001 is still outstanding");
+        let first = s.commit_check(&l, z(1)).unwrap();
+        assert_eq!(first.earlier, None);
+        assert!(!first.ready());
+        l.outstanding.remove(&z(1));
+        assert!(s.commit_check(&l, z(2)).unwrap().ready());
+    }
+
+    /// `processAck` → `tryToCommit` (spec §9.3): the leader commits by the same check,
+    /// and a later proposal that already has its quorum commits right after the one
+    /// before it.
+    #[test]
+    fn process_ack_commits_in_order_by_the_check() {
+        let (mut s, mut l) = leader(2);
+        ack(&mut l, 2, &[1, 2, 3]);
+        assert!(s.commit_check(&l, z(2)).unwrap().blockers().count() == 1);
+        ack(&mut l, 1, &[1, 2]);
+        s.process_ack(&mut l, ServerId(3), z(1));
+        assert_eq!(l.last_committed, z(2));
+        assert!(l.outstanding.is_empty());
     }
 }

@@ -14,12 +14,14 @@ mod leader;
 mod learner;
 mod reasons;
 
-pub use election::Fle;
-pub use leader::{Handler, HandlerStage, LeaderStage, LeaderState, Proposal};
+pub use election::{compare_votes, Fle, VoteComparison, VoteDecider};
+pub use leader::{
+    CommitBlocker, CommitCheck, Handler, HandlerStage, LeaderStage, LeaderState, Proposal,
+};
 pub use learner::{LearnerStage, LearnerState};
 pub(crate) use reasons::serialize_as_text;
 pub use reasons::{
-    HaltReason, LeaderShutdown, LeaderWait, RoleExit, StartRefusal, SyncReason, VoteReason,
+    HaltReason, LeaderShutdown, LeaderWait, Queued, RoleExit, StartRefusal, SyncReason, VoteReason,
     Warning, WriteFailure,
 };
 
@@ -313,7 +315,8 @@ pub enum ServerEvent {
         min_committed: Zxid,
         /// `maxCommittedLog`.
         max_committed: Zxid,
-        /// Why (serialised as its sentence).
+        /// The plan: the branch of `syncFollower` taken, the zxids it compared and what
+        /// it queued; `mode` is its [`SyncReason::mode`] (serialised as its sentence).
         reason: SyncReason,
     },
     /// A txn was appended to the log (not yet durable).

@@ -7,7 +7,7 @@
 //! serialises as that sentence, so the `--trace` lines and the digests are those of
 //! plain strings.
 
-use super::{HandlerStage, LearnerStage, Phase};
+use super::{HandlerStage, LearnerStage, Phase, SyncMode};
 use crate::ids::{Epoch, ServerId, Time, Zxid};
 use crate::packet::{ServerState, Vote};
 use std::fmt;
@@ -479,23 +479,81 @@ impl fmt::Display for VoteReason {
     }
 }
 
-/// Why a leader chose DIFF, TRUNC or SNAP for a learner whose last zxid is `peer`
-/// against its committed log `[min, max]` ([`super::ServerEvent::SyncChosen`]).
+/// How the leader queued a learner's sync stream from a committed log
+/// (`LearnerHandler.queueCommittedProposals`, spec §8.1): the packet that opens it and
+/// how many txns (a PROPOSAL and a COMMIT each) follow.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Queued {
+    /// The learner's last zxid is a txn the leader has: DIFF, then the txns after it.
+    Diff {
+        /// Txns sent after the DIFF (0: the learner already has them all).
+        txns: u32,
+    },
+    /// The learner's last zxid is a new epoch's base (counter 0, `isPeerNewEpochZxid`):
+    /// DIFF, then every txn from there.
+    NewEpochDiff {
+        /// Txns sent after the DIFF.
+        txns: u32,
+    },
+    /// Bug mode ZK-1154: DIFF although the leader never had the learner's last txn,
+    /// which the learner then keeps.
+    UnmatchedDiff {
+        /// Txns sent after the DIFF.
+        txns: u32,
+    },
+    /// The learner's last txn is one the leader never had, in the same epoch as the
+    /// leader's next one: TRUNC to the leader's txn before it, then the txns after.
+    Trunc {
+        /// The TRUNC's zxid: the leader's last txn before the learner's last zxid.
+        to: Zxid,
+        /// Txns sent after the TRUNC.
+        txns: u32,
+    },
+}
+
+impl Queued {
+    /// DIFF or TRUNC: what the stream opens with.
+    pub fn mode(self) -> SyncMode {
+        match self {
+            Queued::Trunc { .. } => SyncMode::Trunc,
+            Queued::Diff { .. } | Queued::NewEpochDiff { .. } | Queued::UnmatchedDiff { .. } => {
+                SyncMode::Diff
+            }
+        }
+    }
+
+    /// How many txns follow the opening packet.
+    pub fn txns(self) -> u32 {
+        match self {
+            Queued::Diff { txns }
+            | Queued::NewEpochDiff { txns }
+            | Queued::UnmatchedDiff { txns }
+            | Queued::Trunc { txns, .. } => txns,
+        }
+    }
+}
+
+/// The leader's sync plan for a learner whose last zxid is `peer`: which branch of
+/// `LearnerHandler.syncFollower` (spec §8.1) it took, with the zxids that branch
+/// compared (the learner's last zxid, the committed log `[min, max]` kept in memory,
+/// the txn log on disk) and, where it queued from a log, what it queued
+/// ([`super::ServerEvent::SyncChosen`]). [`SyncReason::mode`] is the mode it chose.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum SyncReason {
-    /// The learner's last zxid equals the leader's: an empty DIFF.
+    /// The learner's last zxid equals the leader's `lastProcessedZxid` (its
+    /// `lastProposed` with bug mode ZK-1319): an empty DIFF.
     InSync {
         /// The learner's last zxid.
         peer: Zxid,
     },
-    /// The learner is ahead of the leader's last committed txn: TRUNC.
+    /// The learner is ahead of the leader's last committed txn: TRUNC to it.
     Ahead {
         /// The learner's last zxid.
         peer: Zxid,
-        /// `maxCommittedLog`.
+        /// `maxCommittedLog`, the TRUNC's zxid.
         max: Zxid,
     },
-    /// The learner's last zxid lies within the committed log: DIFF.
+    /// The learner's last zxid lies within the committed log: queued from it.
     WithinLog {
         /// The learner's last zxid.
         peer: Zxid,
@@ -503,9 +561,12 @@ pub enum SyncReason {
         min: Zxid,
         /// `maxCommittedLog`.
         max: Zxid,
+        /// What was queued.
+        queued: Queued,
     },
     /// Older than the committed log, but the txn log on disk reaches back to it and
-    /// is small enough: DIFF from the log on disk.
+    /// what follows it there is small enough: queued from the log on disk, then the
+    /// committed log.
     DiffFromDisk {
         /// The learner's last zxid.
         peer: Zxid,
@@ -513,12 +574,16 @@ pub enum SyncReason {
         min: Zxid,
         /// `maxCommittedLog`.
         max: Zxid,
+        /// The first txn of the log on disk (at or below `peer`).
+        log_first: Zxid,
         /// Bytes of log after `peer`.
         size: u64,
         /// The size limit (`factor` x the snapshot's size).
         limit: f64,
         /// `snapshotSizeFactor`.
         factor: f64,
+        /// What was queued.
+        queued: Queued,
     },
     /// Older than the committed log, and the log after it is too big: SNAP.
     LogTooBig {
@@ -528,6 +593,8 @@ pub enum SyncReason {
         min: Zxid,
         /// `maxCommittedLog`.
         max: Zxid,
+        /// The first txn of the log on disk (at or below `peer`).
+        log_first: Zxid,
         /// Bytes of log after `peer`.
         size: u64,
         /// The size limit (`factor` x the snapshot's size).
@@ -543,8 +610,12 @@ pub enum SyncReason {
         min: Zxid,
         /// `maxCommittedLog`.
         max: Zxid,
+        /// The first txn of the log on disk (newer than `peer`); `None`: the log is
+        /// empty.
+        log_first: Option<Zxid>,
     },
-    /// Older than the committed log (DIFF from disk disabled): SNAP.
+    /// Older than the committed log, and syncing from the txn log on disk is off
+    /// (`snapshotSizeFactor` < 0): SNAP.
     Older {
         /// The learner's last zxid.
         peer: Zxid,
@@ -553,12 +624,64 @@ pub enum SyncReason {
         /// `maxCommittedLog`.
         max: Zxid,
     },
-    /// The learner holds txns the leader never had, in an epoch a TRUNC cannot cross:
-    /// SNAP.
+    /// Newer than the committed log, but a new epoch's base zxid (counter 0), which
+    /// the TRUNC branch excludes: no branch applies, so SNAP.
+    NewEpochAhead {
+        /// The learner's last zxid.
+        peer: Zxid,
+        /// `maxCommittedLog`.
+        max: Zxid,
+    },
+    /// Queueing from a log met a txn of the leader after the learner's last zxid in
+    /// another epoch (the learner holds txns the leader never had, and a TRUNC cannot
+    /// cross an epoch), or found nothing to open the stream with: SNAP ("Unhandled
+    /// scenario ... fall back to use snapshot").
     CrossEpoch {
         /// The learner's last zxid.
         peer: Zxid,
+        /// `minCommittedLog`.
+        min: Zxid,
+        /// `maxCommittedLog`.
+        max: Zxid,
+        /// Whether it was queueing from the log on disk (the learner is older than
+        /// the committed log) rather than from the committed log.
+        from_disk: bool,
+        /// The leader's first txn after `peer`, of another epoch (`None`: none).
+        leader_next: Option<Zxid>,
     },
+}
+
+impl SyncReason {
+    /// The mode this branch chose: DIFF, TRUNC or SNAP.
+    pub fn mode(&self) -> SyncMode {
+        match self {
+            SyncReason::InSync { .. } => SyncMode::Diff,
+            SyncReason::Ahead { .. } => SyncMode::Trunc,
+            SyncReason::WithinLog { queued, .. } | SyncReason::DiffFromDisk { queued, .. } => {
+                queued.mode()
+            }
+            SyncReason::LogTooBig { .. }
+            | SyncReason::LogGone { .. }
+            | SyncReason::Older { .. }
+            | SyncReason::NewEpochAhead { .. }
+            | SyncReason::CrossEpoch { .. } => SyncMode::Snap,
+        }
+    }
+
+    /// The learner's last zxid (from its ACKEPOCH).
+    pub fn peer(&self) -> Zxid {
+        match *self {
+            SyncReason::InSync { peer }
+            | SyncReason::Ahead { peer, .. }
+            | SyncReason::WithinLog { peer, .. }
+            | SyncReason::DiffFromDisk { peer, .. }
+            | SyncReason::LogTooBig { peer, .. }
+            | SyncReason::LogGone { peer, .. }
+            | SyncReason::Older { peer, .. }
+            | SyncReason::NewEpochAhead { peer, .. }
+            | SyncReason::CrossEpoch { peer, .. } => peer,
+        }
+    }
 }
 
 impl fmt::Display for SyncReason {
@@ -571,7 +694,7 @@ impl fmt::Display for SyncReason {
                 f,
                 "the learner's last zxid {peer} is ahead of my last committed {max}: truncate it"
             ),
-            SyncReason::WithinLog { peer, min, max } => write!(
+            SyncReason::WithinLog { peer, min, max, .. } => write!(
                 f,
                 "{peer} lies within my committed log [{min}, {max}]: send the txns after it"
             ),
@@ -582,6 +705,7 @@ impl fmt::Display for SyncReason {
                 size,
                 limit,
                 factor,
+                ..
             } => write!(
                 f,
                 "{peer} is older than my committed log [{min}, {max}]; my txn log reaches back to it and holds {size} bytes < {limit:.0} ({factor} x snapshot): DIFF from the log on disk"
@@ -593,18 +717,23 @@ impl fmt::Display for SyncReason {
                 size,
                 limit,
                 factor,
+                ..
             } => write!(
                 f,
                 "{peer} is older than my committed log [{min}, {max}] and my txn log after it ({size} bytes) is not smaller than {limit:.0} ({factor} x snapshot)"
             ),
-            SyncReason::LogGone { peer, min, max } => write!(
+            SyncReason::LogGone { peer, min, max, .. } => write!(
                 f,
                 "{peer} is older than my committed log [{min}, {max}] and my txn log no longer reaches back to it"
             ),
             SyncReason::Older { peer, min, max } => {
                 write!(f, "{peer} is older than my committed log [{min}, {max}]")
             }
-            SyncReason::CrossEpoch { peer } => write!(
+            SyncReason::NewEpochAhead { peer, max } => write!(
+                f,
+                "{peer} is a new epoch's first zxid, past my last committed {max}: no TRUNC to it, fall back to SNAP"
+            ),
+            SyncReason::CrossEpoch { peer, .. } => write!(
                 f,
                 "{peer} holds txns I never had, in an epoch I cannot TRUNC across: fall back to SNAP"
             ),

@@ -176,15 +176,51 @@ fn schedule_first(at: Time, queued: &Key) -> bool {
     (at, CLASS_ACTION) <= (queued.0, queued.1)
 }
 
-/// A pending event, for stepping UIs.
+/// A pending event, for stepping UIs: when it is due and what it is, as data (the UI
+/// words it).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Pending {
     /// When it is due.
     pub at_ms: Time,
-    /// What, in words.
-    pub what: String,
-    /// For packet deliveries: the packet id (usable with [`Intervention::DeliverNow`]).
-    pub packet: Option<u64>,
+    /// What will happen.
+    pub event: PendingEvent,
+}
+
+/// What a [`Pending`] event will do.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub enum PendingEvent {
+    /// A packet in flight arrives (its id works with [`Intervention::DeliverNow`] and
+    /// [`Intervention::DropPacket`]; it is in [`Sim::packets`] unless already gone).
+    Deliver {
+        /// The packet's id.
+        packet: u64,
+    },
+    /// A server's timer fires.
+    Timer {
+        /// The server.
+        server: ServerId,
+        /// Which timer.
+        timer: Timer,
+    },
+    /// A server's log fsync completes.
+    FsyncDone {
+        /// The server.
+        server: ServerId,
+        /// The last zxid it makes durable.
+        upto: Zxid,
+    },
+    /// A scheduled intervention (a scenario step or a user's action) runs.
+    Action(Intervention),
+}
+
+impl Pending {
+    /// The packet a delivery carries, if this is one.
+    pub fn packet(&self) -> Option<u64> {
+        match self.event {
+            PendingEvent::Deliver { packet } => Some(packet),
+            _ => None,
+        }
+    }
 }
 
 /// A set timer: the latest set (`token`, `due`) and the one queue entry that stands for
@@ -450,46 +486,29 @@ impl Sim {
             let next = if from_schedule {
                 steps.next().map(|(at, a)| Pending {
                     at_ms: *at,
-                    what: a.describe(),
-                    packet: None,
+                    event: PendingEvent::Action(a.clone()),
                 })
             } else {
-                queued.next().map(|((at, _, _), ev)| self.describe(*at, ev))
+                queued.next().map(|((at, _, _), ev)| Pending {
+                    at_ms: *at,
+                    event: match ev {
+                        Event::Deliver(id) => PendingEvent::Deliver { packet: *id },
+                        Event::Timer { server, timer, .. } => PendingEvent::Timer {
+                            server: *server,
+                            timer: *timer,
+                        },
+                        Event::FsyncDone { server, upto, .. } => PendingEvent::FsyncDone {
+                            server: *server,
+                            upto: *upto,
+                        },
+                        Event::Action(a) => PendingEvent::Action((**a).clone()),
+                    },
+                })
             };
             match next {
                 Some(p) => out.push(p),
                 None => return out,
             }
-        }
-    }
-
-    /// A queued event in words.
-    fn describe(&self, at: Time, ev: &Event) -> Pending {
-        let (what, packet) = match ev {
-            Event::Deliver(id) => match self.packets.get(id) {
-                Some(p) => (
-                    format!(
-                        "deliver {} from {} to {}",
-                        p.payload.summary(),
-                        p.from,
-                        p.to
-                    ),
-                    Some(*id),
-                ),
-                None => (format!("deliver packet {id}"), Some(*id)),
-            },
-            Event::Timer { server, timer, .. } => {
-                (format!("timer {timer:?} of server {server}"), None)
-            }
-            Event::FsyncDone { server, upto, .. } => {
-                (format!("fsync up to {upto} on server {server}"), None)
-            }
-            Event::Action(a) => (a.describe(), None),
-        };
-        Pending {
-            at_ms: at,
-            what,
-            packet,
         }
     }
 

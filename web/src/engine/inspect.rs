@@ -19,8 +19,8 @@ use zab_core::check::INVARIANTS;
 use zab_core::packet::{ServerState, Vote};
 use zab_core::run::Run;
 use zab_core::server::{
-    HandlerStage, LeaderStage, LearnerStage, ServerEvent, StartRefusal, SyncMode, SyncReason,
-    VoteReason,
+    compare_votes, CommitCheck, HandlerStage, LeaderStage, LearnerStage, ServerEvent, StartRefusal,
+    SyncMode, SyncReason, VoteComparison, VoteReason,
 };
 use zab_core::sim::{DownReason, Intervention, TraceEvent, TraceKind};
 use zab_core::storage::Disk;
@@ -75,6 +75,16 @@ fn vote_view(v: &Vote) -> VoteView {
         zxid: v.zxid,
         peer_epoch: v.peer_epoch.0,
         round: v.election_epoch,
+    }
+}
+
+/// The vote a view shows (every field of it is in the view).
+fn vote_of(v: &VoteView) -> Vote {
+    Vote {
+        leader: ServerId(v.leader),
+        zxid: v.zxid,
+        election_epoch: v.round,
+        peer_epoch: zab_core::Epoch(v.peer_epoch),
     }
 }
 
@@ -138,6 +148,22 @@ pub struct ReceivedVote {
     pub vote: VoteView,
     /// The sender's state (`LOOKING`, `FOLLOWING`...).
     pub state: &'static str,
+    /// It counts for the receiver's proposal (the election's own agreement rule,
+    /// `Server::agrees_with_proposal`).
+    pub agrees: bool,
+    /// The vote against the receiver's proposal (`compare_votes`).
+    pub against_proposal: VoteComparison,
+}
+
+/// A FOLLOWING or LEADING server's answer during FLE (`outofelection`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct EstablishedVote {
+    /// Sender.
+    pub from: u32,
+    /// The vote it follows or leads with.
+    pub vote: VoteView,
+    /// The sender's state (`FOLLOWING`, `LEADING`).
+    pub state: &'static str,
 }
 
 /// FLE state while LOOKING.
@@ -145,14 +171,16 @@ pub struct ReceivedVote {
 pub struct FleView {
     /// `logicalclock`.
     pub round: u64,
-    /// The current proposal.
-    pub proposal: Option<VoteView>,
+    /// The current proposal (its own vote if it has none yet).
+    pub proposal: VoteView,
+    /// The proposal against its own vote (`compare_votes`): why it adopted another.
+    pub proposal_vs_own: VoteComparison,
     /// A quorum agreed: waiting finalizeWait for a better vote.
     pub finalizing: bool,
     /// `recvset`: votes of this round.
     pub received: Vec<ReceivedVote>,
     /// `outofelection`: FOLLOWING/LEADING notifications.
-    pub out_of_election: Vec<ReceivedVote>,
+    pub out_of_election: Vec<EstablishedVote>,
 }
 
 /// A leader's view of one learner.
@@ -183,10 +211,9 @@ pub struct ProposalRow {
     pub op: String,
     /// Voters that ACKed (after their fsync), the leader included once its own fsync is done.
     pub acks: Vec<u32>,
-    /// The leader's own ACK is in.
-    pub leader_acked: bool,
-    /// An older proposal is still outstanding (commits go strictly in zxid order).
-    pub waiting_for: Option<Zxid>,
+    /// The leader's own commit test (`Server::commit_check`, `tryToCommit`): the ACK
+    /// count, the quorum from the cluster's Config, the leader's own ACK and zxid order.
+    pub check: CommitCheck,
 }
 
 /// A leader's volatile state.
@@ -278,13 +305,9 @@ pub struct SyncChoiceView {
     pub learner: u32,
     /// DIFF, TRUNC or SNAP.
     pub mode: SyncMode,
-    /// The learner's last zxid (from ACKEPOCH).
-    pub peer_last_zxid: Zxid,
-    /// `minCommittedLog`.
-    pub min_committed: Zxid,
-    /// `maxCommittedLog`.
-    pub max_committed: Zxid,
-    /// The leader's reason (its words are its `Display`).
+    /// The leader's plan: the branch of `syncFollower` it took, with the zxids it
+    /// compared (the learner's last zxid, the committed-log window, the log on disk)
+    /// and what it queued; its words are its `Display`.
     pub reason: SyncReason,
 }
 
@@ -297,8 +320,9 @@ pub struct VoteEventView {
     pub vote: VoteView,
     /// Why it was (re)sent.
     pub reason: VoteReason,
-    /// The vote it replaced in the same round, if it changed.
-    pub previous: Option<VoteView>,
+    /// The vote it replaced in the same round, if it changed, and how the new one
+    /// compares with it (`compare_votes`).
+    pub previous: Option<(VoteView, VoteComparison)>,
 }
 
 /// A refused start.
@@ -323,8 +347,8 @@ pub struct InspectView {
     pub now: Time,
     /// Voters in the cluster.
     pub participants: u32,
-    /// Votes a quorum needs.
-    pub quorum: usize,
+    /// Votes a quorum needs (`Config::quorum_size`).
+    pub quorum: u32,
     /// Durable state.
     pub durable: DurableView,
     /// Volatile state (`None` while down: wiped).
@@ -673,10 +697,8 @@ impl TraceCache {
             ServerEvent::SyncChosen {
                 learner,
                 mode,
-                peer_last_zxid,
-                min_committed,
-                max_committed,
                 reason,
+                ..
             } => {
                 self.syncs.insert(
                     (id, learner.0),
@@ -685,9 +707,6 @@ impl TraceCache {
                         leader: id,
                         learner: learner.0,
                         mode: *mode,
-                        peer_last_zxid: *peer_last_zxid,
-                        min_committed: *min_committed,
-                        max_committed: *max_committed,
                         reason: *reason,
                     },
                 );
@@ -711,7 +730,7 @@ impl TraceCache {
                 let previous = list
                     .back()
                     .filter(|p| p.vote.round == v.round && p.vote != v)
-                    .map(|p| p.vote);
+                    .map(|p| (p.vote, compare_votes(&vote_of(&v), &vote_of(&p.vote))));
                 list.push_back(VoteEventView {
                     at_ms: at,
                     vote: v,
@@ -933,37 +952,48 @@ impl Engine {
                 peer_epoch: s.current_epoch().0,
                 round: s.fle.logicalclock,
             };
-            let received = |m: &BTreeMap<ServerId, (Vote, ServerState)>| {
-                m.iter()
-                    .map(|(from, (v, st))| ReceivedVote {
-                        from: from.0,
-                        vote: vote_view(v),
-                        state: st.name(),
-                    })
-                    .collect::<Vec<_>>()
-            };
+            let proposal = s.fle.proposal.unwrap_or_else(|| vote_of(&own));
+            let received = s
+                .fle
+                .recvset
+                .iter()
+                .map(|(from, (v, st))| ReceivedVote {
+                    from: from.0,
+                    vote: vote_view(v),
+                    state: st.name(),
+                    agrees: s.agrees_with_proposal(v, *st),
+                    against_proposal: compare_votes(v, &proposal),
+                })
+                .collect();
+            let out_of_election = s
+                .fle
+                .outofelection
+                .iter()
+                .map(|(from, (v, st))| EstablishedVote {
+                    from: from.0,
+                    vote: vote_view(v),
+                    state: st.name(),
+                })
+                .collect();
             let fle = (s.state == ServerState::Looking).then(|| FleView {
                 round: s.fle.logicalclock,
-                proposal: s.fle.proposal.as_ref().map(vote_view),
+                proposal: vote_view(&proposal),
+                proposal_vs_own: compare_votes(&proposal, &vote_of(&own)),
                 finalizing: s.fle.finalizing,
-                received: received(&s.fle.recvset),
-                out_of_election: received(&s.fle.outofelection),
+                received,
+                out_of_election,
             });
             let leader = s.leader.as_ref().map(|l| {
-                let mut prev: Option<Zxid> = None;
                 let outstanding = l
                     .outstanding
                     .iter()
-                    .map(|(z, p)| {
-                        let waiting_for = prev.filter(|pz| pz.0 == z.0 - 1);
-                        prev = Some(*z);
-                        ProposalRow {
+                    .filter_map(|(z, p)| {
+                        Some(ProposalRow {
                             zxid: *z,
                             op: p.txn.op.label(),
                             acks: p.acks.iter().map(|a| a.0).collect(),
-                            leader_acked: p.acks.contains(&s.id),
-                            waiting_for,
-                        }
+                            check: s.commit_check(l, *z)?,
+                        })
                     })
                     .collect();
                 LeaderView {
@@ -1054,7 +1084,7 @@ impl Engine {
             up,
             now: self.sim().now,
             participants: cfg.participants,
-            quorum: cfg.participants as usize / 2 + 1,
+            quorum: cfg.quorum_size(),
             durable: durable(disk),
             volatile,
             down_reason: (!up).then(|| {
@@ -1240,6 +1270,109 @@ mod tests {
         assert_eq!(cache.rebuilds, 2);
         let past = e.spacetime(&cache, 0, 1000, true);
         assert!(past.arrows.iter().all(|a| a.sent <= 1000));
+    }
+
+    /// The inspector's FLE view reads the election's own rules (spec §6.1
+    /// `handle_looking`, `FastLeaderElection.totalOrderPredicate`): while LOOKING, no
+    /// vote in recvset beats the proposal (a better one is adopted at once), and a
+    /// server in finalizeWait holds a quorum of votes that agree with its proposal.
+    #[test]
+    fn the_fle_view_agrees_and_compares_as_the_election_does() {
+        let mut e = engine(5);
+        let cache = TraceCache::default();
+        let (mut looked, mut finalizing) = (0, 0);
+        while e.now() < 2_000 {
+            e.step().expect("steps");
+            for id in 1..=5 {
+                let Some(f) = e
+                    .inspect(id, &cache)
+                    .and_then(|v| v.volatile)
+                    .and_then(|v| v.fle)
+                else {
+                    continue;
+                };
+                looked += 1;
+                for r in &f.received {
+                    assert!(!r.against_proposal.beats, "server {id}: {r:?} beats {f:?}");
+                }
+                if f.finalizing {
+                    finalizing += 1;
+                    let agreeing = f.received.iter().filter(|r| r.agrees).count();
+                    assert!(
+                        agreeing >= 3,
+                        "server {id} finalizes with {agreeing}: {f:?}"
+                    );
+                }
+            }
+        }
+        assert!(looked > 0 && finalizing > 0, "{looked} {finalizing}");
+    }
+
+    /// The inspector's sync card reads the leader's own plan (spec §8.1,
+    /// `LearnerHandler.syncFollower`): in follower-lag-diff server 1 comes back at
+    /// 0x100000002, inside leader 3's committed log, and gets a DIFF with the txns after it.
+    #[test]
+    fn the_sync_card_is_the_leaders_plan() {
+        let sc = zab_core::scenario::preset("follower-lag-diff").expect("a preset");
+        let mut e = Engine::new(&sc).expect("runs");
+        let mut cache = TraceCache::default();
+        e.skip(sc.run_until_ms);
+        e.sync_trace(&mut cache);
+        let sync = e.inspect(1, &cache).unwrap().synced.expect("synced");
+        assert_eq!((sync.leader, sync.mode), (3, SyncMode::Diff));
+        assert_eq!(sync.mode, sync.reason.mode());
+        match sync.reason {
+            SyncReason::WithinLog {
+                peer, min, queued, ..
+            } => {
+                assert_eq!(peer, "0x100000002".parse().unwrap());
+                assert!(min <= peer);
+                assert!(
+                    matches!(queued, zab_core::server::Queued::Diff { txns } if txns > 0),
+                    "{queued:?}"
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    /// The inspector's commit card is the leader's own tryToCommit test (spec §9.3):
+    /// with both followers down, two writes stay outstanding; each lacks a quorum
+    /// (Config's 2 of 3) and the second also waits for the first (zxid order).
+    #[test]
+    fn outstanding_proposals_show_the_leaders_commit_test() {
+        let mut e = engine(3);
+        let mut cache = TraceCache::default();
+        e.skip(2000);
+        let leader = e.leader().expect("a leader after 2 s");
+        for f in (1..=3).filter(|i| *i != leader) {
+            e.run(Command::Crash(f)).expect("crash");
+        }
+        e.run(Command::WriteToLeader).expect("write");
+        e.run(Command::WriteToLeader).expect("write");
+        e.skip(50);
+        e.sync_trace(&mut cache);
+        let v = e.inspect(leader, &cache).unwrap();
+        assert_eq!(v.quorum, 2);
+        let rows = v.volatile.unwrap().leader.unwrap().outstanding;
+        assert_eq!(rows.len(), 2, "{rows:?}");
+        let (first, second) = (&rows[0], &rows[1]);
+        assert_eq!(first.check.earlier, None);
+        assert_eq!(second.check.earlier, Some(first.zxid));
+        for r in &rows {
+            assert!(r.check.leader_acked, "the leader fsynced its own: {r:?}");
+            assert_eq!((r.check.acks, r.check.quorum), (1, 2));
+            assert!(!r.check.ready());
+        }
+        assert_eq!(
+            second.check.blockers().collect::<Vec<_>>(),
+            vec![
+                zab_core::server::CommitBlocker::Order {
+                    earlier: first.zxid
+                },
+                zab_core::server::CommitBlocker::Quorum { acks: 1, needed: 2 }
+            ]
+        );
     }
 
     #[test]

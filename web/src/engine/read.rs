@@ -3,13 +3,15 @@
 use std::collections::BTreeSet;
 
 use zab_core::packet::ServerState;
+use zab_core::report::last_committed_zxid;
 use zab_core::run::intervention_for;
-use zab_core::server::{Phase, Server, SyncMode, WriteResult};
-use zab_core::sim::{Channel, Payload};
+use zab_core::server::{SyncMode, WriteResult};
+use zab_core::sim::{Channel, Payload, PendingEvent};
 use zab_core::storage::Disk;
 use zab_core::{ServerId, Time, Zxid};
 
 use super::{Engine, MAX_LOG_ENTRIES};
+use crate::narrate;
 use crate::views::{
     LogEntryView, LogRowView, PacketView, PendingView, ReadView, Role, ServerDetail, ServerView,
     WriteView,
@@ -123,7 +125,10 @@ impl Engine {
             .iter()
             .map(|n| {
                 let disk = n.disk();
-                let committed_upto: Option<Zxid> = n.server.as_ref().map(committed_upto);
+                // The report's "last committed" (`zab-sim run`): what this server knows
+                // to be committed (spec §12.2 lastC); nothing while it is down.
+                let committed_upto: Option<Zxid> =
+                    n.server.as_ref().map(|_| last_committed_zxid(n));
                 let skip = disk.log.len().saturating_sub(MAX_LOG_ENTRIES);
                 let entries = disk
                     .log
@@ -205,16 +210,27 @@ impl Engine {
             .into_iter()
             .take(max)
             .map(|p| {
-                let (what, packet) = match p.packet.and_then(|id| packets.get(&id)) {
-                    Some(pk) if pk.from == pk.to => (
-                        format!("{} loops back to itself: {}", pk.from, pk.payload.summary()),
+                let (what, packet) = match &p.event {
+                    PendingEvent::Deliver { packet } => match packets.get(packet) {
+                        Some(pk) if pk.from == pk.to => (
+                            format!("{} loops back to itself: {}", pk.from, pk.payload.summary()),
+                            None,
+                        ),
+                        Some(pk) => (
+                            format!("{} → {}: {}", pk.from, pk.to, pk.payload.summary()),
+                            Some(pk.id),
+                        ),
+                        None => (format!("packet {packet} arrives"), None),
+                    },
+                    PendingEvent::Timer { server, timer } => (
+                        format!("server {server}: {} fires", narrate::timer_name(*timer)),
                         None,
                     ),
-                    Some(pk) => (
-                        format!("{} → {}: {}", pk.from, pk.to, pk.payload.summary()),
-                        Some(pk.id),
+                    PendingEvent::FsyncDone { server, upto } => (
+                        format!("server {server}: log fsync up to {upto} completes"),
+                        None,
                     ),
-                    None => (p.what, None),
+                    PendingEvent::Action(a) => (a.describe(), None),
                 };
                 PendingView {
                     at_ms: p.at_ms,
@@ -374,18 +390,83 @@ fn opt_epoch(e: Option<zab_core::Epoch>) -> String {
     e.map_or("none".to_string(), |e| e.to_string())
 }
 
-/// The last zxid known committed at a running server: a leader's `lastCommitted`,
-/// else what it applied to its data tree.
-fn committed_upto(s: &Server) -> Zxid {
-    match &s.leader {
-        Some(l) if s.phase == Phase::Broadcast => l.last_committed.max(s.tree.last_processed),
-        _ => s.tree.last_processed,
-    }
-}
-
 fn packet_label(p: &Payload) -> String {
     match p {
         Payload::Notification(n) => format!("NOTIFICATION {}", n.vote.label()),
         other => other.name().to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use zab_core::report::Report;
+    use zab_core::scenario::{presets, Scenario};
+
+    /// The logs panel's committed marks are the report's `last_committed_zxid` (spec
+    /// §12.2 lastC, what `zab-sim run` prints as "last committed"): on every preset,
+    /// sampled every 250 ms, each running server's entries up to it are committed and
+    /// the rest are not; a down server's are unknown.
+    #[test]
+    fn the_logs_panel_marks_what_the_report_calls_committed() {
+        let mut samples = 0;
+        for (name, sc) in presets() {
+            let mut e = Engine::new(&sc).expect("runs");
+            while e.now() < sc.run_until_ms {
+                e.skip(250);
+                let report = Report::of(e.tl.run());
+                for row in e.log_rows() {
+                    let known = report.server(row.id).expect("a server").last_committed_zxid;
+                    for entry in &row.entries {
+                        let want = row.up.then_some(entry.zxid <= known);
+                        assert_eq!(entry.committed, want, "{name} t={} {row:?}", e.now());
+                    }
+                    samples += 1;
+                }
+            }
+        }
+        assert!(samples > 100);
+    }
+
+    /// uncommitted-trunc: server 3, cut off as leader of epoch 1, logs 0x100000003,
+    /// which is never committed (the next leader's TRUNC removes it). While it is
+    /// LOOKING the panel does not show that txn as committed.
+    #[test]
+    fn an_orphan_txn_is_not_shown_committed() {
+        let sc = zab_core::scenario::preset("uncommitted-trunc").expect("a preset");
+        let mut e = Engine::new(&sc).expect("runs");
+        e.skip(7_000);
+        let row = e.log_rows().into_iter().find(|r| r.id == 3).unwrap();
+        assert_eq!(row.role, Role::Looking);
+        let orphan = row
+            .entries
+            .iter()
+            .find(|t| t.zxid == "0x100000003".parse().unwrap())
+            .expect("logged");
+        assert_eq!(orphan.committed, Some(false));
+    }
+
+    /// Issue 13: the next-events panel showed Rust debug text (`timer HandlerRead {
+    /// conn: ConnId(0) } of server 5`); every pending event is now worded.
+    #[test]
+    fn pending_events_are_words_not_debug_text() {
+        let mut e = Engine::new(&Scenario::new(5)).expect("runs");
+        let mut seen_timer = false;
+        for _ in 0..40 {
+            e.skip(100);
+            let (list, _) = e.pending(200);
+            for p in &list {
+                assert!(
+                    !p.what.contains('{') && !p.what.contains("ConnId") && !p.what.contains("::"),
+                    "{}",
+                    p.what
+                );
+                seen_timer |= p.what.contains("learner handler read timeout fires");
+            }
+        }
+        assert!(
+            seen_timer,
+            "a leader's handler timers are among the pending events"
+        );
     }
 }

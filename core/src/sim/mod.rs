@@ -3,7 +3,7 @@
 //! It owns everything nondeterministic: simulated time (integer ms), an event queue
 //! ordered by (time, class, sequence), the network, the disks, clients and faults, all
 //! driven by one seed with a separate random stream per subsystem. It runs the
-//! [`Server`](crate::server::Server) state machines by feeding them inputs and
+//! [`Server`] state machines by feeding them inputs and
 //! interpreting the effects they return. The same configuration, seed and schedule
 //! give the same trace, byte for byte, natively and in wasm.
 

@@ -192,10 +192,10 @@ pub fn last_committed_zxid(node: &Node) -> Zxid {
 }
 
 fn in_role(s: &Server) -> bool {
-    match s.state {
+    match s.state() {
         ServerState::Leading => true,
         ServerState::Following | ServerState::Observing => {
-            matches!(s.phase, Phase::Synchronization | Phase::Broadcast)
+            matches!(s.phase(), Phase::Synchronization | Phase::Broadcast)
         }
         ServerState::Looking => false,
     }
@@ -233,8 +233,8 @@ impl ServerReport {
         ServerReport {
             id: node.id,
             up: server.is_some(),
-            state: server.map(|s| s.state.name().to_string()),
-            phase: server.map(|s| s.phase.name().to_string()),
+            state: server.map(|s| s.state().name().to_string()),
+            phase: server.map(|s| s.phase().name().to_string()),
             accepted_epoch: disk.accepted_epoch.unwrap_or_default().0,
             current_epoch: disk.current_epoch.unwrap_or_default().0,
             last_logged_zxid: disk.last_logged_zxid().max(newest_snapshot(disk)),
@@ -499,7 +499,7 @@ mod tests {
         run.run_until(7_000);
         let node = run.sim().node(ServerId(3)).unwrap();
         let s3 = node.server.as_ref().unwrap();
-        assert_eq!(s3.state, ServerState::Looking);
+        assert_eq!(s3.state(), ServerState::Looking);
         let orphan: Zxid = "0x100000003".parse().unwrap();
         assert!(node.disk().log.iter().any(|t| t.zxid == orphan));
         assert!(
@@ -516,7 +516,7 @@ mod tests {
         assert!(!r.server(3).unwrap().history.contains(&orphan), "truncated");
         let leader = r.leader.unwrap();
         let l = run.sim().node(leader).unwrap();
-        let ls = l.server.as_ref().unwrap().leader.as_ref().unwrap();
+        let ls = l.server.as_ref().unwrap().leader().unwrap();
         assert_eq!(
             r.server(leader.0).unwrap().last_committed_zxid,
             "0x200000002".parse().unwrap()

@@ -105,7 +105,7 @@ impl Harness {
             .nodes
             .iter()
             .filter_map(|n| n.server.as_ref())
-            .find(|s| s.learner.is_some() && s.phase == Phase::Broadcast)
+            .find(|s| s.learner().is_some() && s.phase() == Phase::Broadcast)
             .map(|s| s.id)
             .expect("a follower in BROADCAST")
     }
@@ -381,11 +381,8 @@ fn catalogue_lists_every_invariant() {
 fn i1_two_leaders_in_one_epoch() {
     let mut h = steady(3);
     let (l, f) = (h.leader(), h.follower());
-    let state = h.srv(l).leader.clone();
-    let s = h.srv(f);
-    s.learner = None;
-    s.leader = state;
-    s.state = zab_core::packet::ServerState::Leading;
+    let role = h.srv(l).role.clone();
+    h.srv(f).role = role;
     let v = h.recheck();
     let x = get(&v, "I1");
     let mut both = vec![l, f];
@@ -520,7 +517,7 @@ fn i11_follower_log_diverges_from_its_leader() {
 fn i12_follower_committed_more_than_its_leader() {
     let mut h = steady(3);
     let (l, f) = (h.leader(), h.follower());
-    if let Some(state) = h.srv(l).leader.as_mut() {
+    if let zab_core::server::Role::Leading(state) = &mut h.srv(l).role {
         state.last_committed = z(1, 3);
     }
     let v = h.recheck();

@@ -102,7 +102,7 @@ impl Harness {
         assert_eq!(self.sim.leader(), Some(sid(leader)), "leader");
         for n in &self.sim.nodes {
             let Some(s) = &n.server else { continue };
-            assert_eq!(s.phase, Phase::Broadcast, "server {} phase", s.id);
+            assert_eq!(s.phase(), Phase::Broadcast, "server {} phase", s.id);
             assert_eq!(
                 s.current_epoch(),
                 Epoch(epoch),
@@ -120,9 +120,9 @@ fn fresh_three_server_cluster_elects_server_3_in_epoch_1() {
     let mut h = Harness::new(Config::new(3, 0), 1);
     h.run_until(2000);
     h.assert_all_serving_with(3, 1);
-    assert_eq!(h.server(3).state, ServerState::Leading);
+    assert_eq!(h.server(3).state(), ServerState::Leading);
     for f in [1, 2] {
-        assert_eq!(h.server(f).state, ServerState::Following);
+        assert_eq!(h.server(f).state(), ServerState::Following);
         assert_eq!(h.server(f).accepted_epoch(), Epoch(1));
         assert_eq!(h.syncs_for(f), vec![SyncMode::Diff]);
     }
@@ -219,7 +219,7 @@ fn leader_crash_elects_a_new_leader_with_a_higher_epoch() {
     h.act(Intervention::Restart { server: sid(3) })
         .run_until(8000);
     h.assert_all_serving_with(2, 2);
-    assert_eq!(h.server(3).state, ServerState::Following);
+    assert_eq!(h.server(3).state(), ServerState::Following);
     assert_eq!(h.syncs_for(3), vec![SyncMode::Diff]);
     assert_eq!(h.history(3), vec![z(1, 1), z(2, 1)]);
 }
@@ -348,7 +348,7 @@ fn uncommitted_proposal_of_a_dead_leader_is_truncated() {
     h.run_until(6000);
     assert_eq!(h.sim.leader(), Some(sid(2)));
     assert_ne!(
-        h.server(3).state,
+        h.server(3).state(),
         ServerState::Leading,
         "the isolated leader stepped down"
     );
@@ -372,8 +372,8 @@ fn uncommitted_proposal_of_a_dead_leader_is_truncated() {
 fn observer_receives_inform_and_never_votes() {
     let mut h = Harness::new(Config::new(3, 1), 10);
     h.run_until(2000);
-    assert_eq!(h.server(4).state, ServerState::Observing);
-    assert_eq!(h.server(4).phase, Phase::Broadcast);
+    assert_eq!(h.server(4).state(), ServerState::Observing);
+    assert_eq!(h.server(4).phase(), Phase::Broadcast);
     h.write(4, "/o", "1").run_until(3000);
     let informs = h
         .trace
@@ -551,7 +551,9 @@ fn zxid_counter_rollover_forces_a_new_epoch() {
     let mut h = Harness::new(Config::new(3, 0), 15);
     h.run_until(1500);
     let node = h.sim.nodes.iter_mut().find(|n| n.id == sid(3)).unwrap();
-    let leader = node.server.as_mut().unwrap().leader.as_mut().unwrap();
+    let zab_core::server::Role::Leading(leader) = &mut node.server.as_mut().unwrap().role else {
+        panic!("server 3 leads at 1.5 s");
+    };
     leader.last_proposed = Zxid::new(Epoch(1), Zxid::MAX_COUNTER - 1);
     h.write(3, "/a", "1").run_until(6000);
     assert!(h.server_events(3).iter().any(|(_, e)| {

@@ -127,7 +127,7 @@ fn sent(effects: &[Effect]) -> Vec<&QuorumPacket> {
 fn leader_refuses_a_follower_that_is_ahead() {
     let mut l = One::new(3, disk(1, 1, vec![txn(1, 1)]));
     l.elect(3);
-    assert_eq!(l.s.state, ServerState::Leading);
+    assert_eq!(l.s.state(), ServerState::Leading);
     let conn = ConnId(1);
     l.feed(Input::Accepted {
         conn,
@@ -161,7 +161,7 @@ fn leader_refuses_a_follower_that_is_ahead() {
             warning: Warning::LearnerAhead { last_zxid, .. }
         }) if *last_zxid == z(1, 5)
     )));
-    assert!(l.s.leader.as_ref().unwrap().handlers.is_empty());
+    assert!(l.s.leader().unwrap().handlers.is_empty());
 }
 
 /// Spec §7.3 (`registerWithLeader`): a LEADERINFO with an epoch below the learner's
@@ -171,7 +171,7 @@ fn follower_with_a_higher_accepted_epoch_goes_back_to_looking() {
     for (leader_epoch, expect_looking) in [(1u32, true), (2, false)] {
         let mut f = One::new(1, disk(2, 1, vec![txn(1, 1)]));
         f.elect(3);
-        assert_eq!(f.s.state, ServerState::Following);
+        assert_eq!(f.s.state(), ServerState::Following);
         let conn = ConnId(9);
         f.feed(Input::Connected { conn });
         let out = f.feed(Input::Packet {
@@ -181,7 +181,7 @@ fn follower_with_a_higher_accepted_epoch_goes_back_to_looking() {
             },
         });
         if expect_looking {
-            assert_eq!(f.s.state, ServerState::Looking);
+            assert_eq!(f.s.state(), ServerState::Looking);
             // Learner.shutdown closes the socket: the leader's handler sees it at once.
             assert!(out
                 .iter()
@@ -194,7 +194,7 @@ fn follower_with_a_higher_accepted_epoch_goes_back_to_looking() {
                     ..
                 }]
             ));
-            assert_eq!(f.s.phase, Phase::Synchronization);
+            assert_eq!(f.s.phase(), Phase::Synchronization);
         }
     }
 }
@@ -211,7 +211,7 @@ fn a_leader_leaving_its_role_closes_its_learners_connections() {
         learner: sid(2),
     });
     let out = l.feed(Input::Timer(Timer::LeaderWait));
-    assert_eq!(l.s.state, ServerState::Looking);
+    assert_eq!(l.s.state(), ServerState::Looking);
     assert!(out
         .iter()
         .any(|e| matches!(e, Effect::Close { conn: c } if *c == conn)));
@@ -242,7 +242,7 @@ fn a_learner_that_cannot_truncate_takes_a_full_sync_next() {
         conn: ConnId(9),
         packet: QuorumPacket::Trunc { zxid: z(1, 3) },
     });
-    assert_eq!(f.s.state, ServerState::Looking);
+    assert_eq!(f.s.state(), ServerState::Looking);
     assert!(
         !out.iter().any(|e| matches!(e, Effect::Halt { .. })),
         "{out:?}"
@@ -355,7 +355,7 @@ fn follower_in_broadcast() -> One {
     ] {
         f.feed(Input::Packet { conn, packet });
     }
-    assert_eq!(f.s.phase, Phase::Broadcast);
+    assert_eq!(f.s.phase(), Phase::Broadcast);
     f
 }
 

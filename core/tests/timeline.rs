@@ -19,8 +19,8 @@ fn state(sim: &Sim) -> String {
                 out += &format!(
                     "{} {:?} {:?} a={} c={} hist={hist:?} tree={:?}\n",
                     s.id,
-                    s.state,
-                    s.phase,
+                    s.state(),
+                    s.phase(),
                     s.accepted_epoch(),
                     s.current_epoch(),
                     s.tree.nodes

@@ -74,7 +74,7 @@ impl Checker {
     pub(super) fn on_propose(&mut self, sim: &Sim, s: ServerId, txn: &Txn, at: Time) {
         let epoch = sim
             .server(s)
-            .and_then(|srv| srv.leader.as_ref().and_then(|l| l.epoch))
+            .and_then(|srv| srv.leader().and_then(|l| l.epoch))
             .or_else(|| sim.node(s).and_then(|n| n.disk().current_epoch))
             .unwrap_or_default();
         if txn.zxid.epoch() != epoch && self.fresh(Inv::I15) {
@@ -197,7 +197,7 @@ impl Checker {
                 v.role,
                 Role::Learner {
                     stage: LearnerStage::WaitSyncHeader
-                        | LearnerStage::Syncing
+                        | LearnerStage::Syncing { .. }
                         | LearnerStage::WaitUpToDate,
                     ..
                 }

@@ -213,9 +213,10 @@ impl View {
         let (disk_cut, lost, base_changed) = self.refresh_disk(disk, force_log, ghost);
         let lost = lost.map(|p| (p, g.ent(p).txn.clone()));
 
-        let learner = server.and_then(|s| s.learner.as_deref());
-        let in_win =
-            learner.is_some_and(|l| l.stage == LearnerStage::Syncing && !l.write_to_txn_log);
+        let learner = server.and_then(|s| s.learner());
+        let in_win = learner.is_some_and(|l| {
+            matches!(l.stage, LearnerStage::Syncing { .. }) && !l.write_to_txn_log
+        });
         let mut win_cut = None;
         if let (true, Some(s)) = (in_win, server) {
             win_cut = self.refresh_win(&s.tree.applied, old_in_win, ghost);
@@ -258,8 +259,8 @@ impl View {
             n => snap_label.max(disk.log[n - 1].zxid),
         };
         self.role = role_of(server);
-        self.state = server.map_or(ServerState::Looking, |s| s.state);
-        self.phase = server.map_or(Phase::Election, |s| s.phase);
+        self.state = server.map_or(ServerState::Looking, |s| s.state());
+        self.phase = server.map_or(Phase::Election, |s| s.phase());
 
         let len = self.len();
         // What the server knew to be committed survives, unless it crashed (delivered
@@ -419,9 +420,12 @@ impl View {
     fn refresh_tail(&mut self, server: Option<&Server>, ghost: &Ghost) -> bool {
         let head_len = self.head().len();
         let start = self.head().chain(head_len);
-        let pending = server
-            .and_then(|s| s.learner.as_deref())
-            .filter(|l| matches!(l.stage, LearnerStage::Syncing | LearnerStage::WaitUpToDate));
+        let pending = server.and_then(|s| s.learner()).filter(|l| {
+            matches!(
+                l.stage,
+                LearnerStage::Syncing { .. } | LearnerStage::WaitUpToDate
+            )
+        });
         let queue = server.map(|s| &s.sync.queue);
         let sources = || {
             queue
@@ -453,19 +457,19 @@ fn role_of(server: Option<&Server>) -> Role {
     let Some(s) = server else {
         return Role::Down;
     };
-    if let Some(l) = s.leader.as_deref() {
+    if let Some(l) = s.leader() {
         return Role::Leader {
             epoch: l.epoch.unwrap_or_default(),
             stage: l.stage,
             last_committed: l.last_committed,
         };
     }
-    if let Some(l) = s.learner.as_deref() {
+    if let Some(l) = s.learner() {
         return Role::Learner {
             leader: l.leader,
             epoch: l.new_epoch,
             stage: l.stage,
-            diff: s.sync_mode == SyncMode::Diff,
+            diff: s.sync_mode() == SyncMode::Diff,
         };
     }
     Role::Looking

@@ -1,6 +1,6 @@
 //! Phase 0: Fast Leader Election (spec §6, `FastLeaderElection.java`).
 
-use super::{Phase, Server, ServerEvent, Timer, VoteReason};
+use super::{Server, ServerEvent, Timer, VoteReason};
 use crate::config::Bug;
 use crate::ids::{Epoch, ServerId, Zxid};
 use crate::packet::{Notification, ServerState, Vote};
@@ -145,9 +145,8 @@ impl Server {
     }
 
     /// `lookForLeader` entry (spec §6.1): new round, propose myself, tell every voter.
+    /// The caller has put the server in [`super::Role::Looking`] (and announced it).
     pub(crate) fn start_looking(&mut self) {
-        self.set_state(ServerState::Looking, Phase::Election);
-        self.sync_mode = super::SyncMode::None;
         self.fle.recvset.clear();
         self.fle.outofelection.clear();
         self.fle.finalizing = false;
@@ -185,10 +184,10 @@ impl Server {
             // An observer asks: answer with my current vote.
             let mut vote = self.current_vote;
             vote.election_epoch = self.fle.logicalclock;
-            self.reply(from, vote, self.state);
+            self.reply(from, vote, self.state());
             return;
         }
-        if self.state == ServerState::Looking {
+        if self.state() == ServerState::Looking {
             if n.state == ServerState::Looking && n.vote.election_epoch < self.fle.logicalclock {
                 // Help a laggard catch up with my round.
                 let mut vote = self.proposal();
@@ -203,7 +202,7 @@ impl Server {
             if self.bug(Bug::Zk1732) {
                 vote.election_epoch = self.fle.logicalclock;
             }
-            self.reply(from, vote, self.state);
+            self.reply(from, vote, self.state());
         }
     }
 
@@ -359,7 +358,7 @@ impl Server {
 
     /// Poll timeout: resend the proposal and double the interval (spec §6.1).
     pub(crate) fn fle_timeout(&mut self) {
-        if self.state != ServerState::Looking || self.fle.finalizing {
+        if self.state() != ServerState::Looking || self.fle.finalizing {
             return;
         }
         self.send_notifications(VoteReason::PollTimeout);
@@ -370,7 +369,7 @@ impl Server {
 
     /// finalizeWait passed with no better vote: the proposal wins.
     pub(crate) fn fle_finalize(&mut self) {
-        if self.state != ServerState::Looking || !self.fle.finalizing {
+        if self.state() != ServerState::Looking || !self.fle.finalizing {
             return;
         }
         let (vote, _) = self.looking_target();

@@ -2,7 +2,7 @@
 //! (spec §7.1-7.2 discovery, §8.1 sync, §9.1/9.3 broadcast, §10 failure detection).
 
 use super::{
-    ConnId, CrashPoint, Effect, LeaderShutdown, LeaderWait, Phase, Queued, RoleExit, Server,
+    ConnId, CrashPoint, Effect, LeaderShutdown, LeaderWait, Phase, Queued, Role, RoleExit, Server,
     ServerEvent, SyncMode, SyncReason, Timer, Warning,
 };
 use crate::config::Bug;
@@ -22,6 +22,18 @@ pub enum LeaderStage {
     WaitNewLeaderAck,
     /// Serving: proposals, pings, quorum checks.
     Broadcast,
+}
+
+impl LeaderStage {
+    /// The ZAB phase of this stage: DISCOVERY until the epoch is established (an
+    /// ACKEPOCH quorum), SYNCHRONIZATION until a NEWLEADER-ACK quorum, then BROADCAST.
+    pub fn phase(self) -> Phase {
+        match self {
+            LeaderStage::WaitEpoch | LeaderStage::WaitEpochAck => Phase::Discovery,
+            LeaderStage::WaitNewLeaderAck => Phase::Synchronization,
+            LeaderStage::Broadcast => Phase::Broadcast,
+        }
+    }
 }
 
 /// Where one LearnerHandler is.
@@ -184,7 +196,7 @@ impl LeaderState {
 impl Server {
     /// `Leader.lead()` (spec §7.1): snapshot, then wait for an epoch quorum.
     pub(crate) fn lead(&mut self) {
-        self.set_state(ServerState::Leading, Phase::Discovery);
+        self.announce(ServerState::Leading, Phase::Discovery);
         // zk.loadData(): the database is already fast-forwarded; it takes a snapshot.
         self.take_snapshot();
         let summary = (self.current_epoch(), self.last_logged_zxid());
@@ -211,7 +223,7 @@ impl Server {
         let (me, accepted) = (self.id, self.accepted_epoch());
         self.get_epoch_to_propose(&mut l, me, accepted);
         if !self.halted {
-            self.leader = Some(Box::new(l));
+            self.role = Role::Leading(Box::new(l));
         }
     }
 
@@ -310,7 +322,7 @@ impl Server {
         if self.hit(CrashPoint::LeaderAfterCurrentEpoch) {
             return;
         }
-        self.set_phase(Phase::Synchronization);
+        self.announce(ServerState::Leading, Phase::Synchronization);
         l.stage = LeaderStage::WaitNewLeaderAck;
         self.set_timer(Timer::LeaderWait, self.cfg.timing.init_timeout_ms());
         let me = self.id;
@@ -351,7 +363,7 @@ impl Server {
         self.tree.last_processed = l.zxid_base;
         self.update_election_vote(epoch);
         l.stage = LeaderStage::Broadcast;
-        self.set_phase(Phase::Broadcast);
+        self.announce(ServerState::Leading, Phase::Broadcast);
         self.cancel_timer(Timer::LeaderWait);
         self.event(ServerEvent::Active {
             epoch,
@@ -384,13 +396,17 @@ impl Server {
             LeaderStage::WaitNewLeaderAck => LeaderWait::NewLeaderAck,
             LeaderStage::Broadcast => return,
         };
-        self.leader_shutdown(LeaderShutdown::WaitTimedOut(wait));
+        self.leader_shutdown(l, LeaderShutdown::WaitTimedOut(wait));
     }
 
     /// `Leader.shutdown`: leaving the role shuts every LearnerHandler with the leader
     /// (Leader.java L884-890; `close_role_connections`).
-    fn leader_shutdown(&mut self, reason: LeaderShutdown) {
-        self.leave_role(RoleExit::LeaderShutdown(reason));
+    fn leader_shutdown(&mut self, l: &LeaderState, reason: LeaderShutdown) {
+        self.leave_role(
+            l.stage.phase(),
+            SyncMode::None,
+            RoleExit::LeaderShutdown(reason),
+        );
     }
 
     /// A learner connected: a new LearnerHandler (spec §7.2), which starts reading its
@@ -791,7 +807,7 @@ impl Server {
         let zxid = l.last_proposed.max(l.zxid_base).next();
         if zxid.counter() == Zxid::MAX_COUNTER {
             // ZOOKEEPER-1277: never mint the last counter; force a new epoch instead.
-            self.leader_shutdown(LeaderShutdown::ZxidRollover);
+            self.leader_shutdown(l, LeaderShutdown::ZxidRollover);
             return;
         }
         let txn = Txn { zxid, op, origin };
@@ -913,9 +929,12 @@ impl Server {
             .collect();
         synced.insert(self.id);
         if !l.tick_skip && !self.cfg.is_quorum(&synced) {
-            self.leader_shutdown(LeaderShutdown::NotSynced {
-                synced: synced.into_iter().collect(),
-            });
+            self.leader_shutdown(
+                l,
+                LeaderShutdown::NotSynced {
+                    synced: synced.into_iter().collect(),
+                },
+            );
             return;
         }
         l.tick_skip = !l.tick_skip;

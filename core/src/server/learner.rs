@@ -2,7 +2,7 @@
 //! broadcast loops of `Follower` / `Observer` (spec §7.3, §8.2, §9.2, §9.4, §10).
 
 use super::{
-    ConnId, CrashPoint, Effect, HaltReason, Phase, RoleExit, Server, SyncMode, Timer, Warning,
+    ConnId, CrashPoint, Effect, HaltReason, Phase, Role, RoleExit, Server, SyncMode, Timer, Warning,
 };
 use crate::config::Bug;
 use crate::ids::{Epoch, ServerId, Time, Zxid};
@@ -19,12 +19,50 @@ pub enum LearnerStage {
     WaitLeaderInfo,
     /// ACKEPOCH sent; waiting for DIFF / TRUNC / SNAP.
     WaitSyncHeader,
-    /// Receiving the sync stream, before NEWLEADER.
-    Syncing,
+    /// Receiving the sync stream that began with this header, before NEWLEADER.
+    Syncing {
+        /// DIFF, TRUNC or SNAP.
+        mode: SyncMode,
+    },
     /// NEWLEADER handled and ACKed; waiting for UPTODATE.
     WaitUpToDate,
     /// Serving.
     Broadcast,
+}
+
+impl LearnerStage {
+    /// The ZAB phase of this stage: DISCOVERY until LEADERINFO is answered,
+    /// SYNCHRONIZATION until UPTODATE, then BROADCAST.
+    pub fn phase(self) -> Phase {
+        match self {
+            LearnerStage::Connecting | LearnerStage::WaitLeaderInfo => Phase::Discovery,
+            LearnerStage::WaitSyncHeader
+            | LearnerStage::Syncing { .. }
+            | LearnerStage::WaitUpToDate => Phase::Synchronization,
+            LearnerStage::Broadcast => Phase::Broadcast,
+        }
+    }
+
+    /// The sync mode: the header's while the sync stream is read (up to NEWLEADER),
+    /// otherwise none.
+    pub fn sync_mode(self) -> SyncMode {
+        match self {
+            LearnerStage::Syncing { mode } => mode,
+            _ => SyncMode::None,
+        }
+    }
+
+    /// Its name, as the narration shows it.
+    pub fn name(self) -> &'static str {
+        match self {
+            LearnerStage::Connecting => "Connecting",
+            LearnerStage::WaitLeaderInfo => "WaitLeaderInfo",
+            LearnerStage::WaitSyncHeader => "WaitSyncHeader",
+            LearnerStage::Syncing { .. } => "Syncing",
+            LearnerStage::WaitUpToDate => "WaitUpToDate",
+            LearnerStage::Broadcast => "Broadcast",
+        }
+    }
 }
 
 /// A learner's volatile state (spec §4.2).
@@ -59,7 +97,7 @@ pub struct LearnerState {
 impl Server {
     /// `followLeader` / `observeLeader` (spec §7.3): connect to the elected leader.
     pub(crate) fn follow(&mut self, leader: ServerId, state: ServerState) {
-        self.set_state(state, Phase::Discovery);
+        self.announce(state, Phase::Discovery);
         let mut l = LearnerState {
             leader,
             conn: None,
@@ -75,7 +113,25 @@ impl Server {
             write_to_txn_log: true,
         };
         self.learner_connect(&mut l);
-        self.learner = Some(Box::new(l));
+        self.role = if state == ServerState::Observing {
+            Role::Observing(Box::new(l))
+        } else {
+            Role::Following(Box::new(l))
+        };
+    }
+
+    /// FOLLOWING or OBSERVING, as this server's role in the configuration says.
+    fn learner_state(&self) -> ServerState {
+        if self.is_voter() {
+            ServerState::Following
+        } else {
+            ServerState::Observing
+        }
+    }
+
+    /// Leaves the learner role `l` (spec §10).
+    fn leave_learner(&mut self, l: &LearnerState, reason: RoleExit) {
+        self.leave_role(l.stage.phase(), l.stage.sync_mode(), reason);
     }
 
     /// What is left of the connect budget, `initLimit*tick` for all attempts together
@@ -114,7 +170,7 @@ impl Server {
         // A refusal ends this attempt: its timeout must not fire as another failure.
         self.cancel_timer(Timer::LearnerRead);
         if l.connect_tries >= 5 || self.connect_budget_left(l) <= 100 {
-            self.leave_role(RoleExit::ConnectFailed { leader: l.leader });
+            self.leave_learner(l, RoleExit::ConnectFailed { leader: l.leader });
         } else {
             self.set_timer(Timer::ConnectRetry, 100);
         }
@@ -136,7 +192,7 @@ impl Server {
             self.last_logged_zxid()
         };
         let accepted_epoch = self.accepted_epoch();
-        let packet = if self.state == ServerState::Observing {
+        let packet = if !self.is_voter() {
             QuorumPacket::ObserverInfo { accepted_epoch }
         } else {
             QuorumPacket::FollowerInfo { accepted_epoch }
@@ -153,13 +209,13 @@ impl Server {
 
     pub(crate) fn learner_closed(&mut self, l: &mut LearnerState, conn: ConnId) {
         if l.conn == Some(conn) {
-            self.leave_role(RoleExit::LeaderClosed { leader: l.leader });
+            self.leave_learner(l, RoleExit::LeaderClosed { leader: l.leader });
         }
     }
 
     pub(crate) fn learner_read_timeout(&mut self, l: &mut LearnerState) {
         if l.conn.is_some() {
-            self.leave_role(RoleExit::LeaderReadTimeout { leader: l.leader });
+            self.leave_learner(l, RoleExit::LeaderReadTimeout { leader: l.leader });
         } else {
             self.warn(Warning::ConnectTimedOut { leader: l.leader });
             self.learner_connect_failed(l);
@@ -193,41 +249,42 @@ impl Server {
                 self.on_leader_info(l, new_epoch)
             }
             (LearnerStage::WaitSyncHeader, QuorumPacket::Diff { .. }) => {
-                self.sync_mode = SyncMode::Diff;
                 let full_sync = self.disk.full_sync_needed;
                 if full_sync {
                     // Reported zxid 0 and the leader has nothing either: the history to
                     // adopt is empty, made durable by the NEWLEADER snapshot.
                     self.on_snap(Zxid::ZERO, DataTree::default());
                 }
-                self.begin_sync(l, full_sync);
+                self.begin_sync(l, SyncMode::Diff, full_sync);
             }
             (LearnerStage::WaitSyncHeader, QuorumPacket::Snap { zxid, tree }) => {
-                self.sync_mode = SyncMode::Snap;
                 self.on_snap(zxid, *tree);
-                self.begin_sync(l, true);
+                self.begin_sync(l, SyncMode::Snap, true);
             }
             (LearnerStage::WaitSyncHeader, QuorumPacket::Trunc { zxid }) => {
-                self.sync_mode = SyncMode::Trunc;
-                if self.on_trunc(zxid) {
-                    self.begin_sync(l, true);
+                if self.on_trunc(l, zxid) {
+                    self.begin_sync(l, SyncMode::Trunc, true);
                 }
             }
             (
-                LearnerStage::Syncing | LearnerStage::WaitUpToDate,
+                LearnerStage::Syncing { .. } | LearnerStage::WaitUpToDate,
                 QuorumPacket::Proposal { txn },
             ) => {
                 if let Some(err) = self.continuity_error(l, &txn) {
-                    self.leave_role(err);
+                    self.leave_learner(l, err);
                     return;
                 }
                 l.last_queued = txn.zxid;
                 l.pending.push_back(txn);
             }
-            (LearnerStage::Syncing | LearnerStage::WaitUpToDate, QuorumPacket::Commit { zxid }) => {
-                self.sync_commit(l, zxid)
-            }
-            (LearnerStage::Syncing | LearnerStage::WaitUpToDate, QuorumPacket::Inform { txn }) => {
+            (
+                LearnerStage::Syncing { .. } | LearnerStage::WaitUpToDate,
+                QuorumPacket::Commit { zxid },
+            ) => self.sync_commit(l, zxid),
+            (
+                LearnerStage::Syncing { .. } | LearnerStage::WaitUpToDate,
+                QuorumPacket::Inform { txn },
+            ) => {
                 // An observer's INFORM is a PROPOSAL and its COMMIT in one
                 // (Learner.syncWithLeader's INFORM case).
                 let zxid = txn.zxid;
@@ -235,15 +292,18 @@ impl Server {
                 l.pending.push_back(txn);
                 self.sync_commit(l, zxid);
             }
-            (LearnerStage::Syncing, QuorumPacket::NewLeader { zxid }) => {
+            (LearnerStage::Syncing { .. }, QuorumPacket::NewLeader { zxid }) => {
                 self.on_new_leader(l, zxid)
             }
             (LearnerStage::WaitUpToDate, QuorumPacket::UpToDate) => self.on_up_to_date(l),
             (LearnerStage::Broadcast, packet) => self.broadcast_packet(l, packet),
-            (stage, _) => self.leave_role(RoleExit::UnexpectedFromLeader {
-                packet: name,
-                stage,
-            }),
+            (stage, _) => self.leave_learner(
+                l,
+                RoleExit::UnexpectedFromLeader {
+                    packet: name,
+                    stage,
+                },
+            ),
         }
     }
 
@@ -260,15 +320,18 @@ impl Server {
         } else if new_epoch == accepted {
             None // already acked this epoch: "-1", not counted again
         } else {
-            self.leave_role(RoleExit::EpochOlderThanAccepted {
-                proposed: new_epoch,
-                accepted,
-            });
+            self.leave_learner(
+                l,
+                RoleExit::EpochOlderThanAccepted {
+                    proposed: new_epoch,
+                    accepted,
+                },
+            );
             return;
         };
         l.new_epoch = new_epoch;
         l.stage = LearnerStage::WaitSyncHeader;
-        self.set_phase(Phase::Synchronization);
+        self.announce(self.learner_state(), Phase::Synchronization);
         self.send_to_leader(
             l,
             QuorumPacket::AckEpoch {
@@ -278,11 +341,11 @@ impl Server {
         );
     }
 
-    fn begin_sync(&mut self, l: &mut LearnerState, snapshot_needed: bool) {
+    fn begin_sync(&mut self, l: &mut LearnerState, mode: SyncMode, snapshot_needed: bool) {
         l.snapshot_needed = snapshot_needed;
         l.write_to_txn_log = !snapshot_needed;
         l.last_queued = Zxid::ZERO;
-        l.stage = LearnerStage::Syncing;
+        l.stage = LearnerStage::Syncing { mode };
     }
 
     /// SNAP: replace the in-memory database with the leader's image.
@@ -294,7 +357,7 @@ impl Server {
 
     /// TRUNC (spec §11): cut the log after `zxid`, reload from the newest snapshot at
     /// or below it plus the remaining log. Returns false if that is impossible.
-    fn on_trunc(&mut self, zxid: Zxid) -> bool {
+    fn on_trunc(&mut self, l: &LearnerState, zxid: Zxid) -> bool {
         let cut = if self.bug(Bug::Zk1156) {
             // ZK-1156: the position-tracking stream cut one entry too many.
             self.disk
@@ -322,7 +385,7 @@ impl Server {
             // passes this one's. ZabScope's extension: keep the data (it still counts
             // in elections), mark the disk, and ask the next leader for everything.
             self.disk.full_sync_needed = true;
-            self.leave_role(RoleExit::CannotTruncate { zxid });
+            self.leave_learner(l, RoleExit::CannotTruncate { zxid });
             return false;
         }
         // The proposed fix (apache/zookeeper 432578d3f) reloads from the newest snapshot
@@ -380,7 +443,7 @@ impl Server {
         }
         if l.snapshot_needed {
             self.take_snapshot();
-            if self.sync_mode == SyncMode::Snap || self.disk.full_sync_needed {
+            if l.stage.sync_mode() == SyncMode::Snap || self.disk.full_sync_needed {
                 // The SNAP image (or a full sync) replaced this server's history: its
                 // log entries belong to a superseded history. Purge them so the log
                 // never has a hole that a later DIFF from disk could read across.
@@ -442,7 +505,6 @@ impl Server {
                 return;
             }
         }
-        self.sync_mode = SyncMode::None;
         l.stage = LearnerStage::WaitUpToDate;
         self.set_timer(Timer::LearnerRead, self.cfg.timing.sync_timeout_ms());
         self.send_to_leader(l, QuorumPacket::Ack { zxid });
@@ -464,9 +526,9 @@ impl Server {
             self.write_current_epoch(epoch);
         }
         self.update_election_vote(epoch);
-        self.set_phase(Phase::Broadcast);
+        self.announce(self.learner_state(), Phase::Broadcast);
         l.stage = LearnerStage::Broadcast;
-        let observer = self.state == ServerState::Observing;
+        let observer = !self.is_voter();
         let pending: Vec<Txn> = l.pending.iter().cloned().collect();
         for t in pending {
             self.log_request(t, !observer);
@@ -482,7 +544,7 @@ impl Server {
 
     /// The broadcast loop (spec §9.2, §9.4).
     fn broadcast_packet(&mut self, l: &mut LearnerState, packet: QuorumPacket) {
-        let observer = self.state == ServerState::Observing;
+        let observer = !self.is_voter();
         match packet {
             QuorumPacket::Proposal { txn } if !observer => {
                 if l.last_queued != Zxid::ZERO

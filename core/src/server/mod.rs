@@ -27,7 +27,7 @@ mod sync_thread;
 pub use crash_point::CrashPoint;
 pub use events::{EpochFile, ServerEvent};
 pub use io::{ConnId, Ctx, Effect, Input, Timer, WriteResult};
-pub use role::{Phase, SyncMode};
+pub use role::{Phase, Role, SyncMode};
 pub use sync_thread::SyncThread;
 
 pub use election::{compare_votes, Fle, VoteComparison, VoteDecider};
@@ -61,20 +61,14 @@ pub struct Server {
     pub tree: DataTree,
     /// Committed txns kept for DIFF (`committedLog`, at most `commit_log_count`).
     pub committed_log: VecDeque<Txn>,
-    /// Election role.
-    pub state: ServerState,
-    /// ZAB phase.
-    pub phase: Phase,
-    /// Learner sync mode.
-    pub sync_mode: SyncMode,
+    /// The role, with its state (LOOKING, LEADING, FOLLOWING or OBSERVING). While a
+    /// role's handler runs, its state is lent to the handler and this reads
+    /// [`Role::Looking`]; handlers read their own state instead.
+    pub role: Role,
     /// The vote this server last decided on (`currentVote`).
     pub current_vote: Vote,
     /// Fast Leader Election state.
     pub fle: Fle,
-    /// Leader state while LEADING.
-    pub leader: Option<Box<LeaderState>>,
-    /// Learner state while FOLLOWING or OBSERVING.
-    pub learner: Option<Box<LearnerState>>,
     /// The Sync thread.
     pub sync: SyncThread,
     /// Client writes submitted here and not yet answered.
@@ -112,20 +106,20 @@ impl Server {
             }
             Input::Connected { conn } => self.with_learner(|s, l| s.learner_connected(l, conn)),
             Input::ConnectFailed => self.with_learner(|s, l| s.learner_connect_failed(l)),
-            Input::Packet { conn, packet } => {
-                if self.leader.is_some() {
-                    self.with_leader(|s, l| s.leader_packet(l, conn, packet));
-                } else if self.learner.is_some() {
-                    self.with_learner(|s, l| s.learner_packet(l, conn, packet));
+            Input::Packet { conn, packet } => match self.role {
+                Role::Leading(_) => self.with_leader(|s, l| s.leader_packet(l, conn, packet)),
+                Role::Following(_) | Role::Observing(_) => {
+                    self.with_learner(|s, l| s.learner_packet(l, conn, packet))
                 }
-            }
-            Input::Closed { conn } => {
-                if self.leader.is_some() {
-                    self.with_leader(|s, l| s.leader_closed(l, conn));
-                } else if self.learner.is_some() {
-                    self.with_learner(|s, l| s.learner_closed(l, conn));
+                Role::Looking => {}
+            },
+            Input::Closed { conn } => match self.role {
+                Role::Leading(_) => self.with_leader(|s, l| s.leader_closed(l, conn)),
+                Role::Following(_) | Role::Observing(_) => {
+                    self.with_learner(|s, l| s.learner_closed(l, conn))
                 }
-            }
+                Role::Looking => {}
+            },
         }
         std::mem::take(&mut self.out)
     }
@@ -151,29 +145,45 @@ impl Server {
         }
     }
 
-    /// Runs `f` on the leader state; keeps it only if the server did not leave the role.
-    fn with_leader(&mut self, f: impl FnOnce(&mut Self, &mut LeaderState)) {
-        let Some(mut l) = self.leader.take() else {
+    /// Runs `f` on the leader state, lent out of [`Server::role`] for the call; puts it
+    /// back only if the server did not leave the role (or stop) meanwhile.
+    pub(super) fn with_leader(&mut self, f: impl FnOnce(&mut Self, &mut LeaderState)) {
+        if !matches!(self.role, Role::Leading(_)) {
+            return;
+        }
+        let Role::Leading(mut l) = std::mem::replace(&mut self.role, Role::Looking) else {
             return;
         };
         let gen = self.role_gen;
         f(self, &mut l);
         if self.role_gen == gen && !self.halted {
-            self.leader = Some(l);
+            self.role = Role::Leading(l);
         } else if !self.halted {
             self.close_role_connections(Some(l), None);
         }
     }
 
-    /// Runs `f` on the learner state; keeps it only if the server did not leave the role.
-    fn with_learner(&mut self, f: impl FnOnce(&mut Self, &mut LearnerState)) {
-        let Some(mut l) = self.learner.take() else {
+    /// Runs `f` on the learner state, lent out of [`Server::role`] for the call; puts
+    /// it back only if the server did not leave the role (or stop) meanwhile.
+    pub(super) fn with_learner(&mut self, f: impl FnOnce(&mut Self, &mut LearnerState)) {
+        let observer = match self.role {
+            Role::Following(_) => false,
+            Role::Observing(_) => true,
+            _ => return,
+        };
+        let (Role::Following(mut l) | Role::Observing(mut l)) =
+            std::mem::replace(&mut self.role, Role::Looking)
+        else {
             return;
         };
         let gen = self.role_gen;
         f(self, &mut l);
         if self.role_gen == gen && !self.halted {
-            self.learner = Some(l);
+            self.role = if observer {
+                Role::Observing(l)
+            } else {
+                Role::Following(l)
+            };
         } else if !self.halted {
             self.close_role_connections(None, Some(l));
         }
@@ -232,7 +242,7 @@ impl Server {
 
     /// Whether the server answers client requests (reads and writes): it is in BROADCAST.
     pub fn is_serving(&self) -> bool {
-        self.phase == Phase::Broadcast
+        self.phase() == Phase::Broadcast
     }
 
     /// The crash point is armed: report it and stop. Callers return at once when true.
@@ -246,16 +256,34 @@ impl Server {
         }
     }
 
-    pub(crate) fn set_state(&mut self, state: ServerState, phase: Phase) {
-        if self.state != state || self.phase != phase {
-            self.state = state;
-            self.phase = phase;
-            self.event(ServerEvent::StateChange { state, phase });
-        }
+    /// Reports a new `ServerState` / ZAB phase (the role or its stage changed).
+    pub(crate) fn announce(&mut self, state: ServerState, phase: Phase) {
+        self.event(ServerEvent::StateChange { state, phase });
     }
 
-    pub(crate) fn set_phase(&mut self, phase: Phase) {
-        self.set_state(self.state, phase);
+    /// `QuorumPeer.ServerState` (see [`Server::role`] for the moment a handler runs).
+    pub fn state(&self) -> ServerState {
+        self.role.state()
+    }
+
+    /// `QuorumPeer.ZabState`.
+    pub fn phase(&self) -> Phase {
+        self.role.phase()
+    }
+
+    /// `QuorumPeer.SyncMode`.
+    pub fn sync_mode(&self) -> SyncMode {
+        self.role.sync_mode()
+    }
+
+    /// The leader's state, while LEADING.
+    pub fn leader(&self) -> Option<&LeaderState> {
+        self.role.leader()
+    }
+
+    /// The learner's state, while FOLLOWING or OBSERVING.
+    pub fn learner(&self) -> Option<&LearnerState> {
+        self.role.learner()
     }
 
     /// Creates the `updatingEpoch` marker (removed by the next currentEpoch write).
@@ -313,8 +341,8 @@ impl Server {
         if !self.is_serving() {
             let reason = WriteFailure::NotServing {
                 server: self.id,
-                state: self.state,
-                phase: self.phase,
+                state: self.state(),
+                phase: self.phase(),
             };
             self.emit(Effect::ClientReply {
                 req,
@@ -323,7 +351,7 @@ impl Server {
             return;
         }
         self.pending_writes.insert(req, op.clone());
-        if self.leader.is_some() {
+        if matches!(self.role, Role::Leading(_)) {
             self.with_leader(|s, l| s.propose(l, op, Some(tag)));
         } else {
             self.with_learner(|s, l| s.send_to_leader(l, QuorumPacket::Request { tag, op }));

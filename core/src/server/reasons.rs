@@ -308,7 +308,7 @@ impl fmt::Display for RoleExit {
                 write!(f, "read timeout: nothing from leader {leader}")
             }
             RoleExit::UnexpectedFromLeader { packet, stage } => {
-                write!(f, "unexpected {packet} from the leader while {stage:?}")
+                write!(f, "unexpected {packet} from the leader while {}", stage.name())
             }
             RoleExit::EpochOlderThanAccepted { proposed, accepted } => write!(
                 f,

@@ -1,10 +1,10 @@
 //! Starting from disk (spec §11): the newest snapshot plus the log after it, the
 //! startup epoch checks, and the reloads a TRUNC or a role exit needs.
 
-use super::{Fle, Phase, Server, ServerEvent, StartRefusal, SyncMode, SyncThread};
+use super::{Fle, Role, Server, ServerEvent, StartRefusal, SyncThread};
 use crate::config::Config;
 use crate::ids::{ServerId, Zxid};
-use crate::packet::{ServerState, Vote};
+use crate::packet::Vote;
 use crate::storage::Disk;
 use crate::txn::{DataTree, Txn};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
@@ -59,13 +59,9 @@ impl Server {
             disk,
             tree,
             committed_log,
-            state: ServerState::Looking,
-            phase: Phase::Election,
-            sync_mode: SyncMode::None,
+            role: Role::Looking,
             current_vote: vote,
             fle: Fle::default(),
-            leader: None,
-            learner: None,
             sync: SyncThread::default(),
             pending_writes: BTreeMap::new(),
             armed: BTreeSet::new(),

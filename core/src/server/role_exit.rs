@@ -3,15 +3,18 @@
 //! database is brought back in line with the log before the next election.
 
 use super::{
-    Effect, LeaderState, LearnerState, Phase, RoleExit, Server, ServerEvent, SyncMode, Timer,
+    Effect, LeaderState, LearnerState, Phase, Role, RoleExit, Server, ServerEvent, SyncMode, Timer,
     WriteFailure, WriteResult,
 };
 use crate::config::Bug;
+use crate::packet::ServerState;
 use crate::txn::Txn;
 
 impl Server {
-    /// Leaves LEADING / FOLLOWING / OBSERVING and goes back to LOOKING.
-    pub(crate) fn leave_role(&mut self, reason: RoleExit) {
+    /// Leaves LEADING / FOLLOWING / OBSERVING and goes back to LOOKING. The role's
+    /// handler passes the phase and sync mode it was in (its state is lent out of
+    /// [`Server::role`] while it runs).
+    pub(crate) fn leave_role(&mut self, phase: Phase, sync_mode: SyncMode, reason: RoleExit) {
         self.event(ServerEvent::LeftRole { reason });
         self.role_gen += 1;
         for t in [
@@ -24,12 +27,16 @@ impl Server {
         }
         // Inside with_leader / with_learner the role's state is out of `self`; those
         // close its connections when `f` returns.
-        let (leader, learner) = (self.leader.take(), self.learner.take());
+        let (leader, learner) = match std::mem::replace(&mut self.role, Role::Looking) {
+            Role::Leading(l) => (Some(l), None),
+            Role::Following(l) | Role::Observing(l) => (None, Some(l)),
+            Role::Looking => (None, None),
+        };
         self.close_role_connections(leader, learner);
         // A SNAP sync (or a full sync after a failed TRUNC) has replaced the in-memory
         // database with a partial image of another history.
-        let was_snap_sync = self.phase == Phase::Synchronization
-            && (self.sync_mode == SyncMode::Snap || self.disk.full_sync_needed);
+        let was_snap_sync = phase == Phase::Synchronization
+            && (sync_mode == SyncMode::Snap || self.disk.full_sync_needed);
         for (req, _) in std::mem::take(&mut self.pending_writes) {
             self.emit(Effect::ClientReply {
                 req,
@@ -59,6 +66,7 @@ impl Server {
             // ZK-2845 fix: fast-forward the in-memory database from the log.
             self.fast_forward();
         }
+        self.announce(ServerState::Looking, Phase::Election);
         self.start_looking();
     }
 

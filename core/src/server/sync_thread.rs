@@ -1,7 +1,7 @@
 //! The SyncRequestProcessor ("Sync thread"): batched log appends and fsyncs, the
 //! ACKs that wait for them, and the snapshots it takes (spec §9.2, §11).
 
-use super::{CrashPoint, Effect, Server, ServerEvent};
+use super::{CrashPoint, Effect, Role, Server, ServerEvent};
 use crate::ids::Zxid;
 use crate::packet::QuorumPacket;
 use crate::txn::Txn;
@@ -81,11 +81,15 @@ impl Server {
             if !ack || gen != self.role_gen {
                 continue; // the role that asked for this ACK is gone
             }
-            if self.leader.is_some() {
-                let me = self.id;
-                self.with_leader(|s, l| s.process_ack(l, me, zxid));
-            } else if self.learner.is_some() {
-                self.with_learner(|s, l| s.send_to_leader(l, QuorumPacket::Ack { zxid }));
+            match self.role {
+                Role::Leading(_) => {
+                    let me = self.id;
+                    self.with_leader(|s, l| s.process_ack(l, me, zxid));
+                }
+                Role::Following(_) | Role::Observing(_) => {
+                    self.with_learner(|s, l| s.send_to_leader(l, QuorumPacket::Ack { zxid }))
+                }
+                Role::Looking => {}
             }
         }
         if !self.sync.queue.is_empty() {

@@ -337,7 +337,7 @@ impl Sim {
         self.nodes
             .iter()
             .filter_map(|n| n.server.as_ref())
-            .filter(|s| s.state == ServerState::Leading && s.phase == Phase::Broadcast)
+            .filter(|s| s.state() == ServerState::Leading && s.phase() == Phase::Broadcast)
             .max_by_key(|s| (s.current_epoch(), s.id))
             .map(|s| s.id)
     }
@@ -615,7 +615,7 @@ impl Sim {
             }),
             ServerEvent::SyncChosen { learner, mode, .. } => {
                 let epoch = self.server(id).map_or(0, |s| {
-                    s.leader
+                    s.leader()
                         .as_ref()
                         .and_then(|l| l.epoch)
                         .unwrap_or_default()

@@ -376,7 +376,7 @@ impl Sim {
         let p = &sent;
         match *p.payload {
             Payload::Connect => {
-                let leading = self.server(p.to).is_some_and(|s| s.leader.is_some());
+                let leading = self.server(p.to).is_some_and(|s| s.leader().is_some());
                 let ok = !cut && leading && !self.net.is_cut(p.to, p.from);
                 if ok {
                     self.delivered(p);

@@ -797,7 +797,7 @@ fn learner_stage(s: LearnerStage) -> &'static str {
         LearnerStage::Connecting => "connecting to the leader",
         LearnerStage::WaitLeaderInfo => "FOLLOWERINFO sent, waiting for LEADERINFO",
         LearnerStage::WaitSyncHeader => "ACKEPOCH sent, waiting for DIFF / TRUNC / SNAP",
-        LearnerStage::Syncing => "receiving the sync stream, before NEWLEADER",
+        LearnerStage::Syncing { .. } => "receiving the sync stream, before NEWLEADER",
         LearnerStage::WaitUpToDate => "NEWLEADER acknowledged, waiting for UPTODATE",
         LearnerStage::Broadcast => "BROADCAST: serving",
     }
@@ -924,7 +924,7 @@ impl Engine {
                 match before[i] {
                     Some(s) => s,
                     None => match self.sim().server(ServerId(id)) {
-                        Some(s) => LaneState::Up(Role::from(s.state), s.phase.name()),
+                        Some(s) => LaneState::Up(Role::from(s.state()), s.phase().name()),
                         None => LaneState::Down,
                     },
                 }
@@ -975,7 +975,7 @@ impl Engine {
                     state: st.name(),
                 })
                 .collect();
-            let fle = (s.state == ServerState::Looking).then(|| FleView {
+            let fle = (s.state() == ServerState::Looking).then(|| FleView {
                 round: s.fle.logicalclock,
                 proposal: vote_view(&proposal),
                 proposal_vs_own: compare_votes(&proposal, &vote_of(&own)),
@@ -983,7 +983,7 @@ impl Engine {
                 received,
                 out_of_election,
             });
-            let leader = s.leader.as_ref().map(|l| {
+            let leader = s.leader().map(|l| {
                 let outstanding = l
                     .outstanding
                     .iter()
@@ -1018,17 +1018,17 @@ impl Engine {
                     outstanding,
                 }
             });
-            let learner = s.learner.as_ref().map(|l| LearnerView {
+            let learner = s.learner().map(|l| LearnerView {
                 leader: l.leader.0,
                 stage: learner_stage(l.stage),
                 last_queued: l.last_queued,
                 pending: l.pending.len(),
             });
             VolatileView {
-                role: Role::from(s.state),
-                state: s.state.name(),
-                phase: s.phase.name(),
-                sync_mode: s.sync_mode.name(),
+                role: Role::from(s.state()),
+                state: s.state().name(),
+                phase: s.phase().name(),
+                sync_mode: s.sync_mode().name(),
                 applied: s.tree.last_processed,
                 tree: s
                     .tree

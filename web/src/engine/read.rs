@@ -45,15 +45,15 @@ impl Engine {
                         id: n.id.0,
                         up: true,
                         observer,
-                        role: Role::from(s.state),
-                        phase: s.phase.name(),
+                        role: Role::from(s.state()),
+                        phase: s.phase().name(),
                         current_epoch: s.current_epoch().0,
                         accepted_epoch: s.accepted_epoch().0,
                         last_zxid: newest_zxid(disk),
                         applied_zxid: Some(s.tree.last_processed),
                         active_leader: leader == Some(n.id),
                         // An observer proposes nobody (leader 0): no bubble for it.
-                        vote: (s.state == ServerState::Looking)
+                        vote: (s.state() == ServerState::Looking)
                             .then_some(s.fle.proposal)
                             .flatten()
                             .filter(|v| v.leader.0 != 0)
@@ -148,7 +148,7 @@ impl Engine {
                     role: n
                         .server
                         .as_ref()
-                        .map_or(Role::Crashed, |s| Role::from(s.state)),
+                        .map_or(Role::Crashed, |s| Role::from(s.state())),
                     hidden: skip,
                     entries,
                     snapshots: disk.snapshots.iter().map(|s| s.zxid).collect(),
@@ -310,7 +310,7 @@ impl Engine {
         };
         d.facts.push((
             "state / phase".into(),
-            format!("{} / {}", s.state.name(), s.phase.name()),
+            format!("{} / {}", s.state().name(), s.phase().name()),
         ));
         d.facts.push((
             "applied (lastProcessed)".into(),
@@ -318,7 +318,7 @@ impl Engine {
         ));
         d.facts
             .push(("current vote".into(), s.current_vote.label()));
-        if s.state == ServerState::Looking {
+        if s.state() == ServerState::Looking {
             if let Some(p) = s.fle.proposal {
                 d.facts.push((
                     "proposes".into(),
@@ -337,7 +337,7 @@ impl Engine {
                     .push(format!("{from} is {} for {}", state.name(), vote.label()));
             }
         }
-        if let Some(l) = &s.leader {
+        if let Some(l) = &s.leader() {
             d.facts.push((
                 "epoch / lastCommitted".into(),
                 format!(
@@ -364,14 +364,14 @@ impl Engine {
                 ));
             }
         }
-        if let Some(l) = &s.learner {
+        if let Some(l) = &s.learner() {
             d.facts.push((
                 "leader / stage".into(),
                 format!("{} / {:?}", l.leader, l.stage),
             ));
-            if s.sync_mode != SyncMode::None {
+            if s.sync_mode() != SyncMode::None {
                 d.facts
-                    .push(("sync mode".into(), s.sync_mode.name().into()));
+                    .push(("sync mode".into(), s.sync_mode().name().into()));
             }
         }
         d

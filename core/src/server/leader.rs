@@ -55,6 +55,21 @@ pub enum HandlerStage {
     Broadcast,
 }
 
+impl HandlerStage {
+    /// Its name, as the narration shows it.
+    pub fn name(self) -> &'static str {
+        match self {
+            HandlerStage::WaitInfo => "WaitInfo",
+            HandlerStage::WaitEpoch => "WaitEpoch",
+            HandlerStage::WaitAckEpoch => "WaitAckEpoch",
+            HandlerStage::WaitElection => "WaitElection",
+            HandlerStage::WaitNewLeaderAck => "WaitNewLeaderAck",
+            HandlerStage::WaitQuorum => "WaitQuorum",
+            HandlerStage::Broadcast => "Broadcast",
+        }
+    }
+}
+
 /// The leader's view of one connected learner.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Handler {

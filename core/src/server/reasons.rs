@@ -161,9 +161,10 @@ impl fmt::Display for Warning {
                 stage,
             } => {
                 let limit = if *sync_limit { "syncLimit" } else { "initLimit" };
+                let stage = stage.name();
                 write!(
                     f,
-                    "read timeout: nothing from learner {learner} for {limit}*tick ({timeout_ms} ms) while {stage:?}"
+                    "read timeout: nothing from learner {learner} for {limit}*tick ({timeout_ms} ms) while {stage}"
                 )
             }
             Warning::LearnerAhead {
@@ -180,7 +181,11 @@ impl fmt::Display for Warning {
                 packet,
                 learner,
                 stage,
-            } => write!(f, "unexpected {packet} from learner {learner} while {stage:?}"),
+            } => write!(
+                f,
+                "unexpected {packet} from learner {learner} while {}",
+                stage.name()
+            ),
             Warning::AckOverdue { learner, zxid } => write!(
                 f,
                 "learner {learner} has not ACKed {zxid} within syncLimit*tick"

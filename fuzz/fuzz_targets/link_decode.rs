@@ -1,7 +1,7 @@
 //! The two decoders of what survives the page: a shared link's `#s=` fragment
-//! (`zab_core::scenario::link::scenario_from_fragment`, what web/src/persist.rs reads
+//! (`zab_core::scenario::link::scenario_from_fragment`, what web/src/state/persist.rs reads
 //! from the address bar) and the saved session (the `localStorage` text, which
-//! web/src/scenario_io.rs reads with `Scenario::from_json`; nothing of that decoding
+//! web/src/state/model/io.rs reads with `Scenario::from_json`; nothing of that decoding
 //! lives in the web crate). Never a panic; a bad link or session is an `Err` with a
 //! one-line message; what is accepted travels in a link and in a session file again
 //! unchanged, and the web app can build a run from it.

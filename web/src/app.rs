@@ -13,30 +13,18 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use crate::clients::{ClientData, ClientPanel};
-use crate::controls::{Clock, Controls, ControlsData, Setup};
-use crate::dock::Dock;
-use crate::events::{EventData, EventPanel};
-use crate::model::{Model, Msg, Selection, Shared};
-use crate::pending::{PendingData, PendingPanel};
+use crate::engine::views::{Command, PacketView, Role, ServerDetail};
+use crate::panels::clients::{ClientData, ClientPanel};
+use crate::panels::controls::{Clock, Controls, ControlsData, Setup};
+use crate::panels::dock::Dock;
+use crate::panels::events::{EventData, EventPanel};
+use crate::panels::pending::{PendingData, PendingPanel};
+use crate::panels::ring::{Legend, Ring};
+use crate::panels::scenario_io::ViolationAlert;
+use crate::panels::selection::SelectionPanel;
+use crate::panels::tour::Tour;
 use crate::playback;
-use crate::ring::{Legend, Ring};
-use crate::scenario_io::ViolationAlert;
-use crate::selection::SelectionPanel;
-use crate::tour::Tour;
-use crate::views::{Command, PacketView, Role, ServerDetail};
-
-/// Props of the panels that read the model themselves: the shared model, a revision
-/// that changes whenever the panel may have something new to show, and the dispatcher.
-#[derive(Properties, Clone, PartialEq)]
-pub struct PanelProps {
-    /// The model (compared by identity).
-    pub model: Shared,
-    /// Changes when the panel must re-render.
-    pub rev: u64,
-    /// Sends a message to the model.
-    pub dispatch: Callback<Msg>,
-}
+use crate::state::model::{Model, Msg, Selection, Shared};
 
 /// Keyboard shortcuts (ignored while typing in a field).
 fn key_msg(e: &web_sys::KeyboardEvent, model: &Model) -> Option<Msg> {
@@ -82,7 +70,7 @@ fn key_msg(e: &web_sys::KeyboardEvent, model: &Model) -> Option<Msg> {
 /// The whole app.
 #[function_component(App)]
 pub fn app() -> Html {
-    let model = use_mut_ref(crate::persist::initial_model);
+    let model = use_mut_ref(crate::state::persist::initial_model);
     let redraw = use_force_update();
     let shared = Shared(model.clone());
 
@@ -91,17 +79,17 @@ pub fn app() -> Html {
         let redraw = redraw.clone();
         use_memo((), move |_| {
             Callback::from(move |msg: Msg| {
-                let save = crate::persist::changes_session(&msg);
+                let save = crate::state::persist::changes_session(&msg);
                 model.borrow_mut().update(msg);
                 if save {
-                    crate::persist::save_session(&model.borrow());
+                    crate::state::persist::save_session(&model.borrow());
                 }
                 redraw.force_update();
             })
         })
     };
     let dispatch: Callback<Msg> = (*dispatch).clone();
-    crate::persist::use_persistence(model.clone(), dispatch.clone());
+    crate::state::persist::use_persistence(model.clone(), dispatch.clone());
 
     // Keyboard shortcuts and tab visibility, attached once.
     {
@@ -164,7 +152,8 @@ pub fn app() -> Html {
         let model = model.clone();
         let redraw = redraw.clone();
         use_effect_with(playing, move |playing| {
-            let handle = playing.then(|| playback::start(model, redraw));
+            let handle =
+                playing.then(|| playback::start(model, redraw, crate::panels::ring::move_packets));
             move || drop(handle)
         });
     }
@@ -298,7 +287,7 @@ mod tests {
 
     #[test]
     fn the_selection_facts_stay_while_a_steady_cluster_only_pings() {
-        use crate::model::Start;
+        use crate::state::model::Start;
         let mut m = Model::new(Start {
             play: false,
             ..Start::default()

@@ -4,7 +4,7 @@
 //! The app's state may be half-updated (a `RefCell` still borrowed), so nothing here
 //! touches it: the notice is plain DOM built with `web_sys`, its buttons are links, and
 //! the stored session is frozen at the last save before the panic (see
-//! [`crate::persist::freeze_session`]) so that a reload does not bring the broken
+//! [`crate::state::persist::freeze_session`]) so that a reload does not bring the broken
 //! state back.
 
 use wasm_bindgen::JsCast;
@@ -15,7 +15,7 @@ const NOTICE_ID: &str = "crash-notice";
 /// Installs the panic hook.
 pub fn install() {
     std::panic::set_hook(Box::new(|info| {
-        crate::persist::freeze_session();
+        crate::state::persist::freeze_session();
         web_sys::console::error_1(&format!("ZabScope stopped: {info}").into());
         show(&info.to_string());
     }));

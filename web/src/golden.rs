@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use zab_core::run::Run;
 use zab_core::scenario::{preset, Scenario};
 
-use crate::narrate::narrate;
+use crate::text::narrate::narrate;
 
 /// The line between a file's scenario and its narrated trace.
 const SEPARATOR: &str =

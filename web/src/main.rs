@@ -1,37 +1,32 @@
 //! ZabScope's browser app: a live ZAB cluster, its controls and playback.
 //!
-//! Modules are named after what they hold: `engine` (the only door to the
-//! simulator), `views` (the plain data it hands out), `model` (app state and the update function), `playback` (the
-//! animation loop), `narrate` (trace → sentences) and one module per panel; `bench`
-//! (only with the `bench` feature) holds the browser benchmark's hooks.
+//! The folders are the layers, each using only those below it:
+//!
+//! - `engine`: the only door to the simulator, and `engine::views`, the plain data it
+//!   hands out;
+//! - `text`: sentences made from typed values (the narration, the explanations);
+//! - `state`: the model and its update function, the URL, the saved session, scenario
+//!   files and the built-in scenarios;
+//! - `widgets`: what the panels share, and `playback`: the animation loop and the hook
+//!   with which panels follow it;
+//! - `panels`: one module per panel;
+//! - `app`: the page, its dispatcher and shortcuts, on top.
+//!
+//! `crash` shows a panic in plain words; `bench` (only with the `bench` feature) holds
+//! the browser benchmark's hooks.
 
 mod app;
 #[cfg(feature = "bench")]
 mod bench;
-mod clients;
-mod controls;
 mod crash;
-mod dock;
 mod engine;
-mod events;
-mod explain;
 #[cfg(test)]
 mod golden;
-mod inspector;
-mod invariants;
-mod logs;
-mod model;
-mod narrate;
-mod pending;
-mod persist;
+mod panels;
 mod playback;
-mod query;
-mod ring;
-mod scenario_io;
-mod selection;
-mod spacetime;
-mod tour;
-mod views;
+mod state;
+mod text;
+mod widgets;
 
 fn main() {
     crash::install();

@@ -3,9 +3,9 @@
 //! moved. It exists only while playing: paused, nothing runs at all.
 //!
 //! A frame redraws only the parts that follow the clock: the packets in flight (one
-//! canvas pass, [`crate::ring::move_packets`]), and the components
-//! that subscribed with [`use_frame_redraw`] (the ring, the clock, the space-time
-//! cursor), each only when its key changed. The rest of the page (the panels) renders
+//! canvas pass, `panels::ring::move_packets`, which the app hands to [`start`]), and
+//! the components that subscribed with [`use_frame_redraw`] (the ring, the clock, the
+//! space-time cursor), each only when its key changed. The rest of the page (the panels) renders
 //! when the app does: on every message, and while playing at most every
 //! [`PANEL_PERIOD_MS`] and never sooner than [`PANEL_MIN_FRAMES`] frames after the
 //! last time ([`Pacer`]), so a slow frame brings no extra panel work. Each panel then
@@ -19,7 +19,7 @@ use wasm_bindgen::JsCast;
 use yew::functional::UseForceUpdateHandle;
 use yew::prelude::*;
 
-use crate::model::Model;
+use crate::state::model::Model;
 
 /// While playing, the panels refresh at most this often (wall ms)...
 pub const PANEL_PERIOD_MS: f64 = 250.0;
@@ -148,8 +148,14 @@ fn request(cb: &FrameFn) -> Option<i32> {
         .ok()
 }
 
-/// Starts the loop; `redraw_app` renders the whole app (the panels' refresh).
-pub fn start(model: Rc<RefCell<Model>>, redraw_app: UseForceUpdateHandle) -> Handle {
+/// Starts the loop; `redraw_app` renders the whole app (the panels' refresh) and
+/// `move_to` moves what is drawn outside the components to each frame's display time
+/// (the packets' canvas).
+pub fn start(
+    model: Rc<RefCell<Model>>,
+    redraw_app: UseForceUpdateHandle,
+    move_to: fn(f64),
+) -> Handle {
     let callback: Rc<RefCell<Option<FrameFn>>> = Rc::new(RefCell::new(None));
     let next = Rc::new(Cell::new(None));
     let last: Cell<Option<f64>> = Cell::new(None);
@@ -164,7 +170,7 @@ pub fn start(model: Rc<RefCell<Model>>, redraw_app: UseForceUpdateHandle) -> Han
         // Renders first (they run in a microtask after this callback), so that the
         // packets sent on this frame are drawn in the same canvas pass as the others.
         notify(&m);
-        crate::ring::move_packets(m.engine.clock());
+        move_to(m.engine.clock());
         let urgent = m.rev != rev || !m.playing;
         if pacer.borrow_mut().due(ts, m.engine.version(), urgent) {
             redraw_app.force_update();

@@ -9,7 +9,7 @@ use zab_core::txn::Op;
 use zab_core::ServerId;
 
 use super::Engine;
-use crate::views::Command;
+use crate::engine::views::Command;
 
 impl Engine {
     /// Checks and applies a user's command. `Ok` holds a confirmation, `Err` a sentence

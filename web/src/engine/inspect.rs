@@ -27,8 +27,8 @@ use zab_core::storage::Disk;
 use zab_core::{ServerId, Time, Zxid};
 
 use super::Engine;
-use crate::views::Role;
-use crate::views::ViolationView;
+use crate::engine::views::Role;
+use crate::engine::views::ViolationView;
 
 /// How much history a rebuild of the cache replays (explanations look this far back).
 const LOOKBACK_MS: Time = 30_000;
@@ -1230,7 +1230,7 @@ impl Engine {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::views::Command;
+    use crate::engine::views::Command;
     use zab_core::scenario::Scenario;
 
     fn engine(n: u32) -> Engine {

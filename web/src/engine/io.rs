@@ -7,7 +7,7 @@ use zab_core::scenario::Scenario;
 use zab_core::sim::trace::trace_digest;
 
 use super::Engine;
-use crate::views::ViolationView;
+use crate::engine::views::ViolationView;
 
 impl Engine {
     /// The scenario this run started from plus the user's interventions so far, in
@@ -48,7 +48,7 @@ impl Engine {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::views::Command;
+    use crate::engine::views::Command;
     use zab_core::run::Run;
     use zab_core::scenario::preset;
 

@@ -1,7 +1,7 @@
 //! The one place the web app touches the simulator.
 //!
-//! Everything else in `web/` reads the plain view structs of [`crate::views`] and
-//! sends [`Command`](crate::views::Command)s; nothing outside this module names `zab_core::sim::Sim`. The engine
+//! Everything else in `web/` reads the plain view structs of [`crate::engine::views`] and
+//! sends [`Command`](crate::engine::views::Command)s; nothing outside this module names `zab_core::sim::Sim`. The engine
 //! keeps the display clock (fractional simulated milliseconds, for smooth packet
 //! animation), turns the trace into the event log, and checks that a user's action
 //! makes sense right now so that a click at the wrong moment gets a sentence instead
@@ -19,9 +19,10 @@ mod commands;
 pub mod inspect;
 mod io;
 mod read;
+pub mod views;
 
-use crate::narrate::{self, EventLog};
-use crate::views::ReadView;
+use crate::engine::views::ReadView;
+use crate::text::narrate::{self, EventLog};
 
 /// How many client reads the client panel keeps.
 const MAX_READS: usize = 20;

@@ -1,4 +1,4 @@
-//! Views: the simulation read into the plain structs of [`crate::views`].
+//! Views: the simulation read into the plain structs of [`crate::engine::views`].
 
 use std::collections::BTreeSet;
 
@@ -11,11 +11,11 @@ use zab_core::storage::Disk;
 use zab_core::{ServerId, Time, Zxid};
 
 use super::{Engine, MAX_LOG_ENTRIES};
-use crate::narrate;
-use crate::views::{
+use crate::engine::views::{
     LogEntryView, LogRowView, PacketView, PendingView, ReadView, Role, ServerDetail, ServerView,
     WriteView,
 };
+use crate::text::narrate;
 
 impl Engine {
     // ---- views ----

@@ -7,7 +7,8 @@
 
 use std::fmt;
 
-use crate::model::{preset_list, DEFAULT_SPEED_POS, OBSERVERS, SIZES};
+use crate::state::presets::{preset_list, OBSERVERS, SIZES};
+use crate::state::speed::DEFAULT_SPEED_POS;
 
 /// Parameters the page reads (`bench` is the benchmark build's switch).
 const KNOWN: [&str; 8] = [

@@ -1,219 +1,22 @@
-//! Scenario files in and out of the app: export (a download), import (a file
-//! input), the shareable link, the trace digest that compares the run with
-//! `zab-sim run --digest`, the high-contrast switch, and the alert that pauses the run
-//! at the first invariant violation.
-//!
-//! The model side ([`IoMsg`], handled by [`Model::io`]) is plain Rust; the components
-//! below do the browser work (blobs, files, clipboard) and report back by message.
+//! The file menu of the header (export, import, share, trace digest, high contrast)
+//! and the alert that pauses the run at the first invariant violation. These do the
+//! browser work (blobs, files, clipboard) and report back with a
+//! [`IoMsg`](crate::state::scenario_file::IoMsg); the model side is in
+//! `state::scenario_file`.
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
-use zab_core::scenario::Scenario;
 use zab_core::Time;
 
-use crate::app::PanelProps;
-use crate::model::{Model, Msg, Notice, Selection};
-use crate::persist;
-use crate::views::ViolationView;
-
-/// Where a scenario comes from (for the status line).
-#[derive(Clone, Debug, PartialEq)]
-pub enum Origin {
-    /// A file the user imported (its name).
-    File(String),
-    /// The link the page was opened with (`#s=`).
-    Link,
-    /// The last session, from `localStorage`.
-    Session,
-}
-
-/// Messages of this module.
-#[derive(Clone, Debug, PartialEq)]
-pub enum IoMsg {
-    /// Scenario JSON to run: an imported file or the saved session.
-    Load {
-        /// The file's text.
-        text: String,
-        /// Where it comes from.
-        origin: Origin,
-    },
-    /// A URL fragment that may carry a scenario (`#s=`).
-    Fragment(String),
-    /// Play on after the run paused at a violation.
-    Resume,
-    /// Hide the violation alert (stay paused).
-    Dismiss,
-    /// Compute the trace digest of the run so far.
-    Digest,
-    /// A sentence for the status line (from a browser action that finished later).
-    Note {
-        /// The sentence.
-        text: String,
-        /// Whether something failed.
-        error: bool,
-    },
-}
-
-/// The trace digest of the run at one moment.
-#[derive(Clone, Debug, PartialEq)]
-pub struct DigestView {
-    /// Simulated time it covers (from 0).
-    pub at_ms: Time,
-    /// Number of trace events.
-    pub events: u64,
-    /// FNV-1a 64 of their JSON lines, 16 hex digits.
-    pub hex: String,
-}
-
-/// What this module keeps in the model.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct IoState {
-    /// Violations seen at the last look (the run pauses when it leaves 0).
-    seen_violations: usize,
-    /// The violation the run paused at, while its alert is shown.
-    pub halt: Option<ViolationView>,
-    /// The last trace digest computed.
-    pub digest: Option<DigestView>,
-    /// Name of the scenario last loaded from a file, a link or the session.
-    loaded_name: Option<String>,
-}
-
-impl IoState {
-    /// Whether the scenario called `name` came from a file, a link or the session
-    /// (then its name and description are shown like a preset's).
-    pub fn is_loaded(&self, name: &str) -> bool {
-        self.loaded_name.as_deref() == Some(name)
-    }
-}
-
-fn note(m: &mut Model, text: String, error: bool) {
-    m.notice = Some(Notice { text, error });
-}
-
-fn steps(n: usize) -> String {
-    format!("{n} scheduled step{}", if n == 1 { "" } else { "s" })
-}
-
-impl Model {
-    /// Applies a message of this module.
-    pub fn io(&mut self, msg: IoMsg) {
-        match msg {
-            IoMsg::Load { text, origin } => match Scenario::from_json(&text) {
-                Ok(s) => self.load_scenario(s, &origin),
-                Err(e) => {
-                    let text = match &origin {
-                        Origin::File(name) => format!(
-                            "“{name}” was not imported: {e}. The current run is unchanged."
-                        ),
-                        Origin::Session => format!(
-                            "Your last session could not be restored ({e}); started “{}” instead.",
-                            self.engine.scenario().name
-                        ),
-                        Origin::Link => format!(
-                            "The scenario in this link could not be read: {e}. Running “{}” instead.",
-                            self.engine.scenario().name
-                        ),
-                    };
-                    note(self, text, true);
-                }
-            },
-            IoMsg::Fragment(hash) => match persist::scenario_from_fragment(&hash) {
-                None => {}
-                Some(Ok(s)) => self.load_scenario(s, &Origin::Link),
-                Some(Err(e)) => {
-                    let text = format!(
-                        "The scenario in this link could not be read: {e}. Running “{}” instead.",
-                        self.engine.scenario().name
-                    );
-                    note(self, text, true);
-                }
-            },
-            IoMsg::Resume => {
-                self.io.halt = None;
-                self.playing = true;
-                self.paused_by_hiding = false;
-            }
-            IoMsg::Dismiss => self.io.halt = None,
-            IoMsg::Digest => {
-                let (events, hex) = self.engine.trace_digest();
-                let at_ms = self.engine.now();
-                note(
-                    self,
-                    format!(
-                        "Trace digest at t = {at_ms} ms: {events} events, FNV-1a {hex} (compare: zab-sim run --digest with run_until_ms {at_ms})."
-                    ),
-                    false,
-                );
-                self.io.digest = Some(DigestView { at_ms, events, hex });
-            }
-            IoMsg::Note { text, error } => note(self, text, error),
-        }
-    }
-
-    /// Replaces the run with `s` from t = 0 (nothing changes if it cannot run).
-    fn load_scenario(&mut self, s: Scenario, origin: &Origin) {
-        let name = s.name.clone();
-        let count = s.schedule.len();
-        let what = match origin {
-            Origin::File(file) => format!("Imported “{name}” from {file}"),
-            Origin::Link => format!("Opened “{name}” from the link"),
-            Origin::Session => format!("Restored your last session, “{name}”"),
-        };
-        let description = if s.description.is_empty() {
-            String::new()
-        } else {
-            format!(": {}", s.description)
-        };
-        if self.load(s) {
-            self.preset = None;
-            self.io.loaded_name = Some(name);
-            self.io.digest = None;
-            note(
-                self,
-                format!("{what} ({}, from t = 0){description}", steps(count)),
-                false,
-            );
-        }
-    }
-
-    /// Pauses the run when the checker reports its first violation, and keeps the
-    /// alert in step with the history being looked at. Called after every message and
-    /// animation frame.
-    pub fn watch_violations(&mut self) {
-        let count = self.engine.violation_count();
-        if count > 0 && self.io.seen_violations == 0 {
-            self.io.halt = self.engine.halt_violation();
-            self.playing = false;
-            self.paused_by_hiding = false;
-            self.touch();
-        } else if count == 0 || self.playing {
-            // Back before the violation (time travel, a new run), or playing on.
-            self.io.halt = None;
-        }
-        self.io.seen_violations = count;
-    }
-}
-
-// ---- browser helpers -------------------------------------------------------------
+use crate::engine::views::ViolationView;
+use crate::state::model::{Msg, Selection};
+use crate::state::persist;
+use crate::state::scenario_file::{file_name, IoMsg, Origin};
+use crate::widgets::PanelProps;
 
 fn document() -> Option<web_sys::Document> {
     web_sys::window()?.document()
-}
-
-/// A file name from a scenario name: `leader-crash-during-broadcast.json`.
-pub fn file_name(name: &str) -> String {
-    let mut out = String::new();
-    for c in name.chars() {
-        if c.is_ascii_alphanumeric() {
-            out.push(c.to_ascii_lowercase());
-        } else if !out.ends_with('-') && !out.is_empty() {
-            out.push('-');
-        }
-    }
-    let stem = out.trim_end_matches('-');
-    let stem = if stem.is_empty() { "scenario" } else { stem };
-    format!("{}.json", &stem[..stem.len().min(60)])
 }
 
 /// Offers `text` as a download called `name`.
@@ -510,108 +313,19 @@ fn alert_text(v: &ViolationView, servers: &str, now: Time) -> (String, String) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Start;
+    use crate::state::model::{Model, Start};
 
-    fn paused() -> Model {
-        Model::new(Start {
+    #[test]
+    fn the_alert_tells_the_violations_time_from_the_clocks() {
+        // Issue 13: after the run moved on, the alert says so instead of a stale time.
+        let mut m = Model::new(Start {
             play: false,
             ..Start::default()
-        })
-    }
-
-    #[test]
-    fn file_names_are_tidy() {
-        assert_eq!(
-            file_name("Leader crash during broadcast"),
-            "leader-crash-during-broadcast.json"
-        );
-        assert_eq!(
-            file_name("Free play: 5 servers"),
-            "free-play-5-servers.json"
-        );
-        assert_eq!(file_name("¿?"), "scenario.json");
-    }
-
-    #[test]
-    fn a_bad_import_names_the_problem_and_keeps_the_run() {
-        let mut m = paused();
-        m.update(Msg::Skip(2000));
-        let before = m.engine.servers();
-        m.update(Msg::Io(IoMsg::Load {
-            text: "{\n  \"format\": \"zab-scenario\",\n  \"version\": 1\n  \"seed\": 3\n}".into(),
-            origin: Origin::File("bad.json".into()),
-        }));
-        let n = m.notice.clone().unwrap();
-        assert!(n.error);
-        assert!(
-            n.text.contains("bad.json") && n.text.contains("line 4, column 3"),
-            "{}",
-            n.text
-        );
-        assert_eq!(m.engine.servers(), before);
-        assert_eq!(m.engine.now(), 2000);
-        m.update(Msg::Io(IoMsg::Load {
-            text: r#"{"format": "zab-scenario", "version": 1, "cluster": {"participants": 3}, "seed": "x"}"#.into(),
-            origin: Origin::File("bad.json".into()),
-        }));
-        assert!(m.notice.clone().unwrap().text.contains("seed:"));
-    }
-
-    #[test]
-    fn an_exported_run_imports_and_replays() {
-        let mut m = paused();
-        m.update(Msg::Preset("leader-crash".into()));
-        m.update(Msg::Skip(3000));
-        m.update(Msg::Cmd(crate::views::Command::WriteToLeader));
-        m.update(Msg::Skip(4000));
-        let text = m.engine.export().to_json_pretty();
-        let servers = m.engine.servers();
-        m.update(Msg::NewCluster {
-            participants: 3,
-            observers: 0,
-            seed: 5,
         });
-        m.update(Msg::Io(IoMsg::Load {
-            text,
-            origin: Origin::File("x.json".into()),
-        }));
-        assert!(!m.notice.clone().unwrap().error);
-        assert!(m.io.is_loaded(&m.engine.scenario().name));
-        assert_eq!(m.preset, None);
-        m.update(Msg::Skip(7000));
-        assert_eq!(m.engine.servers(), servers);
-    }
-
-    #[test]
-    fn the_first_violation_pauses_the_run_until_resumed() {
-        let mut m = paused();
         m.update(Msg::Preset("bug:ZK-3911".into()));
-        m.playing = true;
-        let mut frames = 0;
-        while m.playing && frames < 10_000 {
-            m.frame(100.0);
-            frames += 1;
-            if !m.playing {
-                break;
-            }
-            // Fast forward between frames.
-            m.engine.skip(100);
-            m.watch_violations();
-        }
-        assert!(!m.playing, "paused");
-        let halt = m.io.halt.clone().expect("the alert is up");
-        assert!(!halt.invariant.is_empty() && !halt.detail.is_empty());
-        m.update(Msg::Io(IoMsg::Resume));
-        assert!(m.playing && m.io.halt.is_none());
-        // Later violations do not pause again.
-        m.update(Msg::Skip(5000));
-        assert!(m.playing);
-        // Back before the violation and through it again: it pauses again.
-        m.update(Msg::Seek(0));
-        assert!(m.io.halt.is_none());
-        m.update(Msg::Skip(halt.at_ms + 1000));
-        assert!(m.io.halt.is_some());
-        // Issue 13: the alert tells the violation's time from the clock's.
+        m.update(Msg::Skip(20_000));
+        m.watch_violations();
+        let halt = m.engine.halt_violation().expect("ZK-3911 is caught");
         let (_, at_it) = alert_text(&halt, "", halt.at_ms);
         assert!(!at_it.contains("moved on"), "{at_it}");
         let (_, later) = alert_text(&halt, "", m.engine.now());
@@ -620,17 +334,5 @@ mod tests {
             later.contains(&format!("moved on to t = {} ms", m.engine.now())),
             "{later}"
         );
-    }
-
-    #[test]
-    fn the_digest_is_shown_for_the_moment_it_was_taken() {
-        let mut m = paused();
-        m.update(Msg::Preset("fresh-election".into()));
-        m.update(Msg::Skip(2000));
-        m.update(Msg::Io(IoMsg::Digest));
-        let d = m.io.digest.clone().unwrap();
-        assert_eq!(d.at_ms, 2000);
-        assert_eq!(d.hex.len(), 16);
-        assert!(d.events > 0);
     }
 }

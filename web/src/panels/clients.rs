@@ -7,8 +7,8 @@ use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use crate::model::{Model, Msg};
-use crate::views::{make_op, Command, ReadView, WriteView};
+use crate::engine::views::{make_op, Command, ReadView, WriteView};
+use crate::state::model::{Model, Msg};
 
 /// Writes listed.
 const WRITES_SHOWN: usize = 12;

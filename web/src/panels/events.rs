@@ -6,8 +6,8 @@ use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use crate::model::{Filter, Model, Msg};
-use crate::narrate::{Entry, Kind};
+use crate::state::model::{Filter, Model, Msg};
+use crate::text::narrate::{Entry, Kind};
 
 /// Entries rendered at most.
 const SHOWN: usize = 150;

@@ -16,9 +16,9 @@ use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use crate::model::{Msg, Selection, Shared};
+use crate::engine::views::{PacketView, Role, ServerView};
 use crate::playback::use_frame_redraw;
-use crate::views::{PacketView, Role, ServerView};
+use crate::state::model::{Msg, Selection, Shared};
 
 pub mod flight;
 

@@ -7,10 +7,10 @@
 
 use yew::prelude::*;
 
-use crate::dock::Cache;
 use crate::engine::inspect::{DurableView, InspectView, VolatileView};
-use crate::explain;
-use crate::model::{Msg, Selection, Shared};
+use crate::panels::dock::Cache;
+use crate::state::model::{Msg, Selection, Shared};
+use crate::text::explain;
 
 /// Props of the inspector.
 #[derive(Properties, Clone, PartialEq)]

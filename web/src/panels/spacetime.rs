@@ -10,11 +10,11 @@ use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use crate::dock::Cache;
 use crate::engine::inspect::{Arrow, Fate, LaneState, SpaceTimeView};
-use crate::model::{Msg, Shared};
+use crate::engine::views::Role;
+use crate::panels::dock::Cache;
 use crate::playback::use_frame_redraw;
-use crate::views::Role;
+use crate::state::model::{Msg, Shared};
 
 /// Window widths offered, simulated ms.
 const WINDOWS: [u64; 4] = [200, 1000, 5000, 20_000];
@@ -275,7 +275,7 @@ fn diagram(p: &DiagramProps) -> Html {
         let (fi, ti) = (lane_of(a.from)?, lane_of(a.to)?);
         let (x1, y1) = (geo.x(a.sent as f64), geo.y(fi));
         let (x2, y2) = (geo.x(a.end as f64), geo.y(ti));
-        let class = crate::views::phase_class(&a.kind);
+        let class = crate::engine::views::phase_class(&a.kind);
         let (dx, dy) = (x2 - x1, y2 - y1);
         let len = (dx * dx + dy * dy).sqrt().max(0.001);
         let (ux, uy) = (dx / len, dy / len);

@@ -6,8 +6,8 @@ use std::rc::Rc;
 use yew::prelude::*;
 use zab_core::Time;
 
-use crate::model::{Model, Msg, Selection};
-use crate::views::{Command, PendingView};
+use crate::engine::views::{Command, PendingView};
+use crate::state::model::{Model, Msg, Selection};
 
 /// How many pending events to list.
 const SHOWN: usize = 12;

@@ -4,9 +4,9 @@
 
 use yew::prelude::*;
 
-use crate::app::PanelProps;
-use crate::model::{Msg, Selection};
-use crate::views::{Command, Role};
+use crate::engine::views::{Command, Role};
+use crate::state::model::{Msg, Selection};
+use crate::widgets::PanelProps;
 
 fn button(label: String, class: &'static str, msg: Msg, d: &Callback<Msg>) -> Html {
     let d = d.clone();

@@ -12,7 +12,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use crate::dock::{open_tab, tab_for_key};
+use crate::widgets::tabs::{open_tab, tab_for_key};
 
 /// localStorage key remembering that the tour was finished or dismissed.
 pub const TOUR_KEY: &str = "zabscope.tour";

@@ -13,8 +13,8 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use crate::model::{Model, Msg, Start};
-use crate::scenario_io::{IoMsg, Origin};
+use crate::state::model::{Model, Msg, Start};
+use crate::state::scenario_file::{IoMsg, Origin};
 
 /// `localStorage` key of the last session (the exported scenario JSON).
 pub const SESSION_KEY: &str = "zabscope.session";
@@ -71,7 +71,7 @@ pub fn initial_model() -> Model {
     let query = location_part(|l| l.search());
     let hash = location_part(|l| l.hash());
     let start = Start::from_query(&query);
-    let link_problems = crate::query::problems_text(&start.problems);
+    let link_problems = crate::state::query::problems_text(&start.problems);
     let mut model = Model::new(start);
     if scenario_from_fragment(&hash).is_some() {
         model.update(Msg::Io(IoMsg::Fragment(hash)));
@@ -89,7 +89,7 @@ pub fn initial_model() -> Model {
             Some(n) if n.text != problems => format!("{problems} {}", n.text),
             _ => problems,
         };
-        model.notice = Some(crate::model::Notice { text, error: true });
+        model.notice = Some(crate::state::model::Notice { text, error: true });
     }
     LAST_SAVED.with(|l| *l.borrow_mut() = model.engine.export().to_json_pretty());
     model
@@ -267,16 +267,16 @@ pub fn use_persistence(model: Rc<RefCell<Model>>, dispatch: Callback<Msg>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::views::Command;
     use crate::engine::Engine;
-    use crate::model::scenario_for;
-    use crate::views::Command;
+    use crate::state::presets::scenario_for;
 
     #[test]
     fn an_exported_session_travels_in_a_link_exactly_and_a_plain_one_is_short() {
         // Presets and bug scenarios: zab_core::scenario::link's tests.
         let mut all = vec![scenario_for("leader-crash").unwrap()];
         // A session with interventions, exported.
-        let mut e = Engine::new(&crate::model::free_play(3, 1, 9)).unwrap();
+        let mut e = Engine::new(&crate::state::presets::free_play(3, 1, 9)).unwrap();
         e.skip(3000);
         e.run(Command::WriteToLeader).unwrap();
         e.run(Command::Cut {
@@ -295,7 +295,7 @@ mod tests {
             assert_eq!(back, s, "{}", s.name);
             assert!(frag.len() < s.to_json_pretty().len() * 4 / 3 + 8);
         }
-        let plain = share_fragment(&crate::model::free_play(5, 0, 1));
+        let plain = share_fragment(&crate::state::presets::free_play(5, 0, 1));
         assert!(
             plain.len() < 200,
             "a plain cluster's link is short: {plain}"

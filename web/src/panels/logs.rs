@@ -5,8 +5,8 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::model::{Model, Msg, Selection};
-use crate::views::{LogEntryView, LogRowView};
+use crate::engine::views::{LogEntryView, LogRowView};
+use crate::state::model::{Model, Msg, Selection};
 
 fn entry(e: &LogEntryView, snap_after: bool) -> Html {
     let committed = match e.committed {

@@ -17,7 +17,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ResizeObserver};
 
-use crate::views::PacketView;
+use crate::engine::views::PacketView;
 
 /// A packet's path on the ring and its times: at display time t it is
 /// (t - sent) / (deliver - sent) of the way from `from` to `to` (user units).

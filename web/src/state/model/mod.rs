@@ -8,23 +8,20 @@ use std::cell::RefCell;
 use std::collections::BTreeSet;
 use std::rc::Rc;
 
-use zab_core::bugs::{self, CATALOGUE};
-use zab_core::scenario::{presets, Scenario};
-use zab_core::Bug;
+use zab_core::scenario::Scenario;
 
+use crate::engine::views::Command;
 use crate::engine::Engine;
-use crate::narrate::Kind;
-use crate::views::Command;
+use crate::state::presets::{free_play, scenario_for, OBSERVERS, SIZES};
+use crate::state::speed::speed_of;
+use crate::text::narrate::Kind;
+
+mod io;
 
 /// Largest amount of simulated work per animation frame.
 pub const MAX_EVENTS_PER_FRAME: u32 = 3000;
 /// Longest wall-clock gap a frame accounts for (after a stall, the sim just continues).
 pub const MAX_FRAME_MS: f64 = 100.0;
-
-/// Cluster sizes offered.
-pub const SIZES: [u32; 4] = [3, 5, 7, 9];
-/// Observer counts offered.
-pub const OBSERVERS: [u32; 3] = [0, 1, 2];
 
 /// What is selected on the ring.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -115,7 +112,7 @@ pub enum Msg {
     /// The tab was hidden or shown again.
     Visibility(bool),
     /// Scenario files, links, the trace digest, the violation alert.
-    Io(crate::scenario_io::IoMsg),
+    Io(crate::state::scenario_file::IoMsg),
 }
 
 /// The app state.
@@ -140,7 +137,7 @@ pub struct Model {
     /// Paused because the tab was hidden (resume when shown).
     pub paused_by_hiding: bool,
     /// Import/export, the trace digest and the violation alert (`scenario_io`).
-    pub io: crate::scenario_io::IoState,
+    pub io: crate::state::scenario_file::IoState,
 }
 
 /// The model behind a pointer, compared by identity (it never changes).
@@ -153,102 +150,7 @@ impl PartialEq for Shared {
     }
 }
 
-/// Speed in simulated ms per wall ms for a slider position (0.001x .. 1x).
-pub fn speed_of(pos: f64) -> f64 {
-    10f64.powf(-3.0 + 3.0 * pos.clamp(0.0, 100.0) / 100.0)
-}
-
-/// Words for a speed.
-pub fn speed_words(speed: f64) -> String {
-    let name = if speed < 0.004 {
-        "very slow"
-    } else if speed < 0.02 {
-        "slow"
-    } else if speed < 0.1 {
-        "medium"
-    } else if speed < 0.5 {
-        "fast"
-    } else {
-        "very fast"
-    };
-    let per_s = speed * 1000.0;
-    let per = if per_s >= 10.0 {
-        format!("{per_s:.0}")
-    } else {
-        format!("{per_s:.1}")
-    };
-    format!("{name}: 1 s shows {per} ms")
-}
-
-/// Default slider position (0.05x: a 10 ms packet flight takes 0.2 s).
-pub const DEFAULT_SPEED_POS: f64 = 56.6;
-
-pub use crate::query::Start;
-
-thread_local! {
-    static PRESETS: Vec<(String, String, String)> = presets()
-        .into_iter()
-        .map(|(stem, s)| (stem.to_string(), s.name, s.description))
-        .chain(CATALOGUE.iter().map(|b| {
-            (
-                format!("{BUG_PREFIX}{}", b.bug.id()),
-                format!("Bug lab: {} {}", b.bug.id(), b.title),
-                format!(
-                    "{} Fixed in {}; invariant {} catches it. {}",
-                    b.explanation,
-                    b.fixed_in,
-                    b.invariant,
-                    b.scenario().description
-                ),
-            )
-        }))
-        .collect();
-}
-
-/// Menu values of the bug lab's scenarios start with this, then the bug id.
-pub const BUG_PREFIX: &str = "bug:";
-
-/// The built-in scenarios as (menu value, title, description), parsed once: the
-/// teaching presets (by file stem), then the bug lab (`bug:ZK-3911`).
-pub fn preset_list() -> Vec<(String, String, String)> {
-    PRESETS.with(|p| p.clone())
-}
-
-/// The scenario behind a menu value.
-pub fn scenario_for(value: &str) -> Option<Scenario> {
-    match value.strip_prefix(BUG_PREFIX) {
-        // `bug:ZK-3911:fixed`: the same scenario on the fixed baseline (the bug lab's comparison).
-        Some(id) => match id.strip_suffix(crate::invariants::FIXED_SUFFIX) {
-            Some(id) => Bug::from_id(id).and_then(bugs::info).map(|b| b.baseline()),
-            None => Bug::from_id(id).and_then(bugs::info).map(|b| b.scenario()),
-        },
-        None => zab_core::scenario::preset(value),
-    }
-}
-
-/// The description shown for a menu value.
-pub fn description_of(value: &str) -> Option<String> {
-    preset_list()
-        .into_iter()
-        .find(|(v, _, _)| v == value)
-        .map(|(_, _, d)| d)
-}
-
-/// A free-play scenario: an empty schedule.
-pub fn free_play(participants: u32, observers: u32, seed: u64) -> Scenario {
-    let mut s = Scenario::new(participants);
-    s.cluster.observers = observers;
-    s.seed = seed;
-    s.name = format!("Free play: {participants} servers");
-    if observers > 0 {
-        s.name += &format!(
-            " + {observers} observer{}",
-            if observers > 1 { "s" } else { "" }
-        );
-    }
-    s.description = String::new();
-    s
-}
+pub use crate::state::query::Start;
 
 impl Model {
     /// The app at start.
@@ -262,8 +164,8 @@ impl Model {
             .or_else(|_| Engine::new(&free_play(5, 0, 1)))
             // A default cluster always validates (zab-core's scenario tests check it).
             .expect("the default free-play scenario runs");
-        let notice =
-            crate::query::problems_text(&start.problems).map(|text| Notice { text, error: true });
+        let notice = crate::state::query::problems_text(&start.problems)
+            .map(|text| Notice { text, error: true });
         Model {
             engine,
             playing: start.play,
@@ -499,13 +401,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn speed_is_logarithmic_from_a_thousandth_to_real_time() {
-        assert!((speed_of(0.0) - 0.001).abs() < 1e-12);
-        assert!((speed_of(100.0) - 1.0).abs() < 1e-12);
-        assert!((speed_of(DEFAULT_SPEED_POS) - 0.05).abs() < 0.001);
-    }
-
-    #[test]
     fn clicking_two_servers_selects_their_link_and_wrong_actions_say_why() {
         let mut m = Model::new(Start {
             play: false,
@@ -549,7 +444,7 @@ mod tests {
         assert_eq!(m.engine.writes(1)[0].status, "failed");
         m.update(Msg::Cmd(Command::Write {
             server: 1,
-            op: crate::views::make_op("set", "not a path", "x"),
+            op: crate::engine::views::make_op("set", "not a path", "x"),
         }));
         assert!(m
             .notice
@@ -568,7 +463,7 @@ mod tests {
         let follower = (1..=5).find(|i| *i != leader).unwrap();
         m.update(Msg::Cmd(Command::Write {
             server: follower,
-            op: crate::views::make_op("create", "/a", "1"),
+            op: crate::engine::views::make_op("create", "/a", "1"),
         }));
         assert!(!m.notice.as_ref().unwrap().error);
         m.update(Msg::Skip(1000));
@@ -587,6 +482,7 @@ mod tests {
 
     #[test]
     fn bug_lab_scenarios_load_from_the_menu_and_the_checker_catches_them() {
+        use crate::state::presets::preset_list;
         let list = preset_list();
         assert!(list.iter().any(|(v, _, _)| v == "bug:ZK-3911"));
         let mut m = Model::new(Start {

@@ -8,12 +8,13 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::engine::inspect::TraceCache;
-use crate::inspector::Inspector;
-use crate::invariants::{BugLab, Invariants};
-use crate::logs::{LogsData, LogsPanel};
-use crate::model::{Msg, Shared};
-use crate::spacetime::SpaceTime;
-use crate::tour::Help;
+use crate::panels::inspector::Inspector;
+use crate::panels::invariants::{BugLab, Invariants};
+use crate::panels::logs::{LogsData, LogsPanel};
+use crate::panels::spacetime::SpaceTime;
+use crate::panels::tour::Help;
+use crate::state::model::{Msg, Shared};
+use crate::widgets::tabs::{self, Tab};
 
 /// The trace cache behind a pointer, compared by identity.
 #[derive(Clone, Default)]
@@ -22,62 +23,6 @@ pub struct Cache(pub Rc<RefCell<TraceCache>>);
 impl PartialEq for Cache {
     fn eq(&self, other: &Self) -> bool {
         Rc::ptr_eq(&self.0, &other.0)
-    }
-}
-
-/// The dock's tabs.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Tab {
-    /// Every server's log.
-    Logs,
-    /// The selected server, durable vs volatile, and why.
-    Inspector,
-    /// The sequence diagram.
-    SpaceTime,
-    /// The invariant checker.
-    Invariants,
-    /// Historical bugs.
-    BugLab,
-}
-
-impl Tab {
-    const ALL: [Tab; 5] = [
-        Tab::Logs,
-        Tab::Inspector,
-        Tab::SpaceTime,
-        Tab::Invariants,
-        Tab::BugLab,
-    ];
-
-    fn label(self) -> &'static str {
-        match self {
-            Tab::Logs => "Logs",
-            Tab::Inspector => "Inspector",
-            Tab::SpaceTime => "Space-time",
-            Tab::Invariants => "Invariants",
-            Tab::BugLab => "Bug lab",
-        }
-    }
-
-    /// `data-tab` value and element id suffix.
-    fn attr(self) -> &'static str {
-        match self {
-            Tab::Logs => "logs",
-            Tab::Inspector => "inspector",
-            Tab::SpaceTime => "spacetime",
-            Tab::Invariants => "invariants",
-            Tab::BugLab => "bug-lab",
-        }
-    }
-
-    fn key(self) -> &'static str {
-        match self {
-            Tab::Logs => "L",
-            Tab::Inspector => "I",
-            Tab::SpaceTime => "T",
-            Tab::Invariants => "V",
-            Tab::BugLab => "G",
-        }
     }
 }
 
@@ -95,23 +40,6 @@ pub struct DockProps {
     pub dispatch: Callback<Msg>,
 }
 
-thread_local! {
-    static OPEN_TAB: RefCell<Option<Callback<Tab>>> = const { RefCell::new(None) };
-}
-
-/// Shows a tab of the dock (from a keyboard shortcut or another panel).
-pub fn open_tab(tab: Tab) {
-    let cb = OPEN_TAB.with(|c| c.borrow().clone());
-    if let Some(cb) = cb {
-        cb.emit(tab);
-    }
-}
-
-/// The tab a key opens (Shift + letter, so the plain letters stay the app's).
-pub fn tab_for_key(key: &str) -> Option<Tab> {
-    Tab::ALL.into_iter().find(|t| t.key() == key)
-}
-
 /// The dock.
 #[function_component(Dock)]
 pub fn dock(p: &DockProps) -> Html {
@@ -122,8 +50,8 @@ pub fn dock(p: &DockProps) -> Html {
         let tab = tab.clone();
         use_effect_with((), move |_| {
             let set = Callback::from(move |t: Tab| tab.set(t));
-            OPEN_TAB.with(|c| *c.borrow_mut() = Some(set));
-            || OPEN_TAB.with(|c| *c.borrow_mut() = None)
+            tabs::set_opener(Some(set));
+            || tabs::set_opener(None)
         });
     }
     let violations = p.model.0.borrow().engine.violation_count();

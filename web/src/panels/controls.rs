@@ -6,10 +6,12 @@ use yew::prelude::*;
 
 use std::rc::Rc;
 
-use crate::app::PanelProps;
-use crate::model::{speed_of, speed_words, Model, Msg, Notice, Shared, OBSERVERS, SIZES};
+use crate::engine::views::Command;
 use crate::playback::use_frame_redraw;
-use crate::views::Command;
+use crate::state::model::{Model, Msg, Notice, Shared};
+use crate::state::presets::{OBSERVERS, SIZES};
+use crate::state::speed::{speed_of, speed_words};
+use crate::widgets::PanelProps;
 
 /// Props of the clock.
 #[derive(Properties, Clone, PartialEq)]
@@ -107,7 +109,7 @@ impl ControlsData {
             description: if named {
                 m.preset
                     .as_deref()
-                    .and_then(crate::model::description_of)
+                    .and_then(crate::state::presets::description_of)
                     .unwrap_or_else(|| scenario.description.clone())
             } else {
                 String::new()
@@ -218,7 +220,7 @@ pub fn controls(p: &ControlsProps) -> Html {
                 { notice.map(|n| n.text).unwrap_or_else(||
                     "Click a server to select it, a second one for their link. Keys: Space play, N step, K kill leader, W write, H heal, R reset.".into()) }
             </p>
-            <crate::scenario_io::ScenarioIo model={p.model.clone()} rev={p.rev} dispatch={p.dispatch.clone()} />
+            <crate::panels::scenario_io::ScenarioIo model={p.model.clone()} rev={p.rev} dispatch={p.dispatch.clone()} />
         </div>
         </>
     }
@@ -304,14 +306,14 @@ pub fn setup(p: &PanelProps) -> Html {
                     if loaded {
                         <option value="" disabled=true selected=true>{format!("Loaded: {}", scenario.name)}</option>
                     }
-                    if preset.ends_with(crate::invariants::FIXED_SUFFIX) {
+                    if preset.ends_with(crate::state::presets::FIXED_SUFFIX) {
                         <option value="" disabled=true selected=true>{format!("Bug lab, on the fix: {}", scenario.name)}</option>
                     }
                     <option value="" selected={preset.is_empty() && !loaded}>{"Free play"}</option>
                     { for [false, true].iter().map(|bug_lab| {
-                        let items: Vec<_> = crate::model::preset_list()
+                        let items: Vec<_> = crate::state::presets::preset_list()
                             .into_iter()
-                            .filter(|(v, _, _)| v.starts_with(crate::model::BUG_PREFIX) == *bug_lab)
+                            .filter(|(v, _, _)| v.starts_with(crate::state::presets::BUG_PREFIX) == *bug_lab)
                             .collect();
                         html! {
                             <optgroup label={if *bug_lab { "Bug lab (historical ZooKeeper bugs)" } else { "Teaching scenarios" }}>

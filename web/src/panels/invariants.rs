@@ -5,14 +5,12 @@
 
 use yew::prelude::*;
 
-use crate::app::PanelProps;
 use crate::engine::inspect::{bug_catalogue, BugView};
-use crate::model::{Msg, BUG_PREFIX};
-use crate::views::ViolationView;
+use crate::engine::views::ViolationView;
+use crate::state::model::Msg;
+use crate::state::presets::{BUG_PREFIX, FIXED_SUFFIX};
+use crate::widgets::PanelProps;
 use zab_core::Time;
-
-/// The menu value of a bug's preset on the fixed baseline.
-pub const FIXED_SUFFIX: &str = ":fixed";
 
 fn servers(list: &[u32]) -> String {
     match list.len() {

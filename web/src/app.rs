@@ -9,22 +9,23 @@
 
 use std::rc::Rc;
 
-use wasm_bindgen::prelude::*;
+use gloo_events::{EventListener, EventListenerOptions};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use crate::engine::views::{Command, PacketView, Role, ServerDetail};
+use crate::engine::views::Command;
 use crate::panels::clients::{ClientData, ClientPanel};
-use crate::panels::controls::{Clock, Controls, ControlsData, Setup};
+use crate::panels::controls::{Clock, Controls, ControlsData, Setup, SetupData};
 use crate::panels::dock::Dock;
 use crate::panels::events::{EventData, EventPanel};
 use crate::panels::pending::{PendingData, PendingPanel};
 use crate::panels::ring::{Legend, Ring};
 use crate::panels::scenario_io::ViolationAlert;
-use crate::panels::selection::SelectionPanel;
+use crate::panels::selection::{SelectionData, SelectionPanel};
 use crate::panels::tour::Tour;
 use crate::playback;
 use crate::state::model::{Model, Msg, Selection, Shared};
+use crate::state::scenario_file::ExportedRun;
 
 /// Keyboard shortcuts (ignored while typing in a field).
 fn key_msg(e: &web_sys::KeyboardEvent, model: &Model) -> Option<Msg> {
@@ -91,60 +92,62 @@ pub fn app() -> Html {
     let dispatch: Callback<Msg> = (*dispatch).clone();
     crate::state::persist::use_persistence(model.clone(), dispatch.clone());
 
-    // Keyboard shortcuts and tab visibility, attached once.
+    // Keyboard shortcuts and tab visibility, attached once; the listeners go when the
+    // effect is cleaned up (gloo-events removes them on drop).
     {
         let model = model.clone();
         let dispatch = dispatch.clone();
         use_effect_with((), move |_| {
-            let doc = web_sys::window().and_then(|w| w.document());
-            let on_key = {
-                let dispatch = dispatch.clone();
-                Closure::<dyn FnMut(web_sys::KeyboardEvent)>::new(
-                    move |e: web_sys::KeyboardEvent| {
-                        if e.repeat() {
-                            return;
-                        }
-                        let msg = key_msg(&e, &model.borrow());
-                        if let Some(msg) = msg {
-                            e.prevent_default();
-                            dispatch.emit(msg);
-                        }
-                    },
-                )
-            };
-            let on_visibility = {
-                let dispatch = dispatch.clone();
-                Closure::<dyn FnMut()>::new(move || {
+            let listeners = web_sys::window().and_then(|w| w.document()).map(|doc| {
+                let on_key = {
+                    let dispatch = dispatch.clone();
+                    EventListener::new_with_options(
+                        &doc,
+                        "keydown",
+                        EventListenerOptions::enable_prevent_default(),
+                        move |e| {
+                            let Some(e) = e.dyn_ref::<web_sys::KeyboardEvent>() else {
+                                return;
+                            };
+                            if e.repeat() {
+                                return;
+                            }
+                            // (A statement of its own: the borrow ends before the
+                            // dispatch, which borrows the model mutably.)
+                            let msg = key_msg(e, &model.borrow());
+                            if let Some(msg) = msg {
+                                e.prevent_default();
+                                dispatch.emit(msg);
+                            }
+                        },
+                    )
+                };
+                let on_visibility = EventListener::new(&doc, "visibilitychange", move |_| {
                     let hidden = web_sys::window()
                         .and_then(|w| w.document())
                         .is_some_and(|d| d.hidden());
                     dispatch.emit(Msg::Visibility(!hidden));
-                })
-            };
-            if let Some(doc) = &doc {
-                let _ = doc
-                    .add_event_listener_with_callback("keydown", on_key.as_ref().unchecked_ref());
-                let _ = doc.add_event_listener_with_callback(
-                    "visibilitychange",
-                    on_visibility.as_ref().unchecked_ref(),
-                );
-            }
-            move || {
-                if let Some(doc) = &doc {
-                    let _ = doc.remove_event_listener_with_callback(
-                        "keydown",
-                        on_key.as_ref().unchecked_ref(),
-                    );
-                    let _ = doc.remove_event_listener_with_callback(
-                        "visibilitychange",
-                        on_visibility.as_ref().unchecked_ref(),
-                    );
-                }
-                drop(on_key);
-                drop(on_visibility);
-            }
+                });
+                (on_key, on_visibility)
+            });
+            move || drop(listeners)
         });
     }
+
+    // The run as a scenario file, for the file menu (read when the user asks).
+    let export = {
+        let model = model.clone();
+        use_memo((), move |_| {
+            Callback::from(move |()| {
+                let m = model.borrow();
+                ExportedRun {
+                    scenario: m.engine.export(),
+                    interventions: m.engine.intervention_count(),
+                }
+            })
+        })
+    };
+    let export: Callback<(), ExportedRun> = (*export).clone();
 
     // The animation loop runs only while playing.
     let playing = model.borrow().playing;
@@ -158,16 +161,17 @@ pub fn app() -> Html {
         });
     }
 
-    // How often the simulation and the selection box's facts changed, as seen by the
-    // renders of the app (so: at most a few times a second while playing).
+    // How often the simulation changed, as seen by the renders of the app (so: at most
+    // a few times a second while playing).
     let sim = use_mut_ref(Generation::<u64>::default);
-    let picked = use_mut_ref(Generation::<SelectionFacts>::default);
     let m = model.borrow();
     let rev = m.rev;
     let sim = sim.borrow_mut().of(m.engine.version());
-    let selection_rev = rev + picked.borrow_mut().of(SelectionFacts::read(&m));
     let selection = m.selection;
     let controls = Rc::new(ControlsData::read(&m));
+    let setup = Rc::new(SetupData::read(&m));
+    let (halt, now) = (m.io.halt.clone(), m.engine.now());
+    let picked = Rc::new(SelectionData::read(&m));
     let clients = Rc::new(ClientData::read(&m));
     let events = Rc::new(EventData::read(&m));
     let pending = Rc::new(PendingData::read(&m));
@@ -179,15 +183,15 @@ pub fn app() -> Html {
                 <div class="row">
                     <h1>{"ZabScope"}</h1>
                     <Clock model={shared.clone()} {rev} />
-                    <Setup model={shared.clone()} {rev} dispatch={dispatch.clone()} />
+                    <Setup data={setup} dispatch={dispatch.clone()} />
                 </div>
-                <Controls model={shared.clone()} {rev} data={controls} dispatch={dispatch.clone()} />
-                <ViolationAlert model={shared.clone()} {rev} dispatch={dispatch.clone()} />
+                <Controls data={controls} export={export} dispatch={dispatch.clone()} />
+                <ViolationAlert halt={halt} now={now} dispatch={dispatch.clone()} />
             </header>
             <div class="workspace">
                 <aside class="col-left">
                     <Tour />
-                    <SelectionPanel model={shared.clone()} rev={selection_rev} dispatch={dispatch.clone()} />
+                    <SelectionPanel data={picked} dispatch={dispatch.clone()} />
                     <ClientPanel data={clients} dispatch={dispatch.clone()} />
                 </aside>
                 <section class="ring-panel" aria-label="Cluster ring">
@@ -232,46 +236,6 @@ impl<T: PartialEq> Generation<T> {
     }
 }
 
-/// What the selection box (`selection.rs`) shows, to tell when it changed: the
-/// picker's roles and phases, and the state of what is selected.
-#[derive(Debug, PartialEq)]
-pub struct SelectionFacts {
-    selection: Selection,
-    picker: Vec<(u32, Role, &'static str)>,
-    server: Option<(bool, bool, Role, ServerDetail)>,
-    link: Option<(bool, bool)>,
-    packet: Option<PacketView>,
-}
-
-impl SelectionFacts {
-    /// The facts of the model's selection.
-    pub fn read(m: &Model) -> SelectionFacts {
-        let servers = m.engine.servers();
-        let (mut server, mut link, mut packet) = (None, None, None);
-        match m.selection {
-            Selection::None => {}
-            Selection::Server(id) => {
-                server = servers
-                    .iter()
-                    .find(|s| s.id == id)
-                    .map(|s| (s.up, s.observer, s.role, m.engine.server_detail(id)));
-            }
-            Selection::Link(a, b) => {
-                let cuts = m.engine.cuts();
-                link = Some((cuts.contains(&(a, b)), cuts.contains(&(b, a))));
-            }
-            Selection::Packet(id) => packet = m.engine.packet(id),
-        }
-        SelectionFacts {
-            selection: m.selection,
-            picker: servers.iter().map(|s| (s.id, s.role, s.phase)).collect(),
-            server,
-            link,
-            packet,
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -283,28 +247,5 @@ mod tests {
         assert_eq!(g.of(5), 1);
         assert_eq!(g.of(6), 2);
         assert_eq!(g.of(5), 3);
-    }
-
-    #[test]
-    fn the_selection_facts_stay_while_a_steady_cluster_only_pings() {
-        use crate::state::model::Start;
-        let mut m = Model::new(Start {
-            play: false,
-            ..Start::default()
-        });
-        m.update(Msg::Skip(5000));
-        let leader = m.engine.leader().expect("a leader after 5 s");
-        for selection in [
-            Selection::None,
-            Selection::Server(leader),
-            Selection::Link(1, 2),
-        ] {
-            m.update(Msg::Select(selection));
-            let before = SelectionFacts::read(&m);
-            let version = m.engine.version();
-            m.update(Msg::Skip(300));
-            assert_ne!(m.engine.version(), version, "the simulation ran");
-            assert_eq!(SelectionFacts::read(&m), before, "{selection:?}");
-        }
     }
 }

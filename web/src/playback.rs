@@ -14,8 +14,7 @@
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
+use gloo_render::{request_animation_frame, AnimationFrame};
 use yew::functional::UseForceUpdateHandle;
 use yew::prelude::*;
 
@@ -124,28 +123,56 @@ where
 
 // ---- the loop --------------------------------------------------------------------
 
-type FrameFn = Closure<dyn FnMut(f64)>;
+/// What one running loop keeps between frames.
+struct Loop {
+    model: Rc<RefCell<Model>>,
+    redraw_app: UseForceUpdateHandle,
+    move_to: fn(f64),
+    last: Cell<Option<f64>>,
+    pacer: RefCell<Pacer>,
+    /// The next frame asked for; dropping it cancels it (gloo-render).
+    next: RefCell<Option<AnimationFrame>>,
+}
 
-/// The running loop; dropping it cancels the next frame and frees the callback.
+/// The running loop; dropping it cancels the next frame.
 pub struct Handle {
-    next: Rc<Cell<Option<i32>>>,
-    callback: Rc<RefCell<Option<FrameFn>>>,
+    _running: Rc<Loop>,
 }
 
-impl Drop for Handle {
-    fn drop(&mut self) {
-        if let (Some(id), Some(w)) = (self.next.take(), web_sys::window()) {
-            let _ = w.cancel_animation_frame(id);
-        }
-        // Breaks the callback's reference to itself.
-        self.callback.borrow_mut().take();
+impl Loop {
+    /// Asks for the next frame. The frame holds only a weak reference, so that dropping
+    /// the [`Handle`] frees the loop, and with it the frame it asked for.
+    fn ask(this: &Rc<Loop>) {
+        let weak = Rc::downgrade(this);
+        let frame = request_animation_frame(move |ts| {
+            if let Some(this) = weak.upgrade() {
+                Loop::frame(&this, ts);
+            }
+        });
+        *this.next.borrow_mut() = Some(frame);
     }
-}
 
-fn request(cb: &FrameFn) -> Option<i32> {
-    web_sys::window()?
-        .request_animation_frame(cb.as_ref().unchecked_ref())
-        .ok()
+    fn frame(this: &Rc<Loop>, ts: f64) {
+        let wall = this.last.replace(Some(ts)).map_or(0.0, |prev| ts - prev);
+        let rev = this.model.borrow().rev;
+        this.model.borrow_mut().frame(wall);
+        let m = this.model.borrow();
+        // Renders first (they run in a microtask after this callback), so that the
+        // packets sent on this frame are drawn in the same canvas pass as the others.
+        notify(&m);
+        (this.move_to)(m.engine.clock());
+        let urgent = m.rev != rev || !m.playing;
+        if this.pacer.borrow_mut().due(ts, m.engine.version(), urgent) {
+            this.redraw_app.force_update();
+        }
+        let playing = m.playing;
+        drop(m);
+        if playing {
+            Loop::ask(this);
+        } else {
+            this.next.borrow_mut().take();
+        }
+    }
 }
 
 /// Starts the loop; `redraw_app` renders the whole app (the panels' refresh) and
@@ -156,35 +183,16 @@ pub fn start(
     redraw_app: UseForceUpdateHandle,
     move_to: fn(f64),
 ) -> Handle {
-    let callback: Rc<RefCell<Option<FrameFn>>> = Rc::new(RefCell::new(None));
-    let next = Rc::new(Cell::new(None));
-    let last: Cell<Option<f64>> = Cell::new(None);
-    let pacer = RefCell::new(Pacer::default());
-    let again = callback.clone();
-    let next_id = next.clone();
-    *callback.borrow_mut() = Some(Closure::new(move |ts: f64| {
-        let wall = last.replace(Some(ts)).map_or(0.0, |prev| ts - prev);
-        let rev = model.borrow().rev;
-        model.borrow_mut().frame(wall);
-        let m = model.borrow();
-        // Renders first (they run in a microtask after this callback), so that the
-        // packets sent on this frame are drawn in the same canvas pass as the others.
-        notify(&m);
-        move_to(m.engine.clock());
-        let urgent = m.rev != rev || !m.playing;
-        if pacer.borrow_mut().due(ts, m.engine.version(), urgent) {
-            redraw_app.force_update();
-        }
-        let playing = m.playing;
-        drop(m);
-        next_id.set(if playing {
-            again.borrow().as_ref().and_then(request)
-        } else {
-            None
-        });
-    }));
-    next.set(callback.borrow().as_ref().and_then(request));
-    Handle { next, callback }
+    let this = Rc::new(Loop {
+        model,
+        redraw_app,
+        move_to,
+        last: Cell::new(None),
+        pacer: RefCell::new(Pacer::default()),
+        next: RefCell::new(None),
+    });
+    Loop::ask(&this);
+    Handle { _running: this }
 }
 
 #[cfg(test)]

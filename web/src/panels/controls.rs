@@ -7,11 +7,14 @@ use yew::prelude::*;
 use std::rc::Rc;
 
 use crate::engine::views::Command;
+use crate::panels::scenario_io::ScenarioIo;
 use crate::playback::use_frame_redraw;
 use crate::state::model::{Model, Msg, Notice, Shared};
-use crate::state::presets::{OBSERVERS, SIZES};
+use crate::state::presets::{
+    description_of, preset_list, BUG_PREFIX, FIXED_SUFFIX, OBSERVERS, SIZES,
+};
+use crate::state::scenario_file::{DigestView, ExportedRun};
 use crate::state::speed::{speed_of, speed_words};
-use crate::widgets::PanelProps;
 
 /// Props of the clock.
 #[derive(Properties, Clone, PartialEq)]
@@ -92,6 +95,7 @@ pub struct ControlsData {
     name: String,
     description: String,
     notice: Option<Notice>,
+    digest: Option<DigestView>,
 }
 
 impl ControlsData {
@@ -109,13 +113,14 @@ impl ControlsData {
             description: if named {
                 m.preset
                     .as_deref()
-                    .and_then(crate::state::presets::description_of)
+                    .and_then(description_of)
                     .unwrap_or_else(|| scenario.description.clone())
             } else {
                 String::new()
             },
             name,
             notice: m.notice.clone(),
+            digest: m.io.digest.clone(),
         }
     }
 }
@@ -123,12 +128,10 @@ impl ControlsData {
 /// Props of the header controls.
 #[derive(Properties, Clone, PartialEq)]
 pub struct ControlsProps {
-    /// The model (for the scenario file menu).
-    pub model: Shared,
-    /// UI revision (for the scenario file menu).
-    pub rev: u64,
     /// What they show.
     pub data: Rc<ControlsData>,
+    /// The run as a scenario file (for the file menu's export and link).
+    pub export: Callback<(), ExportedRun>,
     /// Sends a message to the model.
     pub dispatch: Callback<Msg>,
 }
@@ -220,21 +223,63 @@ pub fn controls(p: &ControlsProps) -> Html {
                 { notice.map(|n| n.text).unwrap_or_else(||
                     "Click a server to select it, a second one for their link. Keys: Space play, N step, K kill leader, W write, H heal, R reset.".into()) }
             </p>
-            <crate::panels::scenario_io::ScenarioIo model={p.model.clone()} rev={p.rev} dispatch={p.dispatch.clone()} />
+            <ScenarioIo digest={c.digest.clone()} export={p.export.clone()} dispatch={p.dispatch.clone()} />
         </div>
         </>
     }
 }
 
+/// What the cluster setup shows.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SetupData {
+    participants: u32,
+    observers: u32,
+    seed: u64,
+    /// The menu value of the built-in scenario running ("" for none).
+    preset: String,
+    /// The scenario's name.
+    name: String,
+    /// The scenario came from a file, a link or the session.
+    loaded: bool,
+}
+
+impl SetupData {
+    /// Read from the model.
+    pub fn read(m: &Model) -> SetupData {
+        let scenario = m.engine.scenario();
+        let preset = m.preset.clone().unwrap_or_default();
+        SetupData {
+            participants: scenario.cluster.participants,
+            observers: scenario.cluster.observers,
+            seed: scenario.seed,
+            loaded: preset.is_empty() && m.io.is_loaded(&scenario.name),
+            preset,
+            name: scenario.name.clone(),
+        }
+    }
+}
+
+/// Props of the cluster setup.
+#[derive(Properties, Clone, PartialEq)]
+pub struct SetupProps {
+    /// What it shows (renders only when this changed).
+    pub data: Rc<SetupData>,
+    /// Sends a message to the model.
+    pub dispatch: Callback<Msg>,
+}
+
 /// Cluster size, observers, seed and the built-in scenarios.
 #[function_component(Setup)]
-pub fn setup(p: &PanelProps) -> Html {
-    let m = p.model.0.borrow();
+pub fn setup(p: &SetupProps) -> Html {
     let d = &p.dispatch;
-    let scenario = m.engine.scenario();
-    let participants = scenario.cluster.participants;
-    let observers = scenario.cluster.observers;
-    let seed = scenario.seed;
+    let SetupData {
+        participants,
+        observers,
+        seed,
+        ref preset,
+        ref name,
+        loaded,
+    } = *p.data;
     let on_size = {
         let d = d.clone();
         Callback::from(move |e: Event| {
@@ -279,8 +324,6 @@ pub fn setup(p: &PanelProps) -> Html {
             }
         })
     };
-    let preset = m.preset.clone().unwrap_or_default();
-    let loaded = preset.is_empty() && m.io.is_loaded(&scenario.name);
     html! {
             <div class="group setup" role="group" aria-label="Cluster setup">
             <label>{"Servers"}
@@ -304,21 +347,21 @@ pub fn setup(p: &PanelProps) -> Html {
             <label>{"Scenario"}
                 <select aria-label="Scenario" onchange={on_preset}>
                     if loaded {
-                        <option value="" disabled=true selected=true>{format!("Loaded: {}", scenario.name)}</option>
+                        <option value="" disabled=true selected=true>{format!("Loaded: {name}")}</option>
                     }
-                    if preset.ends_with(crate::state::presets::FIXED_SUFFIX) {
-                        <option value="" disabled=true selected=true>{format!("Bug lab, on the fix: {}", scenario.name)}</option>
+                    if preset.ends_with(FIXED_SUFFIX) {
+                        <option value="" disabled=true selected=true>{format!("Bug lab, on the fix: {name}")}</option>
                     }
                     <option value="" selected={preset.is_empty() && !loaded}>{"Free play"}</option>
                     { for [false, true].iter().map(|bug_lab| {
-                        let items: Vec<_> = crate::state::presets::preset_list()
+                        let items: Vec<_> = preset_list()
                             .into_iter()
-                            .filter(|(v, _, _)| v.starts_with(crate::state::presets::BUG_PREFIX) == *bug_lab)
+                            .filter(|(v, _, _)| v.starts_with(BUG_PREFIX) == *bug_lab)
                             .collect();
                         html! {
                             <optgroup label={if *bug_lab { "Bug lab (historical ZooKeeper bugs)" } else { "Teaching scenarios" }}>
                                 { for items.into_iter().map(|(stem, title, desc)| html! {
-                                    <option value={stem.clone()} title={desc} selected={stem == preset}>{title}</option>
+                                    <option value={stem.clone()} title={desc} selected={stem == *preset}>{title}</option>
                                 }) }
                             </optgroup>
                         }

@@ -2,7 +2,6 @@
 //! space-time diagram, the invariants and the bug lab. It owns the trace cache the
 //! inspector and the diagram share (see `engine::inspect`).
 
-use std::cell::RefCell;
 use std::rc::Rc;
 
 use yew::prelude::*;
@@ -15,16 +14,7 @@ use crate::panels::spacetime::SpaceTime;
 use crate::panels::tour::Help;
 use crate::state::model::{Msg, Shared};
 use crate::widgets::tabs::{self, Tab};
-
-/// The trace cache behind a pointer, compared by identity.
-#[derive(Clone, Default)]
-pub struct Cache(pub Rc<RefCell<TraceCache>>);
-
-impl PartialEq for Cache {
-    fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.0, &other.0)
-    }
-}
+use crate::widgets::Cache;
 
 /// Props of the dock.
 #[derive(Properties, Clone, PartialEq)]

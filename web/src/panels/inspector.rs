@@ -8,9 +8,9 @@
 use yew::prelude::*;
 
 use crate::engine::inspect::{DurableView, InspectView, VolatileView};
-use crate::panels::dock::Cache;
 use crate::state::model::{Msg, Selection, Shared};
 use crate::text::explain;
+use crate::widgets::Cache;
 
 /// Props of the inspector.
 #[derive(Properties, Clone, PartialEq)]

@@ -12,8 +12,7 @@ use zab_core::Time;
 use crate::engine::views::ViolationView;
 use crate::state::model::{Msg, Selection};
 use crate::state::persist;
-use crate::state::scenario_file::{file_name, IoMsg, Origin};
-use crate::widgets::PanelProps;
+use crate::state::scenario_file::{file_name, DigestView, ExportedRun, IoMsg, Origin};
 
 fn document() -> Option<web_sys::Document> {
     web_sys::window()?.document()
@@ -22,12 +21,8 @@ fn document() -> Option<web_sys::Document> {
 /// Offers `text` as a download called `name`.
 fn download(name: &str, text: &str) -> Result<(), String> {
     let fail = |what: &str| format!("the browser refused to {what}");
-    let parts = js_sys::Array::of1(&JsValue::from_str(text));
-    let opts = web_sys::BlobPropertyBag::new();
-    opts.set_type("application/json");
-    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts)
-        .map_err(|_| fail("build the file"))?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| fail("make a link"))?;
+    let blob = gloo_file::Blob::new_with_options(text, Some("application/json"));
+    let url = gloo_file::ObjectUrl::from(blob);
     let doc = document().ok_or_else(|| fail("find the page"))?;
     let a = doc
         .create_element("a")
@@ -43,11 +38,8 @@ fn download(name: &str, text: &str) -> Result<(), String> {
     } else {
         a.click();
     }
-    // Give the download a moment to start before the URL goes away.
-    gloo_timers::callback::Timeout::new(10_000, move || {
-        let _ = web_sys::Url::revoke_object_url(&url);
-    })
-    .forget();
+    // Give the download a moment to start before the URL goes away (when `url` drops).
+    gloo_timers::callback::Timeout::new(10_000, move || drop(url)).forget();
     Ok(())
 }
 
@@ -71,32 +63,30 @@ fn on_settled(promise: &js_sys::Promise, done: impl FnOnce(Result<JsValue, JsVal
     err.forget();
 }
 
-fn js_error_text(e: &JsValue) -> String {
-    e.dyn_ref::<js_sys::Error>()
-        .map(|e| String::from(e.message()))
-        .or_else(|| e.as_string())
-        .unwrap_or_else(|| "unknown reason".into())
+/// Props of the file menu.
+#[derive(Properties, Clone, PartialEq)]
+pub struct ScenarioIoProps {
+    /// The last trace digest computed.
+    pub digest: Option<DigestView>,
+    /// The run as a scenario file, asked for when the user exports or shares it.
+    pub export: Callback<(), ExportedRun>,
+    /// Sends a message to the model.
+    pub dispatch: Callback<Msg>,
 }
 
 /// The file menu of the header: export, import, share, trace digest, high contrast.
 #[function_component(ScenarioIo)]
-pub fn scenario_io(p: &PanelProps) -> Html {
-    let m = p.model.0.borrow();
+pub fn scenario_io(p: &ScenarioIoProps) -> Html {
     let d = &p.dispatch;
 
     let on_export = {
-        let model = p.model.clone();
+        let export = p.export.clone();
         let d = d.clone();
         Callback::from(move |_: MouseEvent| {
-            let (name, text, user) = {
-                let m = model.0.borrow();
-                let s = m.engine.export();
-                (
-                    file_name(&s.name),
-                    s.to_json_pretty(),
-                    m.engine.intervention_count(),
-                )
-            };
+            let run = export.emit(());
+            let name = file_name(&run.scenario.name);
+            let text = run.scenario.to_json_pretty();
+            let user = run.interventions;
             let msg = match download(&name, &text) {
                 Ok(()) => IoMsg::Note {
                     text: format!(
@@ -114,6 +104,7 @@ pub fn scenario_io(p: &PanelProps) -> Html {
         })
     };
 
+    let reading = use_mut_ref(|| None::<gloo_file::callbacks::FileReader>);
     let on_import = {
         let d = d.clone();
         Callback::from(move |e: Event| {
@@ -130,29 +121,32 @@ pub fn scenario_io(p: &PanelProps) -> Html {
             input.set_value("");
             let name = file.name();
             let d = d.clone();
-            on_settled(&file.text(), move |r| {
-                d.emit(Msg::Io(match r {
-                    Ok(text) => IoMsg::Load {
-                        text: text.as_string().unwrap_or_default(),
-                        origin: Origin::File(name),
-                    },
-                    Err(e) => IoMsg::Note {
-                        text: format!(
-                            "Could not read “{name}”: {}. The current run is unchanged.",
-                            js_error_text(&e)
-                        ),
-                        error: true,
-                    },
-                }));
-            });
+            // The read stops if its handle is dropped: keep it until the next import.
+            *reading.borrow_mut() = Some(gloo_file::callbacks::read_as_text(
+                &gloo_file::File::from(file),
+                move |r| {
+                    d.emit(Msg::Io(match r {
+                        Ok(text) => IoMsg::Load {
+                            text,
+                            origin: Origin::File(name),
+                        },
+                        Err(e) => IoMsg::Note {
+                            text: format!(
+                                "Could not read “{name}”: {e}. The current run is unchanged."
+                            ),
+                            error: true,
+                        },
+                    }));
+                },
+            ));
         })
     };
 
     let on_share = {
-        let model = p.model.clone();
+        let export = p.export.clone();
         let d = d.clone();
         Callback::from(move |_: MouseEvent| {
-            let fragment = persist::share_fragment(&model.0.borrow().engine.export());
+            let fragment = persist::share_fragment(&export.emit(()).scenario);
             let Some(url) = persist::set_fragment(&fragment) else {
                 d.emit(Msg::Io(IoMsg::Note {
                     text: "Could not put the link in the address bar.".into(),
@@ -205,7 +199,7 @@ pub fn scenario_io(p: &PanelProps) -> Html {
         })
     };
 
-    let digest = m.io.digest.clone();
+    let digest = p.digest.clone();
     html! {
         <div class="group io" role="group" aria-label="Scenario file">
             <button onclick={on_export} aria-label="Export scenario"
@@ -242,11 +236,21 @@ pub fn scenario_io(p: &PanelProps) -> Html {
     }
 }
 
+/// Props of the violation alert.
+#[derive(Properties, Clone, PartialEq)]
+pub struct AlertProps {
+    /// The violation the run paused at, while its alert is shown.
+    pub halt: Option<ViolationView>,
+    /// The simulated time now.
+    pub now: Time,
+    /// Sends a message to the model.
+    pub dispatch: Callback<Msg>,
+}
+
 /// The alert shown while the run is paused at its first invariant violation.
 #[function_component(ViolationAlert)]
-pub fn violation_alert(p: &PanelProps) -> Html {
-    let m = p.model.0.borrow();
-    let Some(v) = m.io.halt.clone() else {
+pub fn violation_alert(p: &AlertProps) -> Html {
+    let Some(v) = p.halt.clone() else {
         return html! {};
     };
     let d = &p.dispatch;
@@ -272,7 +276,7 @@ pub fn violation_alert(p: &PanelProps) -> Html {
             d2.emit(Msg::Select(Selection::Server(id)));
         }
     });
-    let now = m.engine.now();
+    let now = p.now;
     let (title, detail) = alert_text(&v, &servers, now);
     let at_ms = v.at_ms;
     let go_back = {

@@ -4,9 +4,59 @@
 
 use yew::prelude::*;
 
-use crate::engine::views::{Command, Role};
-use crate::state::model::{Msg, Selection};
-use crate::widgets::PanelProps;
+use std::rc::Rc;
+
+use crate::engine::views::{Command, PacketView, Role, ServerDetail};
+use crate::state::model::{Model, Msg, Selection};
+
+/// What the selection box shows: the picker's roles and phases, and the state of what
+/// is selected (compared with what it shows, so a steady cluster does not redraw it).
+#[derive(Debug, PartialEq)]
+pub struct SelectionData {
+    selection: Selection,
+    picker: Vec<(u32, Role, &'static str)>,
+    server: Option<(bool, bool, Role, ServerDetail)>,
+    link: Option<(bool, bool)>,
+    packet: Option<PacketView>,
+}
+
+impl SelectionData {
+    /// Read from the model.
+    pub fn read(m: &Model) -> SelectionData {
+        let servers = m.engine.servers();
+        let (mut server, mut link, mut packet) = (None, None, None);
+        match m.selection {
+            Selection::None => {}
+            Selection::Server(id) => {
+                server = servers
+                    .iter()
+                    .find(|s| s.id == id)
+                    .map(|s| (s.up, s.observer, s.role, m.engine.server_detail(id)));
+            }
+            Selection::Link(a, b) => {
+                let cuts = m.engine.cuts();
+                link = Some((cuts.contains(&(a, b)), cuts.contains(&(b, a))));
+            }
+            Selection::Packet(id) => packet = m.engine.packet(id),
+        }
+        SelectionData {
+            selection: m.selection,
+            picker: servers.iter().map(|s| (s.id, s.role, s.phase)).collect(),
+            server,
+            link,
+            packet,
+        }
+    }
+}
+
+/// Props of the selection box.
+#[derive(Properties, Clone, PartialEq)]
+pub struct SelectionProps {
+    /// What it shows (renders only when this changed).
+    pub data: Rc<SelectionData>,
+    /// Sends a message to the model.
+    pub dispatch: Callback<Msg>,
+}
 
 fn button(label: String, class: &'static str, msg: Msg, d: &Callback<Msg>) -> Html {
     let d = d.clone();
@@ -17,25 +67,22 @@ fn button(label: String, class: &'static str, msg: Msg, d: &Callback<Msg>) -> Ht
 
 /// The selection box.
 #[function_component(SelectionPanel)]
-pub fn selection_panel(p: &PanelProps) -> Html {
-    let m = p.model.0.borrow();
+pub fn selection_panel(p: &SelectionProps) -> Html {
+    let data = &p.data;
     let d = &p.dispatch;
-    let n = m.engine.size();
-    let servers = m.engine.servers();
     let picker = html! {
         <div class="picker" role="group" aria-label="Select a server">
-            { for servers.iter().map(|s| {
-                let pressed = match m.selection {
-                    Selection::Server(a) => a == s.id,
-                    Selection::Link(a, b) => a == s.id || b == s.id,
+            { for data.picker.iter().map(|&(id, role, phase)| {
+                let pressed = match data.selection {
+                    Selection::Server(a) => a == id,
+                    Selection::Link(a, b) => a == id || b == id,
                     _ => false,
                 };
-                let id = s.id;
                 let d = d.clone();
                 html! {
-                    <button class={classes!("pick", s.role.class())} aria-pressed={pressed.to_string()}
+                    <button class={classes!("pick", role.class())} aria-pressed={pressed.to_string()}
                             aria-label={format!("Select server {id}")} title={format!("Select server {id} (key {id})")}
-                            aria-description={format!("{} {}", s.role.label(), s.phase)}
+                            aria-description={format!("{} {}", role.label(), phase)}
                             onclick={Callback::from(move |_: MouseEvent| d.emit(Msg::ClickServer(id)))}>
                         {id}
                     </button>
@@ -43,23 +90,23 @@ pub fn selection_panel(p: &PanelProps) -> Html {
             }) }
         </div>
     };
-    let body = match m.selection {
+    let body = match data.selection {
         Selection::None => html! {
             <p class="hint">{"Click a server (or press its number) for its controls; pick a second server, or click a line, for the link between them; click a packet to read its fields."}</p>
         },
-        Selection::Server(id) if id <= n => {
-            let s = servers.iter().find(|s| s.id == id).cloned();
-            let detail = m.engine.server_detail(id);
-            let Some(s) = s else { return html! {} };
-            let role = if s.observer && s.role == Role::Crashed {
+        Selection::Server(id) => {
+            let Some((up, observer, role, detail)) = &data.server else {
+                return html! {};
+            };
+            let label = if *observer && *role == Role::Crashed {
                 "observer, CRASHED".to_string()
             } else {
-                s.role.label().to_string()
+                role.label().to_string()
             };
             html! { <>
-                <h3>{format!("Server {id}")}<span class={classes!("tag", s.role.class())}>{role}</span></h3>
+                <h3>{format!("Server {id}")}<span class={classes!("tag", role.class())}>{label}</span></h3>
                 <div class="buttons">
-                    if s.up {
+                    if *up {
                         { button(format!("Crash server {id}"), "danger", Msg::Cmd(Command::Crash(id)), d) }
                     } else {
                         { button(format!("Restart server {id}"), "primary", Msg::Cmd(Command::Restart(id)), d) }
@@ -79,9 +126,7 @@ pub fn selection_panel(p: &PanelProps) -> Html {
             </> }
         }
         Selection::Link(a, b) => {
-            let cuts = m.engine.cuts();
-            let ab = cuts.contains(&(a, b));
-            let ba = cuts.contains(&(b, a));
+            let (ab, ba) = data.link.unwrap_or_default();
             let state = match (ab, ba) {
                 (true, true) => "cut both ways".to_string(),
                 (true, false) => format!("{a} → {b} cut: {b} hears nothing from {a}"),
@@ -99,7 +144,7 @@ pub fn selection_panel(p: &PanelProps) -> Html {
                 <p class="hint">{"A cut blocks both networks: election notifications and the learner/leader connection (which breaks)."}</p>
             </> }
         }
-        Selection::Packet(id) => match m.engine.packet(id) {
+        Selection::Packet(id) => match &data.packet {
             Some(pk) => html! { <>
                 <h3>{format!("{} {} → {}", pk.kind, pk.from, pk.to)}<span class={classes!("tag", "pk", pk.phase_class())}>{pk.phase_class()}</span></h3>
                 <p class="summary" data-view="packet-summary">{pk.summary.clone()}</p>
@@ -115,7 +160,6 @@ pub fn selection_panel(p: &PanelProps) -> Html {
             </> },
             None => html! { <p class="hint">{"That packet has arrived."}</p> },
         },
-        Selection::Server(_) => html! {},
     };
     html! {
         <section class="panel selection" aria-label="Selection">
@@ -123,5 +167,33 @@ pub fn selection_panel(p: &PanelProps) -> Html {
             {picker}
             {body}
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_selection_data_stays_while_a_steady_cluster_only_pings() {
+        use crate::state::model::Start;
+        let mut m = Model::new(Start {
+            play: false,
+            ..Start::default()
+        });
+        m.update(Msg::Skip(5000));
+        let leader = m.engine.leader().expect("a leader after 5 s");
+        for selection in [
+            Selection::None,
+            Selection::Server(leader),
+            Selection::Link(1, 2),
+        ] {
+            m.update(Msg::Select(selection));
+            let before = SelectionData::read(&m);
+            let version = m.engine.version();
+            m.update(Msg::Skip(300));
+            assert_ne!(m.engine.version(), version, "the simulation ran");
+            assert_eq!(SelectionData::read(&m), before, "{selection:?}");
+        }
     }
 }

@@ -12,9 +12,9 @@ use yew::prelude::*;
 
 use crate::engine::inspect::{Arrow, Fate, LaneState, SpaceTimeView};
 use crate::engine::views::Role;
-use crate::panels::dock::Cache;
 use crate::playback::use_frame_redraw;
 use crate::state::model::{Msg, Shared};
+use crate::widgets::Cache;
 
 /// Window widths offered, simulated ms.
 const WINDOWS: [u64; 4] = [200, 1000, 5000, 20_000];

@@ -8,10 +8,11 @@
 
 use std::cell::RefCell;
 
-use wasm_bindgen::prelude::*;
+use gloo_events::{EventListener, EventListenerOptions, EventListenerPhase};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
+use crate::state::storage;
 use crate::widgets::tabs::{open_tab, tab_for_key};
 
 /// localStorage key remembering that the tour was finished or dismissed.
@@ -54,18 +55,12 @@ const STEPS: [Step; 5] = [
     },
 ];
 
-fn storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok().flatten()
-}
-
 fn tour_done() -> bool {
-    storage().is_some_and(|s| s.get_item(TOUR_KEY).ok().flatten().is_some())
+    storage::get(TOUR_KEY).is_some()
 }
 
 fn remember_done() {
-    if let Some(s) = storage() {
-        let _ = s.set_item(TOUR_KEY, "done");
-    }
+    storage::set(TOUR_KEY, "done");
 }
 
 fn document() -> Option<web_sys::Document> {
@@ -207,8 +202,16 @@ pub fn help() -> Html {
         let open_now = open_now.clone();
         let opener = opener.clone();
         use_effect_with((), move |_| {
-            let handler = Closure::<dyn FnMut(web_sys::KeyboardEvent)>::new(
-                move |e: web_sys::KeyboardEvent| {
+            // Capture phase, so that an open dialog can hold the app's shortcuts back.
+            let options = EventListenerOptions {
+                phase: EventListenerPhase::Capture,
+                passive: false,
+            };
+            let listener = web_sys::window().map(|w| {
+                EventListener::new_with_options(&w, "keydown", options, move |e| {
+                    let Some(e) = e.dyn_ref::<web_sys::KeyboardEvent>() else {
+                        return;
+                    };
                     if e.ctrl_key() || e.meta_key() || e.alt_key() || e.repeat() {
                         return;
                     }
@@ -249,26 +252,9 @@ pub fn help() -> Html {
                             open_tab(tab);
                         }
                     }
-                },
-            );
-            let win = web_sys::window();
-            if let Some(w) = &win {
-                let _ = w.add_event_listener_with_callback_and_bool(
-                    "keydown",
-                    handler.as_ref().unchecked_ref(),
-                    true,
-                );
-            }
-            move || {
-                if let Some(w) = &win {
-                    let _ = w.remove_event_listener_with_callback_and_bool(
-                        "keydown",
-                        handler.as_ref().unchecked_ref(),
-                        true,
-                    );
-                }
-                drop(handler);
-            }
+                })
+            });
+            move || drop(listener)
         });
     }
     // Focus the dialog's close button when it opens.

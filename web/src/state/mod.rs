@@ -8,3 +8,4 @@ pub mod presets;
 pub mod query;
 pub mod scenario_file;
 pub mod speed;
+pub mod storage;

@@ -9,12 +9,13 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use gloo_events::EventListener;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::state::model::{Model, Msg, Start};
 use crate::state::scenario_file::{IoMsg, Origin};
+use crate::state::storage;
 
 /// `localStorage` key of the last session (the exported scenario JSON).
 pub const SESSION_KEY: &str = "zabscope.session";
@@ -42,22 +43,6 @@ fn window() -> Option<web_sys::Window> {
     web_sys::window()
 }
 
-fn storage() -> Option<web_sys::Storage> {
-    // Storage can be refused (privacy settings, sandboxed frames): then nothing persists.
-    window()?.local_storage().ok().flatten()
-}
-
-fn stored(key: &str) -> Option<String> {
-    storage()?.get_item(key).ok().flatten()
-}
-
-fn store(key: &str, value: &str) {
-    if let Some(s) = storage() {
-        // Quota exceeded or storage refused: the session is simply not kept.
-        let _ = s.set_item(key, value);
-    }
-}
-
 fn location_part(f: impl Fn(&web_sys::Location) -> Result<String, JsValue>) -> String {
     window()
         .and_then(|w| f(&w.location()).ok())
@@ -76,7 +61,7 @@ pub fn initial_model() -> Model {
     if scenario_from_fragment(&hash).is_some() {
         model.update(Msg::Io(IoMsg::Fragment(hash)));
     } else if !query_chooses_cluster(&query) {
-        if let Some(text) = stored(SESSION_KEY) {
+        if let Some(text) = storage::get(SESSION_KEY) {
             model.update(Msg::Io(IoMsg::Load {
                 text,
                 origin: Origin::Session,
@@ -143,7 +128,7 @@ fn write_session(json: String) {
     if FROZEN.with(|f| f.get()) {
         return;
     }
-    store(SESSION_KEY, &json);
+    storage::set(SESSION_KEY, &json);
     LAST_SAVED.with(|l| *l.borrow_mut() = json);
 }
 
@@ -172,13 +157,13 @@ pub fn set_fragment(fragment: &str) -> Option<String> {
 
 /// The stored high-contrast preference.
 pub fn high_contrast() -> bool {
-    stored(CONTRAST_KEY).as_deref() == Some("1")
+    storage::get(CONTRAST_KEY).as_deref() == Some("1")
 }
 
 /// Switches high contrast on or off (class on `<html>`) and remembers it.
 pub fn set_high_contrast(on: bool) {
     apply_contrast(on);
-    store(CONTRAST_KEY, if on { "1" } else { "0" });
+    storage::set(CONTRAST_KEY, if on { "1" } else { "0" });
 }
 
 fn apply_contrast(on: bool) {
@@ -201,66 +186,37 @@ fn apply_contrast(on: bool) {
 pub fn use_persistence(model: Rc<RefCell<Model>>, dispatch: Callback<Msg>) {
     use_effect_with((), move |_| {
         apply_contrast(high_contrast());
-        let on_hide = {
-            let model = model.clone();
-            Closure::<dyn FnMut()>::new(move || {
-                if let Ok(m) = model.try_borrow() {
-                    write_session(m.engine.export().to_json_pretty());
-                }
-            })
+        let save = move || {
+            if let Ok(m) = model.try_borrow() {
+                write_session(m.engine.export().to_json_pretty());
+            }
         };
-        let on_visibility = {
-            let model = model.clone();
-            Closure::<dyn FnMut()>::new(move || {
+        let save = Rc::new(save);
+        let w = window();
+        let doc = w.as_ref().and_then(|w| w.document());
+        // gloo-events removes each listener when it is dropped, at the cleanup below.
+        let on_page = w.as_ref().map(|w| {
+            let save = save.clone();
+            let on_hide = EventListener::new(w, "pagehide", move |_| save());
+            let on_hash = EventListener::new(w, "hashchange", move |_| {
+                let hash = location_part(|l| l.hash());
+                if scenario_from_fragment(&hash).is_some() {
+                    dispatch.emit(Msg::Io(IoMsg::Fragment(hash)));
+                }
+            });
+            (on_hide, on_hash)
+        });
+        let on_visibility = doc.as_ref().map(|d| {
+            EventListener::new(d, "visibilitychange", move |_| {
                 let hidden = window()
                     .and_then(|w| w.document())
                     .is_some_and(|d| d.hidden());
                 if hidden {
-                    if let Ok(m) = model.try_borrow() {
-                        write_session(m.engine.export().to_json_pretty());
-                    }
+                    save();
                 }
             })
-        };
-        let on_hash = Closure::<dyn FnMut()>::new(move || {
-            let hash = location_part(|l| l.hash());
-            if scenario_from_fragment(&hash).is_some() {
-                dispatch.emit(Msg::Io(IoMsg::Fragment(hash)));
-            }
         });
-        let w = window();
-        let doc = w.as_ref().and_then(|w| w.document());
-        if let Some(w) = &w {
-            let _ =
-                w.add_event_listener_with_callback("pagehide", on_hide.as_ref().unchecked_ref());
-            let _ =
-                w.add_event_listener_with_callback("hashchange", on_hash.as_ref().unchecked_ref());
-        }
-        if let Some(d) = &doc {
-            let _ = d.add_event_listener_with_callback(
-                "visibilitychange",
-                on_visibility.as_ref().unchecked_ref(),
-            );
-        }
-        move || {
-            if let Some(w) = &w {
-                let _ = w.remove_event_listener_with_callback(
-                    "pagehide",
-                    on_hide.as_ref().unchecked_ref(),
-                );
-                let _ = w.remove_event_listener_with_callback(
-                    "hashchange",
-                    on_hash.as_ref().unchecked_ref(),
-                );
-            }
-            if let Some(d) = &doc {
-                let _ = d.remove_event_listener_with_callback(
-                    "visibilitychange",
-                    on_visibility.as_ref().unchecked_ref(),
-                );
-            }
-            drop((on_hide, on_visibility, on_hash));
-        }
+        move || drop((on_page, on_visibility))
     });
 }
 

@@ -5,6 +5,7 @@
 //! (downloads, file inputs, the clipboard) is in `panels::scenario_io`, which reports
 //! back with an [`IoMsg`].
 
+use zab_core::scenario::Scenario;
 use zab_core::Time;
 
 use crate::engine::views::ViolationView;
@@ -45,6 +46,15 @@ pub enum IoMsg {
         /// Whether something failed.
         error: bool,
     },
+}
+
+/// The run as a scenario file, for an export or a link.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ExportedRun {
+    /// The scenario with the user's interventions in its schedule.
+    pub scenario: Scenario,
+    /// How many of its steps are the user's interventions.
+    pub interventions: usize,
 }
 
 /// The trace digest of the run at one moment.

@@ -1,6 +1,11 @@
-//! What the panels share: their common props and the dock's tabs.
+//! What the panels share: their common props, the dock's tabs and its trace cache.
+
+use std::cell::RefCell;
+use std::rc::Rc;
 
 use yew::prelude::*;
+
+use crate::engine::inspect::TraceCache;
 
 use crate::state::model::{Msg, Shared};
 
@@ -16,4 +21,15 @@ pub struct PanelProps {
     pub rev: u64,
     /// Sends a message to the model.
     pub dispatch: Callback<Msg>,
+}
+
+/// The trace cache the inspector and the space-time diagram share (the dock owns it),
+/// behind a pointer, compared by identity.
+#[derive(Clone, Default)]
+pub struct Cache(pub Rc<RefCell<TraceCache>>);
+
+impl PartialEq for Cache {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
 }

@@ -20,7 +20,8 @@ fn entry(e: &LogEntryView, snap_after: bool) -> Html {
         e.op,
         match e.committed {
             Some(true) => "committed",
-            Some(false) => "proposed, not committed yet",
+            // The server has not learnt of a COMMIT: a quorum may have committed it already.
+            Some(false) => "logged, not known to be committed here",
             None => "on disk (server down)",
         },
         if e.flushed {

@@ -348,10 +348,10 @@ impl Engine {
             ));
             for h in l.handlers.values() {
                 d.lines.push(format!(
-                    "learner {}{}: {:?}, sync {}",
+                    "learner {}{}: {}, sync {}",
                     h.sid,
                     if h.observer { " (observer)" } else { "" },
-                    h.stage,
+                    h.stage.name(),
                     h.sync_mode.name()
                 ));
             }
@@ -367,7 +367,7 @@ impl Engine {
         if let Some(l) = &s.learner() {
             d.facts.push((
                 "leader / stage".into(),
-                format!("{} / {:?}", l.leader, l.stage),
+                format!("{} / {}", l.leader, l.stage.name()),
             ));
             if s.sync_mode() != SyncMode::None {
                 d.facts

@@ -8,7 +8,7 @@ use yew::prelude::*;
 
 use crate::engine::inspect::TraceCache;
 use crate::panels::inspector::Inspector;
-use crate::panels::invariants::{BugLab, Invariants};
+use crate::panels::invariants::{BugLab, CheckData, Invariants};
 use crate::panels::logs::{LogsData, LogsPanel};
 use crate::panels::spacetime::SpaceTime;
 use crate::panels::tour::Help;
@@ -84,8 +84,9 @@ pub fn dock(p: &DockProps) -> Html {
             </button>
         }
     });
-    // The logs panel compares its data; the others read the model and re-render when
-    // the UI or the simulation changed.
+    // The logs, invariants and bug lab compare their data; the inspector and the
+    // space-time diagram read the model and re-render when the UI or the simulation
+    // changed.
     let (d, model, rev) = (p.dispatch.clone(), p.model.clone(), p.rev + p.sim);
     let body = match current {
         Tab::Logs => {
@@ -96,8 +97,14 @@ pub fn dock(p: &DockProps) -> Html {
         Tab::SpaceTime => {
             html! { <SpaceTime {model} {rev} dispatch={d} cache={cache.clone()} /> }
         }
-        Tab::Invariants => html! { <Invariants {model} {rev} dispatch={d} /> },
-        Tab::BugLab => html! { <BugLab {model} {rev} dispatch={d} /> },
+        Tab::Invariants => {
+            let data = Rc::new(CheckData::read(&p.model.0.borrow()));
+            html! { <Invariants {data} dispatch={d} /> }
+        }
+        Tab::BugLab => {
+            let data = Rc::new(CheckData::read(&p.model.0.borrow()));
+            html! { <BugLab {data} dispatch={d} /> }
+        }
     };
     html! {
         <div class={classes!("dock", (current != Tab::Logs).then_some("tall"))} data-view="dock" data-tab={current.attr()}>

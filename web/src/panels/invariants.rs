@@ -3,14 +3,59 @@
 //! it broke) and the bug lab (a catalogued historical ZooKeeper bug: what it was, how
 //! it was fixed, its preset run with the bug on, and the same run on the fix).
 
-use yew::prelude::*;
+use std::rc::Rc;
 
-use crate::engine::inspect::{bug_catalogue, BugView};
-use crate::engine::views::ViolationView;
-use crate::state::model::Msg;
-use crate::state::presets::{BUG_PREFIX, FIXED_SUFFIX};
-use crate::widgets::PanelProps;
+use yew::prelude::*;
 use zab_core::Time;
+
+use crate::engine::inspect::{bug_catalogue, BugView, InvariantRow};
+use crate::engine::views::ViolationView;
+use crate::state::model::{Model, Msg};
+use crate::state::presets::{BUG_PREFIX, FIXED_SUFFIX};
+
+/// What the invariants panel and the bug lab show.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CheckData {
+    /// Every invariant with its violations so far.
+    rows: Vec<InvariantRow>,
+    /// Simulated time now.
+    now: Time,
+    /// The scenario's end.
+    run_until: Time,
+    /// The built-in scenario's menu value, if one is running.
+    preset: Option<String>,
+    playing: bool,
+}
+
+impl CheckData {
+    /// Read from the model.
+    pub fn read(m: &Model) -> CheckData {
+        CheckData {
+            rows: m.engine.invariant_rows(),
+            now: m.engine.now(),
+            run_until: m.engine.scenario().run_until_ms,
+            preset: m.preset.clone(),
+            playing: m.playing,
+        }
+    }
+
+    /// The earliest violation of the run.
+    fn first(&self) -> Option<&ViolationView> {
+        self.rows
+            .iter()
+            .flat_map(|r| r.violations.iter())
+            .min_by_key(|v| v.order)
+    }
+}
+
+/// Props of the invariants panel and the bug lab.
+#[derive(Properties, Clone, PartialEq)]
+pub struct CheckProps {
+    /// What they show (they render only when this changed).
+    pub data: Rc<CheckData>,
+    /// Sends a message to the model.
+    pub dispatch: Callback<Msg>,
+}
 
 fn servers(list: &[u32]) -> String {
     match list.len() {
@@ -43,16 +88,11 @@ fn jump(
 
 /// The invariants panel.
 #[function_component(Invariants)]
-pub fn invariants(p: &PanelProps) -> Html {
-    let m = p.model.0.borrow();
-    let rows = m.engine.invariant_rows();
-    let first = rows
-        .iter()
-        .flat_map(|r| r.violations.iter())
-        .min_by_key(|v| v.order)
-        .cloned();
+pub fn invariants(p: &CheckProps) -> Html {
+    let rows = &p.data.rows;
+    let first = p.data.first();
     let violated = rows.iter().filter(|r| !r.violations.is_empty()).count();
-    let now = m.engine.now();
+    let now = p.data.now;
     let d = &p.dispatch;
     html! {
         <section class="panel invariants" aria-label="Invariants" data-view="invariants" data-violated={violated.to_string()}>
@@ -60,7 +100,7 @@ pub fn invariants(p: &PanelProps) -> Html {
                 <span class="count">{format!("{} checked after every step · {} · t = {now} ms", rows.len(),
                     if violated == 0 { "all hold".to_string() } else { format!("{violated} violated") })}</span>
             </h2>
-            { match &first {
+            { match first {
                 Some(v) => html! {
                     <div class="first-violation" data-first-violation={v.invariant.clone()} data-at-ms={v.at_ms.to_string()}>
                         <p><strong>{format!("⚠ First violation: {} {} at t = {} ms", v.invariant, v.name, v.at_ms)}</strong>
@@ -109,11 +149,11 @@ fn loaded_bug(preset: Option<&str>) -> Option<(String, bool)> {
 
 /// The bug lab.
 #[function_component(BugLab)]
-pub fn bug_lab(p: &PanelProps) -> Html {
+pub fn bug_lab(p: &CheckProps) -> Html {
     let catalogue = use_memo((), |_| bug_catalogue());
     let chosen = use_state(|| None::<String>);
-    let m = p.model.0.borrow();
-    let loaded = loaded_bug(m.preset.as_deref());
+    let data = &p.data;
+    let loaded = loaded_bug(data.preset.as_deref());
     let id = (*chosen)
         .clone()
         .or_else(|| loaded.as_ref().map(|(id, _)| id.clone()))
@@ -130,7 +170,7 @@ pub fn bug_lab(p: &PanelProps) -> Html {
         .filter(|(l, _)| *l == id)
         .map(|(_, fixed)| *fixed);
     let d = &p.dispatch;
-    let playing = m.playing;
+    let playing = data.playing;
     let load = |fixed: bool| {
         let d = d.clone();
         let value = format!(
@@ -157,26 +197,13 @@ pub fn bug_lab(p: &PanelProps) -> Html {
             }
         })
     };
-    let now = m.engine.now();
-    let rows = m.engine.invariant_rows();
-    let first = rows
-        .iter()
-        .flat_map(|r| r.violations.iter())
-        .min_by_key(|v| v.order)
-        .cloned();
-    let expected = rows
+    let (now, run_until) = (data.now, data.run_until);
+    let expected = data
+        .rows
         .iter()
         .find(|r| r.id == bug.invariant)
-        .and_then(|r| r.violations.first().cloned());
-    let run_until = m.engine.scenario().run_until_ms;
-    let status = lab_status(
-        bug,
-        running,
-        first.as_ref(),
-        expected.as_ref(),
-        now,
-        run_until,
-    );
+        .and_then(|r| r.violations.first());
+    let status = lab_status(bug, running, data.first(), expected, now, run_until);
     let skip = (running.is_some() && now < run_until).then(|| {
         let d = d.clone();
         let ms = run_until - now;

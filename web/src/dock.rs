@@ -1,29 +1,18 @@
 //! The bottom dock: tabs that switch between the logs, the server inspector, the
-//! space-time diagram, the invariants and the bug lab. It owns the trace cache the
-//! inspector and the diagram share (see `engine::inspect`).
+//! space-time diagram, the invariants and the bug lab. The panels read the engine's
+//! views (the inspector and the diagram its trace store, see `engine::inspect`).
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::engine::inspect::TraceCache;
 use crate::inspector::Inspector;
 use crate::invariants::{BugLab, Invariants};
 use crate::logs::{LogsData, LogsPanel};
 use crate::model::{Msg, Shared};
 use crate::spacetime::SpaceTime;
 use crate::tour::Help;
-
-/// The trace cache behind a pointer, compared by identity.
-#[derive(Clone, Default)]
-pub struct Cache(pub Rc<RefCell<TraceCache>>);
-
-impl PartialEq for Cache {
-    fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.0, &other.0)
-    }
-}
 
 /// The dock's tabs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -116,8 +105,6 @@ pub fn tab_for_key(key: &str) -> Option<Tab> {
 #[function_component(Dock)]
 pub fn dock(p: &DockProps) -> Html {
     let tab = use_state(|| Tab::Logs);
-    let cache = use_mut_ref(TraceCache::default);
-    let cache = Cache(cache);
     {
         let tab = tab.clone();
         use_effect_with((), move |_| {
@@ -174,10 +161,8 @@ pub fn dock(p: &DockProps) -> Html {
             let data = Rc::new(LogsData::read(&p.model.0.borrow()));
             html! { <LogsPanel {data} dispatch={d} /> }
         }
-        Tab::Inspector => html! { <Inspector {model} {rev} dispatch={d} cache={cache.clone()} /> },
-        Tab::SpaceTime => {
-            html! { <SpaceTime {model} {rev} dispatch={d} cache={cache.clone()} /> }
-        }
+        Tab::Inspector => html! { <Inspector {model} {rev} dispatch={d} /> },
+        Tab::SpaceTime => html! { <SpaceTime {model} {rev} dispatch={d} /> },
         Tab::Invariants => html! { <Invariants {model} {rev} dispatch={d} /> },
         Tab::BugLab => html! { <BugLab {model} {rev} dispatch={d} /> },
     };

@@ -7,7 +7,6 @@
 
 use yew::prelude::*;
 
-use crate::dock::Cache;
 use crate::engine::inspect::{DurableView, InspectView, VolatileView};
 use crate::explain;
 use crate::model::{Msg, Selection, Shared};
@@ -21,8 +20,6 @@ pub struct InspectorProps {
     pub rev: u64,
     /// Sends a message to the model.
     pub dispatch: Callback<Msg>,
-    /// The shared trace cache.
-    pub cache: Cache,
 }
 
 fn opt_epoch(e: Option<u32>) -> String {
@@ -335,11 +332,7 @@ pub fn inspector(p: &InspectorProps) -> Html {
         Selection::Link(a, _) if a >= 1 && a <= n => Some(a),
         _ => None,
     };
-    let view = selected.and_then(|id| {
-        let mut cache = p.cache.0.borrow_mut();
-        m.engine.sync_trace(&mut cache);
-        m.engine.inspect(id, &cache)
-    });
+    let view = selected.and_then(|id| m.engine.inspect(id));
     let servers = m.engine.servers();
     let picker = html! {
         <span class="picker inline" role="group" aria-label="Inspect a server">

@@ -154,6 +154,24 @@ pub enum QuorumPacket {
     },
 }
 
+/// The part of the protocol a packet belongs to (spec §2 to §5): what the ring, the
+/// space-time diagram and their legend colour it by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum PacketPhase {
+    /// Fast Leader Election notifications (spec §2).
+    Election,
+    /// Phase 1: FOLLOWERINFO / OBSERVERINFO, LEADERINFO, ACKEPOCH (spec §3).
+    Discovery,
+    /// Phase 2: DIFF / TRUNC / SNAP, NEWLEADER, UPTODATE (spec §4).
+    Sync,
+    /// Phase 3: PROPOSAL, ACK, COMMIT, INFORM and forwarded REQUESTs (spec §5).
+    Broadcast,
+    /// The leader's PINGs and their echoes (`Leader.lead`'s tick loop).
+    Heartbeat,
+    /// Connection set-up and tear-down, outside the protocol's phases.
+    Connection,
+}
+
 impl QuorumPacket {
     /// ZooKeeper's packet type name, e.g. `FOLLOWERINFO`.
     pub fn name(&self) -> &'static str {
@@ -173,6 +191,28 @@ impl QuorumPacket {
             QuorumPacket::Ping { .. } => "PING",
             QuorumPacket::Inform { .. } => "INFORM",
             QuorumPacket::Request { .. } => "REQUEST",
+        }
+    }
+
+    /// The phase this packet type belongs to. An ACK is a broadcast packet even when it
+    /// answers NEWLEADER: the type, not the moment, decides (as the legend says).
+    pub fn phase(&self) -> PacketPhase {
+        match self {
+            QuorumPacket::FollowerInfo { .. }
+            | QuorumPacket::ObserverInfo { .. }
+            | QuorumPacket::LeaderInfo { .. }
+            | QuorumPacket::AckEpoch { .. } => PacketPhase::Discovery,
+            QuorumPacket::Diff { .. }
+            | QuorumPacket::Trunc { .. }
+            | QuorumPacket::Snap { .. }
+            | QuorumPacket::NewLeader { .. }
+            | QuorumPacket::UpToDate => PacketPhase::Sync,
+            QuorumPacket::Proposal { .. }
+            | QuorumPacket::Ack { .. }
+            | QuorumPacket::Commit { .. }
+            | QuorumPacket::Inform { .. }
+            | QuorumPacket::Request { .. } => PacketPhase::Broadcast,
+            QuorumPacket::Ping { .. } => PacketPhase::Heartbeat,
         }
     }
 

@@ -6,7 +6,7 @@
 use super::trace::PacketSummary;
 use super::{Channel, Event, Sim, TraceKind, CLASS_PROTOCOL};
 use crate::ids::{ServerId, Time};
-use crate::packet::{Notification, QuorumPacket};
+use crate::packet::{Notification, PacketPhase, QuorumPacket};
 use crate::server::{ConnId, Input};
 use serde::{Serialize, Serializer};
 use std::collections::{BTreeMap, BTreeSet};
@@ -98,6 +98,17 @@ impl Payload {
             Payload::ConnectReply { ok: true } => "CONNECTED",
             Payload::ConnectReply { ok: false } => "REFUSED",
             Payload::Closed => "CLOSE",
+        }
+    }
+
+    /// The protocol phase the packet belongs to.
+    pub fn phase(&self) -> PacketPhase {
+        match self {
+            Payload::Notification(_) => PacketPhase::Election,
+            Payload::Quorum(q) => q.phase(),
+            Payload::Connect | Payload::ConnectReply { .. } | Payload::Closed => {
+                PacketPhase::Connection
+            }
         }
     }
 

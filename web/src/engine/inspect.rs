@@ -1,28 +1,23 @@
 //! Read-only views for the "seeing why" panels: the server inspector (durable vs
 //! volatile state), the space-time diagram, the invariants panel and the bug lab.
 //!
-//! Like the rest of the engine this only reads what core exposes. The space-time
-//! diagram and the explanations also need the recent trace (packets, state changes,
-//! votes with their reasons, sync choices, recoveries). The engine hands its trace to
-//! the event log as sentences, so these panels keep their own [`TraceCache`]: a copy
-//! of the run that replays the same events (the simulation is deterministic, and the
-//! user's interventions are scheduled into it at their times, as the timeline does
-//! for its checkpoints), rebuilt from [`Timeline::trace_window`] after a seek or
-//! anything else it cannot follow.
-//!
-//! [`Timeline::trace_window`]: zab_core::timeline::Timeline::trace_window
+//! Like the rest of the engine this only reads what core exposes: the servers' state,
+//! and for the space-time diagram and the explanations (packets, state changes, votes
+//! with their reasons, sync choices, recoveries) the engine's
+//! [`TraceStore`](super::trace_store::TraceStore). Reading a view never steps a
+//! simulator.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::BTreeMap;
 
 use zab_core::bugs::CATALOGUE;
 use zab_core::check::INVARIANTS;
-use zab_core::packet::{ServerState, Vote};
-use zab_core::run::Run;
+use zab_core::packet::{PacketPhase, ServerState, Vote};
 use zab_core::server::{
-    compare_votes, CommitCheck, HandlerStage, LeaderStage, LearnerStage, ServerEvent, StartRefusal,
-    SyncMode, SyncReason, VoteComparison, VoteReason,
+    compare_votes, CommitCheck, HandlerStage, LeaderStage, LearnerStage, StartRefusal, SyncMode,
+    SyncReason, VoteComparison, VoteReason,
 };
-use zab_core::sim::{DownReason, Intervention, TraceEvent, TraceKind};
+use zab_core::sim::trace::PacketSummary;
+use zab_core::sim::{CrashReason, DownReason, DropReason};
 use zab_core::storage::Disk;
 use zab_core::{ServerId, Time, Zxid};
 
@@ -30,16 +25,6 @@ use super::Engine;
 use crate::engine::views::Role;
 use crate::engine::views::ViolationView;
 
-/// How much history a rebuild of the cache replays (explanations look this far back).
-const LOOKBACK_MS: Time = 30_000;
-/// Packets older than this (before the current time) are forgotten.
-const KEEP_PACKETS_MS: Time = 25_000;
-/// Votes remembered per server.
-const KEEP_VOTES: usize = 12;
-/// Crash and restart marks, and lane segments, older than this are forgotten.
-const KEEP_MARKS_MS: Time = 60_000;
-/// Following the engine by more events than this rebuilds instead (bounded work).
-const MAX_CATCH_UP_EVENTS: u64 = 20_000;
 /// Log entries the inspector lists (the newest).
 const INSPECT_LOG_ENTRIES: usize = 40;
 /// Arrows the space-time diagram draws at most (the newest).
@@ -69,7 +54,7 @@ impl VoteView {
     }
 }
 
-fn vote_view(v: &Vote) -> VoteView {
+pub(super) fn vote_view(v: &Vote) -> VoteView {
     VoteView {
         leader: v.leader.0,
         zxid: v.zxid,
@@ -79,7 +64,7 @@ fn vote_view(v: &Vote) -> VoteView {
 }
 
 /// The vote a view shows (every field of it is in the view).
-fn vote_of(v: &VoteView) -> Vote {
+pub(super) fn vote_of(v: &VoteView) -> Vote {
     Vote {
         leader: ServerId(v.leader),
         zxid: v.zxid,
@@ -399,9 +384,9 @@ pub struct Arrow {
     /// Receiver.
     pub to: u32,
     /// ZooKeeper's packet type.
-    pub kind: String,
-    /// Its fields in words.
-    pub summary: String,
+    pub kind: &'static str,
+    /// Its fields (in words through its `Display`).
+    pub summary: PacketSummary,
     /// When sent.
     pub sent: Time,
     /// When it arrived, was lost, or will arrive.
@@ -410,13 +395,20 @@ pub struct Arrow {
     pub fate: Fate,
 }
 
+impl Arrow {
+    /// The protocol phase of its packet.
+    pub fn phase(&self) -> PacketPhase {
+        self.summary.0.phase()
+    }
+}
+
 /// What happened to a packet.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Fate {
     /// Delivered at `end`.
     Delivered,
     /// Lost at `end`, and why.
-    Dropped(String),
+    Dropped(DropReason),
     /// Still in flight; due at `end`.
     InFlight,
 }
@@ -428,10 +420,56 @@ pub struct Mark {
     pub at: Time,
     /// Server (0: the cluster, for violations involving several).
     pub server: u32,
-    /// `crash`, `restart`, `refused`, `violation`.
-    pub kind: &'static str,
-    /// In words.
-    pub text: String,
+    /// What happened.
+    pub kind: MarkKind,
+}
+
+/// What a [`Mark`] marks.
+#[derive(Clone, Debug, PartialEq)]
+pub enum MarkKind {
+    /// The server crashed.
+    Crash(CrashReason),
+    /// The server restarted.
+    Restart,
+    /// The server refused to start.
+    Refused(StartRefusal),
+    /// An invariant broke.
+    Violation {
+        /// Its id, e.g. `I10`.
+        invariant: String,
+        /// Its name.
+        name: String,
+        /// What happened, in words.
+        detail: String,
+    },
+}
+
+impl MarkKind {
+    /// The `data-mark` value: `crash`, `restart`, `refused`, `violation`.
+    pub fn attr(&self) -> &'static str {
+        match self {
+            MarkKind::Crash(_) => "crash",
+            MarkKind::Restart => "restart",
+            MarkKind::Refused(_) => "refused",
+            MarkKind::Violation { .. } => "violation",
+        }
+    }
+}
+
+impl std::fmt::Display for Mark {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let server = self.server;
+        match &self.kind {
+            MarkKind::Crash(reason) => write!(f, "server {server} crashes: {reason}"),
+            MarkKind::Restart => write!(f, "server {server} restarts"),
+            MarkKind::Refused(reason) => write!(f, "server {server} refuses to start: {reason}"),
+            MarkKind::Violation {
+                invariant,
+                name,
+                detail,
+            } => write!(f, "{invariant} {name}: {detail}"),
+        }
+    }
 }
 
 /// The space-time diagram of a time window.
@@ -457,8 +495,8 @@ pub struct SpaceTimeView {
     pub marks: Vec<Mark>,
     /// The diagram's trace starts here (nothing is known before).
     pub known_from: Time,
-    /// How many times the trace cache was rebuilt (diagnostics: following the run
-    /// should not rebuild it).
+    /// How many times the engine's trace store was refilled from the timeline
+    /// (diagnostics: following the run should not refill it).
     pub rebuilds: u64,
 }
 
@@ -517,258 +555,6 @@ pub fn bug_catalogue() -> Vec<BugView> {
             }
         })
         .collect()
-}
-
-// ---------------------------------------------------------------------------
-// The trace cache
-// ---------------------------------------------------------------------------
-
-#[derive(Clone, Debug)]
-struct PacketSpan {
-    from: u32,
-    to: u32,
-    kind: String,
-    summary: String,
-    sent: Time,
-    deliver_at: Time,
-    delivered: Option<Time>,
-    dropped: Option<(Time, String)>,
-}
-
-/// The recent trace, kept for the space-time diagram and the explanations. Opaque:
-/// create it with `TraceCache::default()`, bring it up to date with
-/// [`Engine::sync_trace`], and read it through the engine's views.
-#[derive(Default)]
-pub struct TraceCache {
-    shadow: Option<Run>,
-    /// The user's interventions the shadow already has.
-    user: Vec<(Time, Intervention)>,
-    scenario: String,
-    seed: u64,
-    /// The trace is complete from here on.
-    known_from: Time,
-    packets: BTreeMap<u64, PacketSpan>,
-    /// Per server (index id - 1): state changes, oldest first.
-    lanes: Vec<Vec<(Time, LaneState)>>,
-    marks: VecDeque<Mark>,
-    recovered: BTreeMap<u32, RecoveryView>,
-    refused: BTreeMap<u32, RefusalView>,
-    /// Latest choice per (leader, learner).
-    syncs: BTreeMap<(u32, u32), SyncChoiceView>,
-    votes: BTreeMap<u32, VecDeque<VoteEventView>>,
-    /// How many times the cache was rebuilt (diagnostics).
-    rebuilds: u64,
-}
-
-impl TraceCache {
-    fn reset(&mut self, n: usize) {
-        self.packets.clear();
-        self.lanes = vec![Vec::new(); n];
-        self.marks.clear();
-        self.recovered.clear();
-        self.refused.clear();
-        self.syncs.clear();
-        self.votes.clear();
-    }
-
-    fn push_lane(&mut self, server: u32, at: Time, state: LaneState) {
-        let Some(lane) = self.lanes.get_mut(server as usize - 1) else {
-            return;
-        };
-        if lane.last().is_some_and(|(t, s)| *s == state && *t <= at) {
-            return;
-        }
-        // A replayed event may repeat the last one: keep time order.
-        while lane.last().is_some_and(|(t, _)| *t > at) {
-            lane.pop();
-        }
-        lane.push((at, state));
-    }
-
-    fn push_mark(&mut self, mark: Mark) {
-        if self
-            .marks
-            .iter()
-            .rev()
-            .take(16)
-            .any(|m| m.at == mark.at && m.server == mark.server && m.kind == mark.kind)
-        {
-            return;
-        }
-        self.marks.push_back(mark);
-    }
-
-    fn absorb(&mut self, ev: &TraceEvent) {
-        let at = ev.at_ms;
-        match &ev.kind {
-            TraceKind::PacketSent {
-                id,
-                from,
-                to,
-                packet,
-                summary,
-                deliver_at_ms,
-                ..
-            } if from != to => {
-                self.packets.entry(*id).or_insert_with(|| PacketSpan {
-                    from: from.0,
-                    to: to.0,
-                    kind: packet.to_string(),
-                    summary: summary.to_string(),
-                    sent: at,
-                    deliver_at: *deliver_at_ms,
-                    delivered: None,
-                    dropped: None,
-                });
-            }
-            TraceKind::PacketDelivered { id, .. } => {
-                if let Some(p) = self.packets.get_mut(id) {
-                    p.delivered = Some(at);
-                }
-            }
-            TraceKind::PacketDropped { id, reason, .. } => {
-                if let Some(p) = self.packets.get_mut(id) {
-                    p.dropped = Some((at, reason.to_string()));
-                }
-            }
-            TraceKind::Crash { server, reason } => {
-                self.push_lane(server.0, at, LaneState::Down);
-                self.refused.remove(&server.0);
-                self.push_mark(Mark {
-                    at,
-                    server: server.0,
-                    kind: "crash",
-                    text: format!("server {server} crashes: {reason}"),
-                });
-            }
-            TraceKind::Restart { server, failed } => match failed {
-                None => {
-                    self.push_lane(server.0, at, LaneState::Up(Role::Looking, "ELECTION"));
-                    self.refused.remove(&server.0);
-                    self.push_mark(Mark {
-                        at,
-                        server: server.0,
-                        kind: "restart",
-                        text: format!("server {server} restarts"),
-                    });
-                }
-                Some(reason) => {
-                    self.push_lane(server.0, at, LaneState::Down);
-                    self.refused.insert(
-                        server.0,
-                        RefusalView {
-                            at_ms: Some(at),
-                            refusal: reason.clone(),
-                        },
-                    );
-                    self.push_mark(Mark {
-                        at,
-                        server: server.0,
-                        kind: "refused",
-                        text: format!("server {server} refuses to start: {reason}"),
-                    });
-                }
-            },
-            TraceKind::Server { server, event } => self.absorb_server(server.0, at, event),
-            _ => {}
-        }
-    }
-
-    fn absorb_server(&mut self, id: u32, at: Time, event: &ServerEvent) {
-        match event {
-            ServerEvent::StateChange { state, phase } => {
-                self.push_lane(id, at, LaneState::Up(Role::from(*state), phase.name()));
-            }
-            ServerEvent::Recovered {
-                snapshot,
-                replayed,
-                last_zxid,
-            } => {
-                self.recovered.insert(
-                    id,
-                    RecoveryView {
-                        at_ms: at,
-                        snapshot: *snapshot,
-                        replayed: *replayed,
-                        last_zxid: *last_zxid,
-                    },
-                );
-            }
-            ServerEvent::SyncChosen {
-                learner,
-                mode,
-                reason,
-                ..
-            } => {
-                self.syncs.insert(
-                    (id, learner.0),
-                    SyncChoiceView {
-                        at_ms: at,
-                        leader: id,
-                        learner: learner.0,
-                        mode: *mode,
-                        reason: *reason,
-                    },
-                );
-            }
-            ServerEvent::Vote {
-                vote,
-                round,
-                reason,
-            } => {
-                let mut v = vote_view(vote);
-                v.round = *round;
-                let list = self.votes.entry(id).or_default();
-                if list
-                    .iter()
-                    .rev()
-                    .take(4)
-                    .any(|e| e.at_ms == at && e.vote == v && e.reason == *reason)
-                {
-                    return;
-                }
-                let previous = list
-                    .back()
-                    .filter(|p| p.vote.round == v.round && p.vote != v)
-                    .map(|p| (p.vote, compare_votes(&vote_of(&v), &vote_of(&p.vote))));
-                list.push_back(VoteEventView {
-                    at_ms: at,
-                    vote: v,
-                    reason: *reason,
-                    previous,
-                });
-                while list.len() > KEEP_VOTES {
-                    list.pop_front();
-                }
-            }
-            _ => {}
-        }
-    }
-
-    fn prune(&mut self, now: Time) {
-        let old = now.saturating_sub(KEEP_PACKETS_MS);
-        self.packets.retain(|_, p| {
-            let end = p
-                .dropped
-                .as_ref()
-                .map(|d| d.0)
-                .or(p.delivered)
-                .unwrap_or(p.deliver_at);
-            end >= old || (p.delivered.is_none() && p.dropped.is_none() && end >= now)
-        });
-        let old_marks = now.saturating_sub(KEEP_MARKS_MS);
-        while self.marks.front().is_some_and(|m| m.at < old_marks) {
-            self.marks.pop_front();
-        }
-        for lane in &mut self.lanes {
-            // Keep the last change before the horizon: it is the state there.
-            let first_kept = lane.iter().rposition(|(t, _)| *t <= old_marks).unwrap_or(0);
-            if first_kept > 0 {
-                lane.drain(..first_kept);
-            }
-        }
-        self.known_from = self.known_from.max(old);
-    }
 }
 
 fn handler_stage(s: HandlerStage) -> &'static str {
@@ -839,109 +625,8 @@ fn durable(disk: &Disk) -> DurableView {
 }
 
 impl Engine {
-    /// Brings `cache` up to the moment the engine shows: replays the new events on its
-    /// copy of the run, or rebuilds it from the timeline after a seek, a new run, or
-    /// anything it cannot follow.
-    pub fn sync_trace(&self, cache: &mut TraceCache) {
-        let run = self.tl.run();
-        let target = run.sim().stats.events;
-        let user = self.tl.user_interventions();
-        let scenario = self.scenario();
-        let same_run = cache.scenario == scenario.name && cache.seed == scenario.seed;
-        let followable = same_run
-            && user.len() >= cache.user.len()
-            && user[..cache.user.len()] == cache.user[..]
-            && cache.shadow.as_ref().is_some_and(|s| {
-                let ev = s.sim().stats.events;
-                ev <= target && target - ev <= MAX_CATCH_UP_EVENTS
-            });
-        if followable {
-            let known = cache.user.len();
-            let Some(mut shadow) = cache.shadow.take() else {
-                return;
-            };
-            for (at, action) in &user[known..] {
-                shadow.schedule(*at, action.clone());
-            }
-            cache.user = user.to_vec();
-            while shadow.sim().stats.events < target && shadow.step() {
-                for ev in shadow.take_trace() {
-                    cache.absorb(&ev);
-                }
-            }
-            if shadow.sim().stats.events == target
-                && shadow.sim().trace_count == run.sim().trace_count
-            {
-                cache.shadow = Some(shadow);
-                cache.prune(run.sim().now);
-                return;
-            }
-        }
-        self.rebuild_trace(cache);
-    }
-
-    fn rebuild_trace(&self, cache: &mut TraceCache) {
-        let run = self.tl.run();
-        let now = run.sim().now;
-        let n = self.size() as usize;
-        let from = now.saturating_sub(LOOKBACK_MS);
-        cache.reset(n);
-        cache.rebuilds += 1;
-        cache.scenario = self.scenario().name.clone();
-        cache.seed = self.scenario().seed;
-        cache.known_from = from;
-        let events = self.tl.trace_window(from, now);
-        // Which state each server was in before the first change the trace shows.
-        let mut before: Vec<Option<LaneState>> = vec![None; n];
-        for ev in &events {
-            let first = |id: ServerId, before: &mut Vec<Option<LaneState>>, s: LaneState| {
-                if let Some(b) = before.get_mut(id.0 as usize - 1) {
-                    b.get_or_insert(s);
-                }
-            };
-            match &ev.kind {
-                TraceKind::Restart { server, .. } => first(*server, &mut before, LaneState::Down),
-                TraceKind::Crash { server, .. } => first(*server, &mut before, LaneState::Unknown),
-                TraceKind::Server {
-                    server,
-                    event: ServerEvent::StateChange { .. },
-                } => first(*server, &mut before, LaneState::Unknown),
-                _ => {}
-            }
-            cache.absorb(ev);
-        }
-        let start_down = &self.scenario().cluster.start_down;
-        for (i, lane) in cache.lanes.iter_mut().enumerate() {
-            let id = i as u32 + 1;
-            let initial = if from == 0 {
-                // The boot: every server starts LOOKING unless the scenario keeps it down.
-                if start_down.contains(&ServerId(id)) {
-                    LaneState::Down
-                } else {
-                    LaneState::Up(Role::Looking, "ELECTION")
-                }
-            } else {
-                match before[i] {
-                    Some(s) => s,
-                    None => match self.sim().server(ServerId(id)) {
-                        Some(s) => LaneState::Up(Role::from(s.state()), s.phase().name()),
-                        None => LaneState::Down,
-                    },
-                }
-            };
-            if lane.first().is_none_or(|(t, _)| *t > from) {
-                lane.insert(0, (from, initial));
-            }
-        }
-        let mut shadow = run.clone();
-        shadow.set_checking(false);
-        shadow.take_trace();
-        cache.shadow = Some(shadow);
-        cache.user = self.tl.user_interventions().to_vec();
-    }
-
     /// The inspector's view of server `id` (`None` if there is no such server).
-    pub fn inspect(&self, id: u32, cache: &TraceCache) -> Option<InspectView> {
+    pub fn inspect(&self, id: u32) -> Option<InspectView> {
         let node = self.sim().node(ServerId(id))?;
         let cfg = &self.sim().cfg;
         let disk = node.disk();
@@ -1050,14 +735,15 @@ impl Engine {
             }
         });
         let up = volatile.is_some();
+        let store = &self.store;
         // The sync that brought this server in: the newest choice made for it.
-        let synced = cache
+        let synced = store
             .syncs
             .values()
             .filter(|c| c.learner == id)
             .max_by_key(|c| c.at_ms)
             .cloned();
-        let learner_syncs = cache
+        let learner_syncs = store
             .syncs
             .values()
             .filter(|c| c.leader == id)
@@ -1066,7 +752,7 @@ impl Engine {
         let refusal = if up {
             None
         } else {
-            cache
+            store
                 .refused
                 .get(&id)
                 .cloned()
@@ -1091,11 +777,11 @@ impl Engine {
                 let reason = node.down_reason.as_ref().map(|r| r.to_string());
                 reason.unwrap_or_default()
             }),
-            recovery: cache.recovered.get(&id).cloned(),
+            recovery: store.recovered.get(&id).cloned(),
             refusal,
             synced,
             learner_syncs,
-            votes: cache
+            votes: store
                 .votes
                 .get(&id)
                 .map(|v| v.iter().cloned().collect())
@@ -1105,13 +791,8 @@ impl Engine {
 
     /// The space-time diagram of `[from, to]`: bands, packets (PINGs only if
     /// `pings`), crashes, restarts and violations.
-    pub fn spacetime(
-        &self,
-        cache: &TraceCache,
-        from: Time,
-        to: Time,
-        pings: bool,
-    ) -> SpaceTimeView {
+    pub fn spacetime(&self, from: Time, to: Time, pings: bool) -> SpaceTimeView {
+        let store = &self.store;
         let now = self.sim().now;
         let n = self.size();
         let lanes: Vec<u32> = (1..=n).collect();
@@ -1119,7 +800,7 @@ impl Engine {
         let end = to.min(now);
         let bands = (0..n as usize)
             .map(|i| {
-                let changes = cache.lanes.get(i).map(Vec::as_slice).unwrap_or(&[]);
+                let changes = store.lanes.get(i).map(Vec::as_slice).unwrap_or(&[]);
                 let mut out = Vec::new();
                 for (k, (t, state)) in changes.iter().enumerate() {
                     let next = changes.get(k + 1).map_or(end, |(t2, _)| *t2);
@@ -1147,23 +828,23 @@ impl Engine {
                 out
             })
             .collect();
-        let mut arrows: Vec<Arrow> = cache
+        let mut arrows: Vec<Arrow> = store
             .packets
             .iter()
-            .filter(|(_, p)| pings || p.kind != "PING")
+            .filter(|(_, p)| pings || !p.ping)
             .filter_map(|(id, p)| {
                 let (end_t, fate) = match (&p.dropped, p.delivered) {
-                    (Some((t, why)), _) => (*t, Fate::Dropped(why.clone())),
+                    (Some((t, why)), _) => (*t, Fate::Dropped(*why)),
                     (None, Some(t)) => (t, Fate::Delivered),
                     (None, None) if p.deliver_at >= now => (p.deliver_at, Fate::InFlight),
-                    // Neither delivered nor dropped, and overdue: the cache missed it.
+                    // Neither delivered nor dropped, and overdue: the store missed it.
                     (None, None) => return None,
                 };
                 (p.sent <= to && end_t >= from).then(|| Arrow {
                     id: *id,
                     from: p.from,
                     to: p.to,
-                    kind: p.kind.clone(),
+                    kind: p.kind,
                     summary: p.summary.clone(),
                     sent: p.sent,
                     end: end_t,
@@ -1176,7 +857,7 @@ impl Engine {
         if hidden_arrows > 0 {
             arrows.drain(..hidden_arrows);
         }
-        let mut marks: Vec<Mark> = cache
+        let mut marks: Vec<Mark> = store
             .marks
             .iter()
             .filter(|m| m.at >= from && m.at <= to)
@@ -1187,8 +868,11 @@ impl Engine {
                 marks.push(Mark {
                     at: v.at_ms,
                     server: v.servers.first().map_or(0, |s| s.0),
-                    kind: "violation",
-                    text: format!("{} {}: {}", v.invariant, v.name, v.detail),
+                    kind: MarkKind::Violation {
+                        invariant: v.invariant.clone(),
+                        name: v.name.clone(),
+                        detail: v.detail.clone(),
+                    },
                 });
             }
         }
@@ -1202,8 +886,8 @@ impl Engine {
             arrows,
             hidden_arrows,
             marks,
-            known_from: cache.known_from,
-            rebuilds: cache.rebuilds,
+            known_from: store.known_from,
+            rebuilds: store.refills,
         }
     }
 
@@ -1237,41 +921,100 @@ mod tests {
         Engine::new(&Scenario::new(n)).expect("runs")
     }
 
+    /// The spacetime view without its diagnostics counter (which a refill bumps).
+    fn picture(e: &Engine, from: Time, to: Time) -> SpaceTimeView {
+        SpaceTimeView {
+            rebuilds: 0,
+            ..e.spacetime(from, to, true)
+        }
+    }
+
+    /// Every server's inspector view.
+    fn inspected(e: &Engine) -> Vec<InspectView> {
+        (1..=e.size()).filter_map(|id| e.inspect(id)).collect()
+    }
+
+    /// The engine's store follows its run through plain progress, interventions and a
+    /// fork without a refill; a seek refills it, and then the views are those of a
+    /// fresh engine brought to the same moment by the same commands.
     #[test]
-    fn the_cache_follows_the_engine_and_survives_interventions_and_seeks() {
+    fn the_store_follows_the_engine_and_a_seek_refills_it_as_a_fresh_run_has_it() {
         let mut e = engine(3);
-        let mut cache = TraceCache::default();
-        e.sync_trace(&mut cache);
-        assert_eq!(cache.rebuilds, 1);
         e.skip(2000);
-        e.sync_trace(&mut cache);
-        assert_eq!(cache.rebuilds, 1, "plain progress is followed, not rebuilt");
         let leader = e.leader().expect("a leader after 2 s");
         e.run(Command::WriteToLeader).expect("write");
         e.skip(500);
         e.run(Command::Crash(leader)).expect("crash");
         e.skip(3000);
-        e.sync_trace(&mut cache);
-        assert_eq!(cache.rebuilds, 1, "interventions are replayed on the copy");
-        let view = e.spacetime(&cache, 0, e.now(), true);
+        let view = e.spacetime(0, e.now(), true);
+        assert_eq!(view.rebuilds, 0, "following the run does not refill");
         assert!(view.arrows.iter().any(|a| a.kind == "PROPOSAL"));
         assert!(view
             .marks
             .iter()
-            .any(|m| m.kind == "crash" && m.server == leader));
-        // A rebuilt cache sees the same packets.
-        let mut fresh = TraceCache::default();
-        e.sync_trace(&mut fresh);
-        let again = e.spacetime(&fresh, 0, e.now(), true);
-        assert_eq!(view.arrows, again.arrows);
-        // Seeking back rebuilds.
+            .any(|m| m.server == leader && m.kind == MarkKind::Crash(CrashReason::ByUser)));
+        // A seek to the present refills from the timeline: the same picture.
+        let now = e.now();
+        e.seek(now);
+        assert_eq!(e.spacetime(0, now, true).rebuilds, 1);
+        assert_eq!(
+            picture(&e, 0, now),
+            SpaceTimeView {
+                rebuilds: 0,
+                ..view
+            }
+        );
+        // Back in the past, the views are those of a fresh engine at that moment.
         e.seek(1000);
-        e.sync_trace(&mut cache);
-        assert_eq!(cache.rebuilds, 2);
-        let past = e.spacetime(&cache, 0, 1000, true);
-        assert!(past.arrows.iter().all(|a| a.sent <= 1000));
+        let mut fresh = engine(3);
+        fresh.skip(1000);
+        assert_eq!(picture(&e, 0, 1000), picture(&fresh, 0, 1000));
+        assert!(picture(&e, 0, 1000).arrows.iter().all(|a| a.sent <= 1000));
+        assert_eq!(inspected(&e), inspected(&fresh));
+        // A fork there is followed like the present.
+        for x in [&mut e, &mut fresh] {
+            x.run(Command::Crash(2)).expect("crash");
+            x.skip(2000);
+        }
+        assert_eq!(e.spacetime(0, 3000, true).rebuilds, 2);
+        assert_eq!(picture(&e, 0, 3000), picture(&fresh, 0, 3000));
+        assert_eq!(inspected(&e), inspected(&fresh));
     }
 
+    /// Rendering reads: calling every view leaves the run's event and trace counts and
+    /// the store as they were (no view steps a simulator or refills the store).
+    #[test]
+    fn reading_every_view_steps_no_simulator() {
+        let mut e = engine(3);
+        e.skip(3000);
+        let leader = e.leader().expect("a leader after 3 s");
+        e.run(Command::WriteToLeader).expect("write");
+        e.skip(20);
+        let counts = |e: &Engine| {
+            let sim = e.tl.run().sim();
+            (sim.stats.events, sim.trace_count, sim.now, e.store.refills)
+        };
+        let before = counts(&e);
+        let version = e.version();
+        for id in 1..=e.size() {
+            e.inspect(id).expect("a server");
+            e.server_detail(id);
+        }
+        e.spacetime(0, e.now() + 1000, true);
+        e.spacetime(0, e.now(), false);
+        e.invariant_rows();
+        e.servers();
+        e.packets();
+        e.log_rows();
+        e.writes(10);
+        e.reads();
+        e.pending(10);
+        e.script_ahead(10);
+        e.log().newest(100, |_| true);
+        assert!(e.inspect(leader).is_some());
+        assert_eq!(counts(&e), before);
+        assert_eq!(e.version(), version);
+    }
     /// The inspector's FLE view reads the election's own rules (spec §6.1
     /// `handle_looking`, `FastLeaderElection.totalOrderPredicate`): while LOOKING, no
     /// vote in recvset beats the proposal (a better one is adopted at once), and a
@@ -1279,16 +1022,11 @@ mod tests {
     #[test]
     fn the_fle_view_agrees_and_compares_as_the_election_does() {
         let mut e = engine(5);
-        let cache = TraceCache::default();
         let (mut looked, mut finalizing) = (0, 0);
         while e.now() < 2_000 {
             e.step().expect("steps");
             for id in 1..=5 {
-                let Some(f) = e
-                    .inspect(id, &cache)
-                    .and_then(|v| v.volatile)
-                    .and_then(|v| v.fle)
-                else {
+                let Some(f) = e.inspect(id).and_then(|v| v.volatile).and_then(|v| v.fle) else {
                     continue;
                 };
                 looked += 1;
@@ -1315,10 +1053,8 @@ mod tests {
     fn the_sync_card_is_the_leaders_plan() {
         let sc = zab_core::scenario::preset("follower-lag-diff").expect("a preset");
         let mut e = Engine::new(&sc).expect("runs");
-        let mut cache = TraceCache::default();
         e.skip(sc.run_until_ms);
-        e.sync_trace(&mut cache);
-        let sync = e.inspect(1, &cache).unwrap().synced.expect("synced");
+        let sync = e.inspect(1).unwrap().synced.expect("synced");
         assert_eq!((sync.leader, sync.mode), (3, SyncMode::Diff));
         assert_eq!(sync.mode, sync.reason.mode());
         match sync.reason {
@@ -1342,7 +1078,6 @@ mod tests {
     #[test]
     fn outstanding_proposals_show_the_leaders_commit_test() {
         let mut e = engine(3);
-        let mut cache = TraceCache::default();
         e.skip(2000);
         let leader = e.leader().expect("a leader after 2 s");
         for f in (1..=3).filter(|i| *i != leader) {
@@ -1351,8 +1086,7 @@ mod tests {
         e.run(Command::WriteToLeader).expect("write");
         e.run(Command::WriteToLeader).expect("write");
         e.skip(50);
-        e.sync_trace(&mut cache);
-        let v = e.inspect(leader, &cache).unwrap();
+        let v = e.inspect(leader).unwrap();
         assert_eq!(v.quorum, 2);
         let rows = v.volatile.unwrap().leader.unwrap().outstanding;
         assert_eq!(rows.len(), 2, "{rows:?}");
@@ -1378,26 +1112,23 @@ mod tests {
     #[test]
     fn a_crashed_server_keeps_its_disk_and_a_restart_says_how_it_recovered() {
         let mut e = engine(3);
-        let mut cache = TraceCache::default();
         e.skip(2000);
         let leader = e.leader().expect("leader");
         let follower = (1..=3).find(|i| *i != leader).unwrap();
         e.run(Command::WriteToLeader).expect("write");
         e.skip(500);
         e.run(Command::Crash(follower)).expect("crash");
-        e.sync_trace(&mut cache);
-        let v = e.inspect(follower, &cache).unwrap();
+        let v = e.inspect(follower).unwrap();
         assert!(!v.up && v.volatile.is_none());
         assert_eq!(v.durable.log_len, 1);
         assert!(v.durable.current_epoch.is_some());
         e.run(Command::Restart(follower)).expect("restart");
         e.skip(1000);
-        e.sync_trace(&mut cache);
-        let v = e.inspect(follower, &cache).unwrap();
+        let v = e.inspect(follower).unwrap();
         let r = v.recovery.expect("recovered");
         assert_eq!(r.last_zxid, v.durable.log[0].zxid);
         assert!(v.synced.is_some(), "the leader synced it");
-        let l = e.inspect(leader, &cache).unwrap();
+        let l = e.inspect(leader).unwrap();
         assert!(l.learner_syncs.contains_key(&follower));
         assert!(l.volatile.unwrap().leader.is_some());
     }
@@ -1426,16 +1157,13 @@ mod tests {
         let mut sc = Scenario::from_json(E3).expect("valid");
         sc.bugs.clear();
         let mut e = Engine::new(&sc).expect("runs");
-        let mut cache = TraceCache::default();
         e.skip(10_000);
-        e.sync_trace(&mut cache);
-        let v = e.inspect(1, &cache).unwrap();
+        let v = e.inspect(1).unwrap();
         assert!(!v.up);
         assert_eq!(v.durable.current_epoch, Some(1));
         assert_eq!(v.durable.updating_epoch, Some(2));
         e.skip(2_000);
-        e.sync_trace(&mut cache);
-        let v = e.inspect(1, &cache).unwrap();
+        let v = e.inspect(1).unwrap();
         assert!(v.up && v.refusal.is_none());
         assert_eq!(v.durable.current_epoch, Some(2));
         assert_eq!(v.durable.updating_epoch, None);
@@ -1451,26 +1179,20 @@ mod tests {
         ))
         .expect("valid");
         let mut e = Engine::new(&sc).expect("runs");
-        let mut cache = TraceCache::default();
         e.skip(16_900);
-        e.sync_trace(&mut cache);
-        let v = e.inspect(2, &cache).unwrap();
+        let v = e.inspect(2).unwrap();
         assert!(v.up && v.durable.full_sync_needed);
         e.skip(1_000);
-        e.sync_trace(&mut cache);
-        let v = e.inspect(2, &cache).unwrap();
+        let v = e.inspect(2).unwrap();
         assert!(!v.durable.full_sync_needed);
     }
 
     #[test]
     fn a_refused_start_is_explained_and_marked() {
         let mut e = Engine::new(&Scenario::from_json(E3).expect("valid")).expect("runs");
-        let mut cache = TraceCache::default();
         e.skip(8_000);
-        e.sync_trace(&mut cache);
         e.skip(4_000);
-        e.sync_trace(&mut cache);
-        let v = e.inspect(1, &cache).unwrap();
+        let v = e.inspect(1).unwrap();
         assert!(!v.up && v.volatile.is_none());
         let r = v.refusal.expect("refused");
         assert_eq!(r.at_ms, Some(11_000));
@@ -1481,18 +1203,14 @@ mod tests {
         );
         assert_eq!(v.durable.current_epoch, Some(1));
         assert!(v.durable.log.iter().any(|l| l.zxid.epoch().0 == 2));
-        let view = e.spacetime(&cache, 10_000, 12_000, false);
+        let view = e.spacetime(10_000, 12_000, false);
         assert!(view
             .marks
             .iter()
-            .any(|m| m.kind == "refused" && m.server == 1 && m.at == 11_000));
-        // A rebuilt cache knows it too.
-        let mut fresh = TraceCache::default();
-        e.sync_trace(&mut fresh);
-        assert_eq!(
-            e.inspect(1, &fresh).unwrap().refusal.unwrap().at_ms,
-            Some(11_000)
-        );
+            .any(|m| m.kind.attr() == "refused" && m.server == 1 && m.at == 11_000));
+        // A refilled store knows it too.
+        e.seek(e.now());
+        assert_eq!(e.inspect(1).unwrap().refusal.unwrap().at_ms, Some(11_000));
     }
 
     #[test]

@@ -3,9 +3,20 @@
 //! Everything else in `web/` reads the plain view structs of [`crate::engine::views`] and
 //! sends [`Command`](crate::engine::views::Command)s; nothing outside this module names `zab_core::sim::Sim`. The engine
 //! keeps the display clock (fractional simulated milliseconds, for smooth packet
-//! animation), turns the trace into the event log, and checks that a user's action
+//! animation), takes in every trace event once, and checks that a user's action
 //! makes sense right now so that a click at the wrong moment gets a sentence instead
 //! of a panic. It contains no protocol logic: it reads the state core exposes.
+//!
+//! Each trace event goes, in one pass ([`Engine::absorb`]), into the
+//! [`TraceStore`](trace_store::TraceStore) of typed facts the space-time diagram and
+//! the inspector read, into the event log, and into the client reads. After a seek all
+//! three are refilled from one [`Timeline::trace_window`] of the history that leads
+//! to the new moment. The event log stays a list of entries narrated once, as they
+//! come in: it is bounded by count per kind (chatty packets and timers apart), not by
+//! time like the store, and it shows hundreds of sentences at once, so narrating typed
+//! events again at every render would redo the same work each frame.
+//!
+//! [`Timeline::trace_window`]: zab_core::timeline::Timeline::trace_window
 
 use std::collections::VecDeque;
 
@@ -13,15 +24,19 @@ use zab_core::run::Run;
 use zab_core::scenario::Scenario;
 use zab_core::sim::{Sim, TraceEvent, TraceKind};
 use zab_core::timeline::Timeline;
-use zab_core::Time;
+use zab_core::{ServerId, Time};
 
 mod commands;
 pub mod inspect;
 mod io;
 mod read;
+mod trace_store;
 pub mod views;
 
-use crate::engine::views::ReadView;
+use inspect::LaneState;
+use trace_store::{TraceStore, LOOKBACK_MS};
+
+use crate::engine::views::{ReadView, Role};
 use crate::text::narrate::{self, EventLog};
 
 /// How many client reads the client panel keeps.
@@ -47,6 +62,7 @@ pub struct Engine {
     clock: f64,
     version: u64,
     log: EventLog,
+    store: TraceStore,
     reads: VecDeque<ReadView>,
     next_demo_write: u64,
     /// The trace of the boot at t = 0 (the timeline starts after it), for the digest.
@@ -65,12 +81,17 @@ impl Engine {
             clock: 0.0,
             version: first_version(),
             log: EventLog::default(),
+            store: TraceStore::default(),
             reads: VecDeque::new(),
             next_demo_write: 1,
             boot: Vec::new(),
         };
+        let initial = engine.initial_lanes(0, &[]);
+        engine
+            .store
+            .start(engine.size(), 0, |id| initial[id.0 as usize - 1]);
         for ev in &boot {
-            engine.log.push(narrate::narrate(ev));
+            engine.absorb(ev);
         }
         engine.boot = boot;
         engine.absorb_trace();
@@ -176,17 +197,63 @@ impl Engine {
     }
 
     /// Looks at simulated time `t` (rebuilds the past from a checkpoint). The event log
-    /// is rebuilt to show what led up to `t` on this history.
+    /// and the trace store are refilled to show what led up to `t` on this history.
     pub fn seek(&mut self, t: Time) {
         self.tl.seek(t);
         self.tl.take_trace();
         self.clock = self.sim().now as f64;
-        self.log = EventLog::default();
-        let from = t.saturating_sub(LOG_WINDOW_MS);
-        for ev in self.tl.trace_window(from, t) {
-            self.log.push(narrate::narrate(&ev));
-        }
+        self.refill(t);
         self.version += 1;
+    }
+
+    /// Refills the event log and the trace store with the history up to `t`: one
+    /// trace window, the boot included when it reaches back to 0.
+    fn refill(&mut self, t: Time) {
+        let from = t.saturating_sub(LOOKBACK_MS);
+        let log_from = t.saturating_sub(LOG_WINDOW_MS);
+        let mut events = if from == 0 {
+            self.boot.clone()
+        } else {
+            Vec::new()
+        };
+        events.extend(self.tl.trace_window(from, t));
+        let initial = self.initial_lanes(from, &events);
+        self.store
+            .start(self.size(), from, |id| initial[id.0 as usize - 1])
+            .count_refill();
+        self.log = EventLog::default();
+        for ev in &events {
+            self.store.absorb(ev);
+            if ev.at_ms >= log_from {
+                self.log.push(narrate::narrate(ev));
+            }
+        }
+        self.store.prune(t);
+    }
+
+    /// Each server's state at `from`, before the trace `events` that follows it.
+    fn initial_lanes(&self, from: Time, events: &[TraceEvent]) -> Vec<LaneState> {
+        let before = trace_store::state_before(self.size(), events);
+        let start_down = &self.scenario().cluster.start_down;
+        (1..=self.size())
+            .map(ServerId)
+            .zip(before)
+            .map(|(id, before)| {
+                if from == 0 {
+                    // The boot: every server starts LOOKING unless the scenario keeps it down.
+                    if start_down.contains(&id) {
+                        LaneState::Down
+                    } else {
+                        LaneState::Up(Role::Looking, "ELECTION")
+                    }
+                } else {
+                    before.unwrap_or_else(|| match self.sim().server(id) {
+                        Some(s) => LaneState::Up(Role::from(s.state()), s.phase().name()),
+                        None => LaneState::Down,
+                    })
+                }
+            })
+            .collect()
     }
 
     /// How many invariant violations the checker found so far.
@@ -220,29 +287,37 @@ impl Engine {
         Some((leader.0, value))
     }
 
+    /// Takes in the trace produced since the last call; returns how many events it held.
     fn absorb_trace(&mut self) -> usize {
         let trace: Vec<TraceEvent> = self.tl.take_trace();
         for ev in &trace {
-            if let TraceKind::ClientRead {
-                server,
-                path,
-                value,
-                serving,
-            } = &ev.kind
-            {
-                let leader = self.leader_value(path);
-                self.reads.push_front(ReadView {
-                    at_ms: ev.at_ms,
-                    server: server.0,
-                    path: path.clone(),
-                    value: value.clone(),
-                    serving: *serving,
-                    leader,
-                });
-                self.reads.truncate(MAX_READS);
-            }
-            self.log.push(narrate::narrate(ev));
+            self.absorb(ev);
         }
+        self.store.prune(self.sim().now);
         trace.len()
+    }
+
+    /// Takes in one trace event: the client reads, the trace store, the event log.
+    fn absorb(&mut self, ev: &TraceEvent) {
+        if let TraceKind::ClientRead {
+            server,
+            path,
+            value,
+            serving,
+        } = &ev.kind
+        {
+            let leader = self.leader_value(path);
+            self.reads.push_front(ReadView {
+                at_ms: ev.at_ms,
+                server: server.0,
+                path: path.clone(),
+                value: value.clone(),
+                serving: *serving,
+                leader,
+            });
+            self.reads.truncate(MAX_READS);
+        }
+        self.store.absorb(ev);
+        self.log.push(narrate::narrate(ev));
     }
 }

@@ -88,6 +88,7 @@ impl Engine {
                 from: p.from.0,
                 to: p.to.0,
                 kind: p.payload.name(),
+                phase: p.payload.phase(),
                 label: packet_label(&p.payload),
                 summary: p.payload.summary(),
                 election: matches!(p.channel, Channel::Election),

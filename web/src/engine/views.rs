@@ -3,6 +3,7 @@
 //! [`crate::engine`] builds these views from the simulation and turns [`Command`]s
 //! into interventions; the panels only ever see these types.
 
+use zab_core::packet::PacketPhase;
 use zab_core::txn::Op;
 use zab_core::{Time, Zxid};
 
@@ -157,6 +158,8 @@ pub struct PacketView {
     pub to: u32,
     /// ZooKeeper's type name (`PROPOSAL`, `NOTIFICATION`...).
     pub kind: &'static str,
+    /// The protocol phase it belongs to.
+    pub phase: PacketPhase,
     /// The label drawn on the packet.
     pub label: String,
     /// Every field, in words.
@@ -169,22 +172,22 @@ pub struct PacketView {
     pub deliver_at: Time,
 }
 
-/// The CSS class of a packet type (its protocol phase), on the ring and the diagram.
-pub fn phase_class(kind: &str) -> &'static str {
-    match kind {
-        "NOTIFICATION" => "election",
-        "FOLLOWERINFO" | "OBSERVERINFO" | "LEADERINFO" | "ACKEPOCH" => "discovery",
-        "DIFF" | "TRUNC" | "SNAP" | "NEWLEADER" | "UPTODATE" => "sync",
-        "PROPOSAL" | "ACK" | "COMMIT" | "INFORM" | "REQUEST" => "broadcast",
-        "PING" => "heartbeat",
-        _ => "control",
+/// The CSS class of a packet's protocol phase, on the ring, the diagram and the legend.
+pub fn phase_class(phase: PacketPhase) -> &'static str {
+    match phase {
+        PacketPhase::Election => "election",
+        PacketPhase::Discovery => "discovery",
+        PacketPhase::Sync => "sync",
+        PacketPhase::Broadcast => "broadcast",
+        PacketPhase::Heartbeat => "heartbeat",
+        PacketPhase::Connection => "control",
     }
 }
 
 impl PacketView {
     /// The protocol phase the packet belongs to (CSS class and legend).
     pub fn phase_class(&self) -> &'static str {
-        phase_class(self.kind)
+        phase_class(self.phase)
     }
 }
 

@@ -1,12 +1,11 @@
 //! The bottom dock: tabs that switch between the logs, the server inspector, the
-//! space-time diagram, the invariants and the bug lab. It owns the trace cache the
-//! inspector and the diagram share (see `engine::inspect`).
+//! space-time diagram, the invariants and the bug lab. The panels read the engine's
+//! views (the inspector and the diagram its trace store, see `engine::inspect`).
 
 use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::engine::inspect::TraceCache;
 use crate::panels::inspector::Inspector;
 use crate::panels::invariants::{BugLab, CheckData, Invariants};
 use crate::panels::logs::{LogsData, LogsPanel};
@@ -14,7 +13,6 @@ use crate::panels::spacetime::SpaceTime;
 use crate::panels::tour::Help;
 use crate::state::model::{Msg, Shared};
 use crate::widgets::tabs::{self, Tab};
-use crate::widgets::Cache;
 
 /// Props of the dock.
 #[derive(Properties, Clone, PartialEq)]
@@ -34,8 +32,6 @@ pub struct DockProps {
 #[function_component(Dock)]
 pub fn dock(p: &DockProps) -> Html {
     let tab = use_state(|| Tab::Logs);
-    let cache = use_mut_ref(TraceCache::default);
-    let cache = Cache(cache);
     {
         let tab = tab.clone();
         use_effect_with((), move |_| {
@@ -93,9 +89,9 @@ pub fn dock(p: &DockProps) -> Html {
             let data = Rc::new(LogsData::read(&p.model.0.borrow()));
             html! { <LogsPanel {data} dispatch={d} /> }
         }
-        Tab::Inspector => html! { <Inspector {model} {rev} dispatch={d} cache={cache.clone()} /> },
+        Tab::Inspector => html! { <Inspector {model} {rev} dispatch={d} /> },
         Tab::SpaceTime => {
-            html! { <SpaceTime {model} {rev} dispatch={d} cache={cache.clone()} /> }
+            html! { <SpaceTime {model} {rev} dispatch={d} /> }
         }
         Tab::Invariants => {
             let data = Rc::new(CheckData::read(&p.model.0.borrow()));

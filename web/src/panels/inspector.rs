@@ -10,7 +10,6 @@ use yew::prelude::*;
 use crate::engine::inspect::{DurableView, InspectView, VolatileView};
 use crate::state::model::{Msg, Selection, Shared};
 use crate::text::explain;
-use crate::widgets::Cache;
 
 /// Props of the inspector.
 #[derive(Properties, Clone, PartialEq)]
@@ -21,8 +20,6 @@ pub struct InspectorProps {
     pub rev: u64,
     /// Sends a message to the model.
     pub dispatch: Callback<Msg>,
-    /// The shared trace cache.
-    pub cache: Cache,
 }
 
 fn opt_epoch(e: Option<u32>) -> String {
@@ -163,7 +160,7 @@ fn volatile_side(v: &InspectView, s: &VolatileView) -> Html {
                     <dt>{"stage"}</dt><dd>{l.stage}</dd>
                     <dt>{"lastProposed / lastCommitted"}</dt><dd>{format!("{} / {}", l.last_proposed, l.last_committed)}</dd>
                     if !l.new_leader_acks.is_empty() {
-                        <dt>{"NEWLEADER-ACKs"}</dt><dd>{format!("{:?} of {} needed", l.new_leader_acks, v.quorum)}</dd>
+                        <dt>{"NEWLEADER-ACKs"}</dt><dd>{format!("from {}: {} of {} needed", l.new_leader_acks.iter().map(u32::to_string).collect::<Vec<_>>().join(", "), l.new_leader_acks.len(), v.quorum)}</dd>
                     }
                 </dl>
                 if !l.learners.is_empty() {
@@ -335,11 +332,7 @@ pub fn inspector(p: &InspectorProps) -> Html {
         Selection::Link(a, _) if a >= 1 && a <= n => Some(a),
         _ => None,
     };
-    let view = selected.and_then(|id| {
-        let mut cache = p.cache.0.borrow_mut();
-        m.engine.sync_trace(&mut cache);
-        m.engine.inspect(id, &cache)
-    });
+    let view = selected.and_then(|id| m.engine.inspect(id));
     let servers = m.engine.servers();
     let picker = html! {
         <span class="picker inline" role="group" aria-label="Inspect a server">

@@ -675,6 +675,7 @@ mod tests {
             from: 1,
             to: 3,
             kind: "PING",
+            phase: zab_core::packet::PacketPhase::Heartbeat,
             label: "PING".into(),
             summary: String::new(),
             election: false,

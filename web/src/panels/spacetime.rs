@@ -10,11 +10,10 @@ use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use crate::engine::inspect::{Arrow, Fate, LaneState, SpaceTimeView};
+use crate::engine::inspect::{Arrow, Fate, LaneState, MarkKind, SpaceTimeView};
 use crate::engine::views::Role;
 use crate::playback::use_frame_redraw;
 use crate::state::model::{Msg, Shared};
-use crate::widgets::Cache;
 
 /// Window widths offered, simulated ms.
 const WINDOWS: [u64; 4] = [200, 1000, 5000, 20_000];
@@ -42,8 +41,6 @@ pub struct SpaceTimeProps {
     pub rev: u64,
     /// Sends a message to the model.
     pub dispatch: Callback<Msg>,
-    /// The shared trace cache.
-    pub cache: Cache,
 }
 
 /// The window `[from, to]` of width `w` for time `now`: snapped to fifths of `w`, with
@@ -275,7 +272,7 @@ fn diagram(p: &DiagramProps) -> Html {
         let (fi, ti) = (lane_of(a.from)?, lane_of(a.to)?);
         let (x1, y1) = (geo.x(a.sent as f64), geo.y(fi));
         let (x2, y2) = (geo.x(a.end as f64), geo.y(ti));
-        let class = crate::engine::views::phase_class(&a.kind);
+        let class = crate::engine::views::phase_class(a.phase());
         let (dx, dy) = (x2 - x1, y2 - y1);
         let len = (dx * dx + dy * dy).sqrt().max(0.001);
         let (ux, uy) = (dx / len, dy / len);
@@ -293,7 +290,7 @@ fn diagram(p: &DiagramProps) -> Html {
         // Label the arrow if it is roomy enough and nothing is there yet.
         let mut label = None;
         if n_arrows <= MAX_LABELS * 3 {
-            let text = a.kind.clone();
+            let text = a.kind;
             let tw = 8.0 * text.len() as f64;
             let (lx, ly) = ((x1 + x2) / 2.0 + 3.0, (y1 + y2) / 2.0);
             let free = placed.len() < MAX_LABELS + band_labels
@@ -340,7 +337,7 @@ fn diagram(p: &DiagramProps) -> Html {
             <g key={a.id.to_string()} class={classes!("arrow", class, fate)} role="button"
                tabindex={if idx + 1 == n_arrows { "0" } else { "-1" }}
                data-arrow-idx={idx.to_string()}
-               data-arrow-id={a.id.to_string()} data-packet-type={a.kind.clone()}
+               data-arrow-id={a.id.to_string()} data-packet-type={a.kind}
                data-from={a.from.to_string()} data-to={a.to.to_string()}
                data-sent-ms={a.sent.to_string()} data-end-ms={a.end.to_string()} data-fate={fate}
                aria-label={format!("{name} Press Enter to travel to t = {} ms.", a.sent)}
@@ -357,17 +354,17 @@ fn diagram(p: &DiagramProps) -> Html {
 
     let marks = v.marks.iter().map(|m| {
         let x = geo.x(m.at as f64);
-        let (sym, class) = match m.kind {
-            "crash" => ("✕ crash", "crash"),
-            "restart" => ("↻ restart", "restart"),
-            "refused" => ("⊘ refused", "refused"),
-            _ => ("⚠", "violation"),
+        let class = m.kind.attr();
+        let sym = match &m.kind {
+            MarkKind::Crash(_) => "✕ crash",
+            MarkKind::Restart => "↻ restart",
+            MarkKind::Refused(_) => "⊘ refused",
+            MarkKind::Violation { .. } => "⚠",
         };
-        let body = if m.kind == "violation" {
-            let label = m.text.split(':').next().unwrap_or("").to_string();
+        let body = if let MarkKind::Violation { invariant, name, .. } = &m.kind {
             html! { <>
                 <line x1={f(x)} x2={f(x)} y1={f(AXIS)} y2={f(height)} />
-                <text x={f(x + 3.0)} y={f(AXIS + 10.0)}>{format!("⚠ {label}")}</text>
+                <text x={f(x + 3.0)} y={f(AXIS + 10.0)}>{format!("⚠ {invariant} {name}")}</text>
             </> }
         } else {
             let lane = lane_of(m.server).unwrap_or(0);
@@ -378,8 +375,8 @@ fn diagram(p: &DiagramProps) -> Html {
             </> }
         };
         html! {
-            <g class={classes!("mark", class)} data-mark={m.kind} data-mark-server={m.server.to_string()} data-at-ms={m.at.to_string()}>
-                <title>{format!("t = {} ms: {}", m.at, m.text)}</title>
+            <g class={classes!("mark", class)} data-mark={class} data-mark-server={m.server.to_string()} data-at-ms={m.at.to_string()}>
+                <title>{format!("t = {} ms: {m}", m.at)}</title>
                 {body}
             </g>
         }
@@ -418,12 +415,9 @@ pub fn space_time(p: &SpaceTimeProps) -> Html {
     let now = clock.max(0.0).floor() as u64;
     let (from, to) = window(now, *width);
     let view = {
-        let (model, cache, pings) = (p.model.clone(), p.cache.clone(), *pings);
+        let (model, pings) = (p.model.clone(), *pings);
         use_memo((p.rev, from, to, pings), move |(_, from, to, pings)| {
-            let m = model.0.borrow();
-            let mut cache = cache.0.borrow_mut();
-            m.engine.sync_trace(&mut cache);
-            Rc::new(m.engine.spacetime(&cache, *from, *to, *pings))
+            Rc::new(model.0.borrow().engine.spacetime(*from, *to, *pings))
         })
     };
     let view: Rc<SpaceTimeView> = (*view).clone();

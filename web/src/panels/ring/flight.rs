@@ -528,13 +528,15 @@ impl<'a> Pen<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use zab_core::packet::PacketPhase;
 
-    fn packet(kind: &'static str, label: &str) -> PacketView {
+    fn packet(kind: &'static str, phase: PacketPhase, label: &str) -> PacketView {
         PacketView {
             id: 1,
             from: 1,
             to: 2,
             kind,
+            phase,
             label: label.into(),
             summary: String::new(),
             election: kind == "NOTIFICATION",
@@ -572,17 +574,34 @@ mod tests {
 
     #[test]
     fn looks_and_hits() {
-        let vote = Look::of(&packet("NOTIFICATION", "NOTIFICATION (3, 0x0, 0)"), false);
+        let vote = Look::of(
+            &packet(
+                "NOTIFICATION",
+                PacketPhase::Election,
+                "NOTIFICATION (3, 0x0, 0)",
+            ),
+            false,
+        );
         assert_eq!(vote.line1, "NOTIFICATION");
         assert_eq!(vote.line2.as_deref(), Some("(3, 0x0, 0)"));
         assert_eq!(vote.phase, "election");
-        let ack = Look::of(&packet("ACK", "ACK 0x100000001"), false);
+        let ack = Look::of(
+            &packet("ACK", PacketPhase::Broadcast, "ACK 0x100000001"),
+            false,
+        );
         assert_eq!(
             (ack.line1.as_str(), ack.line2.is_none()),
             ("ACK 0x100000001", true)
         );
         assert!(ack.contains(ack.size.0 / 2.0, 0.0) && !ack.contains(ack.size.0, 0.0));
-        let dot = Look::of(&packet("NOTIFICATION", "NOTIFICATION (3, 0x0, 0)"), true);
+        let dot = Look::of(
+            &packet(
+                "NOTIFICATION",
+                PacketPhase::Election,
+                "NOTIFICATION (3, 0x0, 0)",
+            ),
+            true,
+        );
         assert!(dot.contains(6.0, 6.0) && !dot.contains(10.0, 0.0));
     }
 }

@@ -7,7 +7,6 @@
 //! interpreting the effects they return. The same configuration, seed and schedule
 //! give the same trace, byte for byte, natively and in wasm.
 
-mod intervention;
 mod network;
 mod queue;
 pub mod rng;
@@ -15,7 +14,7 @@ mod schedule;
 pub mod trace;
 mod writes;
 
-pub use intervention::Intervention;
+pub use crate::action::Action;
 pub use network::{Conn, DropReason, InFlight, Network, Payload};
 pub use trace::{Channel, TraceEvent, TraceKind};
 pub use writes::{WriteRecord, Writes};
@@ -160,7 +159,7 @@ enum Event {
         incarnation: u64,
         upto: Zxid,
     },
-    Action(Box<Intervention>),
+    Action(Box<Action>),
 }
 
 /// Ordering class at equal times: protocol events first, then scheduled interventions,
@@ -189,8 +188,8 @@ pub struct Pending {
 /// What a [`Pending`] event will do.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub enum PendingEvent {
-    /// A packet in flight arrives (its id works with [`Intervention::DeliverNow`] and
-    /// [`Intervention::DropPacket`]; it is in [`Sim::packets`] unless already gone).
+    /// A packet in flight arrives (its id works with [`Action::DeliverNow`] and
+    /// [`Action::DropPacket`]; it is in [`Sim::packets`] unless already gone).
     Deliver {
         /// The packet's id.
         packet: u64,
@@ -210,7 +209,7 @@ pub enum PendingEvent {
         upto: Zxid,
     },
     /// A scheduled intervention (a scenario step or a user's action) runs.
-    Action(Intervention),
+    Action(Action),
 }
 
 impl Pending {
@@ -364,7 +363,7 @@ impl Sim {
     }
 
     /// Schedules an intervention at simulated time `at` (not before now).
-    pub fn schedule(&mut self, at: Time, action: Intervention) {
+    pub fn schedule(&mut self, at: Time, action: Action) {
         let at = at.max(self.now);
         self.push(at, CLASS_ACTION, Event::Action(Box::new(action)));
     }
@@ -374,7 +373,7 @@ impl Sim {
     /// [`Sim::schedule`] now, in order, before anything else is: at equal times after
     /// protocol events, before other scheduled interventions. The steps are shared, not
     /// copied, by copies of the simulator.
-    pub fn load_schedule(&mut self, steps: Arc<[(Time, Intervention)]>) {
+    pub fn load_schedule(&mut self, steps: Arc<[(Time, Action)]>) {
         self.schedule = Schedule::new(steps);
     }
 
@@ -388,7 +387,7 @@ impl Sim {
     }
 
     /// Applies an intervention now, as a user's click does.
-    pub fn intervene(&mut self, action: Intervention) {
+    pub fn intervene(&mut self, action: Action) {
         self.schedule(self.now, action);
         self.run_until(self.now);
     }
@@ -701,11 +700,11 @@ impl Sim {
         }
     }
 
-    fn apply(&mut self, a: Intervention) {
+    fn apply(&mut self, a: Action) {
         match a {
-            Intervention::Crash { server } => self.crash(server, CrashReason::ByUser),
-            Intervention::Restart { server } => self.restart(server),
-            Intervention::CrashAt { server, point } => {
+            Action::Crash { server } => self.crash(server, CrashReason::ByUser),
+            Action::Restart { server } => self.restart(server),
+            Action::CrashAt { server, point } => {
                 if let Some(node) = self.node_mut(server) {
                     match node.server.as_mut() {
                         Some(s) => s.armed.insert(point),
@@ -713,8 +712,8 @@ impl Sim {
                     };
                 }
             }
-            Intervention::Write { server, op } => self.client_write(server, op),
-            Intervention::Read { server, path } => {
+            Action::Write { server, op } => self.client_write(server, op),
+            Action::Read { server, path } => {
                 let s = self.server(server);
                 let serving = s.is_some_and(|s| s.is_serving());
                 let value = s
@@ -727,7 +726,7 @@ impl Sim {
                     serving,
                 });
             }
-            Intervention::Partition { groups } => {
+            Action::Partition { groups } => {
                 let all: Vec<ServerId> = self.cfg.server_ids().collect();
                 let group_of = |id: ServerId| groups.iter().position(|g| g.contains(&id));
                 self.net.cut.clear();
@@ -738,10 +737,10 @@ impl Sim {
                         }
                     }
                 }
-                let text = format!("partition into {}", describe_groups(&groups));
+                let text = format!("partition into {}", crate::action::groups_text(&groups));
                 self.emit(TraceKind::Network { text });
             }
-            Intervention::Cut { from, to, both } => {
+            Action::Cut { from, to, both } => {
                 self.net.cut.insert((from, to));
                 if both {
                     self.net.cut.insert((to, from));
@@ -751,7 +750,7 @@ impl Sim {
                     text: format!("cut link {from} {arrow} {to}"),
                 });
             }
-            Intervention::HealLink { from, to, both } => {
+            Action::HealLink { from, to, both } => {
                 self.net.cut.remove(&(from, to));
                 if both {
                     self.net.cut.remove(&(to, from));
@@ -762,7 +761,7 @@ impl Sim {
                 });
                 self.resend_held();
             }
-            Intervention::Isolate { server } => {
+            Action::Isolate { server } => {
                 for other in self
                     .cfg
                     .server_ids()
@@ -776,15 +775,15 @@ impl Sim {
                     text: format!("isolate server {server}"),
                 });
             }
-            Intervention::Heal => {
+            Action::Heal => {
                 self.net.cut.clear();
                 self.emit(TraceKind::Network {
                     text: "heal every link".into(),
                 });
                 self.resend_held();
             }
-            Intervention::DropPacket { id } => self.drop_packet(id),
-            Intervention::DeliverNow { id } => self.deliver_now(id),
+            Action::DropPacket { packet: id } => self.drop_packet(id),
+            Action::DeliverNow { packet: id } => self.deliver_now(id),
         }
     }
 
@@ -810,20 +809,4 @@ impl Sim {
         }
         self.feed(server, Input::ClientWrite { req, op });
     }
-}
-
-fn describe_groups(groups: &[Vec<ServerId>]) -> String {
-    groups
-        .iter()
-        .map(|g| {
-            format!(
-                "{{{}}}",
-                g.iter()
-                    .map(|s| s.to_string())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )
-        })
-        .collect::<Vec<_>>()
-        .join(" | ")
 }

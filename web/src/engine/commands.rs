@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 
 use zab_core::server::WriteResult;
-use zab_core::sim::{Channel, Intervention};
+use zab_core::sim::{Action, Channel};
 use zab_core::txn::Op;
 use zab_core::ServerId;
 
@@ -34,9 +34,9 @@ impl Engine {
     }
 
     /// What an applied action could not achieve at once, in words.
-    fn outcome(&self, action: &Intervention, writes_before: usize) -> Result<(), String> {
+    fn outcome(&self, action: &Action, writes_before: usize) -> Result<(), String> {
         match action {
-            Intervention::Restart { server } if !self.is_up(*server) => {
+            Action::Restart { server } if !self.is_up(*server) => {
                 let why = self
                     .sim()
                     .node(*server)
@@ -45,7 +45,7 @@ impl Engine {
                     .unwrap_or_default();
                 Err(format!("Server {server} did not start: {why}"))
             }
-            Intervention::Write { server, .. } if self.sim().writes.len() > writes_before => {
+            Action::Write { server, .. } if self.sim().writes.len() > writes_before => {
                 match self.sim().writes.values().next_back().and_then(|w| w.result.as_ref()) {
                     Some(WriteResult::Failed { reason }) => Err(format!(
                         "Server {server} refused the write at once: {reason}."
@@ -53,7 +53,7 @@ impl Engine {
                     _ => Ok(()),
                 }
             }
-            Intervention::Read { server, .. } => match self.reads.front() {
+            Action::Read { server, .. } => match self.reads.front() {
                 Some(r) if !r.serving => Err(format!(
                     "Server {server} is not serving (it is not in BROADCAST), so it refuses the read."
                 )),
@@ -77,7 +77,7 @@ impl Engine {
             return Err(format!("No link of server {id} is cut."));
         }
         for (from, to) in links {
-            self.tl.intervene(Intervention::HealLink {
+            self.tl.intervene(Action::HealLink {
                 from,
                 to,
                 both: true,
@@ -113,14 +113,14 @@ impl Engine {
     }
 
     /// Turns a command into an intervention, or says why not now.
-    fn check(&mut self, cmd: &Command) -> Result<Intervention, String> {
+    fn check(&mut self, cmd: &Command) -> Result<Action, String> {
         Ok(match cmd {
             Command::Crash(id) => {
                 let server = self.check_server(*id)?;
                 if !self.is_up(server) {
                     return Err(format!("Server {id} is already down."));
                 }
-                Intervention::Crash { server }
+                Action::Crash { server }
             }
             Command::Restart(id) => {
                 let server = self.check_server(*id)?;
@@ -129,7 +129,7 @@ impl Engine {
                         "Server {id} is running; crash it first to restart it."
                     ));
                 }
-                Intervention::Restart { server }
+                Action::Restart { server }
             }
             Command::Isolate(id) => {
                 let server = self.check_server(*id)?;
@@ -141,7 +141,7 @@ impl Engine {
                         "Server {id} is already isolated; heal its links to reconnect it."
                     ));
                 }
-                Intervention::Isolate { server }
+                Action::Isolate { server }
             }
             Command::Cut { from, to, both } => {
                 let (a, b) = (self.check_server(*from)?, self.check_server(*to)?);
@@ -157,7 +157,7 @@ impl Engine {
                         format!("The direction {from} → {to} is already cut.")
                     });
                 }
-                Intervention::Cut {
+                Action::Cut {
                     from: a,
                     to: b,
                     both: *both,
@@ -169,7 +169,7 @@ impl Engine {
                 if !cut.contains(&(a, b)) && !cut.contains(&(b, a)) {
                     return Err(format!("The link {from} ↔ {to} is not cut."));
                 }
-                Intervention::HealLink {
+                Action::HealLink {
                     from: a,
                     to: b,
                     both: true,
@@ -179,11 +179,11 @@ impl Engine {
                 if self.sim().net.cut.is_empty() {
                     return Err("No link is cut: there is nothing to heal.".into());
                 }
-                Intervention::Heal
+                Action::Heal
             }
             Command::KillLeader => {
                 match self.sim().leader() {
-                    Some(server) => Intervention::Crash { server },
+                    Some(server) => Action::Crash { server },
                     None => return Err(
                         "There is no active leader right now (an election or sync is under way)."
                             .into(),
@@ -193,7 +193,7 @@ impl Engine {
             Command::Write { server, op } => {
                 let server = self.check_server(*server)?;
                 check_op(op)?;
-                Intervention::Write {
+                Action::Write {
                     server,
                     op: op.clone(),
                 }
@@ -217,7 +217,7 @@ impl Engine {
             Command::Read { server, path } => {
                 let server = self.check_server(*server)?;
                 check_path(path)?;
-                Intervention::Read {
+                Action::Read {
                     server,
                     path: path.clone(),
                 }
@@ -228,7 +228,7 @@ impl Engine {
                         "Packet {id} is no longer in flight (it arrived or was lost)."
                     ));
                 }
-                Intervention::DeliverNow { id: *id }
+                Action::DeliverNow { packet: *id }
             }
             Command::Drop(id) => {
                 if !self.sim().packets.contains_key(id) {
@@ -236,15 +236,15 @@ impl Engine {
                         "Packet {id} is no longer in flight (it arrived or was lost)."
                     ));
                 }
-                Intervention::DropPacket { id: *id }
+                Action::DropPacket { packet: *id }
             }
         })
     }
 
-    fn demo_write(&mut self, server: ServerId) -> Intervention {
+    fn demo_write(&mut self, server: ServerId) -> Action {
         let n = self.next_demo_write;
         self.next_demo_write += 1;
-        Intervention::Write {
+        Action::Write {
             server,
             op: Op::Create {
                 path: format!("/w{n}"),
@@ -253,9 +253,9 @@ impl Engine {
         }
     }
 
-    fn confirmation(&self, action: &Intervention) -> String {
+    fn confirmation(&self, action: &Action) -> String {
         match action {
-            Intervention::DropPacket { id } => match self.sim().packets.get(id) {
+            Action::DropPacket { packet: id } => match self.sim().packets.get(id) {
                 Some(p) if matches!(p.channel, Channel::Quorum { .. }) => format!(
                     "Dropped {} from {} to {}. On a learner/leader connection a lost packet breaks the TCP connection, so both ends will notice and give up the connection.",
                     p.payload.name(),
@@ -268,19 +268,19 @@ impl Engine {
                     p.from,
                     p.to
                 ),
-                None => action.describe(),
+                None => action.to_string(),
             },
-            Intervention::DeliverNow { id } => match self.sim().packets.get(id) {
+            Action::DeliverNow { packet: id } => match self.sim().packets.get(id) {
                 Some(p) => format!(
                     "Delivered {} from {} to {} now (packets before it on the same connection go first).",
                     p.payload.name(),
                     p.from,
                     p.to
                 ),
-                None => action.describe(),
+                None => action.to_string(),
             },
             other => {
-                let mut text = other.describe();
+                let mut text = other.to_string();
                 if let Some(first) = text.get(..1) {
                     text = first.to_uppercase() + &text[1..];
                 }

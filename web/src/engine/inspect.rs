@@ -22,7 +22,7 @@ use zab_core::server::{
     compare_votes, CommitCheck, HandlerStage, LeaderStage, LearnerStage, ServerEvent, StartRefusal,
     SyncMode, SyncReason, VoteComparison, VoteReason,
 };
-use zab_core::sim::{DownReason, Intervention, TraceEvent, TraceKind};
+use zab_core::sim::{Action, DownReason, TraceEvent, TraceKind};
 use zab_core::storage::Disk;
 use zab_core::{ServerId, Time, Zxid};
 
@@ -542,7 +542,7 @@ struct PacketSpan {
 pub struct TraceCache {
     shadow: Option<Run>,
     /// The user's interventions the shadow already has.
-    user: Vec<(Time, Intervention)>,
+    user: Vec<(Time, Action)>,
     scenario: String,
     seed: u64,
     /// The trace is complete from here on.

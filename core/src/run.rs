@@ -25,7 +25,7 @@ use crate::check::{Checker, Violation};
 use crate::ids::Time;
 use crate::scenario::{Scenario, ScenarioError, Step};
 use crate::server::CrashPoint;
-use crate::sim::{Sim, TraceEvent, TraceKind};
+use crate::sim::{Outcome, Sim, TraceEvent, TraceKind};
 use std::sync::Arc;
 
 /// At most this many violations of one invariant are kept (and put in the trace); a
@@ -237,11 +237,13 @@ impl Run {
         self.sim.discard_interventions_after(t);
     }
 
-    /// Applies an intervention now, as a user's click does, with the checker watching.
-    pub fn intervene(&mut self, action: Action) {
+    /// Applies an intervention now, as a user's click does, with the checker watching,
+    /// and says what it did (see [`Sim::intervene`]).
+    pub fn intervene(&mut self, action: Action) -> Outcome {
         let now = self.sim.now;
         self.sim.schedule(now, action);
         self.run_until(now);
+        self.sim.take_outcome()
     }
 
     /// Takes the simulator's new trace events, shows them to the checker, keeps them

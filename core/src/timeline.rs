@@ -21,7 +21,7 @@
 
 use crate::ids::Time;
 use crate::run::Run;
-use crate::sim::{Action, TraceEvent};
+use crate::sim::{Action, Outcome, TraceEvent};
 
 #[derive(Clone, Debug)]
 struct Checkpoint {
@@ -252,8 +252,8 @@ impl Timeline {
     }
 
     /// Applies a user intervention at the moment being looked at. In the past this forks
-    /// history: the old future is discarded.
-    pub fn intervene(&mut self, action: Action) {
+    /// history: the old future is discarded. Returns what the action did.
+    pub fn intervene(&mut self, action: Action) -> Outcome {
         if let Some(mut view) = self.view.take() {
             let t = view.sim().now;
             // The view was restored with the user's later interventions queued: they
@@ -266,7 +266,7 @@ impl Timeline {
         }
         let t = self.head.sim().now;
         self.user.push((t, action.clone()));
-        self.head.intervene(action);
+        self.head.intervene(action)
     }
 
     /// The trace of simulated times `[from, to]` on the current history, rebuilt by

@@ -7,7 +7,9 @@
 //! interpreting the effects they return. The same configuration, seed and schedule
 //! give the same trace, byte for byte, natively and in wasm.
 
+mod check;
 mod network;
+mod outcome;
 mod queue;
 pub mod rng;
 mod schedule;
@@ -16,6 +18,7 @@ mod writes;
 
 pub use crate::action::Action;
 pub use network::{Conn, DropReason, InFlight, Network, Payload};
+pub use outcome::{check_path, Outcome, PathProblem, Refusal};
 pub use trace::{Channel, TraceEvent, TraceKind};
 pub use writes::{WriteRecord, Writes};
 
@@ -268,6 +271,8 @@ pub struct Sim {
     timers: BTreeMap<(ServerId, Timer), TimerSlot>,
     next_packet: u64,
     next_req: u64,
+    /// What the last action applied achieved (taken by [`Sim::intervene`]).
+    last_outcome: Option<Outcome>,
 }
 
 impl Sim {
@@ -299,6 +304,7 @@ impl Sim {
             trace: Vec::new(),
             record: true,
             trace_count: 0,
+            last_outcome: None,
             seq: 0,
             queue: Queue::default(),
             schedule: Schedule::default(),
@@ -386,10 +392,21 @@ impl Sim {
             .retain(|key, ev| !(matches!(ev, Event::Action(_)) && key.0 > t));
     }
 
-    /// Applies an intervention now, as a user's click does.
-    pub fn intervene(&mut self, action: Action) {
+    /// Applies an intervention now, as a user's click does, and says what it did.
+    ///
+    /// It runs after everything else due now (as [`Sim::schedule`] at now would), so it
+    /// is the last action applied by the `run_until(now)` here: its outcome is the one
+    /// left in `last_outcome`.
+    pub fn intervene(&mut self, action: Action) -> Outcome {
         self.schedule(self.now, action);
         self.run_until(self.now);
+        self.take_outcome()
+    }
+
+    /// The outcome of the last action applied, once (for [`crate::run::Run::intervene`],
+    /// which steps the simulator itself).
+    pub(crate) fn take_outcome(&mut self) -> Outcome {
+        self.last_outcome.take().unwrap_or(Outcome::Done)
     }
 
     /// The time of the next event, if any.
@@ -459,7 +476,7 @@ impl Sim {
                     self.feed(server, Input::FsyncDone { upto });
                 }
             }
-            Event::Action(a) => self.apply(*a),
+            Event::Action(a) => self.last_outcome = Some(self.apply(*a)),
         }
         true
     }
@@ -589,8 +606,12 @@ impl Sim {
                 );
             }
             Effect::ClientReply { req, result } => self.reply(req, id, result),
-            Effect::CrashPoint(p) => self.crash(id, CrashReason::Point(p)),
-            Effect::Halt { reason } => self.crash(id, CrashReason::Exit(reason)),
+            Effect::CrashPoint(p) => {
+                self.crash(id, CrashReason::Point(p));
+            }
+            Effect::Halt { reason } => {
+                self.crash(id, CrashReason::Exit(reason));
+            }
             Effect::Event(ev) => self.server_event(id, ev),
         }
     }
@@ -640,12 +661,16 @@ impl Sim {
 
     /// Crashes a server: volatile state and the unflushed log tail are lost; its
     /// connections close (peers notice), its timers and pending fsyncs are void.
-    pub fn crash(&mut self, id: ServerId, reason: CrashReason) {
+    pub fn crash(&mut self, id: ServerId, reason: CrashReason) -> Outcome {
+        if let Some(not) = self.no_such_server(id) {
+            return not;
+        }
         let Some(node) = self.node_mut(id) else {
-            return;
+            return Outcome::Done;
         };
         let Some(server) = node.server.take() else {
-            return;
+            let why = Refusal::AlreadyDown { server: id };
+            return Outcome::NotApplied { why };
         };
         node.disk = server.disk;
         node.disk.crash();
@@ -662,17 +687,22 @@ impl Sim {
         for c in conns {
             self.close(id, crate::server::ConnId(c));
         }
+        Outcome::Done
     }
 
     /// Restarts a crashed server: recovery from snapshot + log, startup epoch checks,
     /// then LOOKING (spec §11).
-    pub fn restart(&mut self, id: ServerId) {
+    pub fn restart(&mut self, id: ServerId) -> Outcome {
+        if let Some(not) = self.no_such_server(id) {
+            return not;
+        }
         let cfg = self.cfg.clone();
         let Some(node) = self.node_mut(id) else {
-            return;
+            return Outcome::Done;
         };
         if node.server.is_some() {
-            return;
+            let why = Refusal::AlreadyRunning { server: id };
+            return Outcome::NotApplied { why };
         }
         let disk = std::mem::take(&mut node.disk);
         match Server::recover(id, cfg, disk.clone()) {
@@ -688,22 +718,24 @@ impl Sim {
                 });
                 self.server_event(id, event);
                 self.feed(id, Input::Boot);
+                Outcome::Done
             }
             Err(reason) => {
                 node.disk = disk;
                 node.down_reason = Some(DownReason::Refused(reason.clone()));
                 self.emit(TraceKind::Restart {
                     server: id,
-                    failed: Some(reason),
+                    failed: Some(reason.clone()),
                 });
+                Outcome::RestartFailed { reason }
             }
         }
     }
 
-    fn apply(&mut self, a: Action) {
+    fn apply(&mut self, a: Action) -> Outcome {
         match a {
-            Action::Crash { server } => self.crash(server, CrashReason::ByUser),
-            Action::Restart { server } => self.restart(server),
+            Action::Crash { server } => return self.crash(server, CrashReason::ByUser),
+            Action::Restart { server } => return self.restart(server),
             Action::CrashAt { server, point } => {
                 if let Some(node) = self.node_mut(server) {
                     match node.server.as_mut() {
@@ -711,20 +743,28 @@ impl Sim {
                         None => node.armed.insert(point),
                     };
                 }
+                return self.no_such_server(server).unwrap_or(Outcome::Done);
             }
-            Action::Write { server, op } => self.client_write(server, op),
+            Action::Write { server, op } => return self.client_write(server, op),
             Action::Read { server, path } => {
                 let s = self.server(server);
                 let serving = s.is_some_and(|s| s.is_serving());
                 let value = s
                     .filter(|s| s.is_serving())
                     .and_then(|s| s.read(&path).cloned());
+                let outcome = match serving {
+                    true => Outcome::ReadAnswered {
+                        value: value.clone(),
+                    },
+                    false => Outcome::ReadRefused,
+                };
                 self.emit(TraceKind::ClientRead {
                     server,
                     path,
                     value,
                     serving,
                 });
+                return outcome;
             }
             Action::Partition { groups } => {
                 let all: Vec<ServerId> = self.cfg.server_ids().collect();
@@ -782,12 +822,20 @@ impl Sim {
                 });
                 self.resend_held();
             }
-            Action::DropPacket { packet: id } => self.drop_packet(id),
-            Action::DeliverNow { packet: id } => self.deliver_now(id),
+            Action::DropPacket { packet } => return self.drop_packet(packet),
+            Action::DeliverNow { packet } => return self.deliver_now(packet),
         }
+        Outcome::Done
     }
 
-    fn client_write(&mut self, server: ServerId, op: Op) {
+    /// [`Outcome::NotApplied`] if no server has this id.
+    fn no_such_server(&self, server: ServerId) -> Option<Outcome> {
+        self.check_server(server)
+            .err()
+            .map(|why| Outcome::NotApplied { why })
+    }
+
+    fn client_write(&mut self, server: ServerId, op: Op) -> Outcome {
         let req = ReqId(self.next_req);
         self.next_req += 1;
         self.writes.push(WriteRecord {
@@ -805,8 +853,15 @@ impl Sim {
         if self.server(server).is_none() {
             let reason = WriteFailure::Down { server };
             self.reply(req, server, WriteResult::Failed { reason });
-            return;
+        } else {
+            self.feed(server, Input::ClientWrite { req, op });
         }
-        self.feed(server, Input::ClientWrite { req, op });
+        match self.writes.get(&req).and_then(|w| w.result.as_ref()) {
+            Some(WriteResult::Failed { reason }) => Outcome::WriteRefused {
+                req,
+                reason: reason.clone(),
+            },
+            _ => Outcome::WriteSubmitted { req },
+        }
     }
 }

@@ -18,6 +18,7 @@ use zab_core::Time;
 mod commands;
 pub mod inspect;
 mod io;
+mod phrasing;
 mod read;
 
 use crate::narrate::{self, EventLog};

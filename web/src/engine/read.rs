@@ -229,7 +229,7 @@ impl Engine {
                         format!("server {server}: log fsync up to {upto} completes"),
                         None,
                     ),
-                    PendingEvent::Action(a) => (a.to_string(), None),
+                    PendingEvent::Action(a) => (super::phrasing::action(a), None),
                 };
                 PendingView {
                     at_ms: p.at_ms,
@@ -249,7 +249,7 @@ impl Engine {
             .iter()
             .filter(|s| s.at_ms > now || (s.at_ms == now && now == 0))
             .take(max)
-            .map(|s| (s.at_ms, s.action.to_string()))
+            .map(|s| (s.at_ms, super::phrasing::action(&s.action)))
             .collect()
     }
 

@@ -6,10 +6,12 @@
 //! with `std::time::Instant`, the browser benchmark with `performance.now()`).
 //! See `BENCHMARKS.md`, sections 1 and "Browser (wasm) throughput ratio".
 
+use crate::action::Action;
 use crate::ids::ServerId;
 use crate::run::Run;
-use crate::scenario::{Action, Scenario, Step, WriteOp};
+use crate::scenario::{Scenario, Step};
 use crate::sweep::random_scenario;
+use crate::txn::Op;
 
 /// Number of distinct znodes the steady workload writes to.
 pub const KEYS: u64 = 16;
@@ -37,18 +39,18 @@ pub fn steady_writes(
     let count = duration_ms / gap;
     s.schedule = (0..count)
         .map(|k| {
+            let path = format!("/k{}", k % KEYS);
+            let data = format!("v{k}");
             let op = if k < KEYS {
-                WriteOp::Create
+                Op::Create { path, data }
             } else {
-                WriteOp::Set
+                Op::Set { path, data }
             };
             Step {
                 at_ms: k * gap,
                 action: Action::Write {
                     server: ServerId(1 + (k % servers) as u32),
                     op,
-                    path: format!("/k{}", k % KEYS),
-                    data: Some(format!("v{k}")),
                 },
             }
         })

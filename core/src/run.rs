@@ -20,12 +20,12 @@
 //! Determinism: the same scenario gives the same trace, event for event (the simulator
 //! draws every random choice from the scenario's seed; the checker only reads).
 
+use crate::action::Action;
 use crate::check::{Checker, Violation};
 use crate::ids::Time;
-use crate::scenario::{Action, Scenario, ScenarioError, Step, WriteOp};
+use crate::scenario::{Scenario, ScenarioError, Step};
 use crate::server::CrashPoint;
-use crate::sim::{Intervention, Sim, TraceEvent, TraceKind};
-use crate::txn::Op;
+use crate::sim::{Outcome, Sim, TraceEvent, TraceKind};
 use std::sync::Arc;
 
 /// At most this many violations of one invariant are kept (and put in the trace); a
@@ -50,116 +50,16 @@ pub struct Run {
     finished: bool,
 }
 
-/// The names of every crash point the simulator knows (`zab-sim points`), the list
-/// [`Run::new`] validates `crash_at` steps against.
+/// The names of every crash point the simulator knows (`zab-sim points`), the ones a
+/// `crash_at` step may name.
 pub fn crash_point_names() -> Vec<&'static str> {
     CrashPoint::ALL.iter().map(|p| p.name()).collect()
-}
-
-/// The simulator intervention a scenario action stands for. `None` only for a
-/// `crash_at` whose point the simulator does not know (which
-/// [`Scenario::validate_with`] rejects).
-pub fn intervention_for(action: &Action) -> Option<Intervention> {
-    Some(match action {
-        Action::Write {
-            server,
-            op,
-            path,
-            data,
-        } => {
-            let path = path.clone();
-            let data = data.clone().unwrap_or_default();
-            let op = match op {
-                WriteOp::Create => Op::Create { path, data },
-                WriteOp::Set => Op::Set { path, data },
-                WriteOp::Delete => Op::Delete { path },
-            };
-            Intervention::Write {
-                server: *server,
-                op,
-            }
-        }
-        Action::Read { server, path } => Intervention::Read {
-            server: *server,
-            path: path.clone(),
-        },
-        Action::Crash { server } => Intervention::Crash { server: *server },
-        Action::Restart { server } => Intervention::Restart { server: *server },
-        Action::Partition { groups } => Intervention::Partition {
-            groups: groups.clone(),
-        },
-        Action::Cut { from, to, both } => Intervention::Cut {
-            from: *from,
-            to: *to,
-            both: *both,
-        },
-        Action::HealLink { from, to, both } => Intervention::HealLink {
-            from: *from,
-            to: *to,
-            both: *both,
-        },
-        Action::Isolate { server } => Intervention::Isolate { server: *server },
-        Action::Heal => Intervention::Heal,
-        Action::CrashAt { server, point } => Intervention::CrashAt {
-            server: *server,
-            point: CrashPoint::from_name(point)?,
-        },
-        Action::DropPacket { packet } => Intervention::DropPacket { id: *packet },
-        Action::DeliverNow { packet } => Intervention::DeliverNow { id: *packet },
-    })
-}
-
-/// The scenario action for an intervention (the inverse of [`intervention_for`]), used
-/// to export a session as a scenario file.
-pub fn action_for(i: &Intervention) -> Action {
-    match i {
-        Intervention::Write { server, op } => {
-            let (op, path, data) = match op {
-                Op::Create { path, data } => (WriteOp::Create, path, Some(data.clone())),
-                Op::Set { path, data } => (WriteOp::Set, path, Some(data.clone())),
-                Op::Delete { path } => (WriteOp::Delete, path, None),
-            };
-            Action::Write {
-                server: *server,
-                op,
-                path: path.clone(),
-                data,
-            }
-        }
-        Intervention::Read { server, path } => Action::Read {
-            server: *server,
-            path: path.clone(),
-        },
-        Intervention::Crash { server } => Action::Crash { server: *server },
-        Intervention::Restart { server } => Action::Restart { server: *server },
-        Intervention::Partition { groups } => Action::Partition {
-            groups: groups.clone(),
-        },
-        Intervention::Cut { from, to, both } => Action::Cut {
-            from: *from,
-            to: *to,
-            both: *both,
-        },
-        Intervention::HealLink { from, to, both } => Action::HealLink {
-            from: *from,
-            to: *to,
-            both: *both,
-        },
-        Intervention::Isolate { server } => Action::Isolate { server: *server },
-        Intervention::Heal => Action::Heal,
-        Intervention::CrashAt { server, point } => Action::CrashAt {
-            server: *server,
-            point: point.name().to_string(),
-        },
-        Intervention::DropPacket { id } => Action::DropPacket { packet: *id },
-        Intervention::DeliverNow { id } => Action::DeliverNow { packet: *id },
-    }
 }
 
 /// `base` with the user's interventions added to its schedule, in time order (at equal
 /// times the scenario's own steps first, as they run first), so that running the
 /// result reproduces the session: what the web app exports and shares.
-pub fn with_interventions(base: &Scenario, user: &[(Time, Intervention)], now: Time) -> Scenario {
+pub fn with_interventions(base: &Scenario, user: &[(Time, Action)], now: Time) -> Scenario {
     let mut s = base.clone();
     let mut steps: Vec<(Time, usize, Step)> = s
         .schedule
@@ -174,7 +74,7 @@ pub fn with_interventions(base: &Scenario, user: &[(Time, Intervention)], now: T
             n + k,
             Step {
                 at_ms: *at,
-                action: action_for(i),
+                action: i.clone(),
             },
         ));
     }
@@ -185,28 +85,22 @@ pub fn with_interventions(base: &Scenario, user: &[(Time, Intervention)], now: T
 }
 
 impl Run {
-    /// Builds the simulator for a scenario: validates it (crash point names included),
+    /// Builds the simulator for a scenario: validates it,
     /// maps its cluster, constants, bugs, seed and `start_down`, and schedules every
     /// step. Nothing runs yet except the boot of the servers that start up (their
     /// events at time 0 are already shown to the checker and in the trace).
     pub fn new(scenario: &Scenario) -> Result<Run, ScenarioError> {
-        scenario.validate_with(&crash_point_names())?;
+        scenario.validate()?;
         let mut sim = Sim::new(
             scenario.config(),
             scenario.seed,
             &scenario.cluster.start_down,
         );
-        let mut steps = Vec::with_capacity(scenario.schedule.len());
-        for (i, step) in scenario.schedule.iter().enumerate() {
-            let Some(action) = intervention_for(&step.action) else {
-                // Unreachable after validate_with; kept as an error rather than a panic.
-                return Err(ScenarioError::new(
-                    format!("schedule[{i}].point"),
-                    "unknown crash point",
-                ));
-            };
-            steps.push((step.at_ms, action));
-        }
+        let steps: Vec<(Time, Action)> = scenario
+            .schedule
+            .iter()
+            .map(|step| (step.at_ms, step.action.clone()))
+            .collect();
         // Validated: the steps are in time order.
         sim.load_schedule(steps.into());
         let checker = Checker::new(&sim.cfg);
@@ -333,7 +227,7 @@ impl Run {
 
     /// Schedules an intervention at simulated time `at` (not before now), e.g. a
     /// user's action planned ahead.
-    pub fn schedule(&mut self, at: Time, action: Intervention) {
+    pub fn schedule(&mut self, at: Time, action: Action) {
         self.sim.schedule(at, action);
     }
 
@@ -343,11 +237,13 @@ impl Run {
         self.sim.discard_interventions_after(t);
     }
 
-    /// Applies an intervention now, as a user's click does, with the checker watching.
-    pub fn intervene(&mut self, action: Intervention) {
+    /// Applies an intervention now, as a user's click does, with the checker watching,
+    /// and says what it did (see [`Sim::intervene`]).
+    pub fn intervene(&mut self, action: Action) -> Outcome {
         let now = self.sim.now;
         self.sim.schedule(now, action);
         self.run_until(now);
+        self.sim.take_outcome()
     }
 
     /// Takes the simulator's new trace events, shows them to the checker, keeps them

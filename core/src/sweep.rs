@@ -16,13 +16,15 @@
 //! reproduces a failing seed, and [`random_scenario`] can write it to a file
 //! ([`Scenario::to_json_pretty`]) for `zab-sim run`.
 
+use crate::action::Action;
 use crate::check::Violation;
 use crate::config::{Bug, Storage, Timing};
 use crate::ids::{ServerId, Time};
 use crate::run::Run;
-use crate::scenario::{Action, Cluster, Scenario, Step, WriteOp};
+use crate::scenario::{Cluster, Scenario, Step};
 use crate::server::CrashPoint;
 use crate::sim::rng::Rng;
+use crate::txn::Op;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Salt of the sweep's schedule stream (the simulator's own streams use 1..=4).
@@ -189,20 +191,15 @@ fn around(rng: &mut Rng, mean: Time) -> Time {
 /// A client write of the `n`th random write: a random path and operation.
 fn random_write(rng: &mut Rng, at: Time, server: ServerId, n: u64) -> Step {
     let path = pick(rng, &["/a", "/b", "/c", "/d"]).to_string();
+    let data = format!("w{n}");
     let op = match rng.range(0, 9) {
-        0 => WriteOp::Delete,
-        1..=3 => WriteOp::Create,
-        _ => WriteOp::Set,
+        0 => Op::Delete { path },
+        1..=3 => Op::Create { path, data },
+        _ => Op::Set { path, data },
     };
-    let data = (op != WriteOp::Delete).then(|| format!("w{n}"));
     Step {
         at_ms: at,
-        action: Action::Write {
-            server,
-            op,
-            path,
-            data,
-        },
+        action: Action::Write { server, op },
     }
 }
 
@@ -466,10 +463,7 @@ pub fn random_scenario_with_plan(
                         let point = pick(&mut rng, &CrashPoint::ALL);
                         steps.push(Step {
                             at_ms: at,
-                            action: Action::CrashAt {
-                                server,
-                                point: point.name().to_string(),
-                            },
+                            action: Action::CrashAt { server, point },
                         });
                         // When (and whether) it fires is only known by running: try
                         // to restart the server twice later (a no-op if it is up).
@@ -582,11 +576,10 @@ mod tests {
 
     #[test]
     fn random_scenarios_are_valid_and_reproducible() {
-        let names = crate::run::crash_point_names();
         for seed in 0..200 {
             for k in [1, 3, 5] {
                 let s = random_scenario(seed, k, 20_000, &[]);
-                s.validate_with(&names)
+                s.validate()
                     .unwrap_or_else(|e| panic!("seed {seed}, {k} participants: {e}"));
                 assert_eq!(s, random_scenario(seed, k, 20_000, &[]));
                 let back = Scenario::from_json(&s.to_json_pretty()).unwrap();

@@ -21,7 +21,7 @@
 
 use crate::ids::Time;
 use crate::run::Run;
-use crate::sim::{Intervention, TraceEvent};
+use crate::sim::{Action, Outcome, TraceEvent};
 
 #[derive(Clone, Debug)]
 struct Checkpoint {
@@ -36,7 +36,7 @@ pub struct Timeline {
     checkpoints: Vec<Checkpoint>,
     head: Run,
     view: Option<Run>,
-    user: Vec<(Time, Intervention)>,
+    user: Vec<(Time, Action)>,
     since_checkpoint: u64,
     checkpoint_every: u64,
     max_checkpoints: usize,
@@ -110,7 +110,7 @@ impl Timeline {
     }
 
     /// The user's interventions so far, with their times (for export and sharing).
-    pub fn user_interventions(&self) -> &[(Time, Intervention)] {
+    pub fn user_interventions(&self) -> &[(Time, Action)] {
         &self.user
     }
 
@@ -252,8 +252,8 @@ impl Timeline {
     }
 
     /// Applies a user intervention at the moment being looked at. In the past this forks
-    /// history: the old future is discarded.
-    pub fn intervene(&mut self, action: Intervention) {
+    /// history: the old future is discarded. Returns what the action did.
+    pub fn intervene(&mut self, action: Action) -> Outcome {
         if let Some(mut view) = self.view.take() {
             let t = view.sim().now;
             // The view was restored with the user's later interventions queued: they
@@ -266,7 +266,7 @@ impl Timeline {
         }
         let t = self.head.sim().now;
         self.user.push((t, action.clone()));
-        self.head.intervene(action);
+        self.head.intervene(action)
     }
 
     /// The trace of simulated times `[from, to]` on the current history, rebuilt by

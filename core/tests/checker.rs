@@ -9,7 +9,7 @@
 
 use zab_core::check::{Checker, Violation, INVARIANTS};
 use zab_core::server::{CrashPoint, HaltReason, Phase, Server, ServerEvent, WriteResult};
-use zab_core::sim::{CrashReason, Intervention, Sim, TraceEvent, TraceKind};
+use zab_core::sim::{Action, CrashReason, Sim, TraceEvent, TraceKind};
 use zab_core::storage::Snapshot;
 use zab_core::txn::{DataTree, Op, Txn};
 use zab_core::{Bug, Config, Epoch, ServerId, Time, Zxid};
@@ -49,14 +49,14 @@ impl Harness {
         self.sim.run_until(t);
     }
 
-    fn at(&mut self, t: Time, action: Intervention) {
+    fn at(&mut self, t: Time, action: Action) {
         self.sim.schedule(t, action);
     }
 
     fn write(&mut self, t: Time, server: u32, path: &str, data: &str) {
         self.at(
             t,
-            Intervention::Write {
+            Action::Write {
                 server: ServerId(server),
                 op: Op::Set {
                     path: path.into(),
@@ -170,7 +170,7 @@ fn steady(n: u32) -> Harness {
 fn two_epochs() -> Harness {
     let mut h = steady(3);
     let old = h.leader();
-    h.at(3600, Intervention::Crash { server: old });
+    h.at(3600, Action::Crash { server: old });
     h.run_until(5000);
     let l = h.leader();
     assert_ne!(l, old);
@@ -222,8 +222,8 @@ fn clean_runs_report_nothing() {
             }
             h.run_until(4000);
             let leader = h.leader();
-            h.at(4000, Intervention::Crash { server: leader });
-            h.at(7000, Intervention::Restart { server: leader });
+            h.at(4000, Action::Crash { server: leader });
+            h.at(7000, Action::Restart { server: leader });
             h.run_until(9000);
             // The current leader plus a minority-1 of followers on one side.
             let leader = h.leader();
@@ -240,11 +240,11 @@ fn clean_runs_report_nothing() {
                 .collect();
             h.at(
                 9000,
-                Intervention::Partition {
+                Action::Partition {
                     groups: vec![small, big],
                 },
             );
-            h.at(13000, Intervention::Heal);
+            h.at(13000, Action::Heal);
             h.run_until(30000);
             h.finish();
             assert_clean(&h.found, &format!("{n} servers, seed {seed}"));
@@ -299,21 +299,21 @@ fn random_fault_sweep_reports_nothing() {
                 h.write(t, s.0, &format!("/k{}", k % 5), &k.to_string());
                 if r.below(4) == 0 {
                     let action = match r.below(8) {
-                        0 => Intervention::Crash { server: s },
-                        1 | 2 => Intervention::Restart { server: s },
-                        3 => Intervention::Isolate { server: s },
-                        4 => Intervention::Heal,
-                        5 => Intervention::CrashAt {
+                        0 => Action::Crash { server: s },
+                        1 | 2 => Action::Restart { server: s },
+                        3 => Action::Isolate { server: s },
+                        4 => Action::Heal,
+                        5 => Action::CrashAt {
                             server: s,
                             point: points[r.below(points.len() as u64) as usize],
                         },
-                        6 => Intervention::Partition {
+                        6 => Action::Partition {
                             groups: vec![
                                 vec![s],
                                 (1..=n).map(ServerId).filter(|x| *x != s).collect(),
                             ],
                         },
-                        _ => Intervention::Cut {
+                        _ => Action::Cut {
                             from: s,
                             to: ServerId(1 + (s.0 % n)),
                             both: r.below(2) == 0,
@@ -323,11 +323,11 @@ fn random_fault_sweep_reports_nothing() {
                 }
                 t += 50 + r.below(250);
             }
-            h.at(25_000, Intervention::Heal);
+            h.at(25_000, Action::Heal);
             for i in 1..=n {
                 h.at(
                     25_000,
-                    Intervention::Restart {
+                    Action::Restart {
                         server: ServerId(i),
                     },
                 );
@@ -641,13 +641,13 @@ fn t1_trunc_too_much_zk1156() {
         h.write(1600, 3, "/a", "2");
         h.at(
             2000,
-            Intervention::Crash {
+            Action::Crash {
                 server: ServerId(2),
             },
         );
         h.at(
             2100,
-            Intervention::CrashAt {
+            Action::CrashAt {
                 server: ServerId(3),
                 point: CrashPoint::LeaderAfterPropose,
             },
@@ -656,19 +656,19 @@ fn t1_trunc_too_much_zk1156() {
         h.write(2200, 3, "/a", "3");
         h.at(
             2600,
-            Intervention::Crash {
+            Action::Crash {
                 server: ServerId(1),
             },
         );
         h.at(
             2700,
-            Intervention::Restart {
+            Action::Restart {
                 server: ServerId(2),
             },
         );
         h.at(
             2700,
-            Intervention::Restart {
+            Action::Restart {
                 server: ServerId(3),
             },
         );
@@ -678,7 +678,7 @@ fn t1_trunc_too_much_zk1156() {
         assert!(held, "server 1 logged the uncommitted 0x100000003");
         h.at(
             5000,
-            Intervention::Restart {
+            Action::Restart {
                 server: ServerId(1),
             },
         );
@@ -777,8 +777,8 @@ fn l1_no_leader_in_a_good_period() {
 fn l2_restarted_server_never_joins() {
     let mut h = steady(3);
     let f = h.follower();
-    h.at(3600, Intervention::Crash { server: f });
-    h.at(3700, Intervention::Restart { server: f });
+    h.at(3600, Action::Crash { server: f });
+    h.at(3700, Action::Restart { server: f });
     h.run_until(3700);
     h.srv(f).halted = true;
     h.run_until(15_000);
@@ -826,12 +826,12 @@ fn l3_leader_gives_up_synchronisation() {
 fn l4_restart_refused() {
     let mut h = steady(3);
     let f = h.follower();
-    h.at(3600, Intervention::Crash { server: f });
+    h.at(3600, Action::Crash { server: f });
     h.run_until(3600);
     h.sim.nodes[f.0 as usize - 1].disk.current_epoch = Some(Epoch(0));
     let v = h.recheck();
     assert_eq!(get(&v, "I13").servers, vec![f]);
-    h.at(3700, Intervention::Restart { server: f });
+    h.at(3700, Action::Restart { server: f });
     h.run_until(3700);
     let x = get(&h.found, "L4");
     assert_eq!(x.servers, vec![f]);
@@ -859,13 +859,13 @@ fn e3_crash_between_newleader_log_and_epoch_write() {
         // Server 1 goes down; the others move to epoch 2 and commit there.
         h.at(
             3600,
-            Intervention::Crash {
+            Action::Crash {
                 server: ServerId(1),
             },
         );
         let old = h.leader();
-        h.at(3700, Intervention::Crash { server: old });
-        h.at(3800, Intervention::Restart { server: old });
+        h.at(3700, Action::Crash { server: old });
+        h.at(3800, Action::Restart { server: old });
         h.run_until(6000);
         let l = h.leader();
         h.write(6000, l.0, "/e2", "1");
@@ -873,20 +873,20 @@ fn e3_crash_between_newleader_log_and_epoch_write() {
         assert_clean(&h.found, "before server 1 returns");
         h.at(
             6500,
-            Intervention::CrashAt {
+            Action::CrashAt {
                 server: ServerId(1),
                 point: CrashPoint::NewLeaderAfterLog,
             },
         );
         h.at(
             6600,
-            Intervention::Restart {
+            Action::Restart {
                 server: ServerId(1),
             },
         );
         h.at(
             8000,
-            Intervention::Restart {
+            Action::Restart {
                 server: ServerId(1),
             },
         );
@@ -922,27 +922,27 @@ fn i10_t1_diff_txns_not_logged_before_ack_zk3911() {
         h.write(1500, 3, "/a", "1");
         h.at(
             2000,
-            Intervention::Crash {
+            Action::Crash {
                 server: ServerId(1),
             },
         );
         h.write(2100, 3, "/a", "2");
         h.at(
             2500,
-            Intervention::Crash {
+            Action::Crash {
                 server: ServerId(3),
             },
         );
         h.at(
             2600,
-            Intervention::CrashAt {
+            Action::CrashAt {
                 server: ServerId(1),
                 point: CrashPoint::NewLeaderAfterAck,
             },
         );
         h.at(
             2700,
-            Intervention::Restart {
+            Action::Restart {
                 server: ServerId(1),
             },
         );
@@ -959,19 +959,19 @@ fn i10_t1_diff_txns_not_logged_before_ack_zk3911() {
         );
         h.at(
             5000,
-            Intervention::Crash {
+            Action::Crash {
                 server: ServerId(2),
             },
         );
         h.at(
             5100,
-            Intervention::Restart {
+            Action::Restart {
                 server: ServerId(3),
             },
         );
         h.at(
             5100,
-            Intervention::Restart {
+            Action::Restart {
                 server: ServerId(1),
             },
         );
@@ -1001,38 +1001,38 @@ fn i2_epoch_proposed_in_two_incarnations_zk1291() {
         let mut h = Harness::new(c, 1291);
         h.at(
             0,
-            Intervention::CrashAt {
+            Action::CrashAt {
                 server: ServerId(3),
                 point: CrashPoint::LeaderAfterAcceptedEpoch,
             },
         );
         h.at(
             290,
-            Intervention::Crash {
+            Action::Crash {
                 server: ServerId(1),
             },
         );
         h.at(
             290,
-            Intervention::Crash {
+            Action::Crash {
                 server: ServerId(2),
             },
         );
         h.at(
             300,
-            Intervention::Restart {
+            Action::Restart {
                 server: ServerId(3),
             },
         );
         h.at(
             300,
-            Intervention::Restart {
+            Action::Restart {
                 server: ServerId(2),
             },
         );
         h.at(
             3000,
-            Intervention::Restart {
+            Action::Restart {
                 server: ServerId(1),
             },
         );

@@ -5,7 +5,7 @@ use zab_core::packet::ServerState;
 use zab_core::server::{
     EpochFile, LeaderShutdown, Phase, RoleExit, Server, ServerEvent, StartRefusal, SyncMode, Timer,
 };
-use zab_core::sim::{Intervention, Sim, TraceEvent, TraceKind};
+use zab_core::sim::{Action, Sim, TraceEvent, TraceKind};
 use zab_core::storage::Disk;
 use zab_core::txn::{DataTree, Op, Txn};
 use zab_core::{Config, Epoch, ServerId, Zxid};
@@ -45,14 +45,14 @@ impl Harness {
         self
     }
 
-    fn act(&mut self, a: Intervention) -> &mut Self {
+    fn act(&mut self, a: Action) -> &mut Self {
         self.sim.intervene(a);
         self.trace.extend(self.sim.take_trace());
         self
     }
 
     fn write(&mut self, at: u32, path: &str, data: &str) -> &mut Self {
-        self.act(Intervention::Write {
+        self.act(Action::Write {
             server: sid(at),
             op: create(path, data),
         })
@@ -208,16 +208,14 @@ fn leader_crash_elects_a_new_leader_with_a_higher_epoch() {
     let mut h = Harness::new(Config::new(3, 0), 4);
     h.run_until(1500);
     h.write(1, "/a", "1").run_until(2000);
-    h.act(Intervention::Crash { server: sid(3) })
-        .run_until(5000);
+    h.act(Action::Crash { server: sid(3) }).run_until(5000);
     h.assert_all_serving_with(2, 2);
     h.write(1, "/b", "2").run_until(6000);
     for i in [1, 2] {
         assert_eq!(h.history(i), vec![z(1, 1), z(2, 1)]);
     }
     // The old leader restarts and joins epoch 2 as a follower, synced by DIFF.
-    h.act(Intervention::Restart { server: sid(3) })
-        .run_until(8000);
+    h.act(Action::Restart { server: sid(3) }).run_until(8000);
     h.assert_all_serving_with(2, 2);
     assert_eq!(h.server(3).state(), ServerState::Following);
     assert_eq!(h.syncs_for(3), vec![SyncMode::Diff]);
@@ -232,13 +230,12 @@ fn lagging_follower_is_synced_by_diff_in_the_fixed_newleader_order() {
     let mut h = Harness::new(Config::new(3, 0), 5);
     h.run_until(1500);
     h.write(2, "/first", "v").run_until(1700);
-    h.act(Intervention::Crash { server: sid(1) });
+    h.act(Action::Crash { server: sid(1) });
     for i in 0..4 {
         h.write(2, &format!("/k{i}"), "v");
     }
     h.run_until(3000);
-    h.act(Intervention::Restart { server: sid(1) })
-        .run_until(6000);
+    h.act(Action::Restart { server: sid(1) }).run_until(6000);
     // Server 1 restarts and rejoins the established ensemble (epoch unchanged).
     h.assert_all_serving_with(3, 1);
     assert_eq!(h.syncs_for(1).last(), Some(&SyncMode::Diff));
@@ -282,14 +279,13 @@ fn follower_far_behind_gets_a_snap_once_logs_have_rolled() {
     cfg.storage.snap_retain_count = 1;
     let mut h = Harness::new(cfg, 6);
     h.run_until(1500);
-    h.act(Intervention::Crash { server: sid(1) });
+    h.act(Action::Crash { server: sid(1) });
     for i in 0..30 {
         h.write(2, &format!("/k{i}"), "v");
         h.run_until(1500 + 50 * (i + 1));
     }
     h.run_until(4000);
-    h.act(Intervention::Restart { server: sid(1) })
-        .run_until(7000);
+    h.act(Action::Restart { server: sid(1) }).run_until(7000);
     h.assert_all_serving_with(3, 1);
     assert_eq!(h.syncs_for(1).last(), Some(&SyncMode::Snap));
     assert_eq!(h.server(1).tree.nodes, h.server(3).tree.nodes);
@@ -317,13 +313,12 @@ fn diff_from_the_on_disk_log_when_it_is_small_against_the_snapshot() {
             h.write(3, &format!("/big{i}"), &big);
         }
         h.run_until(3000);
-        h.act(Intervention::Crash { server: sid(1) });
+        h.act(Action::Crash { server: sid(1) });
         for i in 0..6 {
             h.write(3, &format!("/s{i}"), "v");
         }
         h.run_until(4000);
-        h.act(Intervention::Restart { server: sid(1) })
-            .run_until(7000);
+        h.act(Action::Restart { server: sid(1) }).run_until(7000);
         h.assert_all_serving_with(3, 1);
         assert_eq!(h.syncs_for(1).last(), Some(&expected), "factor {factor}");
         assert_eq!(h.server(1).tree.nodes, h.server(3).tree.nodes);
@@ -338,7 +333,7 @@ fn uncommitted_proposal_of_a_dead_leader_is_truncated() {
     let mut h = Harness::new(Config::new(3, 0), 9);
     h.run_until(1500);
     h.write(3, "/a", "1").run_until(2000);
-    h.act(Intervention::Isolate { server: sid(3) });
+    h.act(Action::Isolate { server: sid(3) });
     h.write(3, "/lost", "x").run_until(2100);
     assert_eq!(
         h.log_zxids(3),
@@ -352,7 +347,7 @@ fn uncommitted_proposal_of_a_dead_leader_is_truncated() {
         ServerState::Leading,
         "the isolated leader stepped down"
     );
-    h.act(Intervention::Heal).run_until(9000);
+    h.act(Action::Heal).run_until(9000);
     h.assert_all_serving_with(2, 2);
     assert_eq!(h.syncs_for(3).last(), Some(&SyncMode::Trunc));
     assert_eq!(h.history(3), vec![z(1, 1)]);
@@ -398,10 +393,8 @@ fn observer_receives_inform_and_never_votes() {
 fn restarted_server_joins_the_established_ensemble() {
     let mut h = Harness::new(Config::new(5, 0), 11);
     h.run_until(1500);
-    h.act(Intervention::Crash { server: sid(2) })
-        .run_until(2000);
-    h.act(Intervention::Restart { server: sid(2) })
-        .run_until(4000);
+    h.act(Action::Crash { server: sid(2) }).run_until(2000);
+    h.act(Action::Restart { server: sid(2) }).run_until(4000);
     h.assert_all_serving_with(5, 1);
     assert_eq!(h.sim.elections.len(), 1, "no new leader was elected");
     let elected = h
@@ -421,7 +414,7 @@ fn restarted_server_joins_the_established_ensemble() {
 fn minority_partition_of_the_leader() {
     let mut h = Harness::new(Config::new(5, 0), 12);
     h.run_until(1500);
-    h.act(Intervention::Partition {
+    h.act(Action::Partition {
         groups: vec![vec![sid(4), sid(5)], vec![sid(1), sid(2), sid(3)]],
     });
     h.run_until(6000);
@@ -441,7 +434,7 @@ fn minority_partition_of_the_leader() {
         h.server(3).tree.nodes.get("/m").map(String::as_str),
         Some("1")
     );
-    h.act(Intervention::Heal).run_until(12000);
+    h.act(Action::Heal).run_until(12000);
     h.assert_all_serving_with(3, 2);
 }
 
@@ -450,8 +443,7 @@ fn minority_partition_of_the_leader() {
 #[test]
 fn notification_interval_doubles_up_to_the_cap() {
     let mut h = Harness::new(Config::new(3, 0), 13);
-    h.act(Intervention::Isolate { server: sid(1) })
-        .run_until(12_000);
+    h.act(Action::Isolate { server: sid(1) }).run_until(12_000);
     let fires: Vec<u64> = h
         .trace
         .iter()
@@ -526,7 +518,7 @@ fn restart_refuses_when_current_epoch_is_older_than_the_last_zxid() {
 fn crash_loses_the_unflushed_tail() {
     let mut h = Harness::new(Config::new(3, 0), 14);
     h.run_until(1500);
-    h.act(Intervention::CrashAt {
+    h.act(Action::CrashAt {
         server: sid(1),
         point: zab_core::server::CrashPoint::AfterFsync,
     });
@@ -576,9 +568,9 @@ fn same_seed_same_trace() {
         let mut h = Harness::new(Config::new(5, 1), seed);
         h.run_until(1000);
         h.write(1, "/a", "1");
-        h.act(Intervention::Crash { server: sid(5) });
+        h.act(Action::Crash { server: sid(5) });
         h.run_until(5000);
-        h.act(Intervention::Restart { server: sid(5) });
+        h.act(Action::Restart { server: sid(5) });
         h.run_until(8000);
         serde_json::to_string(&h.trace).unwrap()
     };
@@ -592,17 +584,17 @@ fn same_seed_same_trace() {
 fn a_cut_off_follower_serves_stale_reads_until_its_timeout() {
     let mut h = Harness::new(Config::new(3, 0), 16);
     h.run_until(1500);
-    h.act(Intervention::Cut {
+    h.act(Action::Cut {
         from: sid(3),
         to: sid(1),
         both: false,
     });
     h.write(2, "/a", "1").run_until(1700);
-    h.act(Intervention::Read {
+    h.act(Action::Read {
         server: sid(1),
         path: "/a".into(),
     });
-    h.act(Intervention::Read {
+    h.act(Action::Read {
         server: sid(2),
         path: "/a".into(),
     });
@@ -665,8 +657,8 @@ fn snapshots_retention_and_recovery() {
         );
     }
     let before = h.server(1).tree.nodes.clone();
-    h.act(Intervention::Crash { server: sid(1) });
-    h.act(Intervention::Restart { server: sid(1) });
+    h.act(Action::Crash { server: sid(1) });
+    h.act(Action::Restart { server: sid(1) });
     assert_eq!(h.server(1).tree.nodes, before);
 }
 

@@ -2,9 +2,9 @@
 //! drained or switched off, interventions are checked like scheduled steps, and the
 //! same scenario gives the same trace (design: "same seed and script, same run").
 
-use zab_core::run::{crash_point_names, intervention_for, Run};
-use zab_core::scenario::{preset, presets, Action, Scenario};
-use zab_core::sim::{Intervention, PendingEvent, TraceKind};
+use zab_core::run::{crash_point_names, Run};
+use zab_core::scenario::{preset, Scenario};
+use zab_core::sim::{Action, PendingEvent, TraceKind};
 use zab_core::ServerId;
 
 fn scenario(json: &str) -> Scenario {
@@ -12,41 +12,28 @@ fn scenario(json: &str) -> Scenario {
 }
 
 #[test]
-fn every_scenario_action_maps_to_an_intervention() {
-    for (stem, s) in presets() {
-        for step in &s.schedule {
-            assert!(intervention_for(&step.action).is_some(), "{stem}: {step:?}");
-        }
-    }
-    let at = Action::CrashAt {
-        server: ServerId(2),
-        point: "after-fsync".into(),
-    };
-    assert!(matches!(
-        intervention_for(&at),
-        Some(Intervention::CrashAt {
-            server: ServerId(2),
-            ..
-        })
-    ));
-    let unknown = Action::CrashAt {
-        server: ServerId(2),
-        point: "nowhere".into(),
-    };
-    assert_eq!(intervention_for(&unknown), None);
+fn the_crash_points_listed_are_the_ones_a_scenario_may_name() {
     assert!(crash_point_names().contains(&"newleader-after-log"));
+    for name in crash_point_names() {
+        let s = scenario(&format!(
+            r#"{{"format": "zab-scenario", "version": 1, "cluster": {{"participants": 3}},
+                "schedule": [{{"at_ms": 10, "do": "crash_at", "server": 1, "point": "{name}"}}]}}"#
+        ));
+        assert!(Run::new(&s).is_ok(), "{name}");
+    }
 }
 
 #[test]
-fn new_rejects_unknown_crash_points_with_the_field_path() {
-    let s = scenario(
+fn unknown_crash_points_are_rejected_with_the_field_path() {
+    let err = Scenario::from_json(
         r#"{"format": "zab-scenario", "version": 1, "cluster": {"participants": 3},
             "schedule": [{"at_ms": 10, "do": "crash_at", "server": 1, "point": "nowhere"}]}"#,
-    );
-    let err = Run::new(&s).unwrap_err();
+    )
+    .unwrap_err();
     assert_eq!(err.path(), "schedule[0].point");
     assert!(
-        err.to_string().contains("unknown crash point `nowhere`"),
+        err.to_string()
+            .contains("unknown crash point `nowhere`; known: "),
         "{err}"
     );
 }
@@ -114,7 +101,7 @@ fn run_until_moves_the_clock_and_intervene_acts_now() {
     run.run_until(1_234);
     assert_eq!(run.sim().now, 1_234);
     run.take_trace();
-    run.intervene(Intervention::Crash {
+    run.intervene(Action::Crash {
         server: ServerId(3),
     });
     assert!(!run.sim().nodes[2].is_up());
@@ -147,18 +134,18 @@ fn schedule_steps_run_and_are_pending_in_queue_order() {
     .unwrap();
     run.schedule(
         2000,
-        Intervention::Crash {
+        Action::Crash {
             server: ServerId(2),
         },
     );
-    run.schedule(1000, Intervention::Heal);
+    run.schedule(1000, Action::Heal);
     let actions = |run: &Run| -> Vec<String> {
         let pending = run.sim().pending();
         assert!(pending.windows(2).all(|w| w[0].at_ms <= w[1].at_ms));
         pending
             .into_iter()
             .filter_map(|p| match p.event {
-                PendingEvent::Action(a) => Some(format!("{} {}", p.at_ms, a.describe())),
+                PendingEvent::Action(a) => Some(format!("{} {}", p.at_ms, a)),
                 _ => None,
             })
             .collect()
@@ -219,7 +206,7 @@ fn a_dropped_quorum_packet_loses_what_follows_it_not_what_precedes_it() {
         }
     };
     run.take_trace();
-    run.intervene(Intervention::DropPacket { id: second });
+    run.intervene(Action::DropPacket { packet: second });
     run.run_until(run.sim().now + 1_000);
     let trace = run.take_trace();
     let delivered = |id: u64| {

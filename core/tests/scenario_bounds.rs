@@ -518,7 +518,13 @@ fn string_bounds() {
             a(n)
         ))
     };
-    accepted(&point(MAX_POINT_BYTES));
+    // A name of the maximum length is read as a name (and is no crash point); one
+    // byte more is refused for its length.
+    refused_at(
+        &point(MAX_POINT_BYTES),
+        "schedule[0].point",
+        "unknown crash point `aaaa",
+    );
     refused_at(
         &point(MAX_POINT_BYTES + 1),
         "schedule[0].point",

@@ -3,7 +3,7 @@
 
 use zab_core::run::Run;
 use zab_core::scenario::preset;
-use zab_core::sim::{Intervention, Sim};
+use zab_core::sim::{Action, Sim};
 use zab_core::timeline::Timeline;
 use zab_core::txn::Op;
 use zab_core::ServerId;
@@ -82,7 +82,7 @@ fn intervening_in_the_past_forks_history() {
     tl.advance_to(10_000);
     let old_future = state(tl.run().sim());
     tl.seek(3_000);
-    tl.intervene(Intervention::Crash {
+    tl.intervene(Action::Crash {
         server: ServerId(3),
     });
     assert!(!tl.in_past());
@@ -100,10 +100,10 @@ fn intervening_in_the_past_forks_history() {
 /// app's step count went negative when the view merged into that head.
 #[test]
 fn a_fork_drops_the_later_interventions_from_the_run_too() {
-    let crash_later = Intervention::Crash {
+    let crash_later = Action::Crash {
         server: ServerId(2),
     };
-    let write_earlier = Intervention::Write {
+    let write_earlier = Action::Write {
         server: ServerId(1),
         op: Op::Set {
             path: "/f".into(),
@@ -145,11 +145,11 @@ fn user_interventions_replay_identically_from_older_checkpoints_and_as_a_scenari
     let scenario = preset("fresh-election").unwrap();
     let mut tl = Timeline::with_checkpoint_every(Run::new(&scenario).unwrap(), 300);
     tl.advance_to(5_000);
-    tl.intervene(Intervention::Crash {
+    tl.intervene(Action::Crash {
         server: ServerId(3),
     });
     tl.advance_to(9_000);
-    tl.intervene(Intervention::Write {
+    tl.intervene(Action::Write {
         server: ServerId(1),
         op: Op::Set {
             path: "/x".into(),
@@ -157,7 +157,7 @@ fn user_interventions_replay_identically_from_older_checkpoints_and_as_a_scenari
         },
     });
     tl.advance_to(12_000);
-    tl.intervene(Intervention::Restart {
+    tl.intervene(Action::Restart {
         server: ServerId(3),
     });
     tl.advance_to(20_000);
@@ -188,27 +188,29 @@ fn an_exported_session_reproduces_the_run_after_a_json_round_trip() {
         in_flight.len() >= 2,
         "the first FLE notifications are in flight at 3 ms"
     );
-    tl.intervene(Intervention::DropPacket { id: in_flight[0] });
-    tl.intervene(Intervention::DeliverNow {
-        id: *in_flight.last().unwrap(),
+    tl.intervene(Action::DropPacket {
+        packet: in_flight[0],
+    });
+    tl.intervene(Action::DeliverNow {
+        packet: *in_flight.last().unwrap(),
     });
     tl.advance_to(4_000);
-    tl.intervene(Intervention::Cut {
+    tl.intervene(Action::Cut {
         from: ServerId(1),
         to: ServerId(2),
         both: false,
     });
-    tl.intervene(Intervention::Read {
+    tl.intervene(Action::Read {
         server: ServerId(1),
         path: "/a".into(),
     });
     tl.advance_to(7_000);
-    tl.intervene(Intervention::HealLink {
+    tl.intervene(Action::HealLink {
         from: ServerId(1),
         to: ServerId(2),
         both: false,
     });
-    tl.intervene(Intervention::Write {
+    tl.intervene(Action::Write {
         server: ServerId(2),
         op: Op::Delete { path: "/a".into() },
     });
@@ -268,7 +270,7 @@ fn thinned_checkpoints_still_seek_to_the_same_state_and_trace() {
     }
     // A fork after thinning replays like the same interventions scheduled up front.
     tl.seek(8_000);
-    tl.intervene(Intervention::Crash {
+    tl.intervene(Action::Crash {
         server: ServerId(2),
     });
     tl.advance_to(30_000);

@@ -2,7 +2,7 @@
 //! `scenario_run`. A failed assertion is a panic, which libFuzzer reports as a crash
 //! and saves the input of (fuzz/README.md says how to triage it).
 
-use zab_core::run::{crash_point_names, Run};
+use zab_core::run::Run;
 use zab_core::scenario::{Scenario, ScenarioError};
 
 /// The longest message a rejection may have, in bytes: the same bound as
@@ -75,10 +75,10 @@ pub fn run_baseline(s: &Scenario) -> u64 {
     let mut run = match Run::new(s) {
         Ok(run) => run,
         Err(e) => {
-            // Only the crash point names are checked beyond from_json.
+            // Run::new checks what validate does, nothing more.
             check_scenario_error("Run::new", &e);
             assert!(
-                s.validate_with(&crash_point_names()).is_err(),
+                s.validate().is_err(),
                 "Run::new refused a scenario that validates: {e}"
             );
             return 0;
@@ -118,7 +118,8 @@ pub fn run_baseline(s: &Scenario) -> u64 {
 pub fn structured_scenario(data: &[u8]) -> Option<Scenario> {
     use libfuzzer_sys::arbitrary::Unstructured;
     use zab_core::scenario::defaults::{MAX_OBSERVERS, MAX_PARTICIPANTS};
-    use zab_core::scenario::{Action, Step, WriteOp};
+    use zab_core::scenario::{Action, Step};
+    use zab_core::txn::Op;
     use zab_core::server::CrashPoint;
     use zab_core::ServerId;
 
@@ -176,15 +177,16 @@ pub fn structured_scenario(data: &[u8]) -> Option<Scenario> {
         }
         let action = match u.int_in_range(0u8..=15).unwrap_or(0) {
             0..=3 => {
-                let op = *u
-                    .choose(&[WriteOp::Create, WriteOp::Set, WriteOp::Delete])
-                    .unwrap_or(&WriteOp::Create);
-                Action::Write {
-                    server: server(&mut u),
-                    op,
-                    path: u.choose(&paths).unwrap_or(&"/a").to_string(),
-                    data: (op != WriteOp::Delete).then(|| format!("d{at}")),
-                }
+                let kind = *u.choose(&[0u8, 1, 2]).unwrap_or(&0);
+                let server = server(&mut u);
+                let path = u.choose(&paths).unwrap_or(&"/a").to_string();
+                let data = format!("d{at}");
+                let op = match kind {
+                    0 => Op::Create { path, data },
+                    1 => Op::Set { path, data },
+                    _ => Op::Delete { path },
+                };
+                Action::Write { server, op }
             }
             4 => Action::Read {
                 server: server(&mut u),
@@ -228,9 +230,8 @@ pub fn structured_scenario(data: &[u8]) -> Option<Scenario> {
                 server: server(&mut u),
                 point: u
                     .choose(&CrashPoint::ALL)
-                    .unwrap_or(&CrashPoint::AfterFsync)
-                    .name()
-                    .to_string(),
+                    .copied()
+                    .unwrap_or(CrashPoint::AfterFsync),
             },
             _ => {
                 let packet = u.int_in_range(1u64..=300).unwrap_or(1);
@@ -247,6 +248,6 @@ pub fn structured_scenario(data: &[u8]) -> Option<Scenario> {
     s.complete_partitions();
     // Steps the generator cannot rule out cheaply (a partition that leaves out a
     // server that is down) make an invalid file: such inputs are skipped.
-    s.validate_with(&crash_point_names()).ok()?;
+    s.validate().ok()?;
     Some(s)
 }

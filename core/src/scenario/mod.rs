@@ -20,8 +20,8 @@
 //! - [`Scenario::from_json`] parses, fills defaults ([`defaults`]) and validates; the
 //!   error ([`ScenarioError`]) names the JSON path of the field, or the line and column
 //!   of a syntax error. It never panics.
-//! - [`Scenario::validate_with`] also checks `crash_at` points against the simulator's
-//!   list.
+//! - A step holds an [`Action`] (the one action type of `crate::action`, which the
+//!   simulator applies); a `crash_at` naming no known crash point is refused when read.
 //! - [`Scenario::to_json_pretty`] writes a file that reads back to an equal value.
 //! - [`presets`] are the built-in scenarios of `static/scenarios/`.
 //!
@@ -38,4 +38,4 @@ mod write;
 
 pub use error::ScenarioError;
 pub use presets::{preset, presets, PRESET_FILES};
-pub use types::{Action, Cluster, Scenario, Step, WriteOp};
+pub use types::{Action, Cluster, Scenario, Step};

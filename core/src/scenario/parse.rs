@@ -9,10 +9,12 @@ use std::fmt;
 
 use super::defaults;
 use super::error::{field_path, index_path, ScenarioError};
-use super::types::{Action, Cluster, Scenario, Step, WriteOp};
-use super::validate::{check_observers, check_participants, check_schedule_len};
+use super::types::{Action, Cluster, Scenario, Step};
+use super::validate::{check_observers, check_participants, check_schedule_len, max_bytes};
 use crate::config::{Bug, Storage, Timing};
 use crate::ids::ServerId;
+use crate::server::CrashPoint;
+use crate::txn::Op;
 
 /// Top-level fields, in the order the contract lists them.
 pub(crate) const TOP_FIELDS: [&str; 11] = [
@@ -576,19 +578,29 @@ fn action_from_fields(
         .unwrap_or(defaults::CUT_BOTH);
     let packet = || as_u64(get("packet"), &field_path(path, "packet"));
     Ok(match name {
-        "write" => Action::Write {
-            server: server("server")?,
-            op: match get("op").as_str() {
-                Some("set") => WriteOp::Set,
-                Some("delete") => WriteOp::Delete,
-                _ => WriteOp::Create,
-            },
-            path: string("path")?,
-            data: obj
+        "write" => {
+            let znode = string("path")?;
+            let data = obj
                 .contains_key("data")
                 .then(|| string("data"))
-                .transpose()?,
-        },
+                .transpose()?
+                .unwrap_or_default();
+            let op = match get("op").as_str() {
+                Some("set") => Op::Set { path: znode, data },
+                Some("delete") if obj.contains_key("data") => {
+                    return Err(ScenarioError::new(
+                        field_path(path, "data"),
+                        "a delete carries no data (data is only for create and set)",
+                    ))
+                }
+                Some("delete") => Op::Delete { path: znode },
+                _ => Op::Create { path: znode, data },
+            };
+            Action::Write {
+                server: server("server")?,
+                op,
+            }
+        }
         "read" => Action::Read {
             server: server("server")?,
             path: string("path")?,
@@ -633,7 +645,7 @@ fn action_from_fields(
         "heal" => Action::Heal,
         "crash_at" => Action::CrashAt {
             server: server("server")?,
-            point: string("point")?,
+            point: crash_point(&string("point")?, &field_path(path, "point"))?,
         },
         "drop_packet" => Action::DropPacket { packet: packet()? },
         "deliver_now" => Action::DeliverNow { packet: packet()? },
@@ -643,6 +655,25 @@ fn action_from_fields(
                 format!("unknown action `{}`", clip(other)),
             ))
         }
+    })
+}
+
+/// The crash point named `name` (at `path`), or an error listing the known ones.
+fn crash_point(name: &str, path: &str) -> Result<CrashPoint, ScenarioError> {
+    if name.is_empty() {
+        return Err(ScenarioError::new(path, "empty crash point name"));
+    }
+    max_bytes(path, name, defaults::MAX_POINT_BYTES)?;
+    CrashPoint::from_name(name).ok_or_else(|| {
+        let known: Vec<&str> = CrashPoint::ALL.iter().map(|p| p.name()).collect();
+        ScenarioError::new(
+            path,
+            format!(
+                "unknown crash point `{}`; known: {}",
+                clip(name),
+                known.join(", ")
+            ),
+        )
     })
 }
 

@@ -3,25 +3,16 @@
 use super::defaults;
 use super::error::{field_path, index_path, ScenarioError};
 use super::parse::clip;
-use super::types::{Action, Scenario, WriteOp};
+use super::types::{Action, Scenario};
 use crate::ids::ServerId;
+use crate::txn::Op;
 use std::collections::BTreeSet;
 
 impl Scenario {
-    /// Checks everything but the names of crash points (those come from the simulator:
-    /// see [`Scenario::validate_with`]). The first problem found is returned, with the
-    /// JSON path of the field.
+    /// Checks ranges, ids, ordering and paths (crash point names are checked when the
+    /// file is read: an [`Action::CrashAt`] holds a known point). The first problem
+    /// found is returned, with the JSON path of the field.
     pub fn validate(&self) -> Result<(), ScenarioError> {
-        self.check(None)
-    }
-
-    /// [`Scenario::validate`], and also that every `crash_at` names one of
-    /// `known_points`.
-    pub fn validate_with(&self, known_points: &[&str]) -> Result<(), ScenarioError> {
-        self.check(Some(known_points))
-    }
-
-    fn check(&self, known_points: Option<&[&str]>) -> Result<(), ScenarioError> {
         if self.format != defaults::FORMAT {
             return Err(ScenarioError::new(
                 "format",
@@ -87,7 +78,7 @@ impl Scenario {
                 }
             }
             previous = Some(step.at_ms);
-            self.check_action(&step.action, &path, known_points, &down[i])?;
+            self.check_action(&step.action, &path, &down[i])?;
         }
         if self.run_until_ms > defaults::MAX_TIME_MS {
             return Err(ScenarioError::new(
@@ -201,10 +192,12 @@ impl Scenario {
     fn check_write_bytes(&self) -> Result<(), ScenarioError> {
         let mut total: usize = 0;
         for (i, step) in self.schedule.iter().enumerate() {
-            if let Action::Write { path, data, .. } = &step.action {
-                let bytes = path
-                    .len()
-                    .saturating_add(data.as_ref().map_or(0, String::len));
+            if let Action::Write { op, .. } = &step.action {
+                let data = match op {
+                    Op::Create { data, .. } | Op::Set { data, .. } => data.len(),
+                    Op::Delete { .. } => 0,
+                };
+                let bytes = op.path().len().saturating_add(data);
                 total = total.saturating_add(bytes);
                 if total > defaults::MAX_WRITE_BYTES {
                     return Err(ScenarioError::new(
@@ -240,7 +233,6 @@ impl Scenario {
         &self,
         action: &Action,
         path: &str,
-        known_points: Option<&[&str]>,
         down: &BTreeSet<ServerId>,
     ) -> Result<(), ScenarioError> {
         // The field's path is only spelled out for an error.
@@ -252,24 +244,14 @@ impl Scenario {
             }
         };
         match action {
-            Action::Write {
-                server: s,
-                op,
-                path: p,
-                data,
-            } => {
+            Action::Write { server: s, op } => {
                 server(s, "server")?;
+                let p = op.path();
                 max_bytes(&field_path(path, "path"), p, defaults::MAX_PATH_BYTES)?;
                 znode_path(p, false)
                     .map_err(|m| ScenarioError::new(field_path(path, "path"), m))?;
-                if let Some(d) = data {
-                    max_bytes(&field_path(path, "data"), d, defaults::MAX_DATA_BYTES)?;
-                }
-                if *op == WriteOp::Delete && data.is_some() {
-                    return Err(ScenarioError::new(
-                        field_path(path, "data"),
-                        "a delete carries no data (data is only for create and set)",
-                    ));
+                if let Op::Create { data, .. } | Op::Set { data, .. } = op {
+                    max_bytes(&field_path(path, "data"), data, defaults::MAX_DATA_BYTES)?;
                 }
             }
             Action::Read { server: s, path: p } => {
@@ -302,26 +284,7 @@ impl Scenario {
                     ));
                 }
             }
-            Action::CrashAt { server: s, point } => {
-                server(s, "server")?;
-                let ppath = field_path(path, "point");
-                if point.is_empty() {
-                    return Err(ScenarioError::new(ppath, "empty crash point name"));
-                }
-                max_bytes(&ppath, point, defaults::MAX_POINT_BYTES)?;
-                if let Some(known) = known_points {
-                    if !known.contains(&point.as_str()) {
-                        return Err(ScenarioError::new(
-                            ppath,
-                            format!(
-                                "unknown crash point `{}`; known: {}",
-                                clip(point),
-                                known.join(", ")
-                            ),
-                        ));
-                    }
-                }
-            }
+            Action::CrashAt { server: s, .. } => server(s, "server")?,
         }
         Ok(())
     }
@@ -503,7 +466,7 @@ pub(crate) fn check_schedule_len(len: usize) -> Result<(), ScenarioError> {
 }
 
 /// The string at `path` is at most `max` bytes long.
-fn max_bytes(path: &str, value: &str, max: usize) -> Result<(), ScenarioError> {
+pub(crate) fn max_bytes(path: &str, value: &str, max: usize) -> Result<(), ScenarioError> {
     if value.len() > max {
         return Err(ScenarioError::new(
             path,

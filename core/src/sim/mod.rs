@@ -7,16 +7,18 @@
 //! interpreting the effects they return. The same configuration, seed and schedule
 //! give the same trace, byte for byte, natively and in wasm.
 
-mod intervention;
+mod check;
 mod network;
+mod outcome;
 mod queue;
 pub mod rng;
 mod schedule;
 pub mod trace;
 mod writes;
 
-pub use intervention::Intervention;
+pub use crate::action::Action;
 pub use network::{Conn, DropReason, InFlight, Network, Payload};
+pub use outcome::{check_path, Outcome, PathProblem, Refusal};
 pub use trace::{Channel, TraceEvent, TraceKind};
 pub use writes::{WriteRecord, Writes};
 
@@ -160,7 +162,7 @@ enum Event {
         incarnation: u64,
         upto: Zxid,
     },
-    Action(Box<Intervention>),
+    Action(Box<Action>),
 }
 
 /// Ordering class at equal times: protocol events first, then scheduled interventions,
@@ -189,8 +191,8 @@ pub struct Pending {
 /// What a [`Pending`] event will do.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub enum PendingEvent {
-    /// A packet in flight arrives (its id works with [`Intervention::DeliverNow`] and
-    /// [`Intervention::DropPacket`]; it is in [`Sim::packets`] unless already gone).
+    /// A packet in flight arrives (its id works with [`Action::DeliverNow`] and
+    /// [`Action::DropPacket`]; it is in [`Sim::packets`] unless already gone).
     Deliver {
         /// The packet's id.
         packet: u64,
@@ -210,7 +212,7 @@ pub enum PendingEvent {
         upto: Zxid,
     },
     /// A scheduled intervention (a scenario step or a user's action) runs.
-    Action(Intervention),
+    Action(Action),
 }
 
 impl Pending {
@@ -269,6 +271,8 @@ pub struct Sim {
     timers: BTreeMap<(ServerId, Timer), TimerSlot>,
     next_packet: u64,
     next_req: u64,
+    /// What the last action applied achieved (taken by [`Sim::intervene`]).
+    last_outcome: Option<Outcome>,
 }
 
 impl Sim {
@@ -300,6 +304,7 @@ impl Sim {
             trace: Vec::new(),
             record: true,
             trace_count: 0,
+            last_outcome: None,
             seq: 0,
             queue: Queue::default(),
             schedule: Schedule::default(),
@@ -364,7 +369,7 @@ impl Sim {
     }
 
     /// Schedules an intervention at simulated time `at` (not before now).
-    pub fn schedule(&mut self, at: Time, action: Intervention) {
+    pub fn schedule(&mut self, at: Time, action: Action) {
         let at = at.max(self.now);
         self.push(at, CLASS_ACTION, Event::Action(Box::new(action)));
     }
@@ -374,7 +379,7 @@ impl Sim {
     /// [`Sim::schedule`] now, in order, before anything else is: at equal times after
     /// protocol events, before other scheduled interventions. The steps are shared, not
     /// copied, by copies of the simulator.
-    pub fn load_schedule(&mut self, steps: Arc<[(Time, Intervention)]>) {
+    pub fn load_schedule(&mut self, steps: Arc<[(Time, Action)]>) {
         self.schedule = Schedule::new(steps);
     }
 
@@ -387,10 +392,21 @@ impl Sim {
             .retain(|key, ev| !(matches!(ev, Event::Action(_)) && key.0 > t));
     }
 
-    /// Applies an intervention now, as a user's click does.
-    pub fn intervene(&mut self, action: Intervention) {
+    /// Applies an intervention now, as a user's click does, and says what it did.
+    ///
+    /// It runs after everything else due now (as [`Sim::schedule`] at now would), so it
+    /// is the last action applied by the `run_until(now)` here: its outcome is the one
+    /// left in `last_outcome`.
+    pub fn intervene(&mut self, action: Action) -> Outcome {
         self.schedule(self.now, action);
         self.run_until(self.now);
+        self.take_outcome()
+    }
+
+    /// The outcome of the last action applied, once (for [`crate::run::Run::intervene`],
+    /// which steps the simulator itself).
+    pub(crate) fn take_outcome(&mut self) -> Outcome {
+        self.last_outcome.take().unwrap_or(Outcome::Done)
     }
 
     /// The time of the next event, if any.
@@ -460,7 +476,7 @@ impl Sim {
                     self.feed(server, Input::FsyncDone { upto });
                 }
             }
-            Event::Action(a) => self.apply(*a),
+            Event::Action(a) => self.last_outcome = Some(self.apply(*a)),
         }
         true
     }
@@ -590,8 +606,12 @@ impl Sim {
                 );
             }
             Effect::ClientReply { req, result } => self.reply(req, id, result),
-            Effect::CrashPoint(p) => self.crash(id, CrashReason::Point(p)),
-            Effect::Halt { reason } => self.crash(id, CrashReason::Exit(reason)),
+            Effect::CrashPoint(p) => {
+                self.crash(id, CrashReason::Point(p));
+            }
+            Effect::Halt { reason } => {
+                self.crash(id, CrashReason::Exit(reason));
+            }
             Effect::Event(ev) => self.server_event(id, ev),
         }
     }
@@ -641,12 +661,16 @@ impl Sim {
 
     /// Crashes a server: volatile state and the unflushed log tail are lost; its
     /// connections close (peers notice), its timers and pending fsyncs are void.
-    pub fn crash(&mut self, id: ServerId, reason: CrashReason) {
+    pub fn crash(&mut self, id: ServerId, reason: CrashReason) -> Outcome {
+        if let Some(not) = self.no_such_server(id) {
+            return not;
+        }
         let Some(node) = self.node_mut(id) else {
-            return;
+            return Outcome::Done;
         };
         let Some(server) = node.server.take() else {
-            return;
+            let why = Refusal::AlreadyDown { server: id };
+            return Outcome::NotApplied { why };
         };
         node.disk = server.disk;
         node.disk.crash();
@@ -663,17 +687,22 @@ impl Sim {
         for c in conns {
             self.close(id, crate::server::ConnId(c));
         }
+        Outcome::Done
     }
 
     /// Restarts a crashed server: recovery from snapshot + log, startup epoch checks,
     /// then LOOKING (spec §11).
-    pub fn restart(&mut self, id: ServerId) {
+    pub fn restart(&mut self, id: ServerId) -> Outcome {
+        if let Some(not) = self.no_such_server(id) {
+            return not;
+        }
         let cfg = self.cfg.clone();
         let Some(node) = self.node_mut(id) else {
-            return;
+            return Outcome::Done;
         };
         if node.server.is_some() {
-            return;
+            let why = Refusal::AlreadyRunning { server: id };
+            return Outcome::NotApplied { why };
         }
         let disk = std::mem::take(&mut node.disk);
         match Server::recover(id, cfg, disk.clone()) {
@@ -689,45 +718,55 @@ impl Sim {
                 });
                 self.server_event(id, event);
                 self.feed(id, Input::Boot);
+                Outcome::Done
             }
             Err(reason) => {
                 node.disk = disk;
                 node.down_reason = Some(DownReason::Refused(reason.clone()));
                 self.emit(TraceKind::Restart {
                     server: id,
-                    failed: Some(reason),
+                    failed: Some(reason.clone()),
                 });
+                Outcome::RestartFailed { reason }
             }
         }
     }
 
-    fn apply(&mut self, a: Intervention) {
+    fn apply(&mut self, a: Action) -> Outcome {
         match a {
-            Intervention::Crash { server } => self.crash(server, CrashReason::ByUser),
-            Intervention::Restart { server } => self.restart(server),
-            Intervention::CrashAt { server, point } => {
+            Action::Crash { server } => return self.crash(server, CrashReason::ByUser),
+            Action::Restart { server } => return self.restart(server),
+            Action::CrashAt { server, point } => {
                 if let Some(node) = self.node_mut(server) {
                     match node.server.as_mut() {
                         Some(s) => s.armed.insert(point),
                         None => node.armed.insert(point),
                     };
                 }
+                return self.no_such_server(server).unwrap_or(Outcome::Done);
             }
-            Intervention::Write { server, op } => self.client_write(server, op),
-            Intervention::Read { server, path } => {
+            Action::Write { server, op } => return self.client_write(server, op),
+            Action::Read { server, path } => {
                 let s = self.server(server);
                 let serving = s.is_some_and(|s| s.is_serving());
                 let value = s
                     .filter(|s| s.is_serving())
                     .and_then(|s| s.read(&path).cloned());
+                let outcome = match serving {
+                    true => Outcome::ReadAnswered {
+                        value: value.clone(),
+                    },
+                    false => Outcome::ReadRefused,
+                };
                 self.emit(TraceKind::ClientRead {
                     server,
                     path,
                     value,
                     serving,
                 });
+                return outcome;
             }
-            Intervention::Partition { groups } => {
+            Action::Partition { groups } => {
                 let all: Vec<ServerId> = self.cfg.server_ids().collect();
                 let group_of = |id: ServerId| groups.iter().position(|g| g.contains(&id));
                 self.net.cut.clear();
@@ -738,10 +777,10 @@ impl Sim {
                         }
                     }
                 }
-                let text = format!("partition into {}", describe_groups(&groups));
+                let text = format!("partition into {}", crate::action::groups_text(&groups));
                 self.emit(TraceKind::Network { text });
             }
-            Intervention::Cut { from, to, both } => {
+            Action::Cut { from, to, both } => {
                 self.net.cut.insert((from, to));
                 if both {
                     self.net.cut.insert((to, from));
@@ -751,7 +790,7 @@ impl Sim {
                     text: format!("cut link {from} {arrow} {to}"),
                 });
             }
-            Intervention::HealLink { from, to, both } => {
+            Action::HealLink { from, to, both } => {
                 self.net.cut.remove(&(from, to));
                 if both {
                     self.net.cut.remove(&(to, from));
@@ -762,7 +801,7 @@ impl Sim {
                 });
                 self.resend_held();
             }
-            Intervention::Isolate { server } => {
+            Action::Isolate { server } => {
                 for other in self
                     .cfg
                     .server_ids()
@@ -776,19 +815,27 @@ impl Sim {
                     text: format!("isolate server {server}"),
                 });
             }
-            Intervention::Heal => {
+            Action::Heal => {
                 self.net.cut.clear();
                 self.emit(TraceKind::Network {
                     text: "heal every link".into(),
                 });
                 self.resend_held();
             }
-            Intervention::DropPacket { id } => self.drop_packet(id),
-            Intervention::DeliverNow { id } => self.deliver_now(id),
+            Action::DropPacket { packet } => return self.drop_packet(packet),
+            Action::DeliverNow { packet } => return self.deliver_now(packet),
         }
+        Outcome::Done
     }
 
-    fn client_write(&mut self, server: ServerId, op: Op) {
+    /// [`Outcome::NotApplied`] if no server has this id.
+    fn no_such_server(&self, server: ServerId) -> Option<Outcome> {
+        self.check_server(server)
+            .err()
+            .map(|why| Outcome::NotApplied { why })
+    }
+
+    fn client_write(&mut self, server: ServerId, op: Op) -> Outcome {
         let req = ReqId(self.next_req);
         self.next_req += 1;
         self.writes.push(WriteRecord {
@@ -806,24 +853,15 @@ impl Sim {
         if self.server(server).is_none() {
             let reason = WriteFailure::Down { server };
             self.reply(req, server, WriteResult::Failed { reason });
-            return;
+        } else {
+            self.feed(server, Input::ClientWrite { req, op });
         }
-        self.feed(server, Input::ClientWrite { req, op });
+        match self.writes.get(&req).and_then(|w| w.result.as_ref()) {
+            Some(WriteResult::Failed { reason }) => Outcome::WriteRefused {
+                req,
+                reason: reason.clone(),
+            },
+            _ => Outcome::WriteSubmitted { req },
+        }
     }
-}
-
-fn describe_groups(groups: &[Vec<ServerId>]) -> String {
-    groups
-        .iter()
-        .map(|g| {
-            format!(
-                "{{{}}}",
-                g.iter()
-                    .map(|s| s.to_string())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )
-        })
-        .collect::<Vec<_>>()
-        .join(" | ")
 }

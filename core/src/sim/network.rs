@@ -4,7 +4,7 @@
 //! a cut link or a lost packet ("no message after close"), and is never revived.
 
 use super::trace::PacketSummary;
-use super::{Channel, Event, Sim, TraceKind, CLASS_PROTOCOL};
+use super::{Channel, Event, Outcome, Refusal, Sim, TraceKind, CLASS_PROTOCOL};
 use crate::ids::{ServerId, Time};
 use crate::packet::{Notification, PacketPhase, QuorumPacket};
 use crate::server::{ConnId, Input};
@@ -502,9 +502,10 @@ impl Sim {
     }
 
     /// The user drops a packet in flight.
-    pub(super) fn drop_packet(&mut self, id: u64) {
+    pub(super) fn drop_packet(&mut self, id: u64) -> Outcome {
         let Some(p) = self.packets.remove(&id) else {
-            return;
+            let why = Refusal::PacketGone { packet: id };
+            return Outcome::NotApplied { why };
         };
         self.remove_delivery(id);
         if let Channel::Quorum { conn } = p.channel {
@@ -522,12 +523,14 @@ impl Sim {
         } else {
             self.dropped(&p, DropReason::ByUser);
         }
+        Outcome::Done
     }
 
     /// The user delivers a packet ahead of the others; FIFO per connection is kept.
-    pub(super) fn deliver_now(&mut self, id: u64) {
+    pub(super) fn deliver_now(&mut self, id: u64) -> Outcome {
         let Some(p) = self.packets.get(&id) else {
-            return;
+            let why = Refusal::PacketGone { packet: id };
+            return Outcome::NotApplied { why };
         };
         if let Channel::Quorum { .. } = p.channel {
             let earlier = self
@@ -539,10 +542,12 @@ impl Sim {
                     "packet {id} cannot overtake earlier packets on its connection (TCP is FIFO)"
                 );
                 self.emit(TraceKind::Network { text });
-                return;
+                let why = Refusal::WouldOvertake { packet: id };
+                return Outcome::NotApplied { why };
             }
         }
         self.remove_delivery(id);
         self.deliver(id);
+        Outcome::Done
     }
 }

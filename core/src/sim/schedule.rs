@@ -2,25 +2,25 @@
 //! of the simulator, and a cursor to the next one due. Keeping the steps out of the
 //! event queue means a copy (a time-travel checkpoint) does not copy the future.
 
-use super::Intervention;
+use super::Action;
 use crate::ids::Time;
 use std::sync::Arc;
 
 /// Scheduled interventions in time order and how many of them have run.
 #[derive(Clone, Debug, Default)]
 pub(super) struct Schedule {
-    steps: Arc<[(Time, Intervention)]>,
+    steps: Arc<[(Time, Action)]>,
     next: usize,
 }
 
 impl Schedule {
     /// A schedule of `steps` (in time order), none run yet.
-    pub fn new(steps: Arc<[(Time, Intervention)]>) -> Schedule {
+    pub fn new(steps: Arc<[(Time, Action)]>) -> Schedule {
         Schedule { steps, next: 0 }
     }
 
     /// The steps not run yet, in order.
-    pub fn remaining(&self) -> &[(Time, Intervention)] {
+    pub fn remaining(&self) -> &[(Time, Action)] {
         &self.steps[self.next..]
     }
 
@@ -30,7 +30,7 @@ impl Schedule {
     }
 
     /// Takes the next step.
-    pub fn pop(&mut self) -> Option<(Time, Intervention)> {
+    pub fn pop(&mut self) -> Option<(Time, Action)> {
         let step = self.remaining().first().cloned()?;
         self.next += 1;
         Some(step)

@@ -29,6 +29,7 @@ use zab_core::{ServerId, Time};
 mod commands;
 pub mod inspect;
 mod io;
+mod phrasing;
 mod read;
 mod trace_store;
 pub mod views;

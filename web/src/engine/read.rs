@@ -4,7 +4,6 @@ use std::collections::BTreeSet;
 
 use zab_core::packet::ServerState;
 use zab_core::report::last_committed_zxid;
-use zab_core::run::intervention_for;
 use zab_core::server::{SyncMode, WriteResult};
 use zab_core::sim::{Channel, Payload, PendingEvent};
 use zab_core::storage::Disk;
@@ -231,7 +230,7 @@ impl Engine {
                         format!("server {server}: log fsync up to {upto} completes"),
                         None,
                     ),
-                    PendingEvent::Action(a) => (a.describe(), None),
+                    PendingEvent::Action(a) => (super::phrasing::action(a), None),
                 };
                 PendingView {
                     at_ms: p.at_ms,
@@ -251,11 +250,7 @@ impl Engine {
             .iter()
             .filter(|s| s.at_ms > now || (s.at_ms == now && now == 0))
             .take(max)
-            .map(|s| {
-                let what = intervention_for(&s.action)
-                    .map_or_else(|| s.action.name().to_string(), |a| a.describe());
-                (s.at_ms, what)
-            })
+            .map(|s| (s.at_ms, super::phrasing::action(&s.action)))
             .collect()
     }
 

@@ -6,7 +6,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::panels::inspector::Inspector;
+use crate::panels::inspector::{Inspector, InspectorData};
 use crate::panels::invariants::{BugLab, CheckData, Invariants};
 use crate::panels::logs::{LogsData, LogsPanel};
 use crate::panels::spacetime::SpaceTime;
@@ -89,7 +89,10 @@ pub fn dock(p: &DockProps) -> Html {
             let data = Rc::new(LogsData::read(&p.model.0.borrow()));
             html! { <LogsPanel {data} dispatch={d} /> }
         }
-        Tab::Inspector => html! { <Inspector {model} {rev} dispatch={d} /> },
+        Tab::Inspector => {
+            let data = Rc::new(InspectorData::read(&p.model.0.borrow()));
+            html! { <Inspector {data} dispatch={d} /> }
+        }
         Tab::SpaceTime => {
             html! { <SpaceTime {model} {rev} dispatch={d} /> }
         }

@@ -7,17 +7,46 @@
 
 use yew::prelude::*;
 
+use std::rc::Rc;
+
 use crate::engine::inspect::{DurableView, InspectView, VolatileView};
-use crate::state::model::{Msg, Selection, Shared};
+use crate::engine::views::Role;
+use crate::state::model::{Model, Msg, Selection};
 use crate::text::explain;
+
+/// What the inspector draws: the picker's servers and the selected one's view.
+#[derive(Clone, Debug, PartialEq)]
+pub struct InspectorData {
+    /// Every server's id and role, for the picker.
+    pub servers: Vec<(u32, Role)>,
+    /// The server picked (a selected link inspects its first end).
+    pub selected: Option<u32>,
+    /// Its view.
+    pub view: Option<InspectView>,
+}
+
+impl InspectorData {
+    /// Read from the model.
+    pub fn read(m: &Model) -> InspectorData {
+        let n = m.engine.size();
+        let selected = match m.selection {
+            Selection::Server(id) if id >= 1 && id <= n => Some(id),
+            Selection::Link(a, _) if a >= 1 && a <= n => Some(a),
+            _ => None,
+        };
+        InspectorData {
+            servers: m.engine.servers().iter().map(|s| (s.id, s.role)).collect(),
+            selected,
+            view: selected.and_then(|id| m.engine.inspect(id)),
+        }
+    }
+}
 
 /// Props of the inspector.
 #[derive(Properties, Clone, PartialEq)]
 pub struct InspectorProps {
-    /// The model.
-    pub model: Shared,
-    /// Changes when the panel must re-render.
-    pub rev: u64,
+    /// What it draws.
+    pub data: Rc<InspectorData>,
     /// Sends a message to the model.
     pub dispatch: Callback<Msg>,
 }
@@ -325,23 +354,19 @@ fn why_side(v: &InspectView) -> Html {
 /// The inspector panel.
 #[function_component(Inspector)]
 pub fn inspector(p: &InspectorProps) -> Html {
-    let m = p.model.0.borrow();
-    let n = m.engine.size();
-    let selected = match m.selection {
-        Selection::Server(id) if id >= 1 && id <= n => Some(id),
-        Selection::Link(a, _) if a >= 1 && a <= n => Some(a),
-        _ => None,
-    };
-    let view = selected.and_then(|id| m.engine.inspect(id));
-    let servers = m.engine.servers();
+    let InspectorData {
+        servers,
+        selected,
+        view,
+    } = &*p.data;
+    let selected = *selected;
     let picker = html! {
         <span class="picker inline" role="group" aria-label="Inspect a server">
-            { for servers.iter().map(|s| {
-                let id = s.id;
+            { for servers.iter().map(|&(id, role)| {
                 let d = p.dispatch.clone();
                 html! {
-                    <button class={classes!("pick", s.role.class())} aria-pressed={(selected == Some(id)).to_string()}
-                            aria-label={format!("Inspect server {id}")} title={format!("Inspect server {id} ({})", s.role.label())}
+                    <button class={classes!("pick", role.class())} aria-pressed={(selected == Some(id)).to_string()}
+                            aria-label={format!("Inspect server {id}")} title={format!("Inspect server {id} ({})", role.label())}
                             onclick={Callback::from(move |_: MouseEvent| d.emit(Msg::Select(Selection::Server(id))))}>
                         {id}
                     </button>
@@ -349,7 +374,7 @@ pub fn inspector(p: &InspectorProps) -> Html {
             }) }
         </span>
     };
-    let body = match &view {
+    let body = match view {
         None => html! {
             <p class="hint">{"Pick a server (click it on the ring, press its number, or use the buttons above) to see its durable state beside its volatile state, and why it is in it."}</p>
         },

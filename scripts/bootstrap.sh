@@ -128,14 +128,20 @@ fetch_crates() {
     cargo fetch --quiet
 }
 
+# Chromium, and a font with Chinese glyphs (WenQuanYi Micro Hei) so that the page in
+# Chinese renders in headless runs and screenshots (the e2e tests read the DOM, not
+# pixels, but a human checking a screenshot needs the glyphs).
 ensure_browser() {
-    if [ -x /usr/bin/chromium ]; then
-        say "ok: $(/usr/bin/chromium --version 2>/dev/null | tail -n1)"
+    local want=()
+    [ -x /usr/bin/chromium ] || want+=(chromium chromium-driver)
+    [ -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || want+=(fonts-wqy-microhei)
+    if [ ${#want[@]} -eq 0 ]; then
+        say "ok: $(/usr/bin/chromium --version 2>/dev/null | tail -n1), fonts-wqy-microhei"
         return
     fi
-    say "installing Debian chromium and chromium-driver"
+    say "installing Debian ${want[*]}"
     as_root apt-get update
-    as_root apt-get install -y chromium chromium-driver
+    as_root apt-get install -y "${want[@]}"
     [ -x /usr/bin/chromium ] || die "/usr/bin/chromium still missing after apt-get install"
 }
 

@@ -59,7 +59,7 @@ const DEBUG = process.env.ZABSCOPE_E2E_DEBUG === '1';
 export const APP_MOUNTED = 'main#app';
 
 /** What the app keeps in localStorage between visits (`open()` clears it first). */
-export const APP_STORAGE_KEYS = ['zabscope.session', 'zabscope.high-contrast'];
+export const APP_STORAGE_KEYS = ['zabscope.session', 'zabscope.high-contrast', 'zabscope.lang'];
 
 /** Path of the harness's own blank page (see `AppSession.openBlank`). */
 const BLANK_PATH = '__zabscope_harness_blank__';
@@ -68,7 +68,9 @@ const BLANK_PATH = '__zabscope_harness_blank__';
  * Start the static server, launch Chromium with a fresh temporary profile and
  * open one page. Call `open()` to load the app, `close()` when done.
  *
- * @param {{ dist?: string, viewport?: { width: number, height: number } }} [options]
+ * `locale` is the browser's language (`navigator.languages`), English if not given.
+ *
+ * @param {{ dist?: string, viewport?: { width: number, height: number }, locale?: string }} [options]
  * @returns {Promise<AppSession>}
  */
 export async function launchApp(options = {}) {
@@ -85,6 +87,7 @@ export async function launchApp(options = {}) {
       headless: true,
       args: CHROMIUM_ARGS,
       viewport: options.viewport ?? { width: 1280, height: 800 },
+      locale: options.locale ?? 'en-US',
       timeout: TIMEOUT_MS,
     });
     session.context.setDefaultTimeout(TIMEOUT_MS);

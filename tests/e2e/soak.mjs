@@ -108,8 +108,8 @@ export function mutate(r, text) {
 const KEYS = ['n', 'n', 'n', 'n', 'ArrowRight', 'b', 'ArrowLeft', 'k', 'h', 'w', 'w', 'r', 'Escape', '?',
   '1', '2', '3', '4', '5', '6', '7', '8', '9'];
 
-/** Buttons the monkey leaves alone: Play, Pause and Resume tie time to the wall clock. */
-const NOT_CLICKED = /^(Play|Pause|Resume)$/;
+/** Buttons the monkey leaves alone (in either language): Play, Pause and Resume tie time to the wall clock. */
+const NOT_CLICKED = /^(Play|Pause|Resume|播放|暂停)$/;
 
 /** Visible controls of the page, by kind, as indexes into `selector` matches. */
 async function controls(page) {
@@ -216,7 +216,7 @@ function fnv1a(lines) {
 async function reproducesNatively(app, dir) {
   const page = app.page;
   // A control the monkey pressed may have started the run: compare at a standstill.
-  const pause = page.getByRole('button', { name: 'Pause', exact: true });
+  const pause = page.getByRole('button', { name: /^(Pause|暂停)$/ });
   if (await pause.isVisible()) await pause.click();
   const skip = page.getByRole('button', { name: 'Skip 1 second' });
   if (!(await skip.isVisible()) || (await skip.isDisabled())) return { compared: false }; // nothing to compare at
@@ -256,7 +256,7 @@ async function advancesOnPlay(app) {
   const page = app.page;
   const t0 = await nowMs(page);
   const resume = page.getByRole('button', { name: 'Resume' });
-  const play = page.getByRole('button', { name: 'Play', exact: true });
+  const play = page.getByRole('button', { name: /^(Play|播放)$/ });
   if (await resume.isVisible()) await resume.click();
   else if (await play.isVisible()) await play.click();
   else return 'neither Play nor Resume is on the page';
@@ -265,7 +265,7 @@ async function advancesOnPlay(app) {
   } catch {
     return `the clock stayed at ${t0} ms for 20 s of play`;
   }
-  const pause = page.getByRole('button', { name: 'Pause', exact: true });
+  const pause = page.getByRole('button', { name: /^(Pause|暂停)$/ });
   if (await pause.isVisible()) await pause.click();
   return null;
 }

@@ -177,8 +177,13 @@ pub fn app() -> Html {
     let pending = Rc::new(PendingData::read(&m));
     drop(m);
 
+    // A new language re-creates the page under a new key, so that every text is made
+    // again in it (panels with unchanged data would otherwise keep the old words).
+    let lang = crate::text::lang::current();
+    use_effect_with(lang, |lang| crate::state::persist::show_lang(*lang));
+
     html! {
-        <main id="app" aria-label="ZabScope">
+        <main id="app" key={lang.code()} aria-label="ZabScope">
             <header class="topbar">
                 <div class="row">
                     <h1>{"ZabScope"}</h1>

@@ -15,6 +15,9 @@
 //! `crash` shows a panic in plain words; `bench` (only with the `bench` feature) holds
 //! the browser benchmark's hooks.
 
+// Every sentence people read, in both languages (web/locales/app.yml; `text::lang`).
+rust_i18n::i18n!("locales", fallback = "en");
+
 mod app;
 #[cfg(feature = "bench")]
 mod bench;

@@ -1,12 +1,14 @@
 //! The header: clock and leader indicator, playback, global faults, cluster setup,
 //! presets, and the status line that answers every action.
 
+use rust_i18n::t;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use std::rc::Rc;
 
 use crate::engine::views::Command;
+use crate::panels::lang_switch::LangSwitch;
 use crate::panels::scenario_io::ScenarioIo;
 use crate::playback::use_frame_redraw;
 use crate::state::model::{Model, Msg, Notice, Shared};
@@ -42,14 +44,15 @@ pub fn clock(p: &ClockProps) -> Html {
     let secs = now_ms as f64 / 1000.0;
     let violations = m.engine.violation_count();
     let leader_text = match (leader, epoch) {
-        (Some(l), Some(e)) => format!("Leader: server {l}, epoch {e}"),
-        _ => "No leader: election under way".to_string(),
+        (Some(l), Some(e)) => t!("clock.leader", id = l, epoch = e),
+        _ => t!("clock.no_leader"),
     };
+    let secs_text = format!("{secs:.3}");
     html! {
         <div class="clock-block">
             <span class="clock" data-view="clock" data-now-ms={now_ms.to_string()}
-                  aria-label={format!("Simulated time {secs:.3} seconds")}>
-                {format!("t = {secs:.3} s")}
+                  aria-label={t!("clock.aria", secs = secs_text)}>
+                {t!("clock.text", secs = secs_text)}
             </span>
             <span class={classes!("leader-badge", leader.is_none().then_some("none"))}
                   data-view="leader" data-leader={leader.map(|l| l.to_string()).unwrap_or_default()}
@@ -58,13 +61,15 @@ pub fn clock(p: &ClockProps) -> Html {
                 { if leader.is_some() { "♛ " } else { "" } }{leader_text}
             </span>
             if m.engine.in_past() {
-                <span class="past-badge" data-view="in-past">{format!("viewing the past (explored to {:.1} s)", m.engine.horizon() as f64 / 1000.0)}</span>
+                <span class="past-badge" data-view="in-past">{t!("clock.in_past", secs = format!("{:.1}", m.engine.horizon() as f64 / 1000.0))}</span>
             }
             if violations > 0 {
                 <span class="violation-badge" data-view="violations" data-violations={violations.to_string()}
                       title={m.engine.violations(8).join("\n")}>
-                    {format!("⚠ {violations} invariant violation{}: {}", if violations > 1 { "s" } else { "" },
-                        m.engine.violations(1).first().cloned().unwrap_or_default())}
+                    { {
+                        let first = m.engine.violations(1).first().cloned().unwrap_or_default();
+                        if violations > 1 { t!("clock.violations", count = violations, first = first) } else { t!("clock.violation", first = first) }
+                    } }
                 </span>
             }
         </div>
@@ -172,42 +177,42 @@ pub fn controls(p: &ControlsProps) -> Html {
 
     html! {
         <>
-        <div class="controls" role="toolbar" aria-label="Controls">
-            <div class="group" role="group" aria-label="Playback">
+        <div class="controls" role="toolbar" aria-label={t!("controls.aria")}>
+            <div class="group" role="group" aria-label={t!("controls.playback")}>
                 <button class="primary play" aria-keyshortcuts="Space"
-                        aria-label={if c.playing { "Pause" } else { "Play" }}
+                        aria-label={if c.playing { t!("controls.pause_aria") } else { t!("controls.play_aria") }}
                         onclick={send(Msg::TogglePlay)}>
-                    { if c.playing { "❚❚ Pause" } else { "▶ Play" } }
+                    { if c.playing { t!("controls.pause") } else { t!("controls.play") } }
                 </button>
-                <button aria-keyshortcuts="N ArrowRight" title="Run to the next event (N or →)" aria-label="Step to the next event"
-                        onclick={send(Msg::Step)}>{"Step ›"}</button>
-                <button title="Jump 1 simulated second ahead" aria-label="Skip 1 second"
-                        onclick={send(Msg::Skip(1000))}>{"+1 s"}</button>
-                <button title="Rewind 1 simulated second (← or B)" aria-label="Back 1 second" aria-keyshortcuts="ArrowLeft B"
-                        onclick={send(Msg::Back(1000))}>{"« 1 s"}</button>
-                <label class="scrub-label" title="Time travel: drag to look at any moment explored so far">
-                    <span>{"Time"}</span>
-                    <input type="range" class="scrub" aria-label="Timeline" min="0" max={horizon.to_string()} step="1"
+                <button aria-keyshortcuts="N ArrowRight" title={t!("controls.step_title")} aria-label={t!("controls.step_aria")}
+                        onclick={send(Msg::Step)}>{t!("controls.step")}</button>
+                <button title={t!("controls.skip_title")} aria-label={t!("controls.skip_aria")}
+                        onclick={send(Msg::Skip(1000))}>{t!("controls.skip")}</button>
+                <button title={t!("controls.back_title")} aria-label={t!("controls.back_aria")} aria-keyshortcuts="ArrowLeft B"
+                        onclick={send(Msg::Back(1000))}>{t!("controls.back")}</button>
+                <label class="scrub-label" title={t!("controls.time_title")}>
+                    <span>{t!("controls.time")}</span>
+                    <input type="range" class="scrub" aria-label={t!("controls.timeline_aria")} min="0" max={horizon.to_string()} step="1"
                            value={now.to_string()} onchange={on_seek}
-                           aria-valuetext={format!("t = {now} ms of {horizon} ms explored")} />
+                           aria-valuetext={t!("controls.timeline_value", now = now, horizon = horizon)} />
                 </label>
                 <label class="speed">
-                    <span>{"Speed"}</span>
-                    <input type="range" min="0" max="100" step="1" aria-label="Speed"
+                    <span>{t!("controls.speed")}</span>
+                    <input type="range" min="0" max="100" step="1" aria-label={t!("controls.speed")}
                            aria-valuetext={speed_words(speed)}
                            value={format!("{:.1}", c.speed_pos)} oninput={on_speed} />
                     <span class="speed-words">{speed_words(speed)}</span>
                 </label>
             </div>
-            <div class="group" role="group" aria-label="Faults">
-                <button class="danger" aria-keyshortcuts="K" title="Crash the active leader (K)"
-                        onclick={send(Msg::Cmd(Command::KillLeader))}>{"Kill leader"}<kbd>{"K"}</kbd></button>
-                <button aria-keyshortcuts="H" title="Restore every link (H)"
-                        onclick={send(Msg::Cmd(Command::HealAll))}>{"Heal all"}<kbd>{"H"}</kbd></button>
-                <button aria-keyshortcuts="W" title="A client writes /wN to the leader (W)"
-                        onclick={send(Msg::Cmd(Command::WriteToLeader))}>{"Write to leader"}<kbd>{"W"}</kbd></button>
-                <button aria-keyshortcuts="R" title="Start this run again from t = 0 (R)"
-                        onclick={send(Msg::Reset)}>{"Reset"}<kbd>{"R"}</kbd></button>
+            <div class="group" role="group" aria-label={t!("controls.faults")}>
+                <button class="danger" aria-keyshortcuts="K" title={t!("controls.kill_leader_title")}
+                        onclick={send(Msg::Cmd(Command::KillLeader))}>{t!("controls.kill_leader")}<kbd>{"K"}</kbd></button>
+                <button aria-keyshortcuts="H" title={t!("controls.heal_all_title")}
+                        onclick={send(Msg::Cmd(Command::HealAll))}>{t!("controls.heal_all")}<kbd>{"H"}</kbd></button>
+                <button aria-keyshortcuts="W" title={t!("controls.write_leader_title")}
+                        onclick={send(Msg::Cmd(Command::WriteToLeader))}>{t!("controls.write_leader")}<kbd>{"W"}</kbd></button>
+                <button aria-keyshortcuts="R" title={t!("controls.reset_title")}
+                        onclick={send(Msg::Reset)}>{t!("controls.reset")}<kbd>{"R"}</kbd></button>
             </div>
         </div>
         <div class="statusline">
@@ -220,10 +225,10 @@ pub fn controls(p: &ControlsProps) -> Html {
             <p role="status" aria-live="polite" data-view="message"
                title={notice.as_ref().map(|n| n.text.clone()).unwrap_or_default()}
                class={classes!("message", notice.as_ref().filter(|n| n.error).map(|_| "error"))}>
-                { notice.map(|n| n.text).unwrap_or_else(||
-                    "Click a server to select it, a second one for their link. Keys: Space play, N step, K kill leader, W write, H heal, R reset.".into()) }
+                { notice.map(|n| n.text).unwrap_or_else(|| t!("controls.hint").into_owned()) }
             </p>
             <ScenarioIo digest={c.digest.clone()} export={p.export.clone()} dispatch={p.dispatch.clone()} />
+            <LangSwitch dispatch={p.dispatch.clone()} />
         </div>
         </>
     }
@@ -310,9 +315,7 @@ pub fn setup(p: &SetupProps) -> Html {
             let Some(v) = input_value(&e) else { return };
             match v.trim().parse::<u64>() {
                 Ok(seed) => d.emit(Msg::Seed(seed)),
-                Err(_) => d.emit(Msg::Say(format!(
-                    "“{v}” is not a seed: type a whole number such as 42."
-                ))),
+                Err(_) => d.emit(Msg::Say(t!("setup.bad_seed", value = v).into_owned())),
             }
         })
     };
@@ -325,41 +328,41 @@ pub fn setup(p: &SetupProps) -> Html {
         })
     };
     html! {
-            <div class="group setup" role="group" aria-label="Cluster setup">
-            <label>{"Servers"}
-                <select aria-label="Servers" onchange={on_size}>
+            <div class="group setup" role="group" aria-label={t!("setup.aria")}>
+            <label>{t!("setup.servers")}
+                <select aria-label={t!("setup.servers")} onchange={on_size}>
                     { for SIZES.iter().map(|n| html! {
                         <option value={n.to_string()} selected={*n == participants}>{n}</option>
                     }) }
                 </select>
             </label>
-            <label>{"Observers"}
-                <select aria-label="Observers" onchange={on_observers}>
+            <label>{t!("setup.observers")}
+                <select aria-label={t!("setup.observers")} onchange={on_observers}>
                     { for OBSERVERS.iter().map(|n| html! {
                         <option value={n.to_string()} selected={*n == observers}>{n}</option>
                     }) }
                 </select>
             </label>
-            <label>{"Seed"}
-                <input type="number" min="0" class="seed" aria-label="Seed"
+            <label>{t!("setup.seed")}
+                <input type="number" min="0" class="seed" aria-label={t!("setup.seed")}
                        value={seed.to_string()} onchange={on_seed} />
             </label>
-            <label>{"Scenario"}
-                <select aria-label="Scenario" onchange={on_preset}>
+            <label>{t!("setup.scenario")}
+                <select class="scenario" aria-label={t!("setup.scenario")} onchange={on_preset}>
                     if loaded {
-                        <option value="" disabled=true selected=true>{format!("Loaded: {name}")}</option>
+                        <option value="" disabled=true selected=true>{t!("setup.loaded", name = name)}</option>
                     }
                     if preset.ends_with(FIXED_SUFFIX) {
-                        <option value="" disabled=true selected=true>{format!("Bug lab, on the fix: {name}")}</option>
+                        <option value="" disabled=true selected=true>{t!("setup.on_fix", name = name)}</option>
                     }
-                    <option value="" selected={preset.is_empty() && !loaded}>{"Free play"}</option>
+                    <option value="" selected={preset.is_empty() && !loaded}>{t!("setup.free_play")}</option>
                     { for [false, true].iter().map(|bug_lab| {
                         let items: Vec<_> = preset_list()
                             .into_iter()
                             .filter(|(v, _, _)| v.starts_with(BUG_PREFIX) == *bug_lab)
                             .collect();
                         html! {
-                            <optgroup label={if *bug_lab { "Bug lab (historical ZooKeeper bugs)" } else { "Teaching scenarios" }}>
+                            <optgroup label={if *bug_lab { t!("setup.bug_lab_group") } else { t!("setup.teaching_group") }}>
                                 { for items.into_iter().map(|(stem, title, desc)| html! {
                                     <option value={stem.clone()} title={desc} selected={stem == *preset}>{title}</option>
                                 }) }

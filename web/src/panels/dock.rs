@@ -4,6 +4,7 @@
 
 use std::rc::Rc;
 
+use rust_i18n::t;
 use yew::prelude::*;
 
 use crate::panels::inspector::{Inspector, InspectorData};
@@ -31,7 +32,8 @@ pub struct DockProps {
 /// The dock.
 #[function_component(Dock)]
 pub fn dock(p: &DockProps) -> Html {
-    let tab = use_state(|| Tab::Logs);
+    let tab = use_state(tabs::shown);
+    use_effect_with(*tab, |t| tabs::set_shown(*t));
     {
         let tab = tab.clone();
         use_effect_with((), move |_| {
@@ -50,7 +52,7 @@ pub fn dock(p: &DockProps) -> Html {
             Callback::from(move |_: MouseEvent| tab.set(t))
         };
         let badge = (t == Tab::Invariants && violations > 0).then(|| {
-            html! { <span class="tab-badge" aria-label={format!("{violations} violated")}>{format!("⚠ {violations}")}</span> }
+            html! { <span class="tab-badge" aria-label={t!("tab.violated", count = violations)}>{format!("⚠ {violations}")}</span> }
         });
         html! {
             <button role="tab" id={format!("dock-tab-{}", t.attr())} class={classes!("dock-tab", selected.then_some("active"))}

@@ -8,6 +8,7 @@ pub mod dock;
 pub mod events;
 pub mod inspector;
 pub mod invariants;
+pub mod lang_switch;
 pub mod logs;
 pub mod pending;
 pub mod ring;

@@ -4,6 +4,7 @@
 //! [`IoMsg`](crate::state::scenario_file::IoMsg); the model side is in
 //! `state::scenario_file`.
 
+use rust_i18n::t;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
@@ -201,36 +202,33 @@ pub fn scenario_io(p: &ScenarioIoProps) -> Html {
 
     let digest = p.digest.clone();
     html! {
-        <div class="group io" role="group" aria-label="Scenario file">
-            <button onclick={on_export} aria-label="Export scenario"
-                    title="Download this run as a scenario file: the scenario plus your interventions so far">
-                {"⤓ Export"}
+        <div class="group io" role="group" aria-label={t!("io.aria")}>
+            <button onclick={on_export} aria-label={t!("io.export_aria")} title={t!("io.export_title")}>
+                {t!("io.export")}
             </button>
-            <label class="file-button" title="Run a scenario file (JSON, scenario format version 1)">
-                {"⤒ Import"}
-                <input type="file" accept=".json,application/json" aria-label="Import scenario"
+            <label class="file-button" title={t!("io.import_title")}>
+                {t!("io.import")}
+                <input type="file" accept=".json,application/json" aria-label={t!("io.import_aria")}
                        onchange={on_import} />
             </label>
-            <button onclick={on_share} aria-label="Copy link"
-                    title="Put a link to this run (scenario and interventions) in the address bar and on the clipboard">
-                {"↗ Link"}
+            <button onclick={on_share} aria-label={t!("io.link_aria")} title={t!("io.link_title")}>
+                {t!("io.link")}
             </button>
-            <button onclick={on_digest} aria-label="Trace digest"
-                    title="Fingerprint of the whole trace so far, to compare with zab-sim run --digest">
-                {"# Digest"}
+            <button onclick={on_digest} aria-label={t!("io.digest_aria")} title={t!("io.digest_title")}>
+                {t!("io.digest")}
             </button>
             if let Some(dg) = digest {
                 <output class="digest" data-view="trace-digest" data-trace-count={dg.events.to_string()}
                         data-trace-digest={dg.hex.clone()} data-trace-at-ms={dg.at_ms.to_string()}
-                        title={format!("{} trace events from t = 0 to {} ms", dg.events, dg.at_ms)}>
+                        title={t!("io.digest_value_title", events = dg.events, at = dg.at_ms)}>
                     {format!("{}…", &dg.hex[..dg.hex.len().min(8)])}
                 </output>
             }
             <button class={classes!("contrast", (*contrast).then_some("on"))}
-                    aria-label="High contrast" aria-pressed={contrast.to_string()}
-                    title="High-contrast colours (remembered on this device)"
+                    aria-label={t!("io.contrast_aria")} aria-pressed={contrast.to_string()}
+                    title={t!("io.contrast_title")}
                     onclick={on_contrast}>
-                {if *contrast { "◑ Contrast on" } else { "◐ Contrast" }}
+                {if *contrast { t!("io.contrast_on") } else { t!("io.contrast_off") }}
             </button>
         </div>
     }

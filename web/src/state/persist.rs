@@ -16,11 +16,14 @@ use yew::prelude::*;
 use crate::state::model::{Model, Msg, Start};
 use crate::state::scenario_file::{IoMsg, Origin};
 use crate::state::storage;
+use crate::text::lang::{self, Lang};
 
 /// `localStorage` key of the last session (the exported scenario JSON).
 pub const SESSION_KEY: &str = "zabscope.session";
 /// `localStorage` key of the high-contrast preference (`"1"` / `"0"`).
 pub const CONTRAST_KEY: &str = "zabscope.high-contrast";
+/// `localStorage` key of the language chosen with the header's switch (its code).
+pub const LANG_KEY: &str = "zabscope.lang";
 /// Query parameters that choose the cluster or scenario (then no session is restored).
 const CLUSTER_PARAMS: [&str; 5] = ["n", "participants", "observers", "seed", "preset"];
 /// Class on `<html>` in high-contrast mode.
@@ -55,7 +58,12 @@ fn location_part(f: impl Fn(&web_sys::Location) -> Result<String, JsValue>) -> S
 pub fn initial_model() -> Model {
     let query = location_part(|l| l.search());
     let hash = location_part(|l| l.hash());
-    let start = Start::from_query(&query);
+    let mut start = Start::from_query(&query);
+    let usual = usual_lang();
+    lang::set(start.lang.unwrap_or(usual));
+    for p in start.problems.iter_mut().filter(|p| p.name == "lang") {
+        p.instead = usual.own_name().to_string();
+    }
     let link_problems = crate::state::query::problems_text(&start.problems);
     let mut model = Model::new(start);
     if scenario_from_fragment(&hash).is_some() {
@@ -155,6 +163,75 @@ pub fn set_fragment(fragment: &str) -> Option<String> {
     Some(url)
 }
 
+/// The language the page speaks without `?lang=`: the one chosen with the switch on
+/// this device, else the first of the browser's preferred languages that is Chinese
+/// or English, else English.
+fn usual_lang() -> Lang {
+    let preferred = || {
+        let tags: Vec<String> = window()?
+            .navigator()
+            .languages()
+            .iter()
+            .filter_map(|t| t.as_string())
+            .collect();
+        Lang::preferred(&tags)
+    };
+    storage::get(LANG_KEY)
+        .and_then(|code| Lang::from_tag(&code))
+        .or_else(preferred)
+        .unwrap_or_default()
+}
+
+/// Remembers the language chosen with the switch, and puts it in the address bar's
+/// `?lang=` if that names one (so that a reload does not undo the choice).
+pub fn choose_lang(lang: Lang) {
+    storage::set(LANG_KEY, lang.code());
+    let query = location_part(|l| l.search());
+    let Some(new) = with_param(&query, "lang", lang.param()) else {
+        return;
+    };
+    if let Some(w) = window() {
+        let url = format!(
+            "{}{new}{}",
+            location_part(|l| l.pathname()),
+            location_part(|l| l.hash())
+        );
+        let _ = w
+            .history()
+            .and_then(|h| h.replace_state_with_url(&JsValue::NULL, "", Some(&url)));
+    }
+}
+
+/// `query` with the parameter `name` set to `value`, if `query` has it (`None`: unchanged).
+fn with_param(query: &str, name: &str, value: &str) -> Option<String> {
+    let mut found = false;
+    let pairs: Vec<String> = query
+        .trim_start_matches('?')
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            if p.split('=').next() == Some(name) {
+                found = true;
+                format!("{name}={value}")
+            } else {
+                p.to_string()
+            }
+        })
+        .collect();
+    found.then(|| format!("?{}", pairs.join("&")))
+}
+
+/// Writes the language on the page itself: `<html lang>` (screen readers, fonts) and
+/// the title.
+pub fn show_lang(lang: Lang) {
+    if let Some(doc) = window().and_then(|w| w.document()) {
+        if let Some(html) = doc.document_element() {
+            let _ = html.set_attribute("lang", lang.code());
+        }
+        doc.set_title(&lang::page_title());
+    }
+}
+
 /// The stored high-contrast preference.
 pub fn high_contrast() -> bool {
     storage::get(CONTRAST_KEY).as_deref() == Some("1")
@@ -226,6 +303,28 @@ mod tests {
     use crate::engine::views::Command;
     use crate::engine::Engine;
     use crate::state::presets::scenario_for;
+
+    #[test]
+    fn the_language_switch_rewrites_only_a_lang_the_link_has() {
+        assert_eq!(
+            with_param("?n=5&lang=zh&play=0", "lang", "en").as_deref(),
+            Some("?n=5&lang=en&play=0")
+        );
+        assert_eq!(
+            with_param("?lang=en", "lang", "zh").as_deref(),
+            Some("?lang=zh")
+        );
+        assert_eq!(
+            with_param("?n=5&language=zh", "lang", "en"),
+            None,
+            "another name"
+        );
+        assert_eq!(
+            with_param("", "lang", "en"),
+            None,
+            "no query: nothing to undo"
+        );
+    }
 
     #[test]
     fn an_exported_session_travels_in_a_link_exactly_and_a_plain_one_is_short() {

@@ -9,9 +9,11 @@ use std::fmt;
 
 use crate::state::presets::{preset_list, OBSERVERS, SIZES};
 use crate::state::speed::DEFAULT_SPEED_POS;
+use crate::text::lang::Lang;
 
 /// Parameters the page reads (`bench` is the benchmark build's switch).
-const KNOWN: [&str; 8] = [
+const KNOWN: [&str; 9] = [
+    "lang",
     "n",
     "participants",
     "observers",
@@ -37,6 +39,8 @@ pub struct Start {
     pub speed_pos: f64,
     /// Play at once.
     pub play: bool,
+    /// The language asked for (`?lang=zh` or `?lang=en`).
+    pub lang: Option<Lang>,
     /// The parameters that could not be used, in the order they appear.
     pub problems: Vec<QueryProblem>,
 }
@@ -50,6 +54,7 @@ impl Default for Start {
             preset: None,
             speed_pos: DEFAULT_SPEED_POS,
             play: true,
+            lang: None,
             problems: Vec::new(),
         }
     }
@@ -189,6 +194,15 @@ impl Start {
                     _ => Some(Wrong::NotANumber),
                 }
                 .map(|w| problem(w, "the default speed".into())),
+                "lang" => match Lang::from_tag(&v) {
+                    Some(l) => {
+                        s.lang = Some(l);
+                        None
+                    }
+                    // What replaced it is known only in the browser (the remembered
+                    // or preferred language): `persist::initial_model` says it.
+                    None => Some(problem(Wrong::NotOneOf("zh or en"), String::new())),
+                },
                 "play" => match v.as_str() {
                     "" | "1" => None,
                     "0" => {
@@ -228,6 +242,25 @@ mod tests {
     }
 
     /// Issue 17 item 0: every wrong parameter is named with the default that replaced it.
+    #[test]
+    fn lang_asks_for_chinese_or_english_and_names_anything_else() {
+        assert_eq!(Start::from_query("?lang=zh").lang, Some(Lang::Zh));
+        assert_eq!(Start::from_query("?lang=zh-CN").lang, Some(Lang::Zh));
+        assert_eq!(Start::from_query("?lang=en").lang, Some(Lang::En));
+        assert_eq!(
+            Start::from_query("?n=5").lang,
+            None,
+            "not asked: the usual language"
+        );
+        let bad = Start::from_query("?lang=fr");
+        assert_eq!(bad.lang, None);
+        assert_eq!(bad.problems.len(), 1);
+        assert_eq!(
+            (bad.problems[0].name.as_str(), &bad.problems[0].wrong),
+            ("lang", &Wrong::NotOneOf("zh or en"))
+        );
+    }
+
     #[test]
     fn every_wrong_parameter_is_named_with_what_replaced_it() {
         let cases = [

@@ -1,5 +1,7 @@
 //! The speed slider: simulated time per wall time for a slider position, and its words.
 
+use rust_i18n::t;
+
 /// Speed in simulated ms per wall ms for a slider position (0.001x .. 1x).
 pub fn speed_of(pos: f64) -> f64 {
     10f64.powf(-3.0 + 3.0 * pos.clamp(0.0, 100.0) / 100.0)
@@ -8,15 +10,15 @@ pub fn speed_of(pos: f64) -> f64 {
 /// Words for a speed.
 pub fn speed_words(speed: f64) -> String {
     let name = if speed < 0.004 {
-        "very slow"
+        t!("speed.very_slow")
     } else if speed < 0.02 {
-        "slow"
+        t!("speed.slow")
     } else if speed < 0.1 {
-        "medium"
+        t!("speed.medium")
     } else if speed < 0.5 {
-        "fast"
+        t!("speed.fast")
     } else {
-        "very fast"
+        t!("speed.very_fast")
     };
     let per_s = speed * 1000.0;
     let per = if per_s >= 10.0 {
@@ -24,7 +26,7 @@ pub fn speed_words(speed: f64) -> String {
     } else {
         format!("{per_s:.1}")
     };
-    format!("{name}: 1 s shows {per} ms")
+    t!("speed.words", name = name, per = per).into_owned()
 }
 
 /// Default slider position (0.05x: a 10 ms packet flight takes 0.2 s).

@@ -1,5 +1,6 @@
-//! Text made from typed values, where people read it: the event narration and the
-//! inspector's explanations.
+//! Text made from typed values, where people read it: the event narration, the
+//! inspector's explanations, and the language they are written in (`lang`).
 
 pub mod explain;
+pub mod lang;
 pub mod narrate;

@@ -2,6 +2,7 @@
 
 use std::cell::RefCell;
 
+use rust_i18n::t;
 use yew::prelude::*;
 
 /// The dock's tabs.
@@ -29,15 +30,16 @@ impl Tab {
         Tab::BugLab,
     ];
 
-    /// The tab's title.
-    pub fn label(self) -> &'static str {
+    /// The tab's title, in the page's language.
+    pub fn label(self) -> String {
         match self {
-            Tab::Logs => "Logs",
-            Tab::Inspector => "Inspector",
-            Tab::SpaceTime => "Space-time",
-            Tab::Invariants => "Invariants",
-            Tab::BugLab => "Bug lab",
+            Tab::Logs => t!("tab.logs"),
+            Tab::Inspector => t!("tab.inspector"),
+            Tab::SpaceTime => t!("tab.spacetime"),
+            Tab::Invariants => t!("tab.invariants"),
+            Tab::BugLab => t!("tab.bug_lab"),
         }
+        .into_owned()
     }
 
     /// `data-tab` value and element id suffix.
@@ -65,6 +67,17 @@ impl Tab {
 
 thread_local! {
     static OPEN_TAB: RefCell<Option<Callback<Tab>>> = const { RefCell::new(None) };
+    static SHOWN: RefCell<Tab> = const { RefCell::new(Tab::Logs) };
+}
+
+/// The tab shown last: a dock created again (the page in a new language) opens it.
+pub fn shown() -> Tab {
+    SHOWN.with(|s| *s.borrow())
+}
+
+/// Records the tab the dock shows.
+pub fn set_shown(tab: Tab) {
+    SHOWN.with(|s| *s.borrow_mut() = tab);
 }
 
 /// Lets `open_tab` reach the mounted dock (`None` when it unmounts).

@@ -72,6 +72,8 @@ impl Default for Filter {
 pub enum Msg {
     /// A command for the cluster.
     Cmd(Command),
+    /// Show the page in this language.
+    Lang(crate::text::lang::Lang),
     /// Play or pause.
     TogglePlay,
     /// Speed slider position, 0..=100.
@@ -342,6 +344,7 @@ impl Model {
             }
             Msg::FilterServer(s) => self.filter.server = s,
             Msg::Say(text) => self.refuse(text),
+            Msg::Lang(lang) => crate::text::lang::set(lang),
             Msg::Visibility(visible) => {
                 if !visible && self.playing {
                     self.playing = false;

@@ -13,6 +13,7 @@ pub mod bugs;
 pub mod check;
 pub mod config;
 pub mod ids;
+pub mod lesson;
 pub mod packet;
 pub mod report;
 pub mod run;

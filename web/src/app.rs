@@ -18,6 +18,7 @@ use crate::panels::clients::{ClientData, ClientPanel};
 use crate::panels::controls::{Clock, Controls, ControlsData, Setup, SetupData};
 use crate::panels::dock::Dock;
 use crate::panels::events::{EventData, EventPanel};
+use crate::panels::lesson::{LessonCard, LessonData};
 use crate::panels::pending::{PendingData, PendingPanel};
 use crate::panels::ring::{Legend, Ring};
 use crate::panels::scenario_io::ViolationAlert;
@@ -43,6 +44,21 @@ fn key_msg(e: &web_sys::KeyboardEvent, model: &Model) -> Option<Msg> {
         return None;
     }
     let key = e.key();
+    // A lesson takes the presenter's keys: PageDown / PageUp (a clicker's) and the
+    // arrows step through it.
+    if let Some(run) = &model.lesson {
+        use crate::state::lesson::{LessonMsg, Stage};
+        let next = match run.stage {
+            Stage::Done { .. } => Some(LessonMsg::Next),
+            Stage::Ask if run.lesson.steps[run.step].question.is_none() => Some(LessonMsg::Go),
+            _ => None,
+        };
+        match key.as_str() {
+            "PageDown" | "ArrowRight" => return next.map(Msg::Lesson),
+            "PageUp" | "ArrowLeft" => return Some(Msg::Lesson(LessonMsg::Prev)),
+            _ => {}
+        }
+    }
     Some(match key.as_str() {
         " " | "Spacebar" => {
             if tag == "button" {
@@ -175,6 +191,7 @@ pub fn app() -> Html {
     let clients = Rc::new(ClientData::read(&m));
     let events = Rc::new(EventData::read(&m));
     let pending = Rc::new(PendingData::read(&m));
+    let lesson = Rc::new(LessonData::read(&m));
     drop(m);
 
     // A new language re-creates the page under a new key, so that every text is made
@@ -195,6 +212,7 @@ pub fn app() -> Html {
             </header>
             <div class="workspace">
                 <aside class="col-left">
+                    <LessonCard data={lesson} dispatch={dispatch.clone()} />
                     <Tour />
                     <SelectionPanel data={picked} dispatch={dispatch.clone()} />
                     <ClientPanel data={clients} dispatch={dispatch.clone()} />

@@ -20,6 +20,7 @@
 
 use std::collections::VecDeque;
 
+use zab_core::lesson::{Deed, Question, Reveal, Running, Step, Until, Watch, STEP_LIMIT_MS};
 use zab_core::run::Run;
 use zab_core::scenario::Scenario;
 use zab_core::sim::{Sim, TraceEvent, TraceKind};
@@ -68,6 +69,20 @@ pub struct Engine {
     next_demo_write: u64,
     /// The trace of the boot at t = 0 (the timeline starts after it), for the digest.
     boot: Vec<TraceEvent>,
+    /// The moment playback stops at (a lesson step's or the "pause at" control's).
+    waiting: Option<Running>,
+    /// What the wait ended with, until [`Engine::take_arrival`] takes it.
+    arrival: Option<Arrival>,
+}
+
+/// How a wait for a moment ([`Engine::wait_for`]) ended.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Arrival {
+    /// The moment came: playback stopped at the event that brought it, with what the
+    /// wait saw.
+    Reached(Until, Watch),
+    /// It did not come within the lesson step limit.
+    TimedOut(Until),
 }
 
 impl Engine {
@@ -86,6 +101,8 @@ impl Engine {
             reads: VecDeque::new(),
             next_demo_write: 1,
             boot: Vec::new(),
+            waiting: None,
+            arrival: None,
         };
         let initial = engine.initial_lanes(0, &[]);
         engine
@@ -148,6 +165,10 @@ impl Engine {
             }
             self.tl.step();
             ran += 1;
+            if self.waiting.is_some() && self.check_wait() {
+                self.clock = self.sim().now as f64;
+                return true;
+            }
         }
         self.tl.advance_to(until);
         self.clock = target.max(self.sim().now as f64);
@@ -155,6 +176,91 @@ impl Engine {
             self.after_change();
         }
         true
+    }
+
+    /// Plays until `until` holds (checked after every event while playing, stepping or
+    /// skipping); the run then stops at that event and [`Engine::take_arrival`] says so.
+    /// At t = 0 the boot's events count (a lesson's first step sees the first votes).
+    pub fn wait_for(&mut self, until: Until) {
+        let mut running = Running::new(until, self.sim());
+        if self.sim().now == 0 {
+            running.observe(self.sim(), &self.boot);
+        }
+        self.waiting = Some(running);
+        self.arrival = None;
+        self.check_wait();
+    }
+
+    /// Stops waiting (no arrival).
+    pub fn stop_waiting(&mut self) {
+        self.waiting = None;
+    }
+
+    /// What the wait ended with, once.
+    pub fn take_arrival(&mut self) -> Option<Arrival> {
+        self.arrival.take()
+    }
+
+    /// Does a lesson step's deeds now, as the student's clicks would; false (and
+    /// nothing more done) at the first that has nothing to act on (no leader).
+    pub fn do_deeds(&mut self, deeds: &[Deed]) -> bool {
+        for deed in deeds {
+            let Some(action) = deed.action(self.sim()) else {
+                return false;
+            };
+            self.tl.intervene(action);
+            self.after_change();
+        }
+        true
+    }
+
+    /// Runs a lesson step at once (no animation): its deeds, then up to its moment.
+    /// What it saw, or `None` if it did not get there.
+    pub fn run_step_now(&mut self, step: &Step) -> Option<Watch> {
+        if !self.do_deeds(&step.deeds) {
+            return None;
+        }
+        self.wait_for(step.until.clone());
+        if self.arrival.is_none() {
+            self.skip(STEP_LIMIT_MS);
+        }
+        match self.take_arrival() {
+            Some(Arrival::Reached(_, watch)) => Some(watch),
+            _ => None,
+        }
+    }
+
+    /// A lesson question's answer on the state now, with what its step saw.
+    pub fn reveal(&self, q: &Question, watch: &Watch) -> Reveal {
+        q.reveal(self.sim(), watch, self.tl.run().violations())
+    }
+
+    /// Takes in the new trace and checks the wait; true if it ended.
+    fn check_wait(&mut self) -> bool {
+        self.after_change();
+        self.judge_wait()
+    }
+
+    /// Ends the wait if its moment came or its time ran out; true if it ended.
+    fn judge_wait(&mut self) -> bool {
+        let Some(running) = self.waiting.as_ref() else {
+            return false;
+        };
+        let ended = if running.until.reached(self.sim(), &running.watch) {
+            Some(Arrival::Reached(
+                running.until.clone(),
+                running.watch.clone(),
+            ))
+        } else if running.timed_out(self.sim()) {
+            Some(Arrival::TimedOut(running.until.clone()))
+        } else {
+            None
+        };
+        if ended.is_some() {
+            self.waiting = None;
+            self.arrival = ended;
+        }
+        self.arrival.is_some()
     }
 
     /// Runs events up to and including the next one that shows up in the trace (a
@@ -175,13 +281,24 @@ impl Engine {
         // The entries this step added, counted as they are absorbed (the trace count
         // of the run being looked at is no measure: it is another run's after a merge).
         let shown = self.after_change();
+        self.judge_wait();
         let last = self.log.latest(shown.max(1));
         Ok(last.unwrap_or_else(|| "Stepped.".into()))
     }
 
-    /// Runs `ms` simulated milliseconds at once (no animation).
+    /// Runs `ms` simulated milliseconds at once (no animation); a wait that ends on the
+    /// way stops it there.
     pub fn skip(&mut self, ms: Time) {
-        let until = self.sim().now + ms;
+        let until = self.sim().now.saturating_add(ms);
+        if self.waiting.is_some() {
+            while self.sim().next_time().is_some_and(|t| t <= until) {
+                self.tl.step();
+                if self.check_wait() {
+                    self.clock = self.sim().now as f64;
+                    return;
+                }
+            }
+        }
         self.tl.advance_to(until);
         self.clock = self.sim().now as f64;
         self.after_change();
@@ -293,6 +410,9 @@ impl Engine {
         let trace: Vec<TraceEvent> = self.tl.take_trace();
         for ev in &trace {
             self.absorb(ev);
+        }
+        if let Some(running) = self.waiting.as_mut() {
+            running.observe(self.tl.run().sim(), &trace);
         }
         self.store.prune(self.sim().now);
         trace.len()

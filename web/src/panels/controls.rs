@@ -11,12 +11,18 @@ use crate::engine::views::Command;
 use crate::panels::lang_switch::LangSwitch;
 use crate::panels::scenario_io::ScenarioIo;
 use crate::playback::use_frame_redraw;
+use crate::state::lesson::LessonMsg;
 use crate::state::model::{Model, Msg, Notice, Shared};
 use crate::state::presets::{
     description_of, preset_list, BUG_PREFIX, FIXED_SUFFIX, OBSERVERS, SIZES,
 };
 use crate::state::scenario_file::{DigestView, ExportedRun};
 use crate::state::speed::{speed_of, speed_words};
+use crate::text::lessons::{self as lesson_words, moment};
+use zab_core::lesson::{lessons, Until};
+
+/// Menu values of the lessons start with this, then the lesson id.
+pub const LESSON_PREFIX: &str = "lesson:";
 
 /// Props of the clock.
 #[derive(Properties, Clone, PartialEq)]
@@ -101,6 +107,8 @@ pub struct ControlsData {
     description: String,
     notice: Option<Notice>,
     digest: Option<DigestView>,
+    /// Index of the "pause at" moment in `Until::PAUSE_POINTS`.
+    pause_at: Option<usize>,
 }
 
 impl ControlsData {
@@ -126,6 +134,10 @@ impl ControlsData {
             name,
             notice: m.notice.clone(),
             digest: m.io.digest.clone(),
+            pause_at: m
+                .pause_at
+                .as_ref()
+                .and_then(|u| Until::PAUSE_POINTS.iter().position(|p| p == u)),
         }
     }
 }
@@ -152,6 +164,15 @@ pub fn controls(p: &ControlsProps) -> Html {
     };
     let speed = speed_of(c.speed_pos);
 
+    let on_pause_at = {
+        let d = p.dispatch.clone();
+        Callback::from(move |e: Event| {
+            let v = select_value(&e).and_then(|v| v.parse::<usize>().ok());
+            d.emit(Msg::PauseAt(
+                v.and_then(|i| Until::PAUSE_POINTS.get(i).cloned()),
+            ));
+        })
+    };
     let on_speed = {
         let d = d.clone();
         Callback::from(move |e: InputEvent| {
@@ -203,6 +224,15 @@ pub fn controls(p: &ControlsProps) -> Html {
                            value={format!("{:.1}", c.speed_pos)} oninput={on_speed} />
                     <span class="speed-words">{speed_words(speed)}</span>
                 </label>
+                <label class="pause-at">
+                    <span>{t!("lessons.pause_at")}</span>
+                    <select data-view="pause-at" aria-label={t!("lessons.pause_at")} onchange={on_pause_at}>
+                        <option value="" selected={c.pause_at.is_none()}>{t!("lessons.pause_never")}</option>
+                        { for Until::PAUSE_POINTS.iter().enumerate().map(|(i, u)| html! {
+                            <option value={i.to_string()} selected={c.pause_at == Some(i)}>{moment(u)}</option>
+                        }) }
+                    </select>
+                </label>
             </div>
             <div class="group" role="group" aria-label={t!("controls.faults")}>
                 <button class="danger" aria-keyshortcuts="K" title={t!("controls.kill_leader_title")}
@@ -246,6 +276,10 @@ pub struct SetupData {
     name: String,
     /// The scenario came from a file, a link or the session.
     loaded: bool,
+    /// The lesson open, if any.
+    lesson: Option<&'static str>,
+    /// Steps done per lesson.
+    progress: Vec<(String, usize)>,
 }
 
 impl SetupData {
@@ -260,6 +294,8 @@ impl SetupData {
             loaded: preset.is_empty() && m.io.is_loaded(&scenario.name),
             preset,
             name: scenario.name.clone(),
+            lesson: m.lesson.as_ref().map(|l| l.lesson.id),
+            progress: m.progress.clone(),
         }
     }
 }
@@ -284,6 +320,8 @@ pub fn setup(p: &SetupProps) -> Html {
         ref preset,
         ref name,
         loaded,
+        lesson,
+        ref progress,
     } = *p.data;
     let on_size = {
         let d = d.clone();
@@ -323,7 +361,10 @@ pub fn setup(p: &SetupProps) -> Html {
         let d = d.clone();
         Callback::from(move |e: Event| {
             if let Some(v) = select_value(&e) {
-                d.emit(Msg::Preset(v));
+                match v.strip_prefix(LESSON_PREFIX) {
+                    Some(id) => d.emit(Msg::Lesson(LessonMsg::Open(id.to_string(), 0))),
+                    None => d.emit(Msg::Preset(v)),
+                }
             }
         })
     };
@@ -355,7 +396,19 @@ pub fn setup(p: &SetupProps) -> Html {
                     if preset.ends_with(FIXED_SUFFIX) {
                         <option value="" disabled=true selected=true>{t!("setup.on_fix", name = name)}</option>
                     }
-                    <option value="" selected={preset.is_empty() && !loaded}>{t!("setup.free_play")}</option>
+                    <option value="" selected={preset.is_empty() && !loaded && lesson.is_none()}>{t!("setup.free_play")}</option>
+                    <optgroup label={t!("lessons.menu")}>
+                        { for lessons().iter().map(|l| {
+                            let done = progress.iter().find(|(id, _)| id == l.id).map_or(0, |(_, n)| *n);
+                            let mark = if done >= l.steps.len() { format!(" ✓ {}", t!("lessons.done")) } else { String::new() };
+                            html! {
+                                <option value={format!("{LESSON_PREFIX}{}", l.id)} selected={lesson == Some(l.id)}
+                                        title={t!("lessons.progress", done = done.min(l.steps.len()), total = l.steps.len())}>
+                                    {format!("{}{mark}", lesson_words::title(l))}
+                                </option>
+                            }
+                        }) }
+                    </optgroup>
                     { for [false, true].iter().map(|bug_lab| {
                         let items: Vec<_> = preset_list()
                             .into_iter()

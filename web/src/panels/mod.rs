@@ -9,6 +9,7 @@ pub mod events;
 pub mod inspector;
 pub mod invariants;
 pub mod lang_switch;
+pub mod lesson;
 pub mod logs;
 pub mod pending;
 pub mod ring;

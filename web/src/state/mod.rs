@@ -2,6 +2,7 @@
 //! parameters read from the URL, the saved session and shared links, scenario files,
 //! the built-in scenarios and the speed slider. No view code.
 
+pub mod lesson;
 pub mod model;
 pub mod persist;
 pub mod presets;

@@ -41,6 +41,8 @@ pub struct Start {
     pub play: bool,
     /// The language asked for (`?lang=zh` or `?lang=en`).
     pub lang: Option<Lang>,
+    /// The lesson to open (`?lesson=ID`) and its step, 0-based (`&step=N` counts from 1).
+    pub lesson: Option<(String, usize)>,
     /// The parameters that could not be used, in the order they appear.
     pub problems: Vec<QueryProblem>,
 }
@@ -55,6 +57,7 @@ impl Default for Start {
             speed_pos: DEFAULT_SPEED_POS,
             play: true,
             lang: None,
+            lesson: None,
             problems: Vec::new(),
         }
     }
@@ -203,6 +206,24 @@ impl Start {
                     // or preferred language): `persist::initial_model` says it.
                     None => Some(problem(Wrong::NotOneOf("zh or en"), String::new())),
                 },
+                "lesson" if v.is_empty() => None,
+                "lesson" => match zab_core::lesson::lesson(&v) {
+                    Some(_) => {
+                        let step = s.lesson.take().map_or(0, |(_, n)| n);
+                        s.lesson = Some((v.clone(), step));
+                        None
+                    }
+                    None => Some(problem(Wrong::NoSuchScenario, "free play".into())),
+                },
+                "step" => match v.parse::<usize>() {
+                    Ok(n) if n >= 1 => {
+                        let id = s.lesson.take().map_or(String::new(), |(id, _)| id);
+                        s.lesson = Some((id, n - 1));
+                        None
+                    }
+                    Ok(_) => Some(problem(Wrong::NotOneOf("1 or more"), "step 1".into())),
+                    Err(_) => Some(problem(Wrong::NotANumber, "step 1".into())),
+                },
                 "play" => match v.as_str() {
                     "" | "1" => None,
                     "0" => {
@@ -216,6 +237,12 @@ impl Start {
             };
             s.problems.extend(found);
         }
+        // `step` without a lesson says nothing; a step past the lesson's end opens its
+        // last step.
+        s.lesson = s.lesson.filter(|(id, _)| !id.is_empty()).map(|(id, step)| {
+            let steps = zab_core::lesson::lesson(&id).map_or(1, |l| l.steps.len());
+            (id, step.min(steps - 1))
+        });
         s
     }
 }

@@ -7,8 +7,15 @@
 //! every value as JSON, which would not read the sessions earlier versions saved (the
 //! scenario file's own text).
 
+#[cfg(target_arch = "wasm32")]
 fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
+}
+
+/// Natively (the model's tests) there is no browser: nothing persists.
+#[cfg(not(target_arch = "wasm32"))]
+fn storage() -> Option<web_sys::Storage> {
+    None
 }
 
 /// The value stored under `key`, if any (and if storage is allowed).

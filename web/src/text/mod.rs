@@ -3,4 +3,5 @@
 
 pub mod explain;
 pub mod lang;
+pub mod lessons;
 pub mod narrate;

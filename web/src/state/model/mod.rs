@@ -10,8 +10,11 @@ use std::rc::Rc;
 
 use zab_core::scenario::Scenario;
 
+use zab_core::lesson::{Answer, Until};
+
 use crate::engine::views::Command;
-use crate::engine::Engine;
+use crate::engine::{Arrival, Engine};
+use crate::state::lesson::{self, LessonMsg, LessonRun, Stage};
 use crate::state::presets::{free_play, scenario_for, OBSERVERS, SIZES};
 use crate::state::speed::speed_of;
 use crate::text::narrate::Kind;
@@ -115,6 +118,10 @@ pub enum Msg {
     Visibility(bool),
     /// Scenario files, links, the trace digest, the violation alert.
     Io(crate::state::scenario_file::IoMsg),
+    /// The guided lesson.
+    Lesson(LessonMsg),
+    /// Pause playback at this moment every time it comes (`None`: never).
+    PauseAt(Option<Until>),
 }
 
 /// The app state.
@@ -140,6 +147,12 @@ pub struct Model {
     pub paused_by_hiding: bool,
     /// Import/export, the trace digest and the violation alert (`scenario_io`).
     pub io: crate::state::scenario_file::IoState,
+    /// The lesson open, if any.
+    pub lesson: Option<LessonRun>,
+    /// Where playback pauses by itself (the "pause at" control).
+    pub pause_at: Option<Until>,
+    /// Steps done per lesson id (remembered across visits).
+    pub progress: Vec<(String, usize)>,
 }
 
 /// The model behind a pointer, compared by identity (it never changes).
@@ -168,7 +181,7 @@ impl Model {
             .expect("the default free-play scenario runs");
         let notice = crate::state::query::problems_text(&start.problems)
             .map(|text| Notice { text, error: true });
-        Model {
+        let mut m = Model {
             engine,
             playing: start.play,
             speed_pos: start.speed_pos,
@@ -179,7 +192,14 @@ impl Model {
             rev: 1,
             paused_by_hiding: false,
             io: Default::default(),
+            lesson: None,
+            pause_at: None,
+            progress: lesson::progress(),
+        };
+        if let Some((id, step)) = start.lesson {
+            m.update(Msg::Lesson(LessonMsg::Open(id, step)));
         }
+        m
     }
 
     /// Current speed, simulated ms per wall ms.
@@ -226,6 +246,8 @@ impl Model {
 
     /// Applies one message.
     pub fn update(&mut self, msg: Msg) {
+        let was_playing = self.playing;
+        self.leave_script(&msg);
         match msg {
             Msg::Cmd(cmd) => {
                 let r = self.engine.run(cmd);
@@ -355,9 +377,169 @@ impl Model {
                 }
             }
             Msg::Io(m) => self.io(m),
+            Msg::Lesson(m) => self.lesson_msg(m),
+            Msg::PauseAt(until) => {
+                self.pause_at = until;
+                self.arm_pause();
+            }
         }
+        if self.playing && !was_playing {
+            self.arm_pause();
+        }
+        self.arrived();
         self.watch_violations();
         self.touch();
+    }
+
+    /// Marks the lesson as left when the student acts on the cluster; a change of
+    /// time (seek, back) also stops the step's run.
+    fn leave_script(&mut self, msg: &Msg) {
+        let Some(run) = self.lesson.as_mut() else {
+            return;
+        };
+        match msg {
+            Msg::Cmd(_) => run.off_script = true,
+            Msg::Seek(_) | Msg::Back(_) | Msg::Reset | Msg::Seed(_) => {
+                run.off_script = true;
+                if matches!(run.stage, Stage::Running { .. }) {
+                    run.stage = Stage::Ask;
+                }
+                self.engine.stop_waiting();
+            }
+            // Another run replaces the lesson's (an import keeps the lesson open
+            // until the imported run is there: it may not load).
+            Msg::NewCluster { .. } | Msg::Preset(_) => {
+                self.lesson = None;
+                self.engine.stop_waiting();
+            }
+            _ => {}
+        }
+    }
+
+    /// Arms the "pause at" moment for this play, unless a lesson step is waiting.
+    fn arm_pause(&mut self) {
+        let lesson_waits = self
+            .lesson
+            .as_ref()
+            .is_some_and(|l| matches!(l.stage, Stage::Running { .. }));
+        if lesson_waits {
+            return;
+        }
+        match (&self.pause_at, self.playing) {
+            (Some(until), true) => self.engine.wait_for(until.clone()),
+            _ => self.engine.stop_waiting(),
+        }
+    }
+
+    /// A wait ended: playback pauses; a lesson step reveals its answer.
+    fn arrived(&mut self) {
+        let Some(arrival) = self.engine.take_arrival() else {
+            return;
+        };
+        self.playing = false;
+        self.rev += 1;
+        let run = self
+            .lesson
+            .as_mut()
+            .filter(|l| matches!(l.stage, Stage::Running { .. }));
+        match (run, arrival) {
+            (Some(run), Arrival::Reached(_, watch)) => {
+                let chosen = match run.stage {
+                    Stage::Running { chosen } => chosen,
+                    _ => None,
+                };
+                let reveal = run.lesson.steps[run.step]
+                    .question
+                    .as_ref()
+                    .map(|q| self.engine.reveal(q, &watch));
+                run.stage = Stage::Done { chosen, reveal };
+                lesson::remember(run.lesson.id, run.step + 1);
+                self.progress = lesson::progress();
+            }
+            (Some(run), Arrival::TimedOut(_)) => run.stage = Stage::Stuck,
+            (None, Arrival::Reached(until, _)) => {
+                self.say(crate::text::lessons::paused_at(&until));
+            }
+            (None, Arrival::TimedOut(_)) => {}
+        }
+    }
+
+    fn lesson_msg(&mut self, msg: LessonMsg) {
+        let at = |m: &Model| m.lesson.as_ref().map(|l| (l.lesson.clone(), l.step));
+        match msg {
+            LessonMsg::Open(id, step) => match zab_core::lesson::lesson(&id) {
+                Some(l) => self.open_lesson(l, step),
+                None => self.refuse(crate::text::lessons::no_such_lesson(&id)),
+            },
+            LessonMsg::Choose(answer) => self.run_step(Some(answer)),
+            LessonMsg::Go => self.run_step(None),
+            LessonMsg::Next => {
+                if let Some(run) = self.lesson.as_mut() {
+                    if run.is_last() {
+                        self.lesson = None;
+                        self.engine.stop_waiting();
+                    } else if matches!(run.stage, Stage::Done { .. }) && !run.off_script {
+                        // On from where the cluster is: the next step starts here.
+                        run.step += 1;
+                        run.stage = Stage::Ask;
+                    } else {
+                        let (l, step) = (run.lesson.clone(), run.step + 1);
+                        self.open_lesson(l, step);
+                    }
+                }
+            }
+            LessonMsg::Prev => {
+                if let Some((l, step)) = at(self) {
+                    self.open_lesson(l, step.saturating_sub(1));
+                }
+            }
+            LessonMsg::Replay => {
+                if let Some((l, step)) = at(self) {
+                    self.open_lesson(l, step);
+                }
+            }
+            LessonMsg::Close => {
+                self.lesson = None;
+                self.engine.stop_waiting();
+            }
+        }
+    }
+
+    /// Opens a lesson at a step: its cluster from t = 0, the steps before run at once.
+    fn open_lesson(&mut self, l: zab_core::lesson::Lesson, step: usize) {
+        let step = step.min(l.steps.len().saturating_sub(1));
+        let Ok(mut engine) = Engine::new(&l.scenario) else {
+            return self.refuse(crate::text::lessons::no_such_lesson(l.id));
+        };
+        for s in &l.steps[..step] {
+            if engine.run_step_now(s).is_none() {
+                return self.refuse(crate::text::lessons::no_such_lesson(l.id));
+            }
+        }
+        self.engine = engine;
+        self.preset = None;
+        self.playing = false;
+        self.selection = Selection::None;
+        self.filter.server = None;
+        self.lesson = Some(LessonRun::at(l, step));
+    }
+
+    /// Runs the lesson's step: its deeds, then playback until its moment.
+    fn run_step(&mut self, chosen: Option<Answer>) {
+        let Some(run) = self.lesson.as_mut() else {
+            return;
+        };
+        if run.stage != Stage::Ask || run.off_script {
+            return;
+        }
+        let step = run.lesson.steps[run.step].clone();
+        if !self.engine.do_deeds(&step.deeds) {
+            run.stage = Stage::Stuck;
+            return;
+        }
+        run.stage = Stage::Running { chosen };
+        self.engine.wait_for(step.until);
+        self.playing = true;
     }
 
     fn drop_stale_selection(&mut self) {
@@ -387,6 +569,7 @@ impl Model {
         let wall = wall_ms.clamp(0.0, MAX_FRAME_MS);
         let sim_ms = wall * self.speed();
         self.engine.advance(sim_ms, MAX_EVENTS_PER_FRAME);
+        self.arrived();
         self.watch_violations();
         if let Selection::Packet(id) = self.selection {
             if self.engine.packet(id).is_none() {
@@ -557,6 +740,127 @@ mod tests {
         // One history: the past rebuilt from a checkpoint is the present it led to.
         m.update(Msg::Seek(horizon));
         assert_eq!((m.engine.servers(), m.engine.packets()), at_horizon);
+    }
+
+    /// Issue 14 item 2: every lesson followed in the app as a student would (answer,
+    /// the cluster plays frame by frame to the step's moment, next) reveals the answers
+    /// core's native walk of the lesson gives (core/tests/lessons.rs reasons them
+    /// out), and a lesson opened at its last step is the same run.
+    #[test]
+    fn every_lesson_followed_frame_by_frame_reveals_what_core_says() {
+        use zab_core::lesson::lessons;
+        for l in lessons() {
+            // Core's own walk: the truth of each question.
+            let mut run = zab_core::run::Run::new(&l.scenario).unwrap();
+            let mut truths = Vec::new();
+            for i in 0..l.steps.len() {
+                let (_, watch) = l.run_step(&mut run, i).unwrap();
+                truths.push(
+                    l.steps[i]
+                        .question
+                        .as_ref()
+                        .map(|q| q.reveal(run.sim(), &watch, run.violations()).truth),
+                );
+            }
+            let mut m = Model::new(Start {
+                play: false,
+                ..Start::default()
+            });
+            m.speed_pos = 100.0;
+            m.update(Msg::Lesson(LessonMsg::Open(l.id.into(), 0)));
+            for (i, truth) in truths.iter().enumerate() {
+                let run = m.lesson.as_ref().expect("the lesson stays open");
+                assert_eq!(
+                    (run.step, &run.stage),
+                    (i, &Stage::Ask),
+                    "{} step {i}",
+                    l.id
+                );
+                // Answer wrong where there is a wrong answer, to see it judged.
+                let chosen = l.steps[i].question.as_ref().map(|q| {
+                    q.choices()
+                        .into_iter()
+                        .find(|a| Some(*a) != *truth)
+                        .unwrap()
+                });
+                m.update(Msg::Lesson(match chosen {
+                    Some(a) => LessonMsg::Choose(a),
+                    None => LessonMsg::Go,
+                }));
+                for _ in 0..2000 {
+                    if !m.playing {
+                        break;
+                    }
+                    m.frame(100.0);
+                }
+                let Stage::Done { chosen: c, reveal } = &m.lesson.as_ref().unwrap().stage else {
+                    panic!("{} step {i}: {:?}", l.id, m.lesson.as_ref().unwrap().stage)
+                };
+                assert_eq!(*c, chosen);
+                assert_eq!(
+                    reveal.as_ref().map(|r| r.truth),
+                    *truth,
+                    "{} step {i}",
+                    l.id
+                );
+                m.update(Msg::Lesson(LessonMsg::Next));
+            }
+            assert!(m.lesson.is_none(), "finishing closes the lesson");
+        }
+    }
+
+    #[test]
+    fn a_lesson_opened_at_a_step_and_left_comes_back_to_that_step() {
+        let mut m = Model::new(Start {
+            lesson: Some(("election".into(), 2)),
+            play: false,
+            ..Start::default()
+        });
+        let run = m.lesson.as_ref().expect("?lesson=election&step=3 opens it");
+        assert_eq!((run.step, &run.stage), (2, &Stage::Ask));
+        let at = m.engine.now();
+        assert!(at > 0, "the steps before it ran");
+        // The student experiments: the lesson is left, the run changes.
+        m.update(Msg::Cmd(Command::HealAll));
+        m.update(Msg::Skip(2000));
+        assert!(m.lesson.as_ref().unwrap().off_script);
+        m.update(Msg::Lesson(LessonMsg::Choose(Answer::Yes)));
+        assert_eq!(
+            m.lesson.as_ref().unwrap().stage,
+            Stage::Ask,
+            "no run off the script"
+        );
+        m.update(Msg::Lesson(LessonMsg::Replay));
+        let run = m.lesson.as_ref().unwrap();
+        assert!(!run.off_script);
+        assert_eq!(
+            (run.step, m.engine.now()),
+            (2, at),
+            "back at the step's start"
+        );
+    }
+
+    #[test]
+    fn pause_at_a_leader_stops_playback_when_one_is_elected() {
+        let mut m = Model::new(Start {
+            play: false,
+            ..Start::default()
+        });
+        m.update(Msg::PauseAt(Some(Until::LeaderActive)));
+        m.update(Msg::TogglePlay);
+        // At the default speed (0.05x) a leader comes after about 6 s of frames.
+        for _ in 0..1000 {
+            if !m.playing {
+                break;
+            }
+            m.frame(100.0);
+        }
+        assert!(!m.playing, "paused by itself");
+        assert!(
+            m.engine.leader().is_some(),
+            "at the moment a leader is active"
+        );
+        assert!(m.engine.now() < 2000);
     }
 
     #[test]

@@ -1,0 +1,230 @@
+//! The words of the lessons: titles, each step's narration and question, the answers,
+//! the judgement and the reason core gives ([`Why`]), in the page's language. The
+//! lessons' own texts are keyed by lesson id and step (`lesson.ID.sN`, `.q`, `.after`
+//! in `web/locales/lessons.yml`); the tests check that every step of every lesson has
+//! them in both languages.
+
+use rust_i18n::t;
+use zab_core::lesson::{Answer, Lesson, Until, Why};
+use zab_core::server::{WriteFailure, WriteResult};
+use zab_core::Zxid;
+
+use crate::engine::inspect::{SyncChoiceView, VoteView};
+use crate::text::explain;
+
+/// The key of a lesson's text: `lesson.ID.PART`.
+pub fn key(id: &str, part: &str) -> String {
+    format!("lesson.{id}.{part}")
+}
+
+/// The keys every lesson needs, for the translation tests.
+#[cfg(test)]
+pub fn keys_of(l: &Lesson) -> Vec<String> {
+    let mut keys = vec![key(l.id, "title"), key(l.id, "intro")];
+    for (i, step) in l.steps.iter().enumerate() {
+        keys.push(key(l.id, &format!("s{}", i + 1)));
+        keys.push(key(l.id, &format!("s{}.after", i + 1)));
+        if step.question.is_some() {
+            keys.push(key(l.id, &format!("s{}.q", i + 1)));
+        }
+    }
+    keys
+}
+
+fn text(k: &str) -> String {
+    t!(k).into_owned()
+}
+
+/// The lesson's title.
+pub fn title(l: &Lesson) -> String {
+    text(&key(l.id, "title"))
+}
+
+/// What the lesson is about, one sentence.
+pub fn intro(l: &Lesson) -> String {
+    text(&key(l.id, "intro"))
+}
+
+/// Step `i`'s narration (before it runs).
+pub fn step_text(l: &Lesson, i: usize) -> String {
+    text(&key(l.id, &format!("s{}", i + 1)))
+}
+
+/// Step `i`'s question.
+pub fn question(l: &Lesson, i: usize) -> String {
+    text(&key(l.id, &format!("s{}.q", i + 1)))
+}
+
+/// What step `i` showed (after its moment came).
+pub fn after(l: &Lesson, i: usize) -> String {
+    text(&key(l.id, &format!("s{}.after", i + 1)))
+}
+
+/// An answer as a button says it.
+pub fn answer(a: &Answer) -> String {
+    match a {
+        Answer::Server(id) => t!("lessons.answer.server", id = id.0).into_owned(),
+        Answer::Nobody => t!("lessons.answer.nobody").into_owned(),
+        Answer::Epoch(e) => t!("lessons.answer.epoch", epoch = e.0).into_owned(),
+        Answer::Mode(m) => m.name().to_string(),
+        Answer::Yes => t!("lessons.answer.yes").into_owned(),
+        Answer::No => t!("lessons.answer.no").into_owned(),
+    }
+}
+
+/// The judgement of a chosen answer against the simulator's.
+pub fn judgement(right: bool, truth: &Answer) -> String {
+    if right {
+        t!("lessons.right", answer = answer(truth)).into_owned()
+    } else {
+        t!("lessons.wrong", answer = answer(truth)).into_owned()
+    }
+}
+
+fn vote(v: &zab_core::packet::Vote) -> VoteView {
+    VoteView {
+        leader: v.leader.0,
+        zxid: v.zxid,
+        peer_epoch: v.peer_epoch.0,
+        round: v.election_epoch,
+    }
+}
+
+fn zxid_layout(z: Zxid) -> String {
+    t!(
+        "lessons.why.zxid_layout",
+        zxid = z,
+        epoch = z.epoch().0,
+        counter = z.counter()
+    )
+    .into_owned()
+}
+
+/// Core's reason, in words.
+pub fn why(w: &Why) -> String {
+    match w {
+        Why::Election { winner, over } => {
+            let mut out = t!(
+                "lessons.why.elected",
+                id = winner.leader.0,
+                epoch = winner.peer_epoch.0,
+                zxid = winner.zxid
+            )
+            .into_owned();
+            for (_, v, c) in over {
+                out.push(' ');
+                out.push_str(&explain::vote_sentence(&vote(winner), &vote(v), c));
+            }
+            out
+        }
+        Why::NoLeader => t!("lessons.why.no_leader").into_owned(),
+        Why::Epoch {
+            leader,
+            epoch,
+            before,
+        } => {
+            let first = Zxid((i64::from(epoch.0) << 32) | 1);
+            let said = match before {
+                Some(b) => t!(
+                    "lessons.why.epoch_after",
+                    id = leader.0,
+                    epoch = epoch.0,
+                    before = b.0
+                ),
+                None => t!("lessons.why.epoch", id = leader.0, epoch = epoch.0),
+            };
+            format!("{said} {}", zxid_layout(first))
+        }
+        Why::Sync { learner, reason } => explain::sync_sentence(&SyncChoiceView {
+            at_ms: 0,
+            leader: 0,
+            learner: learner.0,
+            mode: reason.mode(),
+            reason: *reason,
+        }),
+        Why::NotSynced { learner } => t!("lessons.why.not_synced", id = learner.0).into_owned(),
+        Why::Write { path, result } => match result {
+            Some(WriteResult::Committed { zxid }) => format!(
+                "{} {}",
+                t!("lessons.why.committed", path = path, zxid = zxid),
+                zxid_layout(*zxid)
+            ),
+            Some(WriteResult::Failed { reason }) => match reason {
+                WriteFailure::LostLeader { server } => {
+                    t!("lessons.why.lost_leader", path = path, id = server.0).into_owned()
+                }
+                WriteFailure::NotServing { server, .. } => {
+                    t!("lessons.why.not_serving", path = path, id = server.0).into_owned()
+                }
+                WriteFailure::Crashed { server } | WriteFailure::Down { server } => {
+                    t!("lessons.why.server_down", path = path, id = server.0).into_owned()
+                }
+            },
+            None => t!("lessons.why.pending", path = path).into_owned(),
+        },
+        Why::Survival {
+            path,
+            leader,
+            kept,
+            last,
+        } => match (leader, kept) {
+            (None, _) => t!("lessons.why.no_leader").into_owned(),
+            (Some(l), true) => {
+                t!("lessons.why.kept", path = path, id = l.0, last = last).into_owned()
+            }
+            (Some(l), false) => {
+                t!("lessons.why.lost", path = path, id = l.0, last = last).into_owned()
+            }
+        },
+        Why::Replicas {
+            path,
+            with,
+            without,
+        } => {
+            let list = |ids: &[zab_core::ServerId]| {
+                ids.iter()
+                    .map(|i| i.0.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            if without.is_empty() {
+                t!("lessons.why.everywhere", path = path, servers = list(with)).into_owned()
+            } else if with.is_empty() {
+                t!("lessons.why.nowhere", path = path).into_owned()
+            } else {
+                t!(
+                    "lessons.why.some",
+                    path = path,
+                    with = list(with),
+                    without = list(without)
+                )
+                .into_owned()
+            }
+        }
+        Why::Checker { first } => match first {
+            Some((id, name)) => t!("lessons.why.caught", id = id, name = name).into_owned(),
+            None => t!("lessons.why.clean").into_owned(),
+        },
+    }
+}
+
+/// The status line when playback paused at a "pause at" moment.
+pub fn paused_at(until: &Until) -> String {
+    t!("lessons.paused", moment = moment(until)).into_owned()
+}
+
+/// A "pause at" moment, as the menu names it.
+pub fn moment(until: &Until) -> String {
+    match until {
+        Until::PhaseChange => t!("lessons.moment.phase"),
+        Until::LeaderActive => t!("lessons.moment.leader"),
+        Until::Commit => t!("lessons.moment.commit"),
+        _ => t!("lessons.moment.step"),
+    }
+    .into_owned()
+}
+
+/// The status line for a lesson that does not exist (or could not be opened).
+pub fn no_such_lesson(id: &str) -> String {
+    t!("lessons.none", id = id).into_owned()
+}

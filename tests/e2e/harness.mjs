@@ -59,7 +59,7 @@ const DEBUG = process.env.ZABSCOPE_E2E_DEBUG === '1';
 export const APP_MOUNTED = 'main#app';
 
 /** What the app keeps in localStorage between visits (`open()` clears it first). */
-export const APP_STORAGE_KEYS = ['zabscope.session', 'zabscope.high-contrast', 'zabscope.lang'];
+export const APP_STORAGE_KEYS = ['zabscope.session', 'zabscope.high-contrast', 'zabscope.lang', 'zabscope.lessons'];
 
 /** Path of the harness's own blank page (see `AppSession.openBlank`). */
 const BLANK_PATH = '__zabscope_harness_blank__';

@@ -212,8 +212,10 @@ pub fn app() -> Html {
             </header>
             <div class="workspace">
                 <aside class="col-left">
+                    if lesson.run.is_none() {
+                        <Tour />
+                    }
                     <LessonCard data={lesson} dispatch={dispatch.clone()} />
-                    <Tour />
                     <SelectionPanel data={picked} dispatch={dispatch.clone()} />
                     <ClientPanel data={clients} dispatch={dispatch.clone()} />
                 </aside>

@@ -182,13 +182,30 @@ impl Engine {
     /// skipping); the run then stops at that event and [`Engine::take_arrival`] says so.
     /// At t = 0 the boot's events count (a lesson's first step sees the first votes).
     pub fn wait_for(&mut self, until: Until) {
+        self.begin_wait(until);
+        self.check_wait();
+    }
+
+    fn begin_wait(&mut self, until: Until) {
         let mut running = Running::new(until, self.sim());
         if self.sim().now == 0 {
             running.observe(self.sim(), &self.boot);
         }
         self.waiting = Some(running);
         self.arrival = None;
-        self.check_wait();
+    }
+
+    /// Starts a lesson step as core's `Lesson::run_step` does: the wait begins, the
+    /// step's deeds are done (their events are the step's), then playback runs to the
+    /// step's moment. False (nothing waits) if a deed had nothing to act on.
+    pub fn start_step(&mut self, step: &Step) -> bool {
+        self.begin_wait(step.until.clone());
+        if !self.do_deeds(&step.deeds) {
+            self.waiting = None;
+            return false;
+        }
+        self.judge_wait();
+        true
     }
 
     /// Stops waiting (no arrival).
@@ -203,7 +220,7 @@ impl Engine {
 
     /// Does a lesson step's deeds now, as the student's clicks would; false (and
     /// nothing more done) at the first that has nothing to act on (no leader).
-    pub fn do_deeds(&mut self, deeds: &[Deed]) -> bool {
+    fn do_deeds(&mut self, deeds: &[Deed]) -> bool {
         for deed in deeds {
             let Some(action) = deed.action(self.sim()) else {
                 return false;
@@ -217,10 +234,9 @@ impl Engine {
     /// Runs a lesson step at once (no animation): its deeds, then up to its moment.
     /// What it saw, or `None` if it did not get there.
     pub fn run_step_now(&mut self, step: &Step) -> Option<Watch> {
-        if !self.do_deeds(&step.deeds) {
+        if !self.start_step(step) {
             return None;
         }
-        self.wait_for(step.until.clone());
         if self.arrival.is_none() {
             self.skip(STEP_LIMIT_MS);
         }

@@ -40,10 +40,25 @@ fn key_msg(e: &web_sys::KeyboardEvent, model: &Model) -> Option<Msg> {
         .as_ref()
         .map(|t| t.tag_name().to_ascii_lowercase())
         .unwrap_or_default();
-    if matches!(tag.as_str(), "input" | "select" | "textarea") {
+    // An input method composing (Chinese, Japanese...) owns the keys.
+    if e.is_composing() {
         return None;
     }
     let key = e.key();
+    // A slider keeps its arrow keys; every other shortcut works while it has focus
+    // (after a drag the focus stays on it, and Space must still play).
+    let slider = target
+        .as_ref()
+        .is_some_and(|t| tag == "input" && t.get_attribute("type").as_deref() == Some("range"));
+    if slider {
+        if key.starts_with("Arrow")
+            || matches!(key.as_str(), "Home" | "End" | "PageUp" | "PageDown")
+        {
+            return None;
+        }
+    } else if matches!(tag.as_str(), "input" | "select" | "textarea") {
+        return None;
+    }
     // A lesson takes the presenter's keys: PageDown / PageUp (a clicker's) and the
     // arrows step through it.
     if let Some(run) = &model.lesson {

@@ -18,7 +18,7 @@ use crate::state::presets::{
 };
 use crate::state::scenario_file::{DigestView, ExportedRun};
 use crate::state::speed::{speed_of, speed_words};
-use crate::text::lessons::{self as lesson_words, moment};
+use crate::text::lessons::{self as lesson_words, moment, moment_short};
 use zab_core::lesson::{lessons, Until};
 
 /// Menu values of the lessons start with this, then the lesson id.
@@ -224,15 +224,7 @@ pub fn controls(p: &ControlsProps) -> Html {
                            value={format!("{:.1}", c.speed_pos)} oninput={on_speed} />
                     <span class="speed-words">{speed_words(speed)}</span>
                 </label>
-                <label class="pause-at">
-                    <span>{t!("lessons.pause_at")}</span>
-                    <select data-view="pause-at" aria-label={t!("lessons.pause_at")} onchange={on_pause_at}>
-                        <option value="" selected={c.pause_at.is_none()}>{t!("lessons.pause_never")}</option>
-                        { for Until::PAUSE_POINTS.iter().enumerate().map(|(i, u)| html! {
-                            <option value={i.to_string()} selected={c.pause_at == Some(i)}>{moment(u)}</option>
-                        }) }
-                    </select>
-                </label>
+
             </div>
             <div class="group" role="group" aria-label={t!("controls.faults")}>
                 <button class="danger" aria-keyshortcuts="K" title={t!("controls.kill_leader_title")}
@@ -257,6 +249,15 @@ pub fn controls(p: &ControlsProps) -> Html {
                class={classes!("message", notice.as_ref().filter(|n| n.error).map(|_| "error"))}>
                 { notice.map(|n| n.text).unwrap_or_else(|| t!("controls.hint").into_owned()) }
             </p>
+            <label class="pause-at">
+                <span>{t!("lessons.pause_at")}</span>
+                <select data-view="pause-at" aria-label={t!("lessons.pause_at")} onchange={on_pause_at}>
+                    <option value="" selected={c.pause_at.is_none()}>{t!("lessons.pause_never")}</option>
+                    { for Until::PAUSE_POINTS.iter().enumerate().map(|(i, u)| html! {
+                        <option value={i.to_string()} selected={c.pause_at == Some(i)} title={moment(u)}>{moment_short(u)}</option>
+                    }) }
+                </select>
+            </label>
             <ScenarioIo digest={c.digest.clone()} export={p.export.clone()} dispatch={p.dispatch.clone()} />
             <LangSwitch dispatch={p.dispatch.clone()} />
         </div>

@@ -224,6 +224,17 @@ pub fn moment(until: &Until) -> String {
     .into_owned()
 }
 
+/// A "pause at" moment in a word or two, for the menu.
+pub fn moment_short(until: &Until) -> String {
+    match until {
+        Until::PhaseChange => t!("lessons.short.phase"),
+        Until::LeaderActive => t!("lessons.short.leader"),
+        Until::Commit => t!("lessons.short.commit"),
+        _ => t!("lessons.moment.step"),
+    }
+    .into_owned()
+}
+
 /// The status line for a lesson that does not exist (or could not be opened).
 pub fn no_such_lesson(id: &str) -> String {
     t!("lessons.none", id = id).into_owned()

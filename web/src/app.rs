@@ -59,6 +59,13 @@ fn key_msg(e: &web_sys::KeyboardEvent, model: &Model) -> Option<Msg> {
     } else if matches!(tag.as_str(), "input" | "select" | "textarea") {
         return None;
     }
+    // A presenter's remote blanks the screen with B or "."; any key shows it again.
+    if model.blank {
+        return Some(Msg::Blank(false));
+    }
+    if model.presenter && matches!(key.as_str(), "b" | "B" | ".") {
+        return Some(Msg::Blank(true));
+    }
     // A lesson takes the presenter's keys: PageDown / PageUp (a clicker's) and the
     // arrows step through it.
     if let Some(run) = &model.lesson {
@@ -207,7 +214,12 @@ pub fn app() -> Html {
     let events = Rc::new(EventData::read(&m));
     let pending = Rc::new(PendingData::read(&m));
     let lesson = Rc::new(LessonData::read(&m));
+    let (presenter, blank) = (m.presenter, m.blank);
     drop(m);
+    let unblank = {
+        let d = dispatch.clone();
+        Callback::from(move |_: MouseEvent| d.emit(Msg::Blank(false)))
+    };
 
     // A new language re-creates the page under a new key, so that every text is made
     // again in it (panels with unchanged data would otherwise keep the old words).
@@ -215,7 +227,12 @@ pub fn app() -> Html {
     use_effect_with(lang, |lang| crate::state::persist::show_lang(*lang));
 
     html! {
-        <main id="app" key={lang.code()} aria-label="ZabScope">
+        <main id="app" key={lang.code()} aria-label="ZabScope"
+              class={classes!(presenter.then_some("presenter"))} data-presenter={presenter.to_string()}>
+            if blank {
+                <div class="blank" data-view="blank" role="button" tabindex="0"
+                     aria-label={rust_i18n::t!("presenter.unblank")} onclick={unblank}></div>
+            }
             <header class="topbar">
                 <div class="row">
                     <h1>{"ZabScope"}</h1>

@@ -109,6 +109,8 @@ pub struct ControlsData {
     digest: Option<DigestView>,
     /// Index of the "pause at" moment in `Until::PAUSE_POINTS`.
     pause_at: Option<usize>,
+    /// Presenter mode is on.
+    presenter: bool,
 }
 
 impl ControlsData {
@@ -138,6 +140,7 @@ impl ControlsData {
                 .pause_at
                 .as_ref()
                 .and_then(|u| Until::PAUSE_POINTS.iter().position(|p| p == u)),
+            presenter: m.presenter,
         }
     }
 }
@@ -258,6 +261,10 @@ pub fn controls(p: &ControlsProps) -> Html {
                     }) }
                 </select>
             </label>
+            <button class="presenter-toggle" data-view="presenter" aria-pressed={c.presenter.to_string()}
+                    title={t!("presenter.title")} onclick={send(Msg::Presenter(!c.presenter))}>
+                {t!("presenter.button")}
+            </button>
             <ScenarioIo digest={c.digest.clone()} export={p.export.clone()} dispatch={p.dispatch.clone()} />
             <LangSwitch dispatch={p.dispatch.clone()} />
         </div>

@@ -41,6 +41,8 @@ pub struct Start {
     pub play: bool,
     /// The language asked for (`?lang=zh` or `?lang=en`).
     pub lang: Option<Lang>,
+    /// Presenter mode (`?present=1`).
+    pub present: bool,
     /// The lesson to open (`?lesson=ID`) and its step, 0-based (`&step=N` counts from 1).
     pub lesson: Option<(String, usize)>,
     /// The parameters that could not be used, in the order they appear.
@@ -58,6 +60,7 @@ impl Default for Start {
             play: true,
             lang: None,
             lesson: None,
+            present: false,
             problems: Vec::new(),
         }
     }
@@ -223,6 +226,14 @@ impl Start {
                     }
                     Ok(_) => Some(problem(Wrong::NotOneOf("1 or more"), "step 1".into())),
                     Err(_) => Some(problem(Wrong::NotANumber, "step 1".into())),
+                },
+                "present" => match v.as_str() {
+                    "" | "1" => {
+                        s.present = true;
+                        None
+                    }
+                    "0" => None,
+                    _ => Some(problem(Wrong::NotOneOf("0 or 1"), String::new())),
                 },
                 "play" => match v.as_str() {
                     "" | "1" => None,

@@ -122,6 +122,10 @@ pub enum Msg {
     Lesson(LessonMsg),
     /// Pause playback at this moment every time it comes (`None`: never).
     PauseAt(Option<Until>),
+    /// Presenter mode on or off.
+    Presenter(bool),
+    /// Blank the screen (a presenter's B or "."), or show it again.
+    Blank(bool),
 }
 
 /// The app state.
@@ -153,7 +157,15 @@ pub struct Model {
     pub pause_at: Option<Until>,
     /// Steps done per lesson id (remembered across visits).
     pub progress: Vec<(String, usize)>,
+    /// Presenter mode: big, high-contrast, secondary panels hidden, slower.
+    pub presenter: bool,
+    /// The screen is blanked (presenter mode).
+    pub blank: bool,
 }
+
+/// Presenter mode plays at most this fast (slider position: about 0.02x, so that a
+/// room can follow an election).
+pub const PRESENTER_SPEED_POS: f64 = 45.0;
 
 /// The model behind a pointer, compared by identity (it never changes).
 #[derive(Clone)]
@@ -195,7 +207,12 @@ impl Model {
             lesson: None,
             pause_at: None,
             progress: lesson::progress(),
+            presenter: false,
+            blank: false,
         };
+        if start.present {
+            m.update(Msg::Presenter(true));
+        }
         if let Some((id, step)) = start.lesson {
             m.update(Msg::Lesson(LessonMsg::Open(id, step)));
         }
@@ -378,6 +395,14 @@ impl Model {
             }
             Msg::Io(m) => self.io(m),
             Msg::Lesson(m) => self.lesson_msg(m),
+            Msg::Presenter(on) => {
+                self.presenter = on;
+                self.blank = false;
+                if on {
+                    self.speed_pos = self.speed_pos.min(PRESENTER_SPEED_POS);
+                }
+            }
+            Msg::Blank(on) => self.blank = on && self.presenter,
             Msg::PauseAt(until) => {
                 self.pause_at = until;
                 self.arm_pause();

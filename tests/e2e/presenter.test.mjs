@@ -1,0 +1,70 @@
+// Presenter mode (issue 14 item 3): legible from the back of a room on a 1920x1080
+// projector and at 1280x720 (ring labels and the lesson's text at least 24 px),
+// secondary panels hidden, a slower speed, B or "." blanks the screen, the clicker's
+// PageDown steps the lesson.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { launchApp } from './harness.mjs';
+
+let app;
+
+before(async () => {
+  app = await launchApp({ viewport: { width: 1920, height: 1080 } });
+});
+
+after(async () => {
+  await app?.close();
+});
+
+/** Rendered px of the ring's labels (font size in viewBox units times the scale). */
+async function ringLabelPx(page) {
+  return page.evaluate(() => {
+    const svg = document.querySelector('svg[data-view="cluster"]');
+    const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+    const px = (sel) => Math.min(...[...svg.querySelectorAll(sel)].map((el) => parseFloat(getComputedStyle(el).fontSize) * scale));
+    return { role: px('.role-label'), phase: px('.phase-label'), facts: px('.facts-label') };
+  });
+}
+
+for (const [width, height] of [[1920, 1080], [1280, 720]]) {
+  test(`at ${width}x${height} the ring's labels and the lesson's words are at least 24 px`, async () => {
+    await app.page.setViewportSize({ width, height });
+    const page = await app.open('?play=0&lang=zh&present=1&lesson=quorum');
+    assert.equal(await page.locator('main').getAttribute('data-presenter'), 'true');
+    for (const [name, px] of Object.entries(await ringLabelPx(page))) {
+      assert.ok(px >= 24, `${name} labels are ${px.toFixed(1)} px`);
+    }
+    const say = await page.locator('[data-view="lesson"] .say').evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
+    assert.ok(say >= 24, `the lesson's narration is ${say} px`);
+    for (const hidden of ['[data-view="dock"]', '.col-right']) {
+      assert.equal(await page.locator(hidden).isVisible(), false, `${hidden} is hidden`);
+    }
+    app.assertNoErrors();
+  });
+}
+
+test('entering presenter mode slows playback; B blanks the screen, any key shows it; PageDown steps the lesson', async () => {
+  await app.page.setViewportSize({ width: 1920, height: 1080 });
+  const page = await app.open('?play=0&lang=en&speed=90&lesson=election');
+  const speed = app.byRole('slider', 'Speed');
+  assert.equal(await speed.inputValue(), '90');
+  await page.locator('[data-view="presenter"]').click();
+  assert.ok(Number(await speed.inputValue()) <= 45, 'slower in presenter mode');
+  await page.keyboard.press('b');
+  await page.locator('[data-view="blank"]').waitFor();
+  await page.keyboard.press('x');
+  await page.locator('[data-view="blank"]').waitFor({ state: 'detached' });
+  await page.keyboard.press('.');
+  await page.locator('[data-view="blank"]').waitFor();
+  await page.locator('[data-view="blank"]').click();
+  await page.locator('[data-view="blank"]').waitFor({ state: 'detached' });
+  // The clicker: answer, run to the moment by "+1 s", then PageDown is the next step.
+  const card = page.locator('[data-view="lesson"]');
+  await card.locator('[data-answer="server-3"]').click();
+  while ((await card.getAttribute('data-stage')) === 'running') {
+    await app.byRole('button', 'Skip 1 second', { exact: true }).click();
+  }
+  await page.keyboard.press('PageDown');
+  await page.locator('[data-view="lesson"][data-step="2"]').waitFor();
+  app.assertNoErrors();
+});

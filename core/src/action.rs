@@ -105,6 +105,24 @@ pub enum Action {
 }
 
 impl Action {
+    /// The servers this action names, in order (none for one that names no server:
+    /// a partition or heal of everything, a packet's drop or early delivery).
+    pub fn servers(&self) -> Vec<ServerId> {
+        match self {
+            Action::Write { server, .. }
+            | Action::Read { server, .. }
+            | Action::Crash { server }
+            | Action::Restart { server }
+            | Action::Isolate { server }
+            | Action::CrashAt { server, .. } => vec![*server],
+            Action::Cut { from, to, .. } | Action::HealLink { from, to, .. } => vec![*from, *to],
+            Action::Partition { .. }
+            | Action::Heal
+            | Action::DropPacket { .. }
+            | Action::DeliverNow { .. } => Vec::new(),
+        }
+    }
+
     /// The action's name, as written after `"do"`.
     pub fn name(&self) -> &'static str {
         match self {

@@ -194,3 +194,24 @@ fn a_lesson_runs_the_same_twice() {
         assert_eq!(trace(), trace(), "{}", l.id);
     }
 }
+
+/// The spotlight of a step: the servers its deeds act on, resolved on the run as it
+/// is then (the leader of "write to the leader" is server 5 after the first election,
+/// spec §2.2's tie-break among equal votes), and those its question names.
+#[test]
+fn a_steps_focus_is_the_servers_it_acts_on_and_asks_about() {
+    let l = lesson("quorum").unwrap();
+    let mut run = Run::new(&l.scenario).unwrap();
+    l.run_step(&mut run, 0).unwrap();
+    assert_eq!(l.steps[1].focus(run.sim()), [1, 2, 5].map(ServerId));
+    let s = lesson("sync").unwrap();
+    let mut run = Run::new(&s.scenario).unwrap();
+    for i in 0..3 {
+        s.run_step(&mut run, i).unwrap();
+    }
+    assert_eq!(
+        s.steps[3].focus(run.sim()),
+        [ServerId(1)],
+        "restart 1, asked about 1"
+    );
+}

@@ -98,6 +98,23 @@ impl Step {
         self
     }
 
+    /// The servers the step is about, for a spotlight: those its deeds act on (as
+    /// resolved now) and those its question names.
+    pub fn focus(&self, sim: &Sim) -> Vec<ServerId> {
+        let mut out: Vec<ServerId> = self
+            .deeds
+            .iter()
+            .filter_map(|d| d.action(sim))
+            .flat_map(|a| a.servers())
+            .collect();
+        if let Some(q) = &self.question {
+            out.extend(q.servers());
+        }
+        out.sort();
+        out.dedup();
+        out
+    }
+
     /// The step with this question.
     pub fn asking(mut self, q: Question) -> Step {
         self.question = Some(q);

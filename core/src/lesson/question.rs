@@ -158,6 +158,19 @@ pub struct Reveal {
 }
 
 impl Question {
+    /// The servers the question names.
+    pub fn servers(&self) -> Vec<ServerId> {
+        match self {
+            Question::WhoLeads { choices } => choices.clone(),
+            Question::SyncMode { learner } => vec![*learner],
+            Question::Holds { server, .. } => vec![*server],
+            Question::NewEpoch { .. }
+            | Question::Commits { .. }
+            | Question::Survives { .. }
+            | Question::Caught => Vec::new(),
+        }
+    }
+
     /// The answers offered, in the order shown.
     pub fn choices(&self) -> Vec<Answer> {
         match self {

@@ -246,6 +246,11 @@ impl Engine {
         }
     }
 
+    /// The servers a lesson step is about, on the state now (its spotlight).
+    pub fn focus_of(&self, step: &Step) -> Vec<u32> {
+        step.focus(self.sim()).into_iter().map(|s| s.0).collect()
+    }
+
     /// A lesson question's answer on the state now, with what its step saw.
     pub fn reveal(&self, q: &Question, watch: &Watch) -> Reveal {
         q.reveal(self.sim(), watch, self.tl.run().violations())

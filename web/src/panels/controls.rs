@@ -19,6 +19,7 @@ use crate::state::presets::{
 use crate::state::scenario_file::{DigestView, ExportedRun};
 use crate::state::speed::{speed_of, speed_words};
 use crate::text::lessons::{self as lesson_words, moment, moment_short};
+use crate::text::presets as preset_words;
 use zab_core::lesson::{lessons, Until};
 
 /// Menu values of the lessons start with this, then the lesson id.
@@ -117,8 +118,13 @@ impl ControlsData {
     /// Read from the model.
     pub fn read(m: &Model) -> ControlsData {
         let scenario = m.engine.scenario();
-        let name = scenario.name.clone();
-        let named = m.preset.as_deref().is_some_and(|p| !p.is_empty()) || m.io.is_loaded(&name);
+        let named =
+            m.preset.as_deref().is_some_and(|p| !p.is_empty()) || m.io.is_loaded(&scenario.name);
+        let name = m
+            .preset
+            .as_deref()
+            .and_then(preset_words::title)
+            .unwrap_or_else(|| scenario.name.clone());
         ControlsData {
             playing: m.playing,
             speed_pos: m.speed_pos,
@@ -128,7 +134,7 @@ impl ControlsData {
             description: if named {
                 m.preset
                     .as_deref()
-                    .and_then(description_of)
+                    .and_then(|p| preset_words::description(p).or_else(|| description_of(p)))
                     .unwrap_or_else(|| scenario.description.clone())
             } else {
                 String::new()
@@ -425,7 +431,10 @@ pub fn setup(p: &SetupProps) -> Html {
                         html! {
                             <optgroup label={if *bug_lab { t!("setup.bug_lab_group") } else { t!("setup.teaching_group") }}>
                                 { for items.into_iter().map(|(stem, title, desc)| html! {
-                                    <option value={stem.clone()} title={desc} selected={stem == *preset}>{title}</option>
+                                    <option value={stem.clone()} selected={stem == *preset}
+                                            title={preset_words::description(&stem).unwrap_or(desc)}>
+                                        {preset_words::title(&stem).unwrap_or(title)}
+                                    </option>
                                 }) }
                             </optgroup>
                         }

@@ -43,13 +43,20 @@ pub struct LessonRun {
     /// The student acted on the cluster outside the script (the lesson waits for
     /// "back to the lesson", which replays the step).
     pub off_script: bool,
+    /// The servers the step is about (the ring's spotlight), as they were when it began.
+    pub focus: Vec<u32>,
 }
 
 impl LessonRun {
-    /// The lesson at `step`, nothing run yet.
-    pub fn at(lesson: Lesson, step: usize) -> LessonRun {
+    /// The lesson at `step`, nothing run yet, on the simulator as it is now.
+    pub fn at(
+        lesson: Lesson,
+        step: usize,
+        sim_focus: impl Fn(&zab_core::lesson::Step) -> Vec<u32>,
+    ) -> LessonRun {
         let step = step.min(lesson.steps.len().saturating_sub(1));
         LessonRun {
+            focus: sim_focus(&lesson.steps[step]),
             lesson,
             step,
             stage: Stage::Ask,

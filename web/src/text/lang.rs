@@ -182,7 +182,11 @@ mod tests {
     fn every_key_the_code_asks_for_is_translated_and_every_key_is_asked_for() {
         let en = messages(Lang::En);
         let mut asked = keys_in_code();
-        // The lessons' texts are looked up by lesson id and step (text/lessons.rs).
+        // Texts looked up by a key made at run time: the lessons' (by lesson id and
+        // step, text/lessons.rs) and the built-in scenarios' (by file stem).
+        for k in crate::text::presets::keys() {
+            asked.insert((k, "built-in scenarios".to_string()));
+        }
         for l in zab_core::lesson::lessons() {
             for k in crate::text::lessons::keys_of(&l) {
                 asked.insert((k, "core's lesson catalogue".to_string()));

@@ -5,3 +5,4 @@ pub mod explain;
 pub mod lang;
 pub mod lessons;
 pub mod narrate;
+pub mod presets;

@@ -507,6 +507,7 @@ impl Model {
                         // On from where the cluster is: the next step starts here.
                         run.step += 1;
                         run.stage = Stage::Ask;
+                        run.focus = self.engine.focus_of(&run.lesson.steps[run.step]);
                     } else {
                         let (l, step) = (run.lesson.clone(), run.step + 1);
                         self.open_lesson(l, step);
@@ -546,7 +547,8 @@ impl Model {
         self.playing = false;
         self.selection = Selection::None;
         self.filter.server = None;
-        self.lesson = Some(LessonRun::at(l, step));
+        let engine = &self.engine;
+        self.lesson = Some(LessonRun::at(l, step, |s| engine.focus_of(s)));
     }
 
     /// Runs the lesson's step: its deeds, then playback until its moment.

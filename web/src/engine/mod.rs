@@ -128,6 +128,11 @@ impl Engine {
         &self.log
     }
 
+    /// Words the event log again in `lang` (after a language switch).
+    pub fn reword_log(&mut self, lang: crate::text::lang::Lang) {
+        self.log.reword(lang);
+    }
+
     /// Number of servers (participants and observers).
     pub fn size(&self) -> u32 {
         self.sim().cfg.participants + self.sim().cfg.observers

@@ -150,16 +150,22 @@ mod tests {
                     walk(&path, out);
                 } else if path.extension().is_some_and(|e| e == "rs") {
                     let text = std::fs::read_to_string(&path).unwrap_or_default();
-                    // A `t!` call, not the end of a longer name (`format!`).
-                    let calls = text.match_indices("t!(\"").filter(|(i, _)| {
+                    // A `t!` call, not the end of a longer name (`format!`), with its
+                    // literal key first (on the next line when rustfmt breaks the call).
+                    let calls = text.match_indices("t!(").filter(|(i, _)| {
                         !text[..*i]
                             .chars()
                             .next_back()
                             .is_some_and(|c| c.is_alphanumeric() || c == '_')
                     });
                     for (i, call) in calls {
-                        let rest = &text[i + call.len()..];
-                        if let Some((key, _)) = rest.split_once('"') {
+                        let rest = text[i + call.len()..].trim_start();
+                        let key = rest.strip_prefix('"').and_then(|r| r.split_once('"'));
+                        let is_key = |k: &str| {
+                            !k.is_empty()
+                                && k.chars().all(|c| c.is_alphanumeric() || "._".contains(c))
+                        };
+                        if let Some((key, _)) = key.filter(|(k, _)| is_key(k)) {
                             out.insert((key.to_string(), path.display().to_string()));
                         }
                     }

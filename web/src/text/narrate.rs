@@ -738,13 +738,26 @@ mod tests {
         assert_eq!(log.newest(1, |_| true)[0].text, "Server 1 starts");
     }
 
-    /// Every event of every preset, narrated in Chinese, has no English sentence left
-    /// (but the network changes and violation details core words itself).
+    /// Every event of every preset and every bug scenario (`static/bugs`), narrated
+    /// in Chinese, has no English sentence left (but the network changes and violation
+    /// details core words itself).
     #[test]
-    fn every_preset_narrates_in_chinese() {
-        let mut seen = 0;
-        for (name, scenario) in zab_core::scenario::presets() {
-            let mut run = zab_core::run::Run::new(&scenario).expect("a preset runs");
+    fn every_preset_and_bug_narrates_in_chinese() {
+        let bugs = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../static/bugs");
+        let mut scenarios: Vec<(String, zab_core::scenario::Scenario)> =
+            zab_core::scenario::presets()
+                .into_iter()
+                .map(|(name, s)| (name.to_string(), s))
+                .collect();
+        for file in std::fs::read_dir(&bugs).expect("static/bugs").flatten() {
+            let text = std::fs::read_to_string(file.path()).expect("readable");
+            let scenario = zab_core::scenario::Scenario::from_json(&text).expect("a scenario");
+            scenarios.push((file.file_name().to_string_lossy().into_owned(), scenario));
+        }
+        assert!(scenarios.len() > 20, "{} scenarios", scenarios.len());
+        let (mut seen, mut english) = (0, 0);
+        for (name, scenario) in scenarios {
+            let mut run = zab_core::run::Run::new(&scenario).expect("it runs");
             run.run_to_end();
             for ev in run.take_trace() {
                 if matches!(
@@ -756,9 +769,14 @@ mod tests {
                 let zh = sentence(&ev, Lang::Zh);
                 assert_eq!(english_run(&zh), None, "{name}: {zh}");
                 seen += 1;
+                english += usize::from(english_run(&sentence(&ev, Lang::En)).is_some());
             }
         }
         assert!(seen > 1000, "{seen} events");
+        assert!(
+            english > 1000,
+            "the check finds the English: {english} of {seen}"
+        );
     }
 
     fn e(kind: Kind) -> Entry {

@@ -14,7 +14,8 @@
 //! to the new moment. The event log stays a list of entries narrated once, as they
 //! come in: it is bounded by count per kind (chatty packets and timers apart), not by
 //! time like the store, and it shows hundreds of sentences at once, so narrating typed
-//! events again at every render would redo the same work each frame.
+//! events again at every render would redo the same work each frame. Each entry keeps
+//! its event, and a language switch words them all again ([`Engine::reword_log`]).
 //!
 //! [`Timeline::trace_window`]: zab_core::timeline::Timeline::trace_window
 
@@ -143,6 +144,11 @@ impl Engine {
     /// The event log.
     pub fn log(&self) -> &EventLog {
         &self.log
+    }
+
+    /// Words the event log again in `lang` (after a language switch).
+    pub fn reword_log(&mut self, lang: crate::text::lang::Lang) {
+        self.log.reword(lang);
     }
 
     /// Number of servers (participants and observers).

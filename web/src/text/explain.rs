@@ -1,39 +1,90 @@
-//! Explanations in words: why a vote beats another, why the leader chose DIFF, TRUNC
-//! or SNAP, why a proposal is not committed yet, why a server refuses to start, how
-//! a restart rebuilt a server. Pure functions of the inspector's plain views (every
-//! fact comes from core; this module only compares and phrases them).
+//! Explanations in words, in either language: why a vote beats another, why the
+//! leader chose DIFF, TRUNC or SNAP, why a proposal is not committed yet, why a server
+//! refuses to start, how a restart rebuilt a server. Pure functions of the inspector's
+//! plain views (every fact comes from core; this module only compares and phrases
+//! them). Each has an `_in` twin that takes the language; the plain one uses the
+//! page's.
 
+use rust_i18n::t;
 use zab_core::server::{
     CommitBlocker, Queued, StartRefusal, SyncReason, VoteComparison, VoteDecider,
 };
 use zab_core::Zxid;
 
 use crate::engine::inspect::{ProposalRow, RecoveryView, SyncChoiceView, VoteView};
+use crate::text::lang::{self, Lang};
+use crate::text::narrate::reasons;
 
 /// One sentence: does `a` beat `b`, spelled out step by step from the election's own
 /// comparison `c` (`zab_core::server::compare_votes(a, b)`).
 pub fn vote_sentence(a: &VoteView, b: &VoteView, c: &VoteComparison) -> String {
+    vote_sentence_in(a, b, c, lang::current())
+}
+
+/// [`vote_sentence`] in `lang`.
+pub fn vote_sentence_in(a: &VoteView, b: &VoteView, c: &VoteComparison, lang: Lang) -> String {
+    let l = lang.code();
     let (la, lb) = (a.label(), b.label());
     let wins = c.beats;
-    let verdict = if wins { "beats" } else { "does not beat" };
-    let rel = if wins { ">" } else { "<" };
     match c.decided_by {
-        VoteDecider::NoWeight => format!("{la} is an observer's empty vote: it never wins."),
-        VoteDecider::Equal => format!("{la} and {lb} name the same candidate with the same epoch and zxid: nothing changes."),
-        VoteDecider::PeerEpoch { new, current } => format!(
-            "{la} {verdict} {lb}: peerEpoch is compared first, and {new} {rel} {current} (zxid and server id do not matter then)."
+        VoteDecider::NoWeight => t!("explain.vote.no_weight", locale = l, a = la),
+        VoteDecider::Equal => t!("explain.vote.equal", locale = l, a = la, b = lb),
+        VoteDecider::PeerEpoch { new, current } if wins => t!(
+            "explain.vote.peer_epoch_beats",
+            locale = l,
+            a = la,
+            b = lb,
+            new = new,
+            current = current
         ),
-        VoteDecider::Zxid { new, current } => format!(
-            "{la} {verdict} {lb}: the same peerEpoch {}, so the zxid decides, and {new} is {} than {current}.",
-            a.peer_epoch,
-            if wins { "newer" } else { "older" },
+        VoteDecider::PeerEpoch { new, current } => t!(
+            "explain.vote.peer_epoch_loses",
+            locale = l,
+            a = la,
+            b = lb,
+            new = new,
+            current = current
         ),
-        VoteDecider::ServerId { new, current } => format!(
-            "{la} {verdict} {lb}: the same peerEpoch {} and zxid {}, so the higher server id wins the tie, and {new} {rel} {current}.",
-            a.peer_epoch,
-            a.zxid,
+        VoteDecider::Zxid { new, current } if wins => t!(
+            "explain.vote.zxid_beats",
+            locale = l,
+            a = la,
+            b = lb,
+            epoch = a.peer_epoch,
+            new = new,
+            current = current
+        ),
+        VoteDecider::Zxid { new, current } => t!(
+            "explain.vote.zxid_loses",
+            locale = l,
+            a = la,
+            b = lb,
+            epoch = a.peer_epoch,
+            new = new,
+            current = current
+        ),
+        VoteDecider::ServerId { new, current } if wins => t!(
+            "explain.vote.id_beats",
+            locale = l,
+            a = la,
+            b = lb,
+            epoch = a.peer_epoch,
+            zxid = a.zxid,
+            new = new,
+            current = current
+        ),
+        VoteDecider::ServerId { new, current } => t!(
+            "explain.vote.id_loses",
+            locale = l,
+            a = la,
+            b = lb,
+            epoch = a.peer_epoch,
+            zxid = a.zxid,
+            new = new,
+            current = current
         ),
     }
+    .into_owned()
 }
 
 /// Why a LOOKING server proposes what it proposes: itself, or a better vote it adopted
@@ -44,75 +95,120 @@ pub fn proposal_sentence(
     proposal: &VoteView,
     adopted: &VoteComparison,
 ) -> String {
-    if proposal.leader == me {
-        format!(
-            "Server {me} proposes itself, {}: no vote it has received in round {} beats its own.",
-            own.label(),
-            proposal.round
-        )
-    } else if proposal.leader == 0 {
-        format!("Server {me} is an observer: it proposes nobody and only learns who leads.")
-    } else {
-        format!(
-            "Server {me} adopted server {}'s vote. {}",
-            proposal.leader,
-            vote_sentence(proposal, own, adopted)
-        )
-    }
+    proposal_sentence_in(me, own, proposal, adopted, lang::current())
 }
 
-fn txns(n: u32) -> String {
-    format!("{n} committed txn{}", if n == 1 { "" } else { "s" })
+/// [`proposal_sentence`] in `lang`.
+pub fn proposal_sentence_in(
+    me: u32,
+    own: &VoteView,
+    proposal: &VoteView,
+    adopted: &VoteComparison,
+    lang: Lang,
+) -> String {
+    let l = lang.code();
+    if proposal.leader == me {
+        t!(
+            "explain.proposal.itself",
+            locale = l,
+            me = me,
+            vote = own.label(),
+            round = proposal.round
+        )
+    } else if proposal.leader == 0 {
+        t!("explain.proposal.observer", locale = l, me = me)
+    } else {
+        t!(
+            "explain.proposal.adopted",
+            locale = l,
+            me = me,
+            leader = proposal.leader,
+            why = vote_sentence_in(proposal, own, adopted, lang)
+        )
+    }
+    .into_owned()
+}
+
+/// `n committed txns`, in `lang`.
+fn txns(n: u32, lang: Lang) -> String {
+    let l = lang.code();
+    if n == 1 {
+        t!("explain.txns_one", locale = l, n = n)
+    } else {
+        t!("explain.txns_many", locale = l, n = n)
+    }
+    .into_owned()
 }
 
 /// What a stream queued from a log does, in words.
-fn queued_words(q: Queued, peer: Zxid) -> String {
+fn queued_words(q: Queued, peer: Zxid, lang: Lang) -> String {
+    let l = lang.code();
     match q {
-        Queued::Diff { txns: 0 } => {
-            "so there is nothing to resend: an empty DIFF (only proposals newer than the window follow)".to_string()
+        Queued::Diff { txns: 0 } => t!("explain.queued.diff_empty", locale = l),
+        Queued::Diff { txns: n } => t!(
+            "explain.queued.diff",
+            locale = l,
+            txns = txns(n, lang),
+            peer = peer
+        ),
+        Queued::NewEpochDiff { txns: n } => {
+            t!(
+                "explain.queued.new_epoch_diff",
+                locale = l,
+                txns = txns(n, lang)
+            )
         }
-        Queued::Diff { txns: n } => format!(
-            "so the leader keeps the learner's log and sends DIFF, then a PROPOSAL and COMMIT for each of the {} after {peer}",
-            txns(n)
-        ),
-        Queued::NewEpochDiff { txns: n } => format!(
-            "and it is a new epoch's first zxid (counter 0), so the leader sends DIFF and a PROPOSAL and COMMIT for each of the {} from there",
-            txns(n)
-        ),
-        Queued::UnmatchedDiff { txns: n } => format!(
-            "but the leader never had that txn; with bug ZK-1154 it sends DIFF anyway (and {} after it), so the learner keeps a txn that was never committed",
-            txns(n)
-        ),
-        Queued::Trunc { to, txns: n } => format!(
-            "but the leader never had that txn, so it was never committed: the leader sends TRUNC to {to}, its last txn before it, and the learner cuts its log back there before the {} that follow",
-            txns(n)
+        Queued::UnmatchedDiff { txns: n } => {
+            t!(
+                "explain.queued.unmatched_diff",
+                locale = l,
+                txns = txns(n, lang)
+            )
+        }
+        Queued::Trunc { to, txns: n } => t!(
+            "explain.queued.trunc",
+            locale = l,
+            to = to,
+            txns = txns(n, lang)
         ),
     }
+    .into_owned()
 }
-
-const SNAP: &str = "it sends SNAP, a full copy of its data tree";
 
 /// Why the leader chose DIFF, TRUNC or SNAP for a learner (spec §8.1): the branch of
 /// `syncFollower` it took and the zxids it compared, as the leader's plan says.
 pub fn sync_sentence(s: &SyncChoiceView) -> String {
+    sync_sentence_in(s, lang::current())
+}
+
+/// [`sync_sentence`] in `lang`.
+pub fn sync_sentence_in(s: &SyncChoiceView, lang: Lang) -> String {
+    let l = lang.code();
     let peer = s.reason.peer();
+    let snap = t!("explain.sync.snap", locale = l);
+    let older =
+        |min: Zxid, max: Zxid| t!("explain.sync.pos_older", locale = l, min = min, max = max);
+    let inside =
+        |min: Zxid, max: Zxid| t!("explain.sync.pos_inside", locale = l, min = min, max = max);
     let (pos, consequence) = match s.reason {
         SyncReason::InSync { .. } => (
-            "equals the leader's own last zxid".to_string(),
-            queued_words(Queued::Diff { txns: 0 }, peer),
+            t!("explain.sync.pos_equals_own", locale = l),
+            queued_words(Queued::Diff { txns: 0 }, peer, lang).into(),
         ),
         SyncReason::Ahead { max, .. } => (
-            format!("is newer than the leader's last committed txn {max}"),
-            format!("so the learner holds txns that were never committed: the leader sends TRUNC to {max}, and the learner cuts its log back there"),
+            t!("explain.sync.pos_newer", locale = l, max = max),
+            t!("explain.sync.ahead", locale = l, max = max),
         ),
-        SyncReason::WithinLog { min, max, queued, .. } => (
+        SyncReason::WithinLog {
+            min, max, queued, ..
+        } => (
             match queued {
                 Queued::Diff { txns: 0 } => {
-                    format!("equals the newest txn of the leader's committed log [{min} .. {max}]")
+                    t!("explain.sync.pos_newest", locale = l, min = min, max = max)
                 }
-                _ => format!("lies inside the leader's committed log [{min} .. {max}]"),
+                _ => inside(min, max),
             },
-            queued_words(queued, peer),
+            queued_words(queued, peer, lang).into(),
         ),
         SyncReason::DiffFromDisk {
             min,
@@ -121,15 +217,20 @@ pub fn sync_sentence(s: &SyncChoiceView) -> String {
             queued,
             ..
         } => (
-            format!("is older than the leader's committed log [{min} .. {max}]"),
+            older(min, max),
             match queued {
-                Queued::Trunc { to, txns: n } => format!(
-                    "but the leader's on-disk txn log still reaches back to it (it starts at {log_first}) and what follows is small enough; the leader never had the learner's last txn, so it sends TRUNC to {to} and replays the {} that follow from the log",
-                    txns(n)
+                Queued::Trunc { to, txns: n } => t!(
+                    "explain.sync.disk_trunc",
+                    locale = l,
+                    first = log_first,
+                    to = to,
+                    txns = txns(n, lang)
                 ),
-                _ => format!(
-                    "but the leader's on-disk txn log still reaches back to it (it starts at {log_first}) and what follows is small enough, so it replays the missing txns from the log after a DIFF ({})",
-                    txns(queued.txns())
+                _ => t!(
+                    "explain.sync.disk_diff",
+                    locale = l,
+                    first = log_first,
+                    txns = txns(queued.txns(), lang)
                 ),
             },
         ),
@@ -142,28 +243,41 @@ pub fn sync_sentence(s: &SyncChoiceView) -> String {
             factor,
             ..
         } => (
-            format!("is older than the leader's committed log [{min} .. {max}]"),
-            format!("and although its on-disk txn log reaches back to it (it starts at {log_first}), the {size} bytes after it are not less than {limit:.0} ({factor} x the snapshot), so replaying would cost more than a snapshot: {SNAP}"),
+            older(min, max),
+            t!(
+                "explain.sync.too_big",
+                locale = l,
+                first = log_first,
+                size = size,
+                limit = format!("{limit:.0}"),
+                factor = factor,
+                snap = snap
+            ),
         ),
         SyncReason::LogGone {
-            min, max, log_first, ..
+            min,
+            max,
+            log_first,
+            ..
         } => (
-            format!("is older than the leader's committed log [{min} .. {max}]"),
-            format!(
-                "and its on-disk txn log no longer reaches back to it ({}), so the leader cannot replay what is missing: {SNAP}",
-                match log_first {
-                    Some(first) => format!("it starts at {first}"),
-                    None => "it is empty".to_string(),
-                }
+            older(min, max),
+            t!(
+                "explain.sync.gone",
+                locale = l,
+                start = match log_first {
+                    Some(first) => t!("explain.sync.log_starts", locale = l, first = first),
+                    None => t!("explain.sync.log_empty", locale = l),
+                },
+                snap = snap
             ),
         ),
         SyncReason::Older { min, max, .. } => (
-            format!("is older than the leader's committed log [{min} .. {max}]"),
-            format!("and syncing from the txn log on disk is off (snapshotSizeFactor < 0), so the leader cannot replay what is missing: {SNAP}"),
+            older(min, max),
+            t!("explain.sync.older_off", locale = l, snap = snap),
         ),
         SyncReason::NewEpochAhead { max, .. } => (
-            format!("is newer than the leader's last committed txn {max}"),
-            format!("but it is a new epoch's first zxid (counter 0), which the leader does not TRUNC to: {SNAP}"),
+            t!("explain.sync.pos_newer", locale = l, max = max),
+            t!("explain.sync.new_epoch_ahead", locale = l, snap = snap),
         ),
         SyncReason::CrossEpoch {
             min,
@@ -173,46 +287,70 @@ pub fn sync_sentence(s: &SyncChoiceView) -> String {
             ..
         } => (
             if from_disk {
-                format!("is older than the leader's committed log [{min} .. {max}]")
+                older(min, max)
             } else {
-                format!("lies inside the leader's committed log [{min} .. {max}]")
+                inside(min, max)
             },
-            format!(
-                "but the two histories part in different epochs{}, where a TRUNC cannot reach: the leader falls back to SNAP, a full copy of its data tree",
-                leader_next.map_or(String::new(), |z| format!(" ({z} follows it at the leader)"))
+            t!(
+                "explain.sync.cross_epoch",
+                locale = l,
+                next = leader_next.map_or(String::new(), |z| {
+                    t!("explain.sync.next", locale = l, z = z).into_owned()
+                })
             ),
         ),
     };
-    format!(
-        "Leader {} chose {} for server {} at t = {} ms: the learner's last zxid {peer} (from its ACKEPOCH) {pos}, {consequence}. The leader's own words: “{}”.",
-        s.leader, s.mode.name(), s.learner, s.at_ms, s.reason
+    t!(
+        "explain.sync.sentence",
+        locale = l,
+        leader = s.leader,
+        mode = s.mode.name(),
+        learner = s.learner,
+        ms = s.at_ms,
+        peer = peer,
+        pos = pos,
+        consequence = consequence,
+        words = reasons::sync_reason(&s.reason, lang)
     )
+    .into_owned()
 }
 
 /// Why a proposal is not committed yet (spec §9.3), from the leader's own commit test
 /// (`p.check`): ACKs against the quorum, the leader's own fsynced ACK, and zxid order.
 pub fn commit_sentence(p: &ProposalRow, voters: u32, leader: u32) -> String {
+    commit_sentence_in(p, voters, leader, lang::current())
+}
+
+/// [`commit_sentence`] in `lang`.
+pub fn commit_sentence_in(p: &ProposalRow, voters: u32, leader: u32, lang: Lang) -> String {
+    let l = lang.code();
     let c = &p.check;
     let acks = if p.acks.is_empty() {
-        "no ACK yet".to_string()
+        t!("explain.commit.no_ack", locale = l)
     } else {
-        format!(
-            "ACKs from {{{}}}",
-            p.acks
-                .iter()
-                .map(u32::to_string)
-                .collect::<Vec<_>>()
-                .join(", ")
-        )
+        let ids = p
+            .acks
+            .iter()
+            .map(u32::to_string)
+            .collect::<Vec<_>>()
+            .join(", ");
+        t!("explain.commit.acks", locale = l, ids = ids)
     };
     let own = if c.leader_acked {
-        "the leader's own ACK (sent once its fsync completed) is in".to_string()
+        t!("explain.commit.own_in", locale = l)
     } else {
-        format!("the leader's own ACK is not in yet: server {leader} has not fsynced it")
+        t!("explain.commit.own_missing", locale = l, leader = leader)
     };
-    let head = format!(
-        "{} ({}): {acks}, {} of the {} a quorum of {voters} voters needs; {own}.",
-        p.zxid, p.op, c.acks, c.quorum
+    let head = t!(
+        "explain.commit.head",
+        locale = l,
+        zxid = p.zxid,
+        op = p.op,
+        acks = acks,
+        count = c.acks,
+        quorum = c.quorum,
+        voters = voters,
+        own = own
     );
     let (mut quorum, mut leader_ack, mut order) = (None, false, None);
     for b in c.blockers() {
@@ -223,55 +361,79 @@ pub fn commit_sentence(p: &ProposalRow, voters: u32, leader: u32) -> String {
         }
     }
     let why = match (quorum, leader_ack, order) {
-        (None, false, None) => {
-            " It has its quorum: the COMMIT goes out with the next ACK processed.".to_string()
-        }
-        (None, false, Some(z)) => format!(
-            " It has its quorum, but commits go strictly in zxid order and {z} is still waiting."
-        ),
-        (None, true, _) => " A quorum has ACKed, but ZooKeeper commits only on a quorum that includes the leader itself.".to_string(),
-        (Some(missing), _, _) => format!(
-            " Waiting for {missing} more ACK{}.",
-            if missing == 1 { "" } else { "s" }
-        ),
+        (None, false, None) => t!("explain.commit.has_quorum", locale = l),
+        (None, false, Some(z)) => t!("explain.commit.quorum_order", locale = l, z = z),
+        (None, true, _) => t!("explain.commit.needs_leader", locale = l),
+        (Some(1), _, _) => t!("explain.commit.waiting_one", locale = l, missing = 1),
+        (Some(missing), _, _) => t!("explain.commit.waiting_many", locale = l, missing = missing),
     };
     // Zxid order holds it back too: say so when the sentence above did not.
     let also = match (order, quorum.is_some() || leader_ack) {
-        (Some(z), true) => {
-            format!(" Commits also go strictly in zxid order: {z} is still waiting.")
-        }
+        (Some(z), true) => t!("explain.commit.also_order", locale = l, z = z).into_owned(),
         _ => String::new(),
     };
-    head + &why + &also
+    format!("{head}{why}{also}")
 }
 
 /// Why a server refuses to start (spec §11: the startup epoch checks).
 pub fn refusal_sentence(id: u32, reason: &StartRefusal) -> String {
+    refusal_sentence_in(id, reason, lang::current())
+}
+
+/// [`refusal_sentence`] in `lang`.
+pub fn refusal_sentence_in(id: u32, reason: &StartRefusal, lang: Lang) -> String {
+    let l = lang.code();
     let rule = match reason {
-        StartRefusal::CurrentEpochBehind { .. } => {
-        "At startup a server loads its newest snapshot, replays its log, and requires the epoch of its last zxid to be at most its currentEpoch. Here the log or snapshot already holds a txn of a newer epoch than the currentEpoch file: the server crashed after persisting the new epoch's txns and before writing currentEpoch (the ZOOKEEPER-1653 window), and no updatingEpoch marker says the change was under way (bug mode ZK-1653: ZooKeeper since 3.5, ZOOKEEPER-2354). Starting would let it vote with an epoch older than its own data, so it refuses."
-        }
+        StartRefusal::CurrentEpochBehind { .. } => t!("explain.refusal.current_behind", locale = l),
         StartRefusal::AcceptedBehindCurrent { .. } => {
-            "At startup acceptedEpoch must be at least currentEpoch (a server accepts an epoch before it adopts it). These files contradict that, so the server refuses to start."
+            t!("explain.refusal.accepted_behind", locale = l)
         }
     };
-    format!("Server {id} refuses to start: {reason}. {rule}")
+    t!(
+        "explain.refusal.sentence",
+        locale = l,
+        id = id,
+        reason = reasons::start_refusal(reason, lang),
+        rule = rule
+    )
+    .into_owned()
 }
 
 /// How a restart rebuilt the in-memory state from disk (spec §11).
 pub fn recovery_sentence(id: u32, r: &RecoveryView) -> String {
+    recovery_sentence_in(id, r, lang::current())
+}
+
+/// [`recovery_sentence`] in `lang`.
+pub fn recovery_sentence_in(id: u32, r: &RecoveryView, lang: Lang) -> String {
+    let l = lang.code();
     let from = if r.snapshot == Zxid::ZERO {
-        "no snapshot (an empty tree)".to_string()
+        t!("explain.recovery.no_snapshot", locale = l)
     } else {
-        format!("snapshot {}", r.snapshot)
+        t!("explain.recovery.snapshot", locale = l, zxid = r.snapshot)
     };
-    format!(
-        "At t = {} ms server {id} restarted and rebuilt its data tree from {from}, then replayed {} log entr{} on top, committed or not: last zxid {}.",
-        r.at_ms,
-        r.replayed,
-        if r.replayed == 1 { "y" } else { "ies" },
-        r.last_zxid
-    )
+    if r.replayed == 1 {
+        t!(
+            "explain.recovery.one",
+            locale = l,
+            ms = r.at_ms,
+            id = id,
+            from = from,
+            n = r.replayed,
+            last = r.last_zxid
+        )
+    } else {
+        t!(
+            "explain.recovery.many",
+            locale = l,
+            ms = r.at_ms,
+            id = id,
+            from = from,
+            n = r.replayed,
+            last = r.last_zxid
+        )
+    }
+    .into_owned()
 }
 
 #[cfg(test)]
@@ -481,5 +643,84 @@ mod tests {
             t.contains("snapshot 0x100000004") && t.contains("1 log entry"),
             "{t}"
         );
+    }
+
+    /// The same explanations in Chinese: the facts (zxids, ids, counts) are there and
+    /// no English sentence is left.
+    #[test]
+    fn explanations_read_in_chinese() {
+        use crate::text::narrate::check::english_run;
+        let zh = Lang::Zh;
+        let (a, b) = (v(1, 1, 5, 1), v(3, 1, 4, 1));
+        let beats = vote_sentence_in(&a, &b, &compare_votes(&vote(&a), &vote(&b)), zh);
+        assert_eq!(
+            beats,
+            "(1, 0x100000005, 1) 胜过 (3, 0x100000004, 1)：两者的 peerEpoch 都是 1，于是由 zxid 决定，而 0x100000005 比 0x100000004 更新。"
+        );
+        let (own, proposal) = (v(2, 1, 1, 1), v(3, 1, 1, 1));
+        let adopted = compare_votes(&vote(&proposal), &vote(&own));
+        let z = |c| Zxid::new(Epoch(1), c);
+        let sync = sync_sentence_in(
+            &choice(SyncReason::WithinLog {
+                peer: z(2),
+                min: z(1),
+                max: z(8),
+                queued: Queued::Diff { txns: 6 },
+            }),
+            zh,
+        );
+        assert!(
+            sync.starts_with("领导者 3 在 t = 9000 毫秒为服务器 1 选择了 DIFF")
+                && sync.contains("0x100000002 之后的 6 个已提交事务"),
+            "{sync}"
+        );
+        let p = ProposalRow {
+            zxid: Zxid::new(Epoch(2), 3),
+            op: "create /a=1".into(),
+            acks: vec![2],
+            check: CommitCheck {
+                zxid: Zxid::new(Epoch(2), 3),
+                acks: 1,
+                quorum: 3,
+                has_quorum: false,
+                leader_acked: false,
+                earlier: None,
+            },
+        };
+        let commit = commit_sentence_in(&p, 5, 1, zh);
+        assert!(
+            commit.contains("需要 3 个，现有 1 个") && commit.contains("还在等待 2 个 ACK"),
+            "{commit}"
+        );
+        let behind = StartRefusal::CurrentEpochBehind {
+            current: Epoch(1),
+            last_zxid: Zxid::new(Epoch(2), 1),
+        };
+        let r = RecoveryView {
+            at_ms: 9000,
+            snapshot: Zxid::ZERO,
+            replayed: 3,
+            last_zxid: Zxid::new(Epoch(1), 3),
+        };
+        for text in [
+            beats,
+            proposal_sentence_in(2, &own, &proposal, &adopted, zh),
+            proposal_sentence_in(2, &own, &own, &adopted, zh),
+            sync,
+            sync_sentence_in(
+                &choice(SyncReason::LogGone {
+                    peer: Zxid::ZERO,
+                    min: z(1),
+                    max: z(8),
+                    log_first: None,
+                }),
+                zh,
+            ),
+            commit,
+            refusal_sentence_in(2, &behind, zh),
+            recovery_sentence_in(1, &r, zh),
+        ] {
+            assert_eq!(english_run(&text), None, "{text}");
+        }
     }
 }

@@ -150,7 +150,8 @@ mod tests {
                     walk(&path, out);
                 } else if path.extension().is_some_and(|e| e == "rs") {
                     let text = std::fs::read_to_string(&path).unwrap_or_default();
-                    // A `t!` call, not the end of a longer name (`format!`) nor in a string.
+                    // A `t!` call, not the end of a longer name (`format!`), with its
+                    // literal key first (on the next line when rustfmt breaks the call).
                     let calls = text.match_indices("t!(").filter(|(i, _)| {
                         !text[..*i]
                             .chars()
@@ -158,12 +159,13 @@ mod tests {
                             .is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '"')
                     });
                     for (i, call) in calls {
-                        // The key may be on the next line (`t!(\n    "key", ...)`).
-                        let Some(rest) = text[i + call.len()..].trim_start().strip_prefix('"')
-                        else {
-                            continue; // a key made at run time (`t!(k)`)
+                        let rest = text[i + call.len()..].trim_start();
+                        let key = rest.strip_prefix('"').and_then(|r| r.split_once('"'));
+                        let is_key = |k: &str| {
+                            !k.is_empty()
+                                && k.chars().all(|c| c.is_alphanumeric() || "._".contains(c))
                         };
-                        if let Some((key, _)) = rest.split_once('"') {
+                        if let Some((key, _)) = key.filter(|(k, _)| is_key(k)) {
                             out.insert((key.to_string(), path.display().to_string()));
                         }
                     }

@@ -383,7 +383,10 @@ impl Model {
             }
             Msg::FilterServer(s) => self.filter.server = s,
             Msg::Say(text) => self.refuse(text),
-            Msg::Lang(lang) => crate::text::lang::set(lang),
+            Msg::Lang(lang) => {
+                crate::text::lang::set(lang);
+                self.engine.reword_log(lang);
+            }
             Msg::Visibility(visible) => {
                 if !visible && self.playing {
                     self.playing = false;

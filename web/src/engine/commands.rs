@@ -8,7 +8,6 @@ use zab_core::sim::{Action, InFlight, Outcome, Refusal};
 use zab_core::txn::Op;
 use zab_core::{ServerId, Time};
 
-use super::phrasing;
 use super::Engine;
 use crate::engine::views::Command;
 
@@ -52,14 +51,6 @@ pub enum Problem {
 }
 
 impl Engine {
-    /// Checks and applies a user's command. `Ok` holds a confirmation, `Err` a sentence
-    /// saying why it cannot be done now (see [`Engine::command`] for the typed result).
-    pub fn run(&mut self, cmd: Command) -> Result<String, String> {
-        self.command(cmd)
-            .map(|done| phrasing::done(&done))
-            .map_err(|problem| phrasing::problem(&problem))
-    }
-
     /// Checks and applies a user's command: what it did, or why not.
     pub fn command(&mut self, cmd: Command) -> Result<Done, Problem> {
         let refused = |refusal| Problem::Refused {

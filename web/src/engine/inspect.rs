@@ -942,9 +942,9 @@ mod tests {
         let mut e = engine(3);
         e.skip(2000);
         let leader = e.leader().expect("a leader after 2 s");
-        e.run(Command::WriteToLeader).expect("write");
+        e.command(Command::WriteToLeader).expect("write");
         e.skip(500);
-        e.run(Command::Crash(leader)).expect("crash");
+        e.command(Command::Crash(leader)).expect("crash");
         e.skip(3000);
         let view = e.spacetime(0, e.now(), true);
         assert_eq!(view.rebuilds, 0, "following the run does not refill");
@@ -973,7 +973,7 @@ mod tests {
         assert_eq!(inspected(&e), inspected(&fresh));
         // A fork there is followed like the present.
         for x in [&mut e, &mut fresh] {
-            x.run(Command::Crash(2)).expect("crash");
+            x.command(Command::Crash(2)).expect("crash");
             x.skip(2000);
         }
         assert_eq!(e.spacetime(0, 3000, true).rebuilds, 2);
@@ -988,7 +988,7 @@ mod tests {
         let mut e = engine(3);
         e.skip(3000);
         let leader = e.leader().expect("a leader after 3 s");
-        e.run(Command::WriteToLeader).expect("write");
+        e.command(Command::WriteToLeader).expect("write");
         e.skip(20);
         let counts = |e: &Engine| {
             let sim = e.tl.run().sim();
@@ -1081,10 +1081,10 @@ mod tests {
         e.skip(2000);
         let leader = e.leader().expect("a leader after 2 s");
         for f in (1..=3).filter(|i| *i != leader) {
-            e.run(Command::Crash(f)).expect("crash");
+            e.command(Command::Crash(f)).expect("crash");
         }
-        e.run(Command::WriteToLeader).expect("write");
-        e.run(Command::WriteToLeader).expect("write");
+        e.command(Command::WriteToLeader).expect("write");
+        e.command(Command::WriteToLeader).expect("write");
         e.skip(50);
         let v = e.inspect(leader).unwrap();
         assert_eq!(v.quorum, 2);
@@ -1115,14 +1115,14 @@ mod tests {
         e.skip(2000);
         let leader = e.leader().expect("leader");
         let follower = (1..=3).find(|i| *i != leader).unwrap();
-        e.run(Command::WriteToLeader).expect("write");
+        e.command(Command::WriteToLeader).expect("write");
         e.skip(500);
-        e.run(Command::Crash(follower)).expect("crash");
+        e.command(Command::Crash(follower)).expect("crash");
         let v = e.inspect(follower).unwrap();
         assert!(!v.up && v.volatile.is_none());
         assert_eq!(v.durable.log_len, 1);
         assert!(v.durable.current_epoch.is_some());
-        e.run(Command::Restart(follower)).expect("restart");
+        e.command(Command::Restart(follower)).expect("restart");
         e.skip(1000);
         let v = e.inspect(follower).unwrap();
         let r = v.recovery.expect("recovered");

@@ -74,11 +74,11 @@ mod tests {
         s.run_until_ms = 20_000;
         let mut a = Engine::new(&s).unwrap();
         a.skip(3000);
-        a.run(Command::WriteToLeader).unwrap();
+        a.command(Command::WriteToLeader).unwrap();
         a.skip(500);
-        a.run(Command::KillLeader).unwrap();
+        a.command(Command::KillLeader).unwrap();
         a.skip(4000);
-        a.run(Command::WriteToLeader).unwrap();
+        a.command(Command::WriteToLeader).unwrap();
         a.skip(1000);
         let exported = a.export();
         assert_eq!(a.intervention_count(), 3);

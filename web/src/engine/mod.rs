@@ -29,9 +29,10 @@ use zab_core::timeline::Timeline;
 use zab_core::{ServerId, Time};
 
 mod commands;
+pub use commands::{Done, Problem};
 pub mod inspect;
 mod io;
-mod phrasing;
+pub mod phrasing;
 mod read;
 mod trace_store;
 pub mod views;
@@ -40,7 +41,7 @@ use inspect::LaneState;
 use trace_store::{TraceStore, LOOKBACK_MS};
 
 use crate::engine::views::{ReadView, Role};
-use crate::text::narrate::{self, EventLog};
+use crate::text::narrate::{self, Entry, EventLog};
 
 /// How many client reads the client panel keeps.
 const MAX_READS: usize = 20;
@@ -76,6 +77,10 @@ pub struct Engine {
     arrival: Option<Arrival>,
 }
 
+/// Nothing is scheduled: the cluster is idle (a step has nothing to run).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Idle;
+
 /// How a wait for a moment ([`Engine::wait_for`]) ended.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Arrival {
@@ -88,9 +93,9 @@ pub enum Arrival {
 
 impl Engine {
     /// A fresh run of `scenario` at time 0, its schedule queued; the scenario's
-    /// problem in words if it cannot run.
+    /// problem (core's words, naming the field) if it cannot run.
     pub fn new(scenario: &Scenario) -> Result<Engine, String> {
-        let mut run = Run::new(scenario).map_err(|e| format!("This scenario cannot run: {e}"))?;
+        let mut run = Run::new(scenario).map_err(|e| e.to_string())?;
         // The boot at t = 0 already happened; the timeline starts after it.
         let boot = run.take_trace();
         let mut engine = Engine {
@@ -291,8 +296,10 @@ impl Engine {
     }
 
     /// Runs events up to and including the next one that shows up in the trace (a
-    /// timer voided by a later one shows nothing). Returns what happened, in words.
-    pub fn step(&mut self) -> Result<String, String> {
+    /// timer voided by a later one shows nothing). Returns the log entry that says
+    /// what happened (`None`: nothing worth a sentence), or `Err` if nothing is
+    /// scheduled at all.
+    pub fn step(&mut self) -> Result<Option<Entry>, Idle> {
         let before = self.sim().trace_count;
         let mut ran = 0;
         while self.sim().trace_count == before && ran < 256 {
@@ -303,14 +310,13 @@ impl Engine {
         }
         self.clock = self.sim().now as f64;
         if ran == 0 {
-            return Err("Nothing is scheduled: the cluster is idle. Restart a server, write, or press Play.".into());
+            return Err(Idle);
         }
         // The entries this step added, counted as they are absorbed (the trace count
         // of the run being looked at is no measure: it is another run's after a merge).
         let shown = self.after_change();
         self.judge_wait();
-        let last = self.log.latest(shown.max(1));
-        Ok(last.unwrap_or_else(|| "Stepped.".into()))
+        Ok(self.log.latest(shown.max(1)))
     }
 
     /// Runs `ms` simulated milliseconds at once (no animation); a wait that ends on the

@@ -61,12 +61,8 @@ fn action_in(a: &Action, lang: Lang) -> String {
     .into_owned()
 }
 
-/// The confirmation of a command that did what was asked.
-pub fn done(d: &Done) -> String {
-    done_in(d, lang::current())
-}
-
-fn done_in(d: &Done, lang: Lang) -> String {
+/// What a command did, for the status line, in `lang`.
+pub fn done_in(d: &Done, lang: Lang) -> String {
     let l = lang.code();
     match d {
         Done::Reconnected { server } => {
@@ -126,12 +122,8 @@ fn done_in(d: &Done, lang: Lang) -> String {
     }
 }
 
-/// Why a command did not do what was asked.
-pub fn problem(p: &Problem) -> String {
-    problem_in(p, lang::current())
-}
-
-fn problem_in(p: &Problem, lang: Lang) -> String {
+/// Why a command could not do what was asked, for the status line, in `lang`.
+pub fn problem_in(p: &Problem, lang: Lang) -> String {
     match p {
         Problem::Refused { cmd, refusal } => refused(cmd, refusal, lang),
         Problem::Failed { action: a, outcome } => failed(a, outcome, lang),

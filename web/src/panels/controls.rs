@@ -203,7 +203,11 @@ pub fn controls(p: &ControlsProps) -> Html {
             }
         })
     };
-    let notice = c.notice.clone();
+    let error = c.notice.as_ref().is_some_and(|n| n.error);
+    let notice = c
+        .notice
+        .as_ref()
+        .map(|n| crate::text::notice::words(&n.said));
 
     html! {
         <>
@@ -254,9 +258,9 @@ pub fn controls(p: &ControlsProps) -> Html {
                 </details> }
             } else { html! {} } }
             <p role="status" aria-live="polite" data-view="message"
-               title={notice.as_ref().map(|n| n.text.clone()).unwrap_or_default()}
-               class={classes!("message", notice.as_ref().filter(|n| n.error).map(|_| "error"))}>
-                { notice.map(|n| n.text).unwrap_or_else(|| t!("controls.hint").into_owned()) }
+               title={notice.clone().unwrap_or_default()}
+               class={classes!("message", error.then_some("error"))}>
+                { notice.unwrap_or_else(|| t!("controls.hint").into_owned()) }
             </p>
             <label class="pause-at">
                 <span>{t!("lessons.pause_at")}</span>

@@ -13,7 +13,7 @@ use gloo_events::EventListener;
 use wasm_bindgen::prelude::*;
 use yew::prelude::*;
 
-use crate::state::model::{Model, Msg, Start};
+use crate::state::model::{Model, Msg, Notice, Said, Start};
 use crate::state::scenario_file::{IoMsg, Origin};
 use crate::state::storage;
 use crate::text::lang::{self, Lang};
@@ -62,9 +62,9 @@ pub fn initial_model() -> Model {
     let usual = usual_lang();
     lang::set(start.lang.unwrap_or(usual));
     for p in start.problems.iter_mut().filter(|p| p.name == "lang") {
-        p.instead = usual.own_name().to_string();
+        p.instead = crate::state::query::Instead::Lang(usual);
     }
-    let link_problems = crate::state::query::problems_text(&start.problems);
+    let link_problems = start.problems.clone();
     let mut model = Model::new(start);
     if scenario_from_fragment(&hash).is_some() {
         model.update(Msg::Io(IoMsg::Fragment(hash)));
@@ -77,12 +77,18 @@ pub fn initial_model() -> Model {
         }
     }
     // The link's problems stay on the status line whatever loaded after them.
-    if let Some(problems) = link_problems {
-        let text = match model.notice.take() {
-            Some(n) if n.text != problems => format!("{problems} {}", n.text),
-            _ => problems,
-        };
-        model.notice = Some(crate::state::model::Notice { text, error: true });
+    if !link_problems.is_empty() {
+        let then = model.notice.take().and_then(|n| match n.said {
+            Said::Link { .. } => None,
+            said => Some(Box::new(said)),
+        });
+        model.notice = Some(Notice {
+            said: Said::Link {
+                problems: link_problems,
+                then,
+            },
+            error: true,
+        });
     }
     LAST_SAVED.with(|l| *l.borrow_mut() = model.engine.export().to_json_pretty());
     model
@@ -333,8 +339,8 @@ mod tests {
         // A session with interventions, exported.
         let mut e = Engine::new(&crate::state::presets::free_play(3, 1, 9)).unwrap();
         e.skip(3000);
-        e.run(Command::WriteToLeader).unwrap();
-        e.run(Command::Cut {
+        e.command(Command::WriteToLeader).unwrap();
+        e.command(Command::Cut {
             from: 1,
             to: 2,
             both: false,

@@ -5,8 +5,6 @@
 //! wrong parameter becomes a [`QueryProblem`] naming it and the default that replaced
 //! it, shown on the status line when the page opens.
 
-use std::fmt;
-
 use crate::state::presets::{preset_list, OBSERVERS, SIZES};
 use crate::state::speed::DEFAULT_SPEED_POS;
 use crate::text::lang::Lang;
@@ -71,12 +69,54 @@ impl Default for Start {
 pub enum Wrong {
     /// Not a number of the kind the parameter takes.
     NotANumber,
-    /// A number outside the values the parameter takes (listed).
-    NotOneOf(&'static str),
+    /// A value outside the ones the parameter takes.
+    NotOneOf(Allowed),
     /// No built-in scenario or bug-lab entry has this name.
     NoSuchScenario,
+    /// No lesson has this id.
+    NoSuchLesson,
     /// The page reads no parameter of this name.
     UnknownName,
+}
+
+/// The values a parameter takes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Allowed {
+    /// 3, 5, 7 or 9 servers.
+    Sizes,
+    /// 0, 1 or 2 observers.
+    Observers,
+    /// A speed between 0 and 100.
+    Speed,
+    /// zh or en.
+    Langs,
+    /// 0 or 1.
+    ZeroOne,
+    /// 1 or more.
+    FromOne,
+}
+
+/// What the page used instead of a parameter it could not use.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Instead {
+    /// Nothing: the parameter is ignored.
+    Nothing,
+    /// This many servers.
+    Servers(u32),
+    /// This many observers.
+    Observers(u32),
+    /// This seed.
+    Seed(u64),
+    /// Free play.
+    FreePlay,
+    /// The default speed.
+    DefaultSpeed,
+    /// Playing at once.
+    Playing,
+    /// The lesson's first step.
+    FirstStep,
+    /// This language (the remembered or the browser's).
+    Lang(Lang),
 }
 
 /// One query parameter that could not be used, and what the page used instead.
@@ -88,34 +128,8 @@ pub struct QueryProblem {
     pub value: String,
     /// What is wrong with it.
     pub wrong: Wrong,
-    /// What the page used instead, in words ("5 servers"); empty when the parameter is ignored.
-    pub instead: String,
-}
-
-impl fmt::Display for QueryProblem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let (name, value) = (&self.name, &self.value);
-        match &self.wrong {
-            Wrong::NotANumber => write!(f, "“{name}={value}” is not a number"),
-            Wrong::NotOneOf(allowed) => write!(f, "“{name}={value}” must be {allowed}"),
-            Wrong::NoSuchScenario => write!(f, "“{name}={value}” names no built-in scenario"),
-            Wrong::UnknownName => write!(f, "“{name}” is not a parameter this page reads"),
-        }?;
-        if self.instead.is_empty() {
-            write!(f, ", so it was ignored.")
-        } else {
-            write!(f, ": using {} instead.", self.instead)
-        }
-    }
-}
-
-/// The status-line sentence for a link's problems, if it has any.
-pub fn problems_text(problems: &[QueryProblem]) -> Option<String> {
-    if problems.is_empty() {
-        return None;
-    }
-    let each: Vec<String> = problems.iter().map(ToString::to_string).collect();
-    Some(format!("This link has a problem: {}", each.join(" ")))
+    /// What the page used instead.
+    pub instead: Instead,
 }
 
 /// `%XX` escapes and `+` decoded; an escape that is not one is kept as written.
@@ -150,7 +164,7 @@ impl Start {
         for pair in query.split('&').filter(|p| !p.is_empty()) {
             let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
             let (k, v) = (percent_decode(k), percent_decode(v));
-            let problem = |wrong: Wrong, instead: String| QueryProblem {
+            let problem = |wrong: Wrong, instead: Instead| QueryProblem {
                 name: k.clone(),
                 value: v.clone(),
                 wrong,
@@ -162,25 +176,25 @@ impl Start {
                         s.participants = n;
                         None
                     }
-                    Ok(_) => Some(Wrong::NotOneOf("3, 5, 7 or 9")),
+                    Ok(_) => Some(Wrong::NotOneOf(Allowed::Sizes)),
                     Err(_) => Some(Wrong::NotANumber),
                 }
-                .map(|w| problem(w, format!("{} servers", s.participants))),
+                .map(|w| problem(w, Instead::Servers(s.participants))),
                 "observers" => match v.parse::<u32>() {
                     Ok(n) if OBSERVERS.contains(&n) => {
                         s.observers = n;
                         None
                     }
-                    Ok(_) => Some(Wrong::NotOneOf("0, 1 or 2")),
+                    Ok(_) => Some(Wrong::NotOneOf(Allowed::Observers)),
                     Err(_) => Some(Wrong::NotANumber),
                 }
-                .map(|w| problem(w, format!("{} observers", s.observers))),
+                .map(|w| problem(w, Instead::Observers(s.observers))),
                 "seed" => match v.parse::<u64>() {
                     Ok(n) => {
                         s.seed = n;
                         None
                     }
-                    Err(_) => Some(problem(Wrong::NotANumber, format!("seed {}", s.seed))),
+                    Err(_) => Some(problem(Wrong::NotANumber, Instead::Seed(s.seed))),
                 },
                 "preset" if v.is_empty() => None,
                 "preset" => {
@@ -188,7 +202,7 @@ impl Start {
                         s.preset = Some(v.clone());
                         None
                     } else {
-                        Some(problem(Wrong::NoSuchScenario, "free play".into()))
+                        Some(problem(Wrong::NoSuchScenario, Instead::FreePlay))
                     }
                 }
                 "speed" => match v.parse::<f64>() {
@@ -196,10 +210,10 @@ impl Start {
                         s.speed_pos = p;
                         None
                     }
-                    Ok(p) if p.is_finite() => Some(Wrong::NotOneOf("between 0 and 100")),
+                    Ok(p) if p.is_finite() => Some(Wrong::NotOneOf(Allowed::Speed)),
                     _ => Some(Wrong::NotANumber),
                 }
-                .map(|w| problem(w, "the default speed".into())),
+                .map(|w| problem(w, Instead::DefaultSpeed)),
                 "lang" => match Lang::from_tag(&v) {
                     Some(l) => {
                         s.lang = Some(l);
@@ -207,7 +221,7 @@ impl Start {
                     }
                     // What replaced it is known only in the browser (the remembered
                     // or preferred language): `persist::initial_model` says it.
-                    None => Some(problem(Wrong::NotOneOf("zh or en"), String::new())),
+                    None => Some(problem(Wrong::NotOneOf(Allowed::Langs), Instead::Nothing)),
                 },
                 "lesson" if v.is_empty() => None,
                 "lesson" => match zab_core::lesson::lesson(&v) {
@@ -216,7 +230,7 @@ impl Start {
                         s.lesson = Some((v.clone(), step));
                         None
                     }
-                    None => Some(problem(Wrong::NoSuchScenario, "free play".into())),
+                    None => Some(problem(Wrong::NoSuchLesson, Instead::FreePlay)),
                 },
                 "step" => match v.parse::<usize>() {
                     Ok(n) if n >= 1 => {
@@ -224,8 +238,11 @@ impl Start {
                         s.lesson = Some((id, n - 1));
                         None
                     }
-                    Ok(_) => Some(problem(Wrong::NotOneOf("1 or more"), "step 1".into())),
-                    Err(_) => Some(problem(Wrong::NotANumber, "step 1".into())),
+                    Ok(_) => Some(problem(
+                        Wrong::NotOneOf(Allowed::FromOne),
+                        Instead::FirstStep,
+                    )),
+                    Err(_) => Some(problem(Wrong::NotANumber, Instead::FirstStep)),
                 },
                 "present" => match v.as_str() {
                     "" | "1" => {
@@ -233,7 +250,7 @@ impl Start {
                         None
                     }
                     "0" => None,
-                    _ => Some(problem(Wrong::NotOneOf("0 or 1"), String::new())),
+                    _ => Some(problem(Wrong::NotOneOf(Allowed::ZeroOne), Instead::Nothing)),
                 },
                 "play" => match v.as_str() {
                     "" | "1" => None,
@@ -241,10 +258,10 @@ impl Start {
                         s.play = false;
                         None
                     }
-                    _ => Some(problem(Wrong::NotOneOf("0 or 1"), "play".into())),
+                    _ => Some(problem(Wrong::NotOneOf(Allowed::ZeroOne), Instead::Playing)),
                 },
                 name if KNOWN.contains(&name) => None,
-                _ => Some(problem(Wrong::UnknownName, String::new())),
+                _ => Some(problem(Wrong::UnknownName, Instead::Nothing)),
             };
             s.problems.extend(found);
         }
@@ -295,78 +312,8 @@ mod tests {
         assert_eq!(bad.problems.len(), 1);
         assert_eq!(
             (bad.problems[0].name.as_str(), &bad.problems[0].wrong),
-            ("lang", &Wrong::NotOneOf("zh or en"))
+            ("lang", &Wrong::NotOneOf(Allowed::Langs))
         );
-    }
-
-    #[test]
-    fn every_wrong_parameter_is_named_with_what_replaced_it() {
-        let cases = [
-            (
-                "?n=abc",
-                "“n=abc” is not a number: using 5 servers instead.",
-            ),
-            (
-                "?n=100",
-                "“n=100” must be 3, 5, 7 or 9: using 5 servers instead.",
-            ),
-            (
-                "?n=0",
-                "“n=0” must be 3, 5, 7 or 9: using 5 servers instead.",
-            ),
-            (
-                "?observers=9",
-                "“observers=9” must be 0, 1 or 2: using 0 observers instead.",
-            ),
-            (
-                "?seed=abc",
-                "“seed=abc” is not a number: using seed 1 instead.",
-            ),
-            (
-                "?seed=-1",
-                "“seed=-1” is not a number: using seed 1 instead.",
-            ),
-            (
-                "?preset=nope",
-                "“preset=nope” names no built-in scenario: using free play instead.",
-            ),
-            (
-                "?preset=bug:ZK-9999",
-                "“preset=bug:ZK-9999” names no built-in scenario: using free play instead.",
-            ),
-            (
-                "?speed=NaN",
-                "“speed=NaN” is not a number: using the default speed instead.",
-            ),
-            (
-                "?speed=300",
-                "“speed=300” must be between 0 and 100: using the default speed instead.",
-            ),
-            (
-                "?play=yes",
-                "“play=yes” must be 0 or 1: using play instead.",
-            ),
-            (
-                "?nn=5",
-                "“nn” is not a parameter this page reads, so it was ignored.",
-            ),
-        ];
-        for (query, text) in cases {
-            let s = Start::from_query(query);
-            assert_eq!(s.problems.len(), 1, "{query}");
-            assert_eq!(s.problems[0].to_string(), text, "{query}");
-            let defaults = Start {
-                problems: Vec::new(),
-                ..s.clone()
-            };
-            assert_eq!(defaults, Start::default(), "{query} keeps every default");
-        }
-        let two = Start::from_query("?n=4&seed=x&play=0");
-        assert_eq!(two.problems.len(), 2);
-        assert!(!two.play, "the good parameters still count");
-        let text = problems_text(&two.problems).unwrap();
-        assert!(text.contains("n=4") && text.contains("seed=x"), "{text}");
-        assert_eq!(problems_text(&[]), None);
     }
 
     #[test]

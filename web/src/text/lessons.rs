@@ -11,6 +11,7 @@ use zab_core::Zxid;
 
 use crate::engine::inspect::{SyncChoiceView, VoteView};
 use crate::text::explain;
+use crate::text::lang::Lang;
 
 /// The key of a lesson's text: `lesson.ID.PART`.
 pub fn key(id: &str, part: &str) -> String {
@@ -38,6 +39,12 @@ fn text(k: &str) -> String {
 /// The lesson's title.
 pub fn title(l: &Lesson) -> String {
     text(&key(l.id, "title"))
+}
+
+/// The lesson's title in `lang`.
+pub fn title_in(l: &Lesson, lang: Lang) -> String {
+    let k = key(l.id, "title");
+    t!(k.as_str(), locale = lang.code()).into_owned()
 }
 
 /// What the lesson is about, one sentence.
@@ -208,18 +215,28 @@ pub fn why(w: &Why) -> String {
     }
 }
 
-/// The status line when playback paused at a "pause at" moment.
-pub fn paused_at(until: &Until) -> String {
-    t!("lessons.paused", moment = moment(until)).into_owned()
+/// The status line when playback paused at a "pause at" moment, in `lang`.
+pub fn paused_at_in(until: &Until, lang: Lang) -> String {
+    t!(
+        "lessons.paused",
+        locale = lang.code(),
+        moment = moment_in(until, lang)
+    )
+    .into_owned()
 }
 
-/// A "pause at" moment, as the menu names it.
+/// A "pause at" moment, as the menu's tooltip names it.
 pub fn moment(until: &Until) -> String {
+    moment_in(until, crate::text::lang::current())
+}
+
+fn moment_in(until: &Until, lang: Lang) -> String {
+    let l = lang.code();
     match until {
-        Until::PhaseChange => t!("lessons.moment.phase"),
-        Until::LeaderActive => t!("lessons.moment.leader"),
-        Until::Commit => t!("lessons.moment.commit"),
-        _ => t!("lessons.moment.step"),
+        Until::PhaseChange => t!("lessons.moment.phase", locale = l),
+        Until::LeaderActive => t!("lessons.moment.leader", locale = l),
+        Until::Commit => t!("lessons.moment.commit", locale = l),
+        _ => t!("lessons.moment.step", locale = l),
     }
     .into_owned()
 }
@@ -233,9 +250,4 @@ pub fn moment_short(until: &Until) -> String {
         _ => t!("lessons.moment.step"),
     }
     .into_owned()
-}
-
-/// The status line for a lesson that does not exist (or could not be opened).
-pub fn no_such_lesson(id: &str) -> String {
-    t!("lessons.none", id = id).into_owned()
 }

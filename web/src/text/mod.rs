@@ -5,4 +5,5 @@ pub mod explain;
 pub mod lang;
 pub mod lessons;
 pub mod narrate;
+pub mod notice;
 pub mod presets;

@@ -144,6 +144,13 @@ pub struct EventLog {
     next: u64,
 }
 
+impl Entry {
+    /// Its sentence in `lang` (the stored one is in the language of the moment).
+    pub fn sentence_in(&self, lang: Lang) -> String {
+        sentence(&self.event, lang)
+    }
+}
+
 impl EventLog {
     /// Adds an entry (its `seq` is assigned here).
     pub fn push(&mut self, mut e: Entry) {
@@ -181,15 +188,15 @@ impl EventLog {
         out
     }
 
-    /// The sentence of the newest of the last `n` entries that is not chatty (or the
-    /// newest chatty one if all are), with its time.
-    pub fn latest(&self, n: usize) -> Option<String> {
+    /// The newest of the last `n` entries that is not chatty (or the newest chatty
+    /// one if all are).
+    pub fn latest(&self, n: usize) -> Option<Entry> {
         let recent = self.newest(n, |_| true);
-        let pick = recent
+        recent
             .iter()
             .find(|e| !e.kind.chatty())
-            .or(recent.first())?;
-        Some(t!("narrate.latest", ms = pick.at_ms, text = pick.text).into_owned())
+            .or(recent.first())
+            .cloned()
     }
 
     /// Words every entry again in `lang` (after a language switch).

@@ -8,32 +8,39 @@
 use rust_i18n::t;
 use zab_core::scenario::PRESET_FILES;
 
+use crate::text::lang::{self, Lang};
+
 /// The key of a preset's text: `preset.STEM.PART`.
 fn key(stem: &str, part: &str) -> String {
     format!("preset.{stem}.{part}")
 }
 
 /// The text of `part` for a built-in scenario, `None` if `stem` is not one.
-fn text(stem: &str, part: &str) -> Option<String> {
+fn text(stem: &str, part: &str, lang: Lang) -> Option<String> {
     // The same stems as `zab_core::scenario::presets()`, without parsing the files.
     if !PRESET_FILES.iter().any(|(s, _)| *s == stem) {
         return None;
     }
     let k = key(stem, part);
-    Some(t!(k.as_str()).into_owned())
+    Some(t!(k.as_str(), locale = lang.code()).into_owned())
 }
 
 /// The title of the built-in scenario with file stem `stem` (e.g. `"leader-crash"`),
 /// in the current language; `None` if there is no such built-in scenario.
 pub fn title(stem: &str) -> Option<String> {
-    text(stem, "title")
+    title_in(stem, lang::current())
+}
+
+/// [`title`] in `lang`.
+pub fn title_in(stem: &str, lang: Lang) -> Option<String> {
+    text(stem, "title", lang)
 }
 
 /// The description of the built-in scenario with file stem `stem`, the text a
 /// teacher reads aloud, in the current language; `None` if there is no such
 /// built-in scenario.
 pub fn description(stem: &str) -> Option<String> {
-    text(stem, "desc")
+    text(stem, "desc", lang::current())
 }
 
 /// Every key this module looks up, for the translation tests.

@@ -4,15 +4,20 @@
 use zab_core::scenario::link::scenario_from_fragment;
 use zab_core::scenario::Scenario;
 
-use super::{Model, Notice};
+use super::notice::From;
+use super::{Model, Notice, Said};
 use crate::state::scenario_file::{DigestView, IoMsg, Origin};
 
-fn note(m: &mut Model, text: String, error: bool) {
-    m.notice = Some(Notice { text, error });
+fn note(m: &mut Model, said: Said, error: bool) {
+    m.notice = Some(Notice { said, error });
 }
 
-fn steps(n: usize) -> String {
-    format!("{n} scheduled step{}", if n == 1 { "" } else { "s" })
+fn from(origin: &Origin) -> From {
+    match origin {
+        Origin::File(name) => From::File(name.clone()),
+        Origin::Link => From::Link,
+        Origin::Session => From::Session,
+    }
 }
 
 impl Model {
@@ -22,31 +27,24 @@ impl Model {
             IoMsg::Load { text, origin } => match Scenario::from_json(&text) {
                 Ok(s) => self.load_scenario(s, &origin),
                 Err(e) => {
-                    let text = match &origin {
-                        Origin::File(name) => format!(
-                            "“{name}” was not imported: {e}. The current run is unchanged."
-                        ),
-                        Origin::Session => format!(
-                            "Your last session could not be restored ({e}); started “{}” instead.",
-                            self.engine.scenario().name
-                        ),
-                        Origin::Link => format!(
-                            "The scenario in this link could not be read: {e}. Running “{}” instead.",
-                            self.engine.scenario().name
-                        ),
+                    let said = Said::Unreadable {
+                        from: from(&origin),
+                        error: e.to_string(),
+                        now: self.named(),
                     };
-                    note(self, text, true);
+                    note(self, said, true);
                 }
             },
             IoMsg::Fragment(hash) => match scenario_from_fragment(&hash) {
                 None => {}
                 Some(Ok(s)) => self.load_scenario(s, &Origin::Link),
                 Some(Err(e)) => {
-                    let text = format!(
-                        "The scenario in this link could not be read: {e}. Running “{}” instead.",
-                        self.engine.scenario().name
-                    );
-                    note(self, text, true);
+                    let said = Said::Unreadable {
+                        from: From::Link,
+                        error: e.to_string(),
+                        now: self.named(),
+                    };
+                    note(self, said, true);
                 }
             },
             IoMsg::Resume => {
@@ -58,42 +56,28 @@ impl Model {
             IoMsg::Digest => {
                 let (events, hex) = self.engine.trace_digest();
                 let at_ms = self.engine.now();
-                note(
-                    self,
-                    format!(
-                        "Trace digest at t = {at_ms} ms: {events} events, FNV-1a {hex} (compare: zab-sim run --digest with run_until_ms {at_ms})."
-                    ),
-                    false,
-                );
-                self.io.digest = Some(DigestView { at_ms, events, hex });
+                let digest = DigestView { at_ms, events, hex };
+                note(self, Said::Digest(digest.clone()), false);
+                self.io.digest = Some(digest);
             }
-            IoMsg::Note { text, error } => note(self, text, error),
+            IoMsg::Note { text, error } => note(self, Said::Text(text), error),
         }
     }
 
     /// Replaces the run with `s` from t = 0 (nothing changes if it cannot run).
     fn load_scenario(&mut self, s: Scenario, origin: &Origin) {
+        let said = Said::Opened {
+            from: from(origin),
+            name: s.name.clone(),
+            steps: s.schedule.len(),
+            description: s.description.clone(),
+        };
         let name = s.name.clone();
-        let count = s.schedule.len();
-        let what = match origin {
-            Origin::File(file) => format!("Imported “{name}” from {file}"),
-            Origin::Link => format!("Opened “{name}” from the link"),
-            Origin::Session => format!("Restored your last session, “{name}”"),
-        };
-        let description = if s.description.is_empty() {
-            String::new()
-        } else {
-            format!(": {}", s.description)
-        };
         if self.load(s) {
             self.preset = None;
             self.io.loaded_name = Some(name);
             self.io.digest = None;
-            note(
-                self,
-                format!("{what} ({}, from t = 0){description}", steps(count)),
-                false,
-            );
+            note(self, said, false);
         }
     }
 
@@ -118,6 +102,11 @@ impl Model {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A notice's words in English (another test may have set the other language).
+    fn en(said: &Said) -> String {
+        crate::text::notice::words_in(said, crate::text::lang::Lang::En)
+    }
     use crate::state::model::{Msg, Start};
 
     fn paused() -> Model {
@@ -139,9 +128,9 @@ mod tests {
         let n = m.notice.clone().unwrap();
         assert!(n.error);
         assert!(
-            n.text.contains("bad.json") && n.text.contains("line 4, column 3"),
+            en(&n.said).contains("bad.json") && en(&n.said).contains("line 4, column 3"),
             "{}",
-            n.text
+            en(&n.said)
         );
         assert_eq!(m.engine.servers(), before);
         assert_eq!(m.engine.now(), 2000);
@@ -149,7 +138,7 @@ mod tests {
             text: r#"{"format": "zab-scenario", "version": 1, "cluster": {"participants": 3}, "seed": "x"}"#.into(),
             origin: Origin::File("bad.json".into()),
         }));
-        assert!(m.notice.clone().unwrap().text.contains("seed:"));
+        assert!(en(&m.notice.clone().unwrap().said).contains("seed:"));
     }
 
     #[test]

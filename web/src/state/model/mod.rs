@@ -20,6 +20,9 @@ use crate::state::speed::speed_of;
 use crate::text::narrate::Kind;
 
 mod io;
+pub mod notice;
+
+pub use notice::{Named, Notice, Said};
 
 /// Largest amount of simulated work per animation frame.
 pub const MAX_EVENTS_PER_FRAME: u32 = 3000;
@@ -38,15 +41,6 @@ pub enum Selection {
     Link(u32, u32),
     /// A packet in flight.
     Packet(u64),
-}
-
-/// A message for the status line.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Notice {
-    /// The sentence.
-    pub text: String,
-    /// An action that could not be done (shown as an error).
-    pub error: bool,
 }
 
 /// The event log filter.
@@ -191,8 +185,13 @@ impl Model {
             .or_else(|_| Engine::new(&free_play(5, 0, 1)))
             // A default cluster always validates (zab-core's scenario tests check it).
             .expect("the default free-play scenario runs");
-        let notice = crate::state::query::problems_text(&start.problems)
-            .map(|text| Notice { text, error: true });
+        let notice = (!start.problems.is_empty()).then(|| Notice {
+            said: Said::Link {
+                problems: start.problems.clone(),
+                then: None,
+            },
+            error: true,
+        });
         let mut m = Model {
             engine,
             playing: start.play,
@@ -224,24 +223,27 @@ impl Model {
         speed_of(self.speed_pos)
     }
 
-    fn say(&mut self, text: impl Into<String>) {
-        self.notice = Some(Notice {
-            text: text.into(),
-            error: false,
-        });
+    fn say(&mut self, said: Said) {
+        self.notice = Some(Notice { said, error: false });
     }
 
-    fn refuse(&mut self, text: impl Into<String>) {
-        self.notice = Some(Notice {
-            text: text.into(),
-            error: true,
-        });
+    fn refuse(&mut self, said: Said) {
+        self.notice = Some(Notice { said, error: true });
     }
 
-    fn result(&mut self, r: Result<String, String>) {
-        match r {
-            Ok(t) => self.say(t),
-            Err(t) => self.refuse(t),
+    /// The scenario running, as the status line names it.
+    pub fn named(&self) -> Named {
+        let s = self.engine.scenario();
+        match (&self.lesson, &self.preset) {
+            (Some(l), _) => Named::Lesson(l.lesson.id.to_string()),
+            (None, Some(p)) if crate::text::presets::title(p).is_some() => Named::Preset(p.clone()),
+            _ if self.preset.is_none() && !self.io.is_loaded(&s.name) && s.schedule.is_empty() => {
+                Named::FreePlay {
+                    participants: s.cluster.participants,
+                    observers: s.cluster.observers,
+                }
+            }
+            _ => Named::Given(s.name.clone()),
         }
     }
 
@@ -254,8 +256,8 @@ impl Model {
                 self.filter.server = None;
                 true
             }
-            Err(e) => {
-                self.refuse(e);
+            Err(error) => {
+                self.refuse(Said::CannotRun { error });
                 false
             }
         }
@@ -267,8 +269,10 @@ impl Model {
         self.leave_script(&msg);
         match msg {
             Msg::Cmd(cmd) => {
-                let r = self.engine.run(cmd);
-                self.result(r);
+                match self.engine.command(cmd) {
+                    Ok(done) => self.say(Said::Done(done)),
+                    Err(problem) => self.refuse(Said::Problem(problem)),
+                }
                 self.drop_stale_selection();
             }
             Msg::TogglePlay => {
@@ -282,17 +286,18 @@ impl Model {
             }
             Msg::Step => {
                 self.playing = false;
-                let r = self.engine.step();
-                self.result(r);
+                match self.engine.step() {
+                    Ok(entry) => self.say(Said::Stepped(entry)),
+                    Err(idle) => self.refuse(Said::Idle(idle)),
+                }
                 self.drop_stale_selection();
             }
             Msg::Skip(ms) => {
                 self.engine.skip(ms);
-                self.say(format!(
-                    "Jumped ahead {} ms to t = {} ms.",
+                self.say(Said::Jumped {
                     ms,
-                    self.engine.now()
-                ));
+                    now: self.engine.now(),
+                });
                 self.drop_stale_selection();
             }
             Msg::Seek(t) => {
@@ -300,9 +305,9 @@ impl Model {
                 let t = t.min(self.engine.horizon());
                 self.engine.seek(t);
                 self.say(if self.engine.in_past() {
-                    format!("Viewing t = {t} ms of this run. Play or step to replay it; any action here forks history.")
+                    Said::Viewing { t }
                 } else {
-                    format!("Back at the present, t = {t} ms.")
+                    Said::Present { t }
                 });
                 self.drop_stale_selection();
             }
@@ -313,10 +318,9 @@ impl Model {
             }
             Msg::Reset => {
                 let scenario = self.engine.scenario().clone();
-                let name = scenario.name.clone();
-                let seed = scenario.seed;
+                let (name, seed) = (self.named(), scenario.seed);
                 if self.load(scenario) {
-                    self.say(format!("Reset: “{name}” from t = 0 with seed {seed}."));
+                    self.say(Said::Reset { name, seed });
                 }
             }
             Msg::NewCluster {
@@ -325,22 +329,25 @@ impl Model {
                 seed,
             } => {
                 if !SIZES.contains(&participants) || !OBSERVERS.contains(&observers) {
-                    self.refuse("Pick 3, 5, 7 or 9 servers and 0 to 2 observers.");
+                    self.refuse(Said::BadCluster);
                 } else {
                     let s = free_play(participants, observers, seed);
-                    let text = format!("Started {} with seed {seed}.", s.name);
                     if self.load(s) {
                         self.preset = None;
-                        self.say(text);
+                        let name = Named::FreePlay {
+                            participants,
+                            observers,
+                        };
+                        self.say(Said::Started { name, seed });
                     }
                 }
             }
             Msg::Seed(seed) => {
                 let mut scenario = self.engine.scenario().clone();
                 scenario.seed = seed;
-                let name = scenario.name.clone();
+                let name = self.named();
                 if self.load(scenario) {
-                    self.say(format!("“{name}” from t = 0 with seed {seed}."));
+                    self.say(Said::Reseeded { name, seed });
                 }
             }
             Msg::Preset(stem) => {
@@ -356,13 +363,17 @@ impl Model {
                 }
                 match scenario_for(&stem) {
                     Some(s) => {
-                        let text = format!("Loaded “{}”: press Play, or step with N.", s.name);
+                        let given = s.name.clone();
                         if self.load(s) {
-                            self.preset = Some(stem);
-                            self.say(text);
+                            self.preset = Some(stem.clone());
+                            let name = match crate::text::presets::title(&stem) {
+                                Some(_) => Named::Preset(stem),
+                                None => Named::Given(given),
+                            };
+                            self.say(Said::Loaded { name });
                         }
                     }
-                    None => self.refuse(format!("There is no built-in scenario “{stem}”.")),
+                    None => self.refuse(Said::NoSuchScenario { stem }),
                 }
             }
             Msg::ClickServer(id) => {
@@ -382,7 +393,7 @@ impl Model {
                 }
             }
             Msg::FilterServer(s) => self.filter.server = s,
-            Msg::Say(text) => self.refuse(text),
+            Msg::Say(text) => self.refuse(Said::Text(text)),
             Msg::Lang(lang) => {
                 crate::text::lang::set(lang);
                 self.engine.reword_log(lang);
@@ -486,7 +497,7 @@ impl Model {
             }
             (Some(run), Arrival::TimedOut(_)) => run.stage = Stage::Stuck,
             (None, Arrival::Reached(until, _)) => {
-                self.say(crate::text::lessons::paused_at(&until));
+                self.say(Said::PausedAt(until));
             }
             (None, Arrival::TimedOut(_)) => {}
         }
@@ -497,7 +508,7 @@ impl Model {
         match msg {
             LessonMsg::Open(id, step) => match zab_core::lesson::lesson(&id) {
                 Some(l) => self.open_lesson(l, step),
-                None => self.refuse(crate::text::lessons::no_such_lesson(&id)),
+                None => self.refuse(Said::NoSuchLesson { id }),
             },
             LessonMsg::Choose(answer) => self.run_step(Some(answer)),
             LessonMsg::Go => self.run_step(None),
@@ -538,11 +549,11 @@ impl Model {
     fn open_lesson(&mut self, l: zab_core::lesson::Lesson, step: usize) {
         let step = step.min(l.steps.len().saturating_sub(1));
         let Ok(mut engine) = Engine::new(&l.scenario) else {
-            return self.refuse(crate::text::lessons::no_such_lesson(l.id));
+            return self.refuse(Said::NoSuchLesson { id: l.id.into() });
         };
         for s in &l.steps[..step] {
             if engine.run_step_now(s).is_none() {
-                return self.refuse(crate::text::lessons::no_such_lesson(l.id));
+                return self.refuse(Said::NoSuchLesson { id: l.id.into() });
             }
         }
         self.engine = engine;
@@ -614,6 +625,11 @@ impl Model {
 mod tests {
     use super::*;
 
+    /// A notice's words in English (another test may have set the other language).
+    fn en(said: &Said) -> String {
+        crate::text::notice::words_in(said, crate::text::lang::Lang::En)
+    }
+
     #[test]
     fn clicking_two_servers_selects_their_link_and_wrong_actions_say_why() {
         let mut m = Model::new(Start {
@@ -646,7 +662,7 @@ mod tests {
         assert!(m
             .notice
             .as_ref()
-            .is_some_and(|n| n.error && n.text.contains("not serving")));
+            .is_some_and(|n| n.error && en(&n.said).contains("not serving")));
         // A write to a crashed server fails at once, and says why.
         m.update(Msg::Cmd(Command::Crash(3)));
         assert!(m.notice.as_ref().is_some_and(|n| !n.error));
@@ -654,7 +670,7 @@ mod tests {
         assert!(m
             .notice
             .as_ref()
-            .is_some_and(|n| n.error && n.text.contains("down")));
+            .is_some_and(|n| n.error && en(&n.said).contains("down")));
         assert_eq!(m.engine.writes(1)[0].status, "failed");
         m.update(Msg::Cmd(Command::Write {
             server: 1,
@@ -663,7 +679,7 @@ mod tests {
         assert!(m
             .notice
             .as_ref()
-            .is_some_and(|n| n.error && n.text.contains("znode path")));
+            .is_some_and(|n| n.error && en(&n.said).contains("znode path")));
     }
 
     #[test]
@@ -747,7 +763,10 @@ mod tests {
         m.update(Msg::Cmd(Command::Drop(70)));
         m.update(Msg::Back(1000));
         m.update(Msg::Cmd(Command::Drop(6)));
-        assert!(m.notice.as_ref().is_some_and(|n| n.text.contains("forked")));
+        assert!(m
+            .notice
+            .as_ref()
+            .is_some_and(|n| en(&n.said).contains("forked")));
         m.update(Msg::Skip(1000));
         let horizon = m.engine.horizon();
         let at_horizon = (m.engine.servers(), m.engine.packets());
@@ -756,7 +775,7 @@ mod tests {
         for _ in 0..40 {
             m.update(Msg::Step);
             let notice = m.notice.as_ref().expect("a step says what happened");
-            assert!(!notice.error, "{}", notice.text);
+            assert!(!notice.error, "{}", en(&notice.said));
             assert!(
                 m.engine.now() >= last,
                 "time never runs backwards on a step"

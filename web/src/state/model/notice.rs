@@ -1,0 +1,155 @@
+//! What the status line says, as data ([`Said`]): made where a message is handled,
+//! worded where it is shown (`text::notice::words`), so that a language switch
+//! rewords it.
+
+use zab_core::lesson::Until;
+
+use crate::engine::{Done, Idle, Problem};
+use crate::state::query::QueryProblem;
+use crate::state::scenario_file::DigestView;
+use crate::text::narrate::Entry;
+
+/// A scenario as the status line names it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Named {
+    /// A built-in teaching scenario, by file stem (its title is translated).
+    Preset(String),
+    /// A lesson, by id.
+    Lesson(String),
+    /// Free play with this cluster.
+    FreePlay {
+        /// Participants.
+        participants: u32,
+        /// Observers.
+        observers: u32,
+    },
+    /// A scenario with its own name (imported, a bug-lab entry): shown as written.
+    Given(String),
+}
+
+/// Where a scenario came from.
+#[derive(Clone, Debug, PartialEq)]
+pub enum From {
+    /// A file, by name.
+    File(String),
+    /// A shared link.
+    Link,
+    /// The session saved in this browser.
+    Session,
+}
+
+/// Something the status line says.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Said {
+    /// A command was applied.
+    Done(Done),
+    /// A command was refused or did not achieve its aim.
+    Problem(Problem),
+    /// A step ran; the log entry that says what happened (`None`: nothing to say).
+    Stepped(Option<Entry>),
+    /// A step found nothing scheduled.
+    Idle(Idle),
+    /// Jumped ahead `ms` to `now`.
+    Jumped {
+        /// How far.
+        ms: u64,
+        /// To when.
+        now: u64,
+    },
+    /// Looking at the past at `t`.
+    Viewing {
+        /// The time looked at.
+        t: u64,
+    },
+    /// Back at the present, `t`.
+    Present {
+        /// The time.
+        t: u64,
+    },
+    /// The run started again.
+    Reset {
+        /// The scenario.
+        name: Named,
+        /// Its seed.
+        seed: u64,
+    },
+    /// A new run of this scenario with another seed.
+    Reseeded {
+        /// The scenario.
+        name: Named,
+        /// The new seed.
+        seed: u64,
+    },
+    /// A free-play cluster started.
+    Started {
+        /// The cluster.
+        name: Named,
+        /// Its seed.
+        seed: u64,
+    },
+    /// A cluster size the menu does not offer.
+    BadCluster,
+    /// A built-in scenario loaded.
+    Loaded {
+        /// The scenario.
+        name: Named,
+    },
+    /// There is no built-in scenario of this name.
+    NoSuchScenario {
+        /// The name asked for.
+        stem: String,
+    },
+    /// There is no lesson of this id (or it could not be opened).
+    NoSuchLesson {
+        /// The id asked for.
+        id: String,
+    },
+    /// This scenario cannot run: core's reason (a validation error, worded by core).
+    CannotRun {
+        /// The reason.
+        error: String,
+    },
+    /// Playback paused at a "pause at" moment.
+    PausedAt(Until),
+    /// A scenario was imported or opened and replaced the run.
+    Opened {
+        /// Where from.
+        from: From,
+        /// Its name.
+        name: String,
+        /// How many scheduled steps it has.
+        steps: usize,
+        /// Its description (may be empty).
+        description: String,
+    },
+    /// A scenario could not be read (core's reason names the field and the place);
+    /// `now` is what runs instead.
+    Unreadable {
+        /// Where from.
+        from: From,
+        /// Core's reason.
+        error: String,
+        /// What runs now.
+        now: Named,
+    },
+    /// The trace digest of the run so far.
+    Digest(DigestView),
+    /// The link's parameters that could not be used, then what else was said.
+    Link {
+        /// The problems.
+        problems: Vec<QueryProblem>,
+        /// What was said besides (the loaded session, for example).
+        then: Option<Box<Said>>,
+    },
+    /// A sentence the view made when the user acted (a bad field, a refused file).
+    Text(String),
+}
+
+/// A message for the status line.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Notice {
+    /// What it says.
+    pub said: Said,
+    /// An action that could not be done (shown as an error).
+    pub error: bool,
+}

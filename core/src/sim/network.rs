@@ -1,5 +1,6 @@
 //! The network of the spec (§5, §13.5): a best-effort election mesh where the newest
-//! unsent notification per peer wins and is re-sent when the link comes back, and one
+//! unsent notification per peer wins and is re-sent when the link comes back, and a
+//! restarted server is sent each running peer's newest notification for it, and one
 //! FIFO, reliable-while-open connection per learner/leader pair that breaks on a crash,
 //! a cut link or a lost packet ("no message after close"), and is never revived.
 
@@ -199,6 +200,10 @@ pub struct Network {
     pub conns: BTreeMap<u64, Conn>,
     /// The newest notification each sender could not get through, per receiver.
     pub held: BTreeMap<(ServerId, ServerId), Notification>,
+    /// The newest notification each running sender addressed to each peer, whether it
+    /// arrived or not: what its QuorumCnxManager sends first on a new connection to that
+    /// peer ([`Sim::resend_on_reconnect`]). The sender's crash forgets its entries.
+    pub last_addressed: BTreeMap<(ServerId, ServerId), Notification>,
     fifo: BTreeMap<(ServerId, ServerId, u64), Time>,
     next_conn: u64,
 }
@@ -494,6 +499,47 @@ impl Sim {
             if self.incarnation(from).is_some() {
                 self.send(from, to, Channel::Election, Payload::Notification(n));
             }
+        }
+    }
+
+    /// A notification `from` addresses to `to` (not a re-send): the newest one per pair
+    /// is what a new connection carries first ([`Sim::resend_on_reconnect`]).
+    pub(super) fn notify(&mut self, from: ServerId, to: ServerId, n: Notification) {
+        if from != to {
+            self.net.last_addressed.insert((from, to), n);
+        }
+        self.send(from, to, Channel::Election, Payload::Notification(n));
+    }
+
+    /// Server `id` crashed: its QuorumCnxManager, with its send queues and
+    /// `lastMessageSent`, is gone.
+    pub(super) fn forget_sender(&mut self, id: ServerId) {
+        self.net.last_addressed.retain(|(from, _), _| *from != id);
+    }
+
+    /// Server `to` restarted and opens its election connections (its first
+    /// notifications: `QuorumCnxManager.toSend` calls `connectOne` for every voter).
+    /// On each new connection the running peer's `SendWorker.run` first sends the
+    /// newest notification it addressed to `to`: the one in its send queue (capacity 1,
+    /// newest wins) or, if the queue is empty, `lastMessageSent` (spec §5.1, §13.5
+    /// "resend on reconnect"). So a restarted server hears the vote of every running
+    /// peer at once, as in ZooKeeper, even from a peer in the same round whose vote
+    /// beats its own (which `lookForLeader` records without answering) and whose poll
+    /// timeout is seconds away. Without it a restarted server could wait for that
+    /// timeout, and its own re-sends kept restarting it (sweep seed 900957, L1).
+    pub(super) fn resend_on_reconnect(&mut self, to: ServerId) {
+        if self.incarnation(to).is_none() {
+            return;
+        }
+        let newest: Vec<(ServerId, Notification)> = self
+            .net
+            .last_addressed
+            .iter()
+            .filter(|((from, t), _)| *t == to && self.incarnation(*from).is_some())
+            .map(|((from, _), n)| (*from, *n))
+            .collect();
+        for (from, n) in newest {
+            self.send(from, to, Channel::Election, Payload::Notification(n));
         }
     }
 

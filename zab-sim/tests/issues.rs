@@ -427,3 +427,39 @@ fn fixed_a_restarted_server_hears_a_running_peers_vote_on_reconnect() {
     assert_eq!(server(&r, 1)["phase"], "BROADCAST");
 }
 
+/// Regression (spec §5.1, §13.5; ZooKeeper's `QuorumCnxManager`: the send queues
+/// `queueSendMap` and `lastMessageSent` are fields of the running process, so a crash
+/// loses them and a restarted server starts with empty queues). Server 3's
+/// notifications to 1 are held on the cut link 3->1; 3 crashes, restarts and the link
+/// heals 1 ms after the restart, before the new incarnation's first notifications have
+/// arrived. The heal must re-send nothing from 3: its held notification died with the
+/// crashed incarnation (the simulator used to send it when the link healed).
+#[test]
+fn fixed_a_crashed_servers_held_notification_is_not_resent() {
+    let (code, r, events) = run_issue_traced("crashed-sender-held-notification.json");
+    assert_eq!(code, Some(0), "no violation: {:?}", invariants(&r));
+    let (crash, restart, heal) = (1000, 1100, 1101);
+    let sent_3_to_1 = |e: &&Value| {
+        e["type"] == "packet_sent"
+            && e["from"] == 3
+            && e["to"] == 1
+            && e["packet"] == "NOTIFICATION"
+    };
+    let held_before_crash = events
+        .iter()
+        .filter(sent_3_to_1)
+        .any(|e| e["at_ms"].as_u64().unwrap() < crash);
+    assert!(held_before_crash, "3 addressed 1 over the cut link");
+    let resent: Vec<u64> = events
+        .iter()
+        .filter(sent_3_to_1)
+        .map(|e| e["at_ms"].as_u64().unwrap())
+        .filter(|at| (crash..=heal).contains(at) && *at != restart)
+        .collect();
+    assert!(
+        resent.is_empty(),
+        "sent by no live incarnation at {resent:?}"
+    );
+    // The new incarnation's own notifications still arrive, and 3 joins the ensemble.
+    assert_ne!(server(&r, 3)["phase"], "LOOKING");
+}

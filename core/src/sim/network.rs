@@ -23,7 +23,8 @@ pub enum DropReason {
     ReceiverDown,
     /// A notification on a cut election link: kept to be re-sent when it heals.
     LinkCutHeld,
-    /// A connection request over a cut link.
+    /// A connection request over a cut link, or a notification over one whose sender
+    /// crashed since it was sent (nothing is left to re-send it).
     LinkCut,
     /// A connection request to a server that is not leading.
     NobodyLeading,
@@ -198,7 +199,8 @@ pub struct Network {
     pub cut: BTreeSet<(ServerId, ServerId)>,
     /// Connections by id.
     pub conns: BTreeMap<u64, Conn>,
-    /// The newest notification each sender could not get through, per receiver.
+    /// The newest notification each running sender could not get through, per
+    /// receiver (its crash forgets them).
     pub held: BTreeMap<(ServerId, ServerId), Notification>,
     /// The newest notification each running sender addressed to each peer, whether it
     /// arrived or not: what its QuorumCnxManager sends first on a new connection to that
@@ -355,9 +357,12 @@ impl Sim {
         let receiver = self.incarnation(p.to);
         match (p.channel, &*p.payload) {
             (Channel::Election, Payload::Notification(n)) => {
-                if cut {
+                if cut && self.incarnation(p.from).is_some() {
                     self.net.held.insert((p.from, p.to), *n);
                     self.dropped(&p, DropReason::LinkCutHeld);
+                } else if cut {
+                    // Its sender crashed since: nothing is left to re-send it.
+                    self.dropped(&p, DropReason::LinkCut);
                 } else if receiver.is_none() {
                     self.dropped(&p, DropReason::ReceiverDown);
                 } else {
@@ -511,10 +516,13 @@ impl Sim {
         self.send(from, to, Channel::Election, Payload::Notification(n));
     }
 
-    /// Server `id` crashed: its QuorumCnxManager, with its send queues and
-    /// `lastMessageSent`, is gone.
+    /// Server `id` crashed: its QuorumCnxManager, with its send queues (`queueSendMap`)
+    /// and `lastMessageSent`, lived in the process and is gone, so neither the
+    /// notifications held on its cut links nor the newest one per peer is re-sent
+    /// later, by it or by its next incarnation (spec §5.1, §13.5).
     pub(super) fn forget_sender(&mut self, id: ServerId) {
         self.net.last_addressed.retain(|(from, _), _| *from != id);
+        self.net.held.retain(|(from, _), _| *from != id);
     }
 
     /// Server `to` restarted and opens its election connections (its first

@@ -132,7 +132,9 @@ fn fixed_repeated_lead_snapshots_do_not_purge_the_trunc_base() {
 /// epoch-3 leader DIFF-syncs observer 4 with an old txn nobody committed and crashes
 /// before UPTODATE; epoch 4 skips the txn. The checker counted it as delivered and
 /// reported I9h (8 of 100 000 sweep seeds). Fixed: a learner's lastC moves only in
-/// BROADCAST.
+/// BROADCAST. (Observer 4 crashes and restarts just before the heal so that it follows
+/// leader 1 in time, since restarted servers get their peers' newest notifications on
+/// reconnect; with the old checker this run still reports I9h, I3 and I5.)
 #[test]
 fn fixed_txns_applied_during_a_sync_are_not_delivered_before_uptodate() {
     let (code, r) = run_issue("sync-applied-before-uptodate.json");
@@ -325,12 +327,12 @@ fn fixed_a_learner_that_cannot_truncate_asks_for_a_full_sync() {
 /// (LearnerHandler.java L640-641); a read that times out ends `run()`, which closes the
 /// socket, and `shutdown()` removes the handler from the leader's learners
 /// (LearnerHandler.java L719-738, L1044-1058). Learner 1 connects to leader 3 at
-/// 4741 ms and the link is cut before its FOLLOWERINFO. The simulator modelled the read
-/// timeout only as the leader's tick deadline, which counts from BROADCAST (5596 ms):
+/// 4738 ms and the link is cut before its FOLLOWERINFO. The simulator modelled the read
+/// timeout only as the leader's tick deadline, which counts from BROADCAST (5576 ms):
 /// the handler counted as synced until ~8600 ms and server 3 stayed LEADING in epoch 2
 /// after epoch 3 was established elsewhere. Now the handler's read times out at
-/// 6741 ms; learner 2's handler timed out its read already (syncLimit*T after its last
-/// packet), so the leader's next quorum check (6796 ms) finds only itself and shuts
+/// 6738 ms; learner 2's handler timed out its read already (syncLimit*T after its last
+/// packet), so the leader's next quorum check (6776 ms) finds only itself and shuts
 /// down; server 3 is then elected again and leads epoch 3 with server 1.
 #[test]
 fn fixed_a_handler_whose_learner_sends_nothing_times_out_its_read_before_broadcast() {
@@ -349,7 +351,7 @@ fn fixed_a_handler_whose_learner_sends_nothing_times_out_its_read_before_broadca
         })
         .map(|e| e["at_ms"].as_u64().unwrap())
         .expect("leader 3 accepts learner 1's connection");
-    assert_eq!(accepted, 4741);
+    assert_eq!(accepted, 4738);
     let broadcast = r["elections"]
         .as_array()
         .unwrap()
@@ -380,4 +382,84 @@ fn fixed_a_handler_whose_learner_sends_nothing_times_out_its_read_before_broadca
     let s3 = server(&r, 3);
     assert_eq!(s3["current_epoch"], 3, "{s3}");
     assert_every_server_holds_the_leaders_history(&r, &[1, 2, 3]);
+}
+
+/// Regression (spec §5.1 "on (re)connect the last sent message is re-sent", §13.5, §6.1
+/// `look_for_leader`; ZooKeeper's `QuorumCnxManager`: `toSend` puts a notification in
+/// the peer's send queue, capacity 1, newest wins, and calls `connectOne`;
+/// `SendWorker.run` first sends, on every new connection, the queued notification or,
+/// if the queue is empty, `lastMessageSent`). Server 3 is LOOKING alone and its
+/// notifications to the down servers 1 and 2 are lost. Server 1 restarts at 3100 ms
+/// into the same round 1, with a vote that loses to 3's. `FastLeaderElection.lookForLeader`
+/// on 3 records a same-round vote that does not beat its own without answering, and
+/// every polled notification restarts its poll (`recvqueue.poll(notTimeout)`), so 1's
+/// re-sends, at most 3.2 s apart, kept restarting 3's 3.2 s poll timeout: the simulator,
+/// which forgot a notification to a down server, had elected nobody by 12 s (sweep seed
+/// 900957 failed L1 the same way, a third server's re-sends restarting the timeouts).
+/// Now 3's newest notification for 1 goes out when 1 comes up: 1 adopts 3's vote before
+/// its own first re-send and 3 leads within a second.
+#[test]
+fn fixed_a_restarted_server_hears_a_running_peers_vote_on_reconnect() {
+    let (code, r, events) = run_issue_traced("restarted-server-hears-peers-vote.json");
+    assert_eq!(code, Some(0), "no violation: {:?}", invariants(&r));
+    let restart = 3100;
+    let adopted = events
+        .iter()
+        .filter(|e| e["at_ms"].as_u64().unwrap() >= restart)
+        .find(|e| {
+            e["type"] == "server"
+                && e["server"] == 1
+                && e["event"]["kind"] == "vote"
+                && e["event"]["vote"]["leader"] == 3
+        })
+        .map(|e| e["at_ms"].as_u64().unwrap())
+        .expect("server 1 adopts server 3's vote");
+    // minNotificationInterval (200 ms) after its restart 1 would re-send on its own.
+    assert!(adopted < restart + 200, "adopted at {adopted}");
+    let broadcast = r["elections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["leader"] == 3 && e["epoch"] == 1)
+        .and_then(|e| e["at_ms"].as_u64())
+        .expect("leader 3 reaches BROADCAST in epoch 1");
+    assert!(broadcast < restart + 1000, "BROADCAST at {broadcast}");
+    assert_eq!(server(&r, 1)["phase"], "BROADCAST");
+}
+
+/// Regression (spec §5.1, §13.5; ZooKeeper's `QuorumCnxManager`: the send queues
+/// `queueSendMap` and `lastMessageSent` are fields of the running process, so a crash
+/// loses them and a restarted server starts with empty queues). Server 3's
+/// notifications to 1 are held on the cut link 3->1; 3 crashes, restarts and the link
+/// heals 1 ms after the restart, before the new incarnation's first notifications have
+/// arrived. The heal must re-send nothing from 3: its held notification died with the
+/// crashed incarnation (the simulator used to send it when the link healed).
+#[test]
+fn fixed_a_crashed_servers_held_notification_is_not_resent() {
+    let (code, r, events) = run_issue_traced("crashed-sender-held-notification.json");
+    assert_eq!(code, Some(0), "no violation: {:?}", invariants(&r));
+    let (crash, restart, heal) = (1000, 1100, 1101);
+    let sent_3_to_1 = |e: &&Value| {
+        e["type"] == "packet_sent"
+            && e["from"] == 3
+            && e["to"] == 1
+            && e["packet"] == "NOTIFICATION"
+    };
+    let held_before_crash = events
+        .iter()
+        .filter(sent_3_to_1)
+        .any(|e| e["at_ms"].as_u64().unwrap() < crash);
+    assert!(held_before_crash, "3 addressed 1 over the cut link");
+    let resent: Vec<u64> = events
+        .iter()
+        .filter(sent_3_to_1)
+        .map(|e| e["at_ms"].as_u64().unwrap())
+        .filter(|at| (crash..=heal).contains(at) && *at != restart)
+        .collect();
+    assert!(
+        resent.is_empty(),
+        "sent by no live incarnation at {resent:?}"
+    );
+    // The new incarnation's own notifications still arrive, and 3 joins the ensemble.
+    assert_ne!(server(&r, 3)["phase"], "LOOKING");
 }

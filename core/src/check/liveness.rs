@@ -31,7 +31,9 @@ use crate::sim::{CrashReason, Sim};
 ///   check, noticing a failure that happened just before the period began;
 /// * `maxNotificationInterval`: a LOOKING server whose FLE timeout backed off to the cap
 ///   sends its next notification at most that late (servers that receive it answer at
-///   once, and the simulator re-sends held notifications when links heal);
+///   once, the simulator re-sends held notifications when links heal, and a restarted
+///   server gets each running peer's newest notification for it, as from
+///   QuorumCnxManager's SendWorker on a new connection);
 /// * `4 * finalizeWait`: FLE's quiet periods before deciding, over a few rounds;
 /// * `2 * initLimit*tick`: one leader attempt that times out in discovery or
 ///   synchronisation (e.g. elected on stale votes) before the one that succeeds;

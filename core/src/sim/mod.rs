@@ -546,9 +546,7 @@ impl Sim {
 
     fn effect(&mut self, id: ServerId, e: Effect) {
         match e {
-            Effect::Notify { to, n } => {
-                self.send(id, to, Channel::Election, Payload::Notification(n))
-            }
+            Effect::Notify { to, n } => self.notify(id, to, n),
             Effect::Connect { to } => self.connect(id, to),
             Effect::Send { conn, packet } => self.send_on(id, conn, Payload::Quorum(packet)),
             Effect::Close { conn } => self.close(id, conn),
@@ -683,6 +681,7 @@ impl Sim {
             self.reply(req, id, WriteResult::Failed { reason });
         }
         self.emit(TraceKind::Crash { server: id, reason });
+        self.forget_sender(id);
         let conns: Vec<u64> = self.net.conns_of(id);
         for c in conns {
             self.close(id, crate::server::ConnId(c));
@@ -718,6 +717,7 @@ impl Sim {
                 });
                 self.server_event(id, event);
                 self.feed(id, Input::Boot);
+                self.resend_on_reconnect(id);
                 Outcome::Done
             }
             Err(reason) => {

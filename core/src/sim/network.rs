@@ -1,5 +1,6 @@
 //! The network of the spec (§5, §13.5): a best-effort election mesh where the newest
-//! unsent notification per peer wins and is re-sent when the link comes back, and one
+//! unsent notification per peer wins and is re-sent when the link comes back, and a
+//! restarted server is sent each running peer's newest notification for it, and one
 //! FIFO, reliable-while-open connection per learner/leader pair that breaks on a crash,
 //! a cut link or a lost packet ("no message after close"), and is never revived.
 
@@ -22,7 +23,8 @@ pub enum DropReason {
     ReceiverDown,
     /// A notification on a cut election link: kept to be re-sent when it heals.
     LinkCutHeld,
-    /// A connection request over a cut link.
+    /// A connection request over a cut link, or a notification over one whose sender
+    /// crashed since it was sent (nothing is left to re-send it).
     LinkCut,
     /// A connection request to a server that is not leading.
     NobodyLeading,
@@ -197,8 +199,13 @@ pub struct Network {
     pub cut: BTreeSet<(ServerId, ServerId)>,
     /// Connections by id.
     pub conns: BTreeMap<u64, Conn>,
-    /// The newest notification each sender could not get through, per receiver.
+    /// The newest notification each running sender could not get through, per
+    /// receiver (its crash forgets them).
     pub held: BTreeMap<(ServerId, ServerId), Notification>,
+    /// The newest notification each running sender addressed to each peer, whether it
+    /// arrived or not: what its QuorumCnxManager sends first on a new connection to that
+    /// peer ([`Sim::resend_on_reconnect`]). The sender's crash forgets its entries.
+    pub last_addressed: BTreeMap<(ServerId, ServerId), Notification>,
     fifo: BTreeMap<(ServerId, ServerId, u64), Time>,
     next_conn: u64,
 }
@@ -350,9 +357,12 @@ impl Sim {
         let receiver = self.incarnation(p.to);
         match (p.channel, &*p.payload) {
             (Channel::Election, Payload::Notification(n)) => {
-                if cut {
+                if cut && self.incarnation(p.from).is_some() {
                     self.net.held.insert((p.from, p.to), *n);
                     self.dropped(&p, DropReason::LinkCutHeld);
+                } else if cut {
+                    // Its sender crashed since: nothing is left to re-send it.
+                    self.dropped(&p, DropReason::LinkCut);
                 } else if receiver.is_none() {
                     self.dropped(&p, DropReason::ReceiverDown);
                 } else {
@@ -494,6 +504,50 @@ impl Sim {
             if self.incarnation(from).is_some() {
                 self.send(from, to, Channel::Election, Payload::Notification(n));
             }
+        }
+    }
+
+    /// A notification `from` addresses to `to` (not a re-send): the newest one per pair
+    /// is what a new connection carries first ([`Sim::resend_on_reconnect`]).
+    pub(super) fn notify(&mut self, from: ServerId, to: ServerId, n: Notification) {
+        if from != to {
+            self.net.last_addressed.insert((from, to), n);
+        }
+        self.send(from, to, Channel::Election, Payload::Notification(n));
+    }
+
+    /// Server `id` crashed: its QuorumCnxManager, with its send queues (`queueSendMap`)
+    /// and `lastMessageSent`, lived in the process and is gone, so neither the
+    /// notifications held on its cut links nor the newest one per peer is re-sent
+    /// later, by it or by its next incarnation (spec §5.1, §13.5).
+    pub(super) fn forget_sender(&mut self, id: ServerId) {
+        self.net.last_addressed.retain(|(from, _), _| *from != id);
+        self.net.held.retain(|(from, _), _| *from != id);
+    }
+
+    /// Server `to` restarted and opens its election connections (its first
+    /// notifications: `QuorumCnxManager.toSend` calls `connectOne` for every voter).
+    /// On each new connection the running peer's `SendWorker.run` first sends the
+    /// newest notification it addressed to `to`: the one in its send queue (capacity 1,
+    /// newest wins) or, if the queue is empty, `lastMessageSent` (spec §5.1, §13.5
+    /// "resend on reconnect"). So a restarted server hears the vote of every running
+    /// peer at once, as in ZooKeeper, even from a peer in the same round whose vote
+    /// beats its own (which `lookForLeader` records without answering) and whose poll
+    /// timeout is seconds away. Without it a restarted server could wait for that
+    /// timeout, and its own re-sends kept restarting it (sweep seed 900957, L1).
+    pub(super) fn resend_on_reconnect(&mut self, to: ServerId) {
+        if self.incarnation(to).is_none() {
+            return;
+        }
+        let newest: Vec<(ServerId, Notification)> = self
+            .net
+            .last_addressed
+            .iter()
+            .filter(|((from, t), _)| *t == to && self.incarnation(*from).is_some())
+            .map(|((from, _), n)| (*from, *n))
+            .collect();
+        for (from, n) in newest {
+            self.send(from, to, Channel::Election, Payload::Notification(n));
         }
     }
 

@@ -16,7 +16,7 @@ const ANSWERS = {
   sync: { 4: 'DIFF', 6: 'TRUNC', 8: 'SNAP' },
   broadcast: { 3: 'yes', 4: 'yes' },
   'leader-crash': { 3: 'yes', 5: 'no', 7: 'yes' },
-  partition: { 2: 'server-3', 3: 'no', 4: 'no' },
+  partition: { 3: 'server-3', 4: 'no', 5: 'no' },
   observers: { 1: 'server-3', 2: 'yes', 3: 'yes', 4: 'no' },
   myths: { 2: 'yes', 4: 'server-3', 5: 'yes' },
   'bug-zk-3911': { 2: 'yes' },

@@ -248,6 +248,8 @@ fn partition() -> Lesson {
         scenario: cluster("partition", 5, 0),
         steps: vec![
             Step::run(Until::AllSynced),
+            Step::run(Until::Everywhere { path: "/x".into() })
+                .doing([to_leader(create("/x", "1"))]),
             Step::run(Until::NewLeader)
                 .doing([
                     act(Action::Partition {
@@ -256,7 +258,7 @@ fn partition() -> Lesson {
                     write_to(5, create("/z", "minority")),
                 ])
                 .asking(Question::WhoLeads {
-                    choices: servers(&[3, 5]),
+                    choices: servers(&[1, 2, 3, 5]),
                 }),
             Step::run(Until::NotLeading { server: s(5) })
                 .asking(Question::Commits { path: "/z".into() }),

@@ -412,14 +412,24 @@ impl Engine {
         self.tl.run().violations().len()
     }
 
-    /// The first `max` violations as sentences: "I10 LeaderLogCompleteness at 812 ms: ...".
+    /// The first `max` violations as sentences: "I10 LeaderLogCompleteness at 812 ms: ..."
+    /// (the detail is core's English: the checker words it where it finds it).
     pub fn violations(&self, max: usize) -> Vec<String> {
         self.tl
             .run()
             .violations()
             .iter()
             .take(max)
-            .map(|v| format!("{} {} at {} ms: {}", v.invariant, v.name, v.at_ms, v.detail))
+            .map(|v| {
+                rust_i18n::t!(
+                    "violation.line",
+                    id = v.invariant,
+                    name = v.name,
+                    at = v.at_ms,
+                    detail = v.detail
+                )
+                .into_owned()
+            })
             .collect()
     }
 

@@ -1,5 +1,6 @@
 //! Views: the simulation read into the plain structs of [`crate::engine::views`].
 
+use rust_i18n::t;
 use std::collections::BTreeSet;
 
 use zab_core::packet::ServerState;
@@ -213,21 +214,37 @@ impl Engine {
                 let (what, packet) = match &p.event {
                     PendingEvent::Deliver { packet } => match packets.get(packet) {
                         Some(pk) if pk.from == pk.to => (
-                            format!("{} loops back to itself: {}", pk.from, pk.payload.summary()),
+                            t!(
+                                "pending.loop",
+                                from = pk.from,
+                                packet = pk.payload.summary()
+                            )
+                            .into_owned(),
                             None,
                         ),
                         Some(pk) => (
-                            format!("{} → {}: {}", pk.from, pk.to, pk.payload.summary()),
+                            t!(
+                                "pending.deliver",
+                                from = pk.from,
+                                to = pk.to,
+                                packet = pk.payload.summary()
+                            )
+                            .into_owned(),
                             Some(pk.id),
                         ),
-                        None => (format!("packet {packet} arrives"), None),
+                        None => (t!("pending.arrives", id = packet).into_owned(), None),
                     },
                     PendingEvent::Timer { server, timer } => (
-                        format!("server {server}: {} fires", narrate::timer_name(*timer)),
+                        t!(
+                            "pending.timer",
+                            id = server,
+                            timer = narrate::timer_name(*timer)
+                        )
+                        .into_owned(),
                         None,
                     ),
                     PendingEvent::FsyncDone { server, upto } => (
-                        format!("server {server}: log fsync up to {upto} completes"),
+                        t!("pending.fsync", id = server, upto = upto).into_owned(),
                         None,
                     ),
                     PendingEvent::Action(a) => (super::phrasing::action(a), None),
@@ -263,34 +280,35 @@ impl Engine {
         let disk = node.disk();
         let mut fact = |k: &str, v: String| d.facts.push((k.to_string(), v));
         fact(
-            "kind",
+            &t!("details.kind"),
             if self.sim().cfg.is_voter(node.id) {
-                "participant".into()
+                t!("details.participant").into_owned()
             } else {
-                "observer (no vote)".into()
+                t!("details.observer").into_owned()
             },
         );
         fact(
-            "epochs accepted / current",
+            &t!("details.epochs"),
             format!(
                 "{} / {}",
                 opt_epoch(disk.accepted_epoch),
                 opt_epoch(disk.current_epoch)
             ),
         );
-        fact("last logged", newest_zxid(disk).to_string());
+        fact(&t!("details.last_logged"), newest_zxid(disk).to_string());
         fact(
-            "log",
-            format!(
-                "{} entries, {} fsynced",
-                disk.log.len(),
-                disk.flushed.min(disk.log.len())
-            ),
+            &t!("details.log"),
+            t!(
+                "details.log_value",
+                entries = disk.log.len(),
+                fsynced = disk.flushed.min(disk.log.len())
+            )
+            .into_owned(),
         );
         fact(
-            "snapshots",
+            &t!("details.snapshots"),
             if disk.snapshots.is_empty() {
-                "none".into()
+                t!("details.none").into_owned()
             } else {
                 disk.snapshots
                     .iter()
@@ -301,41 +319,60 @@ impl Engine {
         );
         let Some(s) = &node.server else {
             let reason = node.down_reason.as_ref().map(|r| r.to_string());
-            d.facts.push(("down".into(), reason.unwrap_or_default()));
+            d.facts
+                .push((t!("details.down").into_owned(), reason.unwrap_or_default()));
             return d;
         };
         d.facts.push((
-            "state / phase".into(),
+            t!("details.state_phase").into_owned(),
             format!("{} / {}", s.state().name(), s.phase().name()),
         ));
         d.facts.push((
-            "applied (lastProcessed)".into(),
+            t!("details.applied").into_owned(),
             s.tree.last_processed.to_string(),
         ));
-        d.facts
-            .push(("current vote".into(), s.current_vote.label()));
+        d.facts.push((
+            t!("details.current_vote").into_owned(),
+            s.current_vote.label(),
+        ));
         if s.state() == ServerState::Looking {
             if let Some(p) = s.fle.proposal {
                 d.facts.push((
-                    "proposes".into(),
-                    format!("{} in round {}", p.label(), s.fle.logicalclock),
+                    t!("details.proposes").into_owned(),
+                    t!(
+                        "details.in_round",
+                        vote = p.label(),
+                        round = s.fle.logicalclock
+                    )
+                    .into_owned(),
                 ));
             }
             for (from, (vote, state)) in &s.fle.recvset {
-                d.lines.push(format!(
-                    "vote from {from}: {} ({})",
-                    vote.label(),
-                    state.name()
-                ));
+                d.lines.push(
+                    t!(
+                        "details.vote_from",
+                        from = from,
+                        vote = vote.label(),
+                        state = state.name()
+                    )
+                    .into_owned(),
+                );
             }
             for (from, (vote, state)) in &s.fle.outofelection {
-                d.lines
-                    .push(format!("{from} is {} for {}", state.name(), vote.label()));
+                d.lines.push(
+                    t!(
+                        "details.out_of_election",
+                        from = from,
+                        state = state.name(),
+                        vote = vote.label()
+                    )
+                    .into_owned(),
+                );
             }
         }
         if let Some(l) = &s.leader() {
             d.facts.push((
-                "epoch / lastCommitted".into(),
+                t!("details.epoch_committed").into_owned(),
                 format!(
                     "{} / {}",
                     l.epoch.map_or("-1".to_string(), |e| e.to_string()),
@@ -343,31 +380,46 @@ impl Engine {
                 ),
             ));
             for h in l.handlers.values() {
-                d.lines.push(format!(
-                    "learner {}{}: {}, sync {}",
-                    h.sid,
-                    if h.observer { " (observer)" } else { "" },
-                    h.stage.name(),
-                    h.sync_mode.name()
-                ));
+                let line = if h.observer {
+                    t!(
+                        "details.observer_handler",
+                        id = h.sid,
+                        stage = h.stage.name(),
+                        mode = h.sync_mode.name()
+                    )
+                } else {
+                    t!(
+                        "details.learner_handler",
+                        id = h.sid,
+                        stage = h.stage.name(),
+                        mode = h.sync_mode.name()
+                    )
+                };
+                d.lines.push(line.into_owned());
             }
             for (z, p) in &l.outstanding {
                 let acks: Vec<String> = p.acks.iter().map(|a| a.to_string()).collect();
-                d.lines.push(format!(
-                    "outstanding {z} {}: ACKs from {{{}}}",
-                    p.txn.op.label(),
-                    acks.join(", ")
-                ));
+                d.lines.push(
+                    t!(
+                        "details.outstanding",
+                        zxid = z,
+                        op = p.txn.op.label(),
+                        acks = acks.join(", ")
+                    )
+                    .into_owned(),
+                );
             }
         }
         if let Some(l) = &s.learner() {
             d.facts.push((
-                "leader / stage".into(),
+                t!("details.leader_stage").into_owned(),
                 format!("{} / {}", l.leader, l.stage.name()),
             ));
             if s.sync_mode() != SyncMode::None {
-                d.facts
-                    .push(("sync mode".into(), s.sync_mode().name().into()));
+                d.facts.push((
+                    t!("details.sync_mode").into_owned(),
+                    s.sync_mode().name().into(),
+                ));
             }
         }
         d

@@ -169,7 +169,7 @@ fn schedule_steps_run_and_are_pending_in_queue_order() {
         .filter(|e| e.at_ms == 2000)
         .filter_map(|e| match e.kind {
             TraceKind::Crash { server, .. } => Some(format!("crash {server}")),
-            TraceKind::Network { text } => Some(text),
+            TraceKind::Network { change } => Some(change.to_string()),
             _ => None,
         })
         .collect();

@@ -17,7 +17,7 @@ pub mod trace;
 mod writes;
 
 pub use crate::action::Action;
-pub use network::{Conn, DropReason, InFlight, Network, Payload};
+pub use network::{Conn, DropReason, InFlight, NetChange, Network, Payload};
 pub use outcome::{check_path, Outcome, PathProblem, Refusal};
 pub use trace::{Channel, TraceEvent, TraceKind};
 pub use writes::{WriteRecord, Writes};
@@ -777,17 +777,16 @@ impl Sim {
                         }
                     }
                 }
-                let text = format!("partition into {}", crate::action::groups_text(&groups));
-                self.emit(TraceKind::Network { text });
+                let change = NetChange::Partition { groups };
+                self.emit(TraceKind::Network { change });
             }
             Action::Cut { from, to, both } => {
                 self.net.cut.insert((from, to));
                 if both {
                     self.net.cut.insert((to, from));
                 }
-                let arrow = if both { "<->" } else { "->" };
                 self.emit(TraceKind::Network {
-                    text: format!("cut link {from} {arrow} {to}"),
+                    change: NetChange::Cut { from, to, both },
                 });
             }
             Action::HealLink { from, to, both } => {
@@ -795,9 +794,8 @@ impl Sim {
                 if both {
                     self.net.cut.remove(&(to, from));
                 }
-                let arrow = if both { "<->" } else { "->" };
                 self.emit(TraceKind::Network {
-                    text: format!("heal link {from} {arrow} {to}"),
+                    change: NetChange::HealLink { from, to, both },
                 });
                 self.resend_held();
             }
@@ -812,13 +810,13 @@ impl Sim {
                     self.net.cut.insert((other, server));
                 }
                 self.emit(TraceKind::Network {
-                    text: format!("isolate server {server}"),
+                    change: NetChange::Isolate { server },
                 });
             }
             Action::Heal => {
                 self.net.cut.clear();
                 self.emit(TraceKind::Network {
-                    text: "heal every link".into(),
+                    change: NetChange::HealAll,
                 });
                 self.resend_held();
             }

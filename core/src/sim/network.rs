@@ -71,6 +71,74 @@ impl fmt::Display for DropReason {
 
 crate::server::serialize_as_text!(DropReason);
 
+/// How the network changed ([`TraceKind::Network`]): what an action did to the links,
+/// or an early delivery it refused. Serialised as its English sentence (the trace's
+/// `text` field, as before it was typed: digests do not change).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NetChange {
+    /// Every link between different groups is cut.
+    Partition {
+        /// The sides.
+        groups: Vec<Vec<ServerId>>,
+    },
+    /// The link `from` → `to` (and back when `both`) is cut.
+    Cut {
+        /// One end.
+        from: ServerId,
+        /// The other.
+        to: ServerId,
+        /// Both directions.
+        both: bool,
+    },
+    /// The link `from` → `to` (and back when `both`) is restored.
+    HealLink {
+        /// One end.
+        from: ServerId,
+        /// The other.
+        to: ServerId,
+        /// Both directions.
+        both: bool,
+    },
+    /// Every link of `server` is cut.
+    Isolate {
+        /// The server.
+        server: ServerId,
+    },
+    /// Every link is restored.
+    HealAll,
+    /// An early delivery was refused: the packet would overtake earlier ones on its
+    /// connection (TCP is FIFO).
+    CannotOvertake {
+        /// The packet.
+        packet: u64,
+    },
+}
+
+impl fmt::Display for NetChange {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let arrow = |both: bool| if both { "<->" } else { "->" };
+        match self {
+            NetChange::Partition { groups } => {
+                write!(f, "partition into {}", crate::action::groups_text(groups))
+            }
+            NetChange::Cut { from, to, both } => {
+                write!(f, "cut link {from} {} {to}", arrow(*both))
+            }
+            NetChange::HealLink { from, to, both } => {
+                write!(f, "heal link {from} {} {to}", arrow(*both))
+            }
+            NetChange::Isolate { server } => write!(f, "isolate server {server}"),
+            NetChange::HealAll => f.write_str("heal every link"),
+            NetChange::CannotOvertake { packet } => write!(
+                f,
+                "packet {packet} cannot overtake earlier packets on its connection (TCP is FIFO)"
+            ),
+        }
+    }
+}
+
+crate::server::serialize_as_text!(NetChange);
+
 /// What travels.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -592,10 +660,8 @@ impl Sim {
                 .values()
                 .any(|q| q.channel == p.channel && q.from == p.from && q.id < p.id);
             if earlier {
-                let text = format!(
-                    "packet {id} cannot overtake earlier packets on its connection (TCP is FIFO)"
-                );
-                self.emit(TraceKind::Network { text });
+                let change = NetChange::CannotOvertake { packet: id };
+                self.emit(TraceKind::Network { change });
                 let why = Refusal::WouldOvertake { packet: id };
                 return Outcome::NotApplied { why };
             }

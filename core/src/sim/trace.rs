@@ -1,7 +1,7 @@
 //! The typed trace-event stream every consumer reads: the web app's animation, event
 //! log and space-time diagram, the CLI's `--trace` and report, and the tests.
 
-use super::network::{DropReason, Payload};
+use super::network::{DropReason, NetChange, Payload};
 use super::CrashReason;
 use crate::ids::{ServerId, Time};
 use crate::server::{ConnId, ServerEvent, StartRefusal, Timer, WriteResult};
@@ -139,8 +139,9 @@ pub enum TraceKind {
     },
     /// The network changed (cut, heal, partition).
     Network {
-        /// What, in words.
-        text: String,
+        /// What (serialised as its sentence, under `text`).
+        #[serde(rename = "text")]
+        change: NetChange,
     },
     /// An invariant broke.
     Violation {
@@ -205,12 +206,16 @@ mod tests {
         let a = TraceEvent {
             at_ms: 5,
             kind: TraceKind::Network {
-                text: "heal".into(),
+                change: NetChange::HealAll,
             },
         };
         let b = TraceEvent {
             at_ms: 7,
-            kind: TraceKind::Network { text: "cut".into() },
+            kind: TraceKind::Network {
+                change: NetChange::Isolate {
+                    server: ServerId(2),
+                },
+            },
         };
         // The same bytes as the `--trace` file: one JSON line per event.
         let text = format!(

@@ -11,7 +11,7 @@ use std::rc::Rc;
 
 use rust_i18n::t;
 use zab_core::server::{EpochFile, ServerEvent, Timer, WriteResult};
-use zab_core::sim::{TraceEvent, TraceKind};
+use zab_core::sim::{NetChange, TraceEvent, TraceKind};
 use zab_core::Time;
 
 use crate::text::lang::{self, Lang};
@@ -279,7 +279,7 @@ fn about(kind: &TraceKind) -> (Kind, Vec<u32>) {
         TraceKind::ClientWrite { server, .. }
         | TraceKind::ClientReply { server, .. }
         | TraceKind::ClientRead { server, .. } => (Kind::Client, vec![server.0]),
-        TraceKind::Network { .. } => (Kind::Fault, Vec::new()),
+        TraceKind::Network { change } => (Kind::Fault, net_servers(change)),
         TraceKind::Violation { servers, .. } => {
             (Kind::Fault, servers.iter().map(|s| s.0).collect())
         }
@@ -304,6 +304,49 @@ fn server_about(s: u32, ev: &ServerEvent) -> (Kind, Vec<u32>) {
         ServerEvent::Propose { .. } | ServerEvent::Commit { .. } => (Kind::Broadcast, vec![s]),
         ServerEvent::Recovered { .. } | ServerEvent::Warning { .. } => (Kind::Fault, vec![s]),
     }
+}
+
+/// The servers a network change names (for the log's server filter).
+fn net_servers(c: &NetChange) -> Vec<u32> {
+    match c {
+        NetChange::Cut { from, to, .. } | NetChange::HealLink { from, to, .. } => {
+            vec![from.0, to.0]
+        }
+        NetChange::Isolate { server } => vec![server.0],
+        NetChange::Partition { .. } | NetChange::HealAll | NetChange::CannotOvertake { .. } => {
+            Vec::new()
+        }
+    }
+}
+
+/// A network change in `lang` (core's `Display` is the CLI's English).
+pub fn net_change(c: &NetChange, lang: Lang) -> String {
+    let l = lang.code();
+    match c {
+        NetChange::Partition { groups } => t!(
+            "net.partition",
+            locale = l,
+            groups = zab_core::action::groups_text(groups)
+        ),
+        NetChange::Cut {
+            from,
+            to,
+            both: true,
+        } => t!("net.cut", locale = l, from = from, to = to),
+        NetChange::Cut { from, to, .. } => t!("net.cut_one", locale = l, from = from, to = to),
+        NetChange::HealLink {
+            from,
+            to,
+            both: true,
+        } => t!("net.heal", locale = l, from = from, to = to),
+        NetChange::HealLink { from, to, .. } => {
+            t!("net.heal_one", locale = l, from = from, to = to)
+        }
+        NetChange::Isolate { server } => t!("net.isolate", locale = l, id = server),
+        NetChange::HealAll => t!("net.heal_all", locale = l),
+        NetChange::CannotOvertake { packet } => t!("net.overtake", locale = l, id = packet),
+    }
+    .into_owned()
 }
 
 /// One trace event as a sentence in `lang`.
@@ -423,8 +466,13 @@ pub fn sentence(ev: &TraceEvent, lang: Lang) -> String {
                 server = server
             ),
         },
-        // Core words network changes itself (`TraceKind::Network` holds a string).
-        TraceKind::Network { text } => t!("narrate.network", locale = l, text = text),
+        TraceKind::Network { change } => {
+            t!(
+                "narrate.network",
+                locale = l,
+                text = net_change(change, lang)
+            )
+        }
         TraceKind::Violation {
             invariant,
             name,
@@ -767,10 +815,7 @@ mod tests {
             let mut run = zab_core::run::Run::new(&scenario).expect("it runs");
             run.run_to_end();
             for ev in run.take_trace() {
-                if matches!(
-                    ev.kind,
-                    TraceKind::Network { .. } | TraceKind::Violation { .. }
-                ) {
+                if matches!(ev.kind, TraceKind::Violation { .. }) {
                     continue;
                 }
                 let zh = sentence(&ev, Lang::Zh);
@@ -789,7 +834,9 @@ mod tests {
     fn e(kind: Kind) -> Entry {
         let event = TraceEvent {
             at_ms: 0,
-            kind: TraceKind::Network { text: "x".into() },
+            kind: TraceKind::Network {
+                change: NetChange::HealAll,
+            },
         };
         Entry {
             kind,
@@ -818,5 +865,45 @@ mod tests {
         let seqs: Vec<u64> = log.newest(10, |_| true).iter().map(|x| x.seq).collect();
         assert_eq!(seqs, [2, 1, 0]);
         assert_eq!(log.newest(2, |_| true).len(), 2);
+    }
+
+    /// Network changes are typed in core: the English is core's own sentence (the
+    /// CLI's and the trace's), the Chinese is Chinese.
+    #[test]
+    fn network_changes_in_both_languages() {
+        use zab_core::ServerId;
+        let (a, b) = (ServerId(1), ServerId(2));
+        for c in [
+            NetChange::Partition {
+                groups: vec![vec![a], vec![b]],
+            },
+            NetChange::Cut {
+                from: a,
+                to: b,
+                both: true,
+            },
+            NetChange::Cut {
+                from: a,
+                to: b,
+                both: false,
+            },
+            NetChange::HealLink {
+                from: a,
+                to: b,
+                both: true,
+            },
+            NetChange::HealLink {
+                from: a,
+                to: b,
+                both: false,
+            },
+            NetChange::Isolate { server: b },
+            NetChange::HealAll,
+            NetChange::CannotOvertake { packet: 7 },
+        ] {
+            assert_eq!(net_change(&c, Lang::En), c.to_string());
+            let zh = net_change(&c, Lang::Zh);
+            assert_eq!(english_run(&zh), None, "{zh}");
+        }
     }
 }

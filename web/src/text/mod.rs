@@ -2,5 +2,6 @@
 //! inspector's explanations, and the language they are written in (`lang`).
 
 pub mod explain;
+pub mod gloss;
 pub mod lang;
 pub mod narrate;

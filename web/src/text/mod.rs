@@ -1,6 +1,7 @@
 //! Text made from typed values, where people read it: the event narration, the
 //! inspector's explanations, and the language they are written in (`lang`).
 
+pub mod catalogue;
 pub mod explain;
 pub mod gloss;
 pub mod lang;

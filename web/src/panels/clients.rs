@@ -4,8 +4,8 @@
 
 use std::rc::Rc;
 
-use wasm_bindgen::JsCast;
 use rust_i18n::t;
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::engine::views::{make_op, Command, ReadView, WriteView};

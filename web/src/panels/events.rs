@@ -3,8 +3,8 @@
 
 use std::rc::Rc;
 
-use wasm_bindgen::JsCast;
 use rust_i18n::t;
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::state::model::{Filter, Model, Msg};

@@ -149,7 +149,9 @@ fn wiped_side(v: &InspectView) -> Html {
 fn volatile_side(v: &InspectView, s: &VolatileView) -> Html {
     let committed = match s.committed_log {
         Some((a, b, 1)) => t!("insp.committed_range_one", from = a, to = b).into_owned(),
-        Some((a, b, n)) => t!("insp.committed_range_many", from = a, to = b, count = n).into_owned(),
+        Some((a, b, n)) => {
+            t!("insp.committed_range_many", from = a, to = b, count = n).into_owned()
+        }
         None => t!("insp.empty").into_owned(),
     };
     let fle = s.fle.as_ref().map(|f| {

@@ -57,7 +57,8 @@ fn row(r: &LogRowView, selected: bool, d: &Callback<Msg>) -> Html {
         } else {
             t!(
                 "logs.tree",
-                nodes = r.tree
+                nodes = r
+                    .tree
                     .iter()
                     .map(|(k, v)| format!("{k}={v}"))
                     .collect::<Vec<_>>()

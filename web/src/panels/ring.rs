@@ -13,8 +13,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::f64::consts::{PI, TAU};
 use std::rc::Rc;
 
-use wasm_bindgen::JsCast;
 use rust_i18n::t;
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::engine::views::{PacketView, Role, ServerView};
@@ -473,9 +473,23 @@ fn server(s: &ServerView, n: u32, selected: bool, dispatch: &Callback<Msg>) -> H
     };
     let (current, accepted, zxid) = (s.current_epoch, s.accepted_epoch, s.last_zxid);
     let title = if s.observer {
-        t!("ring.title_observer", id = s.id, role = role, current = current, accepted = accepted, zxid = zxid)
+        t!(
+            "ring.title_observer",
+            id = s.id,
+            role = role,
+            current = current,
+            accepted = accepted,
+            zxid = zxid
+        )
     } else {
-        t!("ring.title", id = s.id, role = role, current = current, accepted = accepted, zxid = zxid)
+        t!(
+            "ring.title",
+            id = s.id,
+            role = role,
+            current = current,
+            accepted = accepted,
+            zxid = zxid
+        )
     };
     let title = format!("{title}\n{}", gloss::role(s.role));
     let vote = s.vote.clone();

@@ -7,8 +7,8 @@
 
 use std::rc::Rc;
 
-use wasm_bindgen::JsCast;
 use rust_i18n::t;
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::engine::inspect::{Arrow, Fate, LaneState, MarkKind, SpaceTimeView};

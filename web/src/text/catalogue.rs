@@ -106,14 +106,14 @@ mod tests {
         let (en, zh) = (messages("en"), messages("zh-CN"));
         let missing: Vec<_> = keys()
             .into_iter()
-            .filter(|(k, required)| {
-                *required && !(en.contains_key(k) && zh.contains_key(k))
-            })
+            .filter(|(k, required)| *required && !(en.contains_key(k) && zh.contains_key(k)))
             .map(|(k, _)| k)
             .collect();
         assert!(missing.is_empty(), "missing from panels.yml: {missing:?}");
-        assert_eq!(zab_core::bugs::CATALOGUE.len() * 3 + zab_core::check::INVARIANTS.len(),
-            keys().iter().filter(|(_, r)| *r).count());
+        assert_eq!(
+            zab_core::bugs::CATALOGUE.len() * 3 + zab_core::check::INVARIANTS.len(),
+            keys().iter().filter(|(_, r)| *r).count()
+        );
     }
 
     /// The English keys say what core says: the web's English is core's text, so the

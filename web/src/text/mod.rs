@@ -5,4 +5,6 @@ pub mod catalogue;
 pub mod explain;
 pub mod gloss;
 pub mod lang;
+#[cfg(test)]
+mod literals;
 pub mod narrate;

@@ -1,6 +1,9 @@
 //! Views: the simulation read into the plain structs of [`crate::engine::views`].
 
+use std::borrow::Cow;
 use std::collections::BTreeSet;
+
+use rust_i18n::t;
 
 use zab_core::packet::ServerState;
 use zab_core::report::last_committed_zxid;
@@ -261,36 +264,37 @@ impl Engine {
             return d;
         };
         let disk = node.disk();
-        let mut fact = |k: &str, v: String| d.facts.push((k.to_string(), v));
+        let mut fact = |k: Cow<str>, v: String| d.facts.push((k.into_owned(), v));
         fact(
-            "kind",
+            t!("fact.kind"),
             if self.sim().cfg.is_voter(node.id) {
-                "participant".into()
+                t!("fact.participant").into()
             } else {
-                "observer (no vote)".into()
+                t!("fact.observer").into()
             },
         );
         fact(
-            "epochs accepted / current",
+            t!("fact.epochs"),
             format!(
                 "{} / {}",
                 opt_epoch(disk.accepted_epoch),
                 opt_epoch(disk.current_epoch)
             ),
         );
-        fact("last logged", newest_zxid(disk).to_string());
+        fact(t!("fact.last_logged"), newest_zxid(disk).to_string());
         fact(
-            "log",
-            format!(
-                "{} entries, {} fsynced",
-                disk.log.len(),
-                disk.flushed.min(disk.log.len())
-            ),
+            t!("fact.log"),
+            t!(
+                "fact.log_value",
+                count = disk.log.len(),
+                flushed = disk.flushed.min(disk.log.len())
+            )
+            .into(),
         );
         fact(
-            "snapshots",
+            t!("fact.snapshots"),
             if disk.snapshots.is_empty() {
-                "none".into()
+                t!("fact.none").into()
             } else {
                 disk.snapshots
                     .iter()
@@ -301,41 +305,56 @@ impl Engine {
         );
         let Some(s) = &node.server else {
             let reason = node.down_reason.as_ref().map(|r| r.to_string());
-            d.facts.push(("down".into(), reason.unwrap_or_default()));
+            d.facts
+                .push((t!("fact.down").into(), reason.unwrap_or_default()));
             return d;
         };
         d.facts.push((
-            "state / phase".into(),
+            t!("fact.state_phase").into(),
             format!("{} / {}", s.state().name(), s.phase().name()),
         ));
-        d.facts.push((
-            "applied (lastProcessed)".into(),
-            s.tree.last_processed.to_string(),
-        ));
         d.facts
-            .push(("current vote".into(), s.current_vote.label()));
+            .push((t!("fact.applied").into(), s.tree.last_processed.to_string()));
+        d.facts
+            .push((t!("fact.current_vote").into(), s.current_vote.label()));
         if s.state() == ServerState::Looking {
             if let Some(p) = s.fle.proposal {
                 d.facts.push((
-                    "proposes".into(),
-                    format!("{} in round {}", p.label(), s.fle.logicalclock),
+                    t!("fact.proposes").into(),
+                    t!(
+                        "fact.proposes_value",
+                        vote = p.label(),
+                        round = s.fle.logicalclock
+                    )
+                    .into(),
                 ));
             }
             for (from, (vote, state)) in &s.fle.recvset {
-                d.lines.push(format!(
-                    "vote from {from}: {} ({})",
-                    vote.label(),
-                    state.name()
-                ));
+                d.lines.push(
+                    t!(
+                        "fact.vote_from",
+                        from = from,
+                        vote = vote.label(),
+                        state = state.name()
+                    )
+                    .into(),
+                );
             }
             for (from, (vote, state)) in &s.fle.outofelection {
-                d.lines
-                    .push(format!("{from} is {} for {}", state.name(), vote.label()));
+                d.lines.push(
+                    t!(
+                        "fact.established",
+                        from = from,
+                        state = state.name(),
+                        vote = vote.label()
+                    )
+                    .into(),
+                );
             }
         }
         if let Some(l) = &s.leader() {
             d.facts.push((
-                "epoch / lastCommitted".into(),
+                t!("fact.epoch_committed").into(),
                 format!(
                     "{} / {}",
                     l.epoch.map_or("-1".to_string(), |e| e.to_string()),
@@ -343,31 +362,37 @@ impl Engine {
                 ),
             ));
             for h in l.handlers.values() {
-                d.lines.push(format!(
-                    "learner {}{}: {}, sync {}",
-                    h.sid,
-                    if h.observer { " (observer)" } else { "" },
-                    h.stage.name(),
-                    h.sync_mode.name()
-                ));
+                let (id, stage, sync) = (h.sid, h.stage.name(), h.sync_mode.name());
+                d.lines.push(
+                    if h.observer {
+                        t!("fact.observer_learner", id = id, stage = stage, sync = sync)
+                    } else {
+                        t!("fact.learner", id = id, stage = stage, sync = sync)
+                    }
+                    .into(),
+                );
             }
             for (z, p) in &l.outstanding {
                 let acks: Vec<String> = p.acks.iter().map(|a| a.to_string()).collect();
-                d.lines.push(format!(
-                    "outstanding {z} {}: ACKs from {{{}}}",
-                    p.txn.op.label(),
-                    acks.join(", ")
-                ));
+                d.lines.push(
+                    t!(
+                        "fact.outstanding",
+                        zxid = z,
+                        op = p.txn.op.label(),
+                        acks = acks.join(", ")
+                    )
+                    .into(),
+                );
             }
         }
         if let Some(l) = &s.learner() {
             d.facts.push((
-                "leader / stage".into(),
+                t!("fact.leader_stage").into(),
                 format!("{} / {}", l.leader, l.stage.name()),
             ));
             if s.sync_mode() != SyncMode::None {
                 d.facts
-                    .push(("sync mode".into(), s.sync_mode().name().into()));
+                    .push((t!("fact.sync_mode").into(), s.sync_mode().name().into()));
             }
         }
         d
@@ -383,7 +408,7 @@ fn newest_zxid(disk: &Disk) -> Zxid {
 }
 
 fn opt_epoch(e: Option<zab_core::Epoch>) -> String {
-    e.map_or("none".to_string(), |e| e.to_string())
+    e.map_or_else(|| t!("fact.none").into_owned(), |e| e.to_string())
 }
 
 fn packet_label(p: &Payload) -> String {

@@ -83,11 +83,16 @@ thread_local! {
 pub fn tour() -> Html {
     let step = use_state(|| (!tour_done()).then_some(0usize));
     let next_ref = use_node_ref();
+    let card_ref = use_node_ref();
+    // What had focus when the tour was opened: it gets it back when the tour closes.
+    let opener = use_mut_ref(|| None::<web_sys::HtmlElement>);
     {
         let step = step.clone();
         let next_ref = next_ref.clone();
+        let opener = opener.clone();
         use_effect_with((), move |_| {
             let open = Callback::from(move |_: ()| {
+                *opener.borrow_mut() = active_element();
                 step.set(Some(0));
                 let next_ref = next_ref.clone();
                 // Focus the card once it is drawn (the user asked for it).
@@ -115,11 +120,31 @@ pub fn tour() -> Html {
         return html! {};
     }
     let (title, text) = step_words(i);
-    let close = {
+    let finish = {
         let step = step.clone();
-        Callback::from(move |_: MouseEvent| {
+        let opener = opener.clone();
+        move || {
             remember_done();
             step.set(None);
+            restore_focus(&opener);
+        }
+    };
+    let close = {
+        let finish = finish.clone();
+        Callback::from(move |_: MouseEvent| finish())
+    };
+    // Escape closes the tour; Tab and Shift+Tab go round its buttons.
+    let on_key = {
+        let finish = finish.clone();
+        let card_ref = card_ref.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Escape" {
+                e.prevent_default();
+                e.stop_propagation();
+                finish();
+            } else if let Some(card) = card_ref.cast::<web_sys::Element>() {
+                trap_tab(&e, &card);
+            }
         })
     };
     let back = {
@@ -132,14 +157,14 @@ pub fn tour() -> Html {
             if i + 1 < TARGETS.len() {
                 step.set(Some(i + 1));
             } else {
-                remember_done();
-                step.set(None);
+                finish();
             }
         })
     };
     let last = i + 1 == TARGETS.len();
     html! {
-        <section class="panel tour" aria-label={t!("tour.aria")} data-view="tour" data-step={(i + 1).to_string()}>
+        <section class="panel tour" aria-label={t!("tour.aria")} data-view="tour" data-step={(i + 1).to_string()}
+                 ref={card_ref} onkeydown={on_key}>
             <h2>{t!("tour.title")}<span class="count">{t!("tour.step", n = i + 1, total = TARGETS.len())}</span></h2>
             <h3 aria-live="polite">{title}</h3>
             <p>{text}</p>
@@ -181,6 +206,7 @@ pub fn help() -> Html {
     let open_now = use_mut_ref(|| false);
     *open_now.borrow_mut() = *open;
     let close_ref = use_node_ref();
+    let dialog_ref = use_node_ref();
     let opener = use_mut_ref(|| None::<web_sys::HtmlElement>);
 
     // The set of keys this component answers: `?`, Escape while open, Shift+letter tabs.
@@ -273,6 +299,15 @@ pub fn help() -> Html {
             restore_focus(&opener);
         })
     };
+    // Tab and Shift+Tab stay in the dialog while it is open.
+    let trap_dialog = {
+        let dialog_ref = dialog_ref.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if let Some(d) = dialog_ref.cast::<web_sys::Element>() {
+                trap_tab(&e, &d);
+            }
+        })
+    };
     let tour = Callback::from(|_: MouseEvent| {
         let cb = OPEN_TOUR.with(|c| c.borrow().clone());
         if let Some(cb) = cb {
@@ -285,7 +320,8 @@ pub fn help() -> Html {
             <button onclick={toggle} aria-keyshortcuts="?" aria-haspopup="dialog" aria-expanded={open.to_string()}
                     aria-label={t!("help.keys_aria")} title={t!("help.keys_title")}>{t!("help.keys")}<kbd>{"?"}</kbd></button>
             if *open {
-                <section class="dialog shortcuts" role="dialog" aria-labelledby="shortcuts-title" data-view="shortcuts">
+                <section class="dialog shortcuts" role="dialog" aria-modal="true" aria-labelledby="shortcuts-title" data-view="shortcuts"
+                         ref={dialog_ref.clone()} onkeydown={trap_dialog}>
                     <div class="dialog-head">
                         <h2 id="shortcuts-title">{t!("help.dialog_title")}</h2>
                         <button ref={close_ref} class="close" aria-label={t!("help.close_aria")} onclick={close}>{"✕"}</button>
@@ -302,6 +338,38 @@ pub fn help() -> Html {
             }
         </span>
     }
+}
+
+/// Keeps Tab and Shift+Tab among `container`'s buttons and links: from the last the
+/// focus goes round to the first, and back.
+fn trap_tab(e: &KeyboardEvent, container: &web_sys::Element) {
+    if e.key() != "Tab" {
+        return;
+    }
+    let Ok(list) = container.query_selector_all("button, a[href], input, select") else {
+        return;
+    };
+    let items: Vec<web_sys::HtmlElement> = (0..list.length())
+        .filter_map(|i| list.item(i))
+        .filter_map(|n| n.dyn_into::<web_sys::HtmlElement>().ok())
+        .collect();
+    let (Some(first), Some(last)) = (items.first(), items.last()) else {
+        return;
+    };
+    let active = active_element();
+    let at = |el: &web_sys::HtmlElement| active.as_ref().is_some_and(|a| a == el);
+    let inside = active
+        .as_ref()
+        .is_some_and(|a| container.contains(Some(a.as_ref())));
+    let to = if e.shift_key() && (at(first) || !inside) {
+        last
+    } else if !e.shift_key() && (at(last) || !inside) {
+        first
+    } else {
+        return;
+    };
+    e.prevent_default();
+    let _ = to.focus();
 }
 
 fn active_element() -> Option<web_sys::HtmlElement> {

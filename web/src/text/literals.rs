@@ -181,6 +181,7 @@ fn not_shown(l: &Literal) -> bool {
         || before.ends_with("classes!(")
         || before.ends_with("closest(")
         || before.ends_with("query_selector(")
+        || before.ends_with("query_selector_all(")
         || l.text.starts_with('(') && l.text.contains("prefers-")
 }
 

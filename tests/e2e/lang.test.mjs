@@ -199,6 +199,12 @@ test('in Chinese, no English sentence is left on any tab, selection, tour or dia
   await page.keyboard.press('2');
   await page.waitForSelector('[data-link="1-2"], .panel.selection h3:has-text("↔")');
   await assertNoEnglish(page, 'link 1 ↔ 2 selected');
+  // The leader's inspector: its learners, their stages and sync modes.
+  const leader = await page.locator('[data-view="leader"]').getAttribute('data-leader');
+  await page.keyboard.press('Escape');
+  await page.keyboard.press(leader);
+  await page.waitForSelector(`[data-inspect-server="${leader}"] [data-inspect="leader"] tr[data-learner-row]`);
+  await assertNoEnglish(page, `inspector of leader ${leader}`);
   // A crashed server's inspector (the wiped side).
   await page.keyboard.press('Escape');
   await page.keyboard.press('3');

@@ -191,7 +191,7 @@ fn volatile_side(v: &InspectView, s: &VolatileView) -> Html {
             <div class="inspect-block" data-inspect="leader">
                 <h4>{t!("insp.leader_of", epoch = l.epoch.map_or("?".to_string(), |e| e.to_string()))}</h4>
                 <dl class="facts">
-                    <dt>{t!("insp.stage")}</dt><dd>{l.stage}</dd>
+                    <dt>{t!("insp.stage")}</dt><dd>{l.stage.clone()}</dd>
                     <dt>{"lastProposed / lastCommitted"}</dt><dd>{format!("{} / {}", l.last_proposed, l.last_committed)}</dd>
                     if !l.new_leader_acks.is_empty() {
                         <dt>{"NEWLEADER-ACKs"}</dt><dd>{t!("insp.acks_from", list = l.new_leader_acks.iter().map(u32::to_string).collect::<Vec<_>>().join(", "), count = l.new_leader_acks.len(), quorum = v.quorum)}</dd>
@@ -205,7 +205,7 @@ fn volatile_side(v: &InspectView, s: &VolatileView) -> Html {
                             { for l.learners.iter().map(|r| html! {
                                 <tr data-learner-row={r.sid.to_string()} data-sync-mode={r.sync_mode}>
                                     <td>{ if r.observer { t!("insp.observer_mark", id = r.sid).into_owned() } else { r.sid.to_string() } }</td>
-                                    <td>{r.stage}</td>
+                                    <td>{r.stage.clone()}</td>
                                     <td class="mono" title={gloss::sync_named(r.sync_mode)}>{r.sync_mode}</td>
                                     <td class="mono">{r.peer_last_zxid.to_string()}</td>
                                     <td>{r.unacked}</td>
@@ -235,7 +235,7 @@ fn volatile_side(v: &InspectView, s: &VolatileView) -> Html {
             <div class="inspect-block" data-inspect="learner">
                 <h4>{t!("insp.learner_of", id = l.leader)}</h4>
                 <dl class="facts">
-                    <dt>{t!("insp.stage")}</dt><dd>{l.stage}</dd>
+                    <dt>{t!("insp.stage")}</dt><dd>{l.stage.clone()}</dd>
                     <dt>{"lastQueued"}</dt><dd>{l.last_queued.to_string()}</dd>
                     <dt>{t!("insp.txns_pending")}</dt><dd>{l.pending}</dd>
                 </dl>

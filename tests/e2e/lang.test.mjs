@@ -95,3 +95,149 @@ test('?lang= wins over the remembered choice, and a wrong value is named', async
   assert.match(message, /lang=fr/);
   assert.match(message, /English instead/, 'says what replaced it');
 });
+
+// ---- no untranslated English sentence in zh (issue 14 item 1) -------------------------
+
+/**
+ * Parts of the page translated by another change in parallel (the event narration and
+ * the inspector's explanations, web/src/text/{narrate,explain}.rs and
+ * engine/phrasing.rs), and core's own English that those modules will phrase (packet
+ * summaries, reasons, violation details, the pending events' words). TO BE REMOVED
+ * when that change is merged: after it, no part of the page is skipped.
+ */
+const SKIPPED_UNTIL_NARRATION_IS_TRANSLATED = [
+  '.event-list .text', // the narration (narrate.rs)
+  '[data-explain]', // the inspector's explanations (explain.rs)
+  '.why-card p', // the same, in the inspector's "Why" cards
+  '.pending-list .what', // pending events: packet summaries, timers (narrate.rs, core)
+  '.script-list li', // the script's actions (phrasing.rs)
+  '[data-view="packet-summary"]', // a packet's fields, in core's words
+  '[data-view="message"]', // the status line (phrasing.rs, scenario_io.rs)
+  '.detail-lines', // a server's votes and learners (engine/read.rs, core's names)
+  '.facts dd', // values: core's down reasons, vote labels, stage words
+  '.inv-summary', // a violation's detail is core's checker text
+  '.first-violation p',
+  '.badge.failed', // a failed write's reason (core's Display)
+];
+
+/**
+ * The header's scenario name and description (panels/controls.rs and state/presets.rs,
+ * the lead's): built from core's English; `text/catalogue.rs` has the translations by
+ * bug id for them to use. TO BE REMOVED when the header uses them.
+ */
+const SKIPPED_UNTIL_THE_HEADER_SCENARIO_TEXT_IS_TRANSLATED = ['.scenario-text'];
+
+/**
+ * ZooKeeper's own names and other words that stay as they are in Chinese: upper-case
+ * names (FOLLOWERINFO, LOOKING), field names in camelCase (acceptedEpoch), zxids and
+ * numbers, and a few words docs/glossary.md keeps.
+ */
+const KEPT = new Set(['zxid', 'zxids', 'epoch', 'peerEpoch', 'znode', 'txn', 'fsync', 'ZabScope', 'English', 'Shift', 'Enter', 'Esc', 'tick', 'create', 'set', 'delete', 'ms']);
+
+/**
+ * The visible English sentences: runs of 3 or more consecutive plain English words in
+ * the text nodes a person sees (hidden elements, <title> and the skipped parts aside).
+ */
+async function englishSentences(page) {
+  return page.evaluate(({ skipped, kept }) => {
+    const keep = new Set(kept);
+    const isWord = (tok) => {
+      const w = tok.replace(/^[(“"']+|[)”"'.,;:!?]+$/g, '');
+      if (!/^[A-Za-z][a-z'-]*$/.test(w)) return false; // names, numbers, zxids, camelCase
+      if (/^[A-Z]{2,}$/.test(w)) return false;
+      return !keep.has(w);
+    };
+    const found = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const el = n.parentElement;
+      if (!el || el.closest('title, script, style, option:not(:checked)')) continue;
+      if (skipped.some((s) => el.closest(s))) continue;
+      if (!el.checkVisibility?.() && el.getClientRects().length === 0) continue;
+      const toks = n.textContent.split(/\s+/).filter(Boolean);
+      let run = [];
+      for (const t of [...toks, '']) {
+        if (t && isWord(t)) run.push(t);
+        else {
+          if (run.length >= 3) found.push(run.join(' '));
+          run = [];
+        }
+      }
+    }
+    return found;
+  }, {
+    skipped: [...SKIPPED_UNTIL_NARRATION_IS_TRANSLATED, ...SKIPPED_UNTIL_THE_HEADER_SCENARIO_TEXT_IS_TRANSLATED],
+    kept: [...KEPT],
+  });
+}
+
+async function assertNoEnglish(page, where) {
+  const found = await englishSentences(page);
+  assert.deepEqual(found, [], `English left in zh (${where})`);
+}
+
+test('in Chinese, no English sentence is left on any tab, selection, tour or dialog', async () => {
+  const page = await app.open('?lang=zh&play=0');
+  await app.byRole('button', '前进 1 秒').click();
+  await page.waitForFunction(() => Number(document.querySelector('[data-now-ms]').dataset.nowMs) >= 1000);
+  await app.byRole('button', '前进 1 秒').click();
+  await page.waitForSelector('[data-view="leader"][data-leader]:not([data-leader=""])');
+  await app.byRole('button', '向领导者写入').click();
+  await assertNoEnglish(page, 'the page with the Logs tab');
+  for (const tab of ['检查器', '时空图', '不变式', '缺陷实验室', '日志']) {
+    await app.byRole('tab', tab).click();
+    await page.waitForSelector(`[role="tab"][aria-selected="true"]:has-text("${tab}")`);
+    await assertNoEnglish(page, `tab ${tab}`);
+  }
+  // A server, then a link (a second server), and the inspector of that server.
+  await page.keyboard.press('1');
+  await page.waitForSelector('.panel.selection h3');
+  await assertNoEnglish(page, 'server 1 selected');
+  await app.byRole('tab', '检查器').click();
+  await page.waitForSelector('[data-inspect-server="1"]');
+  await assertNoEnglish(page, 'inspector of server 1');
+  await page.keyboard.press('2');
+  await page.waitForSelector('[data-link="1-2"], .panel.selection h3:has-text("↔")');
+  await assertNoEnglish(page, 'link 1 ↔ 2 selected');
+  // The leader's inspector: its learners, their stages and sync modes.
+  const leader = await page.locator('[data-view="leader"]').getAttribute('data-leader');
+  await page.keyboard.press('Escape');
+  await page.keyboard.press(leader);
+  await page.waitForSelector(`[data-inspect-server="${leader}"] [data-inspect="leader"] tr[data-learner-row]`);
+  await assertNoEnglish(page, `inspector of leader ${leader}`);
+  // A crashed server's inspector (the wiped side).
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('3');
+  await app.byRole('button', '让服务器 3 崩溃').click();
+  await page.waitForSelector('[data-inspect="volatile"][data-wiped="true"]');
+  await assertNoEnglish(page, 'inspector of crashed server 3');
+  // The bug lab with a bug running.
+  await app.byRole('tab', '缺陷实验室').click();
+  await app.byRole('button', '带着缺陷运行').click();
+  await page.waitForSelector('[data-view="bug-lab"][data-fixed="false"]');
+  await assertNoEnglish(page, 'bug lab, running');
+  // The tour, every step.
+  await app.byRole('button', '导览', { exact: true }).click();
+  await page.waitForSelector('[data-view="tour"][data-step="1"]');
+  for (let step = 1; step <= 5; step++) {
+    await page.waitForSelector(`[data-view="tour"][data-step="${step}"]`);
+    await assertNoEnglish(page, `tour step ${step}`);
+    await page.locator('[data-view="tour"] button.primary').click();
+  }
+  await page.waitForSelector('[data-view="tour"]', { state: 'detached' });
+  // The shortcuts dialog.
+  await app.byRole('button', '键盘快捷键').click();
+  await page.waitForSelector('[data-view="shortcuts"]');
+  await assertNoEnglish(page, 'shortcuts dialog');
+});
+
+test('the English-sentence finder finds English and passes ZooKeeper names', async () => {
+  const page = await app.open('?lang=zh&play=0');
+  await page.evaluate(() => {
+    const p = document.createElement('p');
+    p.id = 'probe';
+    p.textContent = 'FOLLOWERINFO 0x100000002 LOOKING acceptedEpoch 3 这是中文 and this is plain text';
+    document.body.append(p);
+  });
+  assert.deepEqual(await englishSentences(page), ['and this is plain text']);
+});

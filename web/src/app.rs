@@ -10,6 +10,7 @@
 use std::rc::Rc;
 
 use gloo_events::{EventListener, EventListenerOptions};
+use rust_i18n::t;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
@@ -251,7 +252,7 @@ pub fn app() -> Html {
                     <SelectionPanel data={picked} dispatch={dispatch.clone()} />
                     <ClientPanel data={clients} dispatch={dispatch.clone()} />
                 </aside>
-                <section class="ring-panel" aria-label="Cluster ring">
+                <section class="ring-panel" aria-label={t!("ring.panel")}>
                     <Ring model={shared.clone()} {rev} {selection} dispatch={dispatch.clone()} />
                     <Legend />
                 </section>

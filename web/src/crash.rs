@@ -7,6 +7,9 @@
 //! [`crate::state::persist::freeze_session`]) so that a reload does not bring the broken
 //! state back.
 
+use rust_i18n::t;
+
+use crate::text::lang::Lang;
 use wasm_bindgen::JsCast;
 
 /// The notice's element id (`data-view="crash"` for tests).
@@ -30,6 +33,14 @@ fn show(detail: &str) {
         return;
     }
     let Some(body) = doc.body() else { return };
+    // The page's language as `<html lang>` says (set when the app starts or switches),
+    // not the app's state, which may be what broke.
+    let locale = doc
+        .document_element()
+        .and_then(|e| e.get_attribute("lang"))
+        .filter(|l| *l == Lang::Zh.code())
+        .unwrap_or_else(|| Lang::En.code().to_string());
+    let locale = locale.as_str();
     let el = |tag: &str, text: &str| {
         let e = doc.create_element(tag).ok()?;
         e.set_text_content(Some(text));
@@ -47,28 +58,23 @@ fn show(detail: &str) {
         ] {
             notice.set_attribute(k, v).ok()?;
         }
-        let title = el("h2", "ZabScope stopped after an internal error")?;
+        let title = el("h2", &t!("crash.title", locale = locale))?;
         title.set_id("crash-title");
         notice.append_child(&title).ok()?;
-        let text = el(
-            "p",
-            "This is a bug in ZabScope, not something you did wrong. The cluster \
-             cannot go on from here, but your session up to your last action is \
-             saved: reload to continue from it, or start a fresh cluster.",
-        )?;
+        let text = el("p", &t!("crash.text", locale = locale))?;
         notice.append_child(&text).ok()?;
         let actions = doc.create_element("p").ok()?;
         // Plain links: they work whatever state the app's code is in.
-        let reload = el("a", "Reload the last good session")?;
+        let reload = el("a", &t!("crash.reload", locale = locale))?;
         reload.set_attribute("href", &page_without_query()).ok()?;
         reload.set_class_name("primary");
-        let fresh = el("a", "Start a fresh cluster")?;
+        let fresh = el("a", &t!("crash.fresh", locale = locale))?;
         fresh.set_attribute("href", "?n=5").ok()?;
         actions.append_child(&reload).ok()?;
         actions.append_child(&fresh).ok()?;
         notice.append_child(&actions).ok()?;
         let details = doc.create_element("details").ok()?;
-        let summary = el("summary", "Technical details (for a bug report)")?;
+        let summary = el("summary", &t!("crash.details", locale = locale))?;
         let pre = el("pre", detail)?;
         details.append_child(&summary).ok()?;
         details.append_child(&pre).ok()?;

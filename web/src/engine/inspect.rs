@@ -7,6 +7,7 @@
 //! [`TraceStore`](super::trace_store::TraceStore). Reading a view never steps a
 //! simulator.
 
+use rust_i18n::t;
 use std::collections::BTreeMap;
 
 use zab_core::bugs::CATALOGUE;
@@ -176,7 +177,7 @@ pub struct LearnerRow {
     /// An observer.
     pub observer: bool,
     /// Where its LearnerHandler is, in words.
-    pub stage: &'static str,
+    pub stage: String,
     /// `NONE`, `DIFF`, `TRUNC`, `SNAP`.
     pub sync_mode: &'static str,
     /// Its last zxid from ACKEPOCH.
@@ -205,7 +206,7 @@ pub struct ProposalRow {
 #[derive(Clone, Debug, PartialEq)]
 pub struct LeaderView {
     /// Where `lead()` is, in words.
-    pub stage: &'static str,
+    pub stage: String,
     /// The epoch it proposes or leads.
     pub epoch: Option<u32>,
     /// `lastProposed`.
@@ -226,7 +227,7 @@ pub struct LearnerView {
     /// The leader it follows.
     pub leader: u32,
     /// Where it is, in words.
-    pub stage: &'static str,
+    pub stage: String,
     /// `lastQueued`.
     pub last_queued: Zxid,
     /// Txns received and not yet committed (or, while syncing, not yet logged).
@@ -557,36 +558,39 @@ pub fn bug_catalogue() -> Vec<BugView> {
         .collect()
 }
 
-fn handler_stage(s: HandlerStage) -> &'static str {
+fn handler_stage(s: HandlerStage) -> String {
     match s {
-        HandlerStage::WaitInfo => "waiting for FOLLOWERINFO",
-        HandlerStage::WaitEpoch => "waiting for an epoch quorum",
-        HandlerStage::WaitAckEpoch => "LEADERINFO sent, waiting for ACKEPOCH",
-        HandlerStage::WaitElection => "waiting for an ACKEPOCH quorum",
-        HandlerStage::WaitNewLeaderAck => "synced, waiting for its NEWLEADER-ACK",
-        HandlerStage::WaitQuorum => "acked NEWLEADER, waiting for the leader's quorum",
-        HandlerStage::Broadcast => "BROADCAST (UPTODATE sent)",
+        HandlerStage::WaitInfo => t!("stage.handler.wait_info"),
+        HandlerStage::WaitEpoch => t!("stage.handler.wait_epoch"),
+        HandlerStage::WaitAckEpoch => t!("stage.handler.wait_ack_epoch"),
+        HandlerStage::WaitElection => t!("stage.handler.wait_election"),
+        HandlerStage::WaitNewLeaderAck => t!("stage.handler.wait_new_leader_ack"),
+        HandlerStage::WaitQuorum => t!("stage.handler.wait_quorum"),
+        HandlerStage::Broadcast => t!("stage.handler.broadcast"),
     }
+    .into_owned()
 }
 
-fn leader_stage(s: LeaderStage) -> &'static str {
+fn leader_stage(s: LeaderStage) -> String {
     match s {
-        LeaderStage::WaitEpoch => "DISCOVERY: waiting for a quorum of FOLLOWERINFO",
-        LeaderStage::WaitEpochAck => "DISCOVERY: waiting for a quorum of ACKEPOCH",
-        LeaderStage::WaitNewLeaderAck => "SYNCHRONIZATION: waiting for a quorum of NEWLEADER-ACKs",
-        LeaderStage::Broadcast => "BROADCAST: proposing and committing",
+        LeaderStage::WaitEpoch => t!("stage.leader.wait_epoch"),
+        LeaderStage::WaitEpochAck => t!("stage.leader.wait_epoch_ack"),
+        LeaderStage::WaitNewLeaderAck => t!("stage.leader.wait_new_leader_ack"),
+        LeaderStage::Broadcast => t!("stage.leader.broadcast"),
     }
+    .into_owned()
 }
 
-fn learner_stage(s: LearnerStage) -> &'static str {
+fn learner_stage(s: LearnerStage) -> String {
     match s {
-        LearnerStage::Connecting => "connecting to the leader",
-        LearnerStage::WaitLeaderInfo => "FOLLOWERINFO sent, waiting for LEADERINFO",
-        LearnerStage::WaitSyncHeader => "ACKEPOCH sent, waiting for DIFF / TRUNC / SNAP",
-        LearnerStage::Syncing { .. } => "receiving the sync stream, before NEWLEADER",
-        LearnerStage::WaitUpToDate => "NEWLEADER acknowledged, waiting for UPTODATE",
-        LearnerStage::Broadcast => "BROADCAST: serving",
+        LearnerStage::Connecting => t!("stage.learner.connecting"),
+        LearnerStage::WaitLeaderInfo => t!("stage.learner.wait_leader_info"),
+        LearnerStage::WaitSyncHeader => t!("stage.learner.wait_sync_header"),
+        LearnerStage::Syncing { .. } => t!("stage.learner.syncing"),
+        LearnerStage::WaitUpToDate => t!("stage.learner.wait_up_to_date"),
+        LearnerStage::Broadcast => t!("stage.learner.broadcast"),
     }
+    .into_owned()
 }
 
 fn durable(disk: &Disk) -> DurableView {

@@ -1,7 +1,9 @@
 //! Views: the simulation read into the plain structs of [`crate::engine::views`].
 
-use rust_i18n::t;
+use std::borrow::Cow;
 use std::collections::BTreeSet;
+
+use rust_i18n::t;
 
 use zab_core::packet::ServerState;
 use zab_core::report::last_committed_zxid;
@@ -278,37 +280,37 @@ impl Engine {
             return d;
         };
         let disk = node.disk();
-        let mut fact = |k: &str, v: String| d.facts.push((k.to_string(), v));
+        let mut fact = |k: Cow<str>, v: String| d.facts.push((k.into_owned(), v));
         fact(
-            &t!("details.kind"),
+            t!("fact.kind"),
             if self.sim().cfg.is_voter(node.id) {
-                t!("details.participant").into_owned()
+                t!("fact.participant").into()
             } else {
-                t!("details.observer").into_owned()
+                t!("fact.observer").into()
             },
         );
         fact(
-            &t!("details.epochs"),
+            t!("fact.epochs"),
             format!(
                 "{} / {}",
                 opt_epoch(disk.accepted_epoch),
                 opt_epoch(disk.current_epoch)
             ),
         );
-        fact(&t!("details.last_logged"), newest_zxid(disk).to_string());
+        fact(t!("fact.last_logged"), newest_zxid(disk).to_string());
         fact(
-            &t!("details.log"),
+            t!("fact.log"),
             t!(
-                "details.log_value",
-                entries = disk.log.len(),
-                fsynced = disk.flushed.min(disk.log.len())
+                "fact.log_value",
+                count = disk.log.len(),
+                flushed = disk.flushed.min(disk.log.len())
             )
-            .into_owned(),
+            .into(),
         );
         fact(
-            &t!("details.snapshots"),
+            t!("fact.snapshots"),
             if disk.snapshots.is_empty() {
-                t!("details.none").into_owned()
+                t!("fact.none").into()
             } else {
                 disk.snapshots
                     .iter()
@@ -320,59 +322,55 @@ impl Engine {
         let Some(s) = &node.server else {
             let reason = node.down_reason.as_ref().map(|r| r.to_string());
             d.facts
-                .push((t!("details.down").into_owned(), reason.unwrap_or_default()));
+                .push((t!("fact.down").into(), reason.unwrap_or_default()));
             return d;
         };
         d.facts.push((
-            t!("details.state_phase").into_owned(),
+            t!("fact.state_phase").into(),
             format!("{} / {}", s.state().name(), s.phase().name()),
         ));
-        d.facts.push((
-            t!("details.applied").into_owned(),
-            s.tree.last_processed.to_string(),
-        ));
-        d.facts.push((
-            t!("details.current_vote").into_owned(),
-            s.current_vote.label(),
-        ));
+        d.facts
+            .push((t!("fact.applied").into(), s.tree.last_processed.to_string()));
+        d.facts
+            .push((t!("fact.current_vote").into(), s.current_vote.label()));
         if s.state() == ServerState::Looking {
             if let Some(p) = s.fle.proposal {
                 d.facts.push((
-                    t!("details.proposes").into_owned(),
+                    t!("fact.proposes").into(),
                     t!(
-                        "details.in_round",
+                        "fact.proposes_value",
                         vote = p.label(),
                         round = s.fle.logicalclock
                     )
-                    .into_owned(),
+                    .into(),
                 ));
             }
             for (from, (vote, state)) in &s.fle.recvset {
                 d.lines.push(
                     t!(
-                        "details.vote_from",
+                        "fact.vote_from",
                         from = from,
                         vote = vote.label(),
                         state = state.name()
                     )
-                    .into_owned(),
+                    .into(),
                 );
             }
             for (from, (vote, state)) in &s.fle.outofelection {
                 d.lines.push(
                     t!(
-                        "details.out_of_election",
+                        "fact.established",
                         from = from,
                         state = state.name(),
                         vote = vote.label()
                     )
-                    .into_owned(),
+                    .into(),
                 );
             }
         }
         if let Some(l) = &s.leader() {
             d.facts.push((
-                t!("details.epoch_committed").into_owned(),
+                t!("fact.epoch_committed").into(),
                 format!(
                     "{} / {}",
                     l.epoch.map_or("-1".to_string(), |e| e.to_string()),
@@ -380,46 +378,37 @@ impl Engine {
                 ),
             ));
             for h in l.handlers.values() {
-                let line = if h.observer {
-                    t!(
-                        "details.observer_handler",
-                        id = h.sid,
-                        stage = h.stage.name(),
-                        mode = h.sync_mode.name()
-                    )
-                } else {
-                    t!(
-                        "details.learner_handler",
-                        id = h.sid,
-                        stage = h.stage.name(),
-                        mode = h.sync_mode.name()
-                    )
-                };
-                d.lines.push(line.into_owned());
+                let (id, stage, sync) = (h.sid, h.stage.name(), h.sync_mode.name());
+                d.lines.push(
+                    if h.observer {
+                        t!("fact.observer_learner", id = id, stage = stage, sync = sync)
+                    } else {
+                        t!("fact.learner", id = id, stage = stage, sync = sync)
+                    }
+                    .into(),
+                );
             }
             for (z, p) in &l.outstanding {
                 let acks: Vec<String> = p.acks.iter().map(|a| a.to_string()).collect();
                 d.lines.push(
                     t!(
-                        "details.outstanding",
+                        "fact.outstanding",
                         zxid = z,
                         op = p.txn.op.label(),
                         acks = acks.join(", ")
                     )
-                    .into_owned(),
+                    .into(),
                 );
             }
         }
         if let Some(l) = &s.learner() {
             d.facts.push((
-                t!("details.leader_stage").into_owned(),
+                t!("fact.leader_stage").into(),
                 format!("{} / {}", l.leader, l.stage.name()),
             ));
             if s.sync_mode() != SyncMode::None {
-                d.facts.push((
-                    t!("details.sync_mode").into_owned(),
-                    s.sync_mode().name().into(),
-                ));
+                d.facts
+                    .push((t!("fact.sync_mode").into(), s.sync_mode().name().into()));
             }
         }
         d
@@ -435,7 +424,7 @@ fn newest_zxid(disk: &Disk) -> Zxid {
 }
 
 fn opt_epoch(e: Option<zab_core::Epoch>) -> String {
-    e.map_or("none".to_string(), |e| e.to_string())
+    e.map_or_else(|| t!("fact.none").into_owned(), |e| e.to_string())
 }
 
 fn packet_label(p: &Payload) -> String {

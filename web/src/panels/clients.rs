@@ -4,6 +4,7 @@
 
 use std::rc::Rc;
 
+use rust_i18n::t;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
@@ -101,7 +102,7 @@ pub fn client_panel(p: &ClientProps) -> Html {
     let (n, leader) = (*n, *leader);
     let options = |current: &str| -> Html {
         html! { for (1..=n).map(|i| {
-            let label = if Some(i) == leader { format!("server {i} (leader)") } else { format!("server {i}") };
+            let label = if Some(i) == leader { t!("cli.leader_option", id = i) } else { t!("cli.server_option", id = i) };
             html! { <option value={i.to_string()} selected={current == i.to_string()}>{label}</option> }
         }) }
     };
@@ -118,7 +119,7 @@ pub fn client_panel(p: &ClientProps) -> Html {
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let Ok(s) = server.parse::<u32>() else {
-                d.emit(Msg::Say("Pick the server the client talks to.".into()));
+                d.emit(Msg::Say(t!("cli.pick_write_server").into()));
                 return;
             };
             d.emit(Msg::Cmd(Command::Write {
@@ -137,7 +138,7 @@ pub fn client_panel(p: &ClientProps) -> Html {
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let Ok(s) = read_server.parse::<u32>() else {
-                d.emit(Msg::Say("Pick the server to read from.".into()));
+                d.emit(Msg::Say(t!("cli.pick_read_server").into()));
                 return;
             };
             d.emit(Msg::Cmd(Command::Read {
@@ -148,62 +149,63 @@ pub fn client_panel(p: &ClientProps) -> Html {
     };
 
     html! {
-        <section class="panel clients" aria-label="Clients">
-            <h2>{"Clients"}</h2>
-            <form class="client-form" onsubmit={on_submit} aria-label="Client write">
-                <select aria-label="Write server" onchange={setter(&server)}>{ options(&server) }</select>
-                <select aria-label="Operation" onchange={setter(&op)}>
+        <section class="panel clients" aria-label={t!("cli.title")}>
+            <h2>{t!("cli.title")}</h2>
+            <form class="client-form" onsubmit={on_submit} aria-label={t!("cli.write_form")}>
+                <select aria-label={t!("cli.write_server")} onchange={setter(&server)}>{ options(&server) }</select>
+                <select aria-label={t!("cli.operation")} onchange={setter(&op)}>
                     { for ["create", "set", "delete"].iter().map(|o| html! {
                         <option value={*o} selected={*op == *o}>{*o}</option>
                     }) }
                 </select>
-                <input aria-label="Path" class="path" value={(*path).clone()} oninput={input_setter(&path)} />
-                <input aria-label="Data" class="data" value={(*data).clone()} oninput={input_setter(&data)}
+                <input aria-label={t!("cli.path")} class="path" value={(*path).clone()} oninput={input_setter(&path)} />
+                <input aria-label={t!("cli.data")} class="data" value={(*data).clone()} oninput={input_setter(&data)}
                        disabled={*op == "delete"} />
-                <button type="submit" class="primary">{"Submit write"}</button>
+                <button type="submit" class="primary">{t!("cli.submit")}</button>
             </form>
-            <form class="client-form" onsubmit={on_read} aria-label="Client read">
-                <select aria-label="Read server" onchange={setter(&read_server)}>{ options(&read_server) }</select>
-                <input aria-label="Read path" class="path" value={(*read_path).clone()} oninput={input_setter(&read_path)} />
-                <button type="submit">{"Read"}</button>
+            <form class="client-form" onsubmit={on_read} aria-label={t!("cli.read_form")}>
+                <select aria-label={t!("cli.read_server")} onchange={setter(&read_server)}>{ options(&read_server) }</select>
+                <input aria-label={t!("cli.read_path")} class="path" value={(*read_path).clone()} oninput={input_setter(&read_path)} />
+                <button type="submit">{t!("cli.read")}</button>
             </form>
-            <ul class="reads" aria-label="Reads">
+            <ul class="reads" aria-label={t!("cli.reads")}>
                 { for reads.iter().map(|r| {
                     let (text, class) = if !r.serving {
-                        (format!("server {} is not serving: read refused", r.server), "refused")
+                        (t!("cli.not_serving", id = r.server).into_owned(), "refused")
                     } else {
-                        let v = r.value.clone().map_or("no such znode".to_string(), |v| format!("“{v}”"));
+                        let v = r.value.clone().map_or_else(|| t!("cli.no_znode").into_owned(), |v| format!("“{v}”"));
                         if r.stale() {
-                            let lv = r.leader.as_ref().and_then(|(_, v)| v.clone()).map_or("no such znode".to_string(), |v| format!("“{v}”"));
-                            (format!("{v} — STALE: leader {} has {lv}", r.leader.as_ref().map_or(0, |l| l.0)), "stale")
+                            let lv = r.leader.as_ref().and_then(|(_, v)| v.clone()).map_or_else(|| t!("cli.no_znode").into_owned(), |v| format!("“{v}”"));
+                            (t!("cli.stale", value = v, leader = r.leader.as_ref().map_or(0, |l| l.0), leader_value = lv).into_owned(), "stale")
                         } else {
                             (v, "fresh")
                         }
                     };
                     html! {
                         <li class={class} data-read-status={class}>
-                            <span class="at">{format!("{} ms", r.at_ms)}</span>
-                            {format!(" read {} at server {}: ", r.path, r.server)}<strong>{text}</strong>
+                            <span class="at">{t!("cli.ms", ms = r.at_ms)}</span>
+                            {t!("cli.read_line", path = r.path, id = r.server)}<strong>{text}</strong>
                         </li>
                     }
                 }) }
             </ul>
-            <ul class="writes" aria-label="Writes">
+            <ul class="writes" aria-label={t!("cli.writes")}>
                 if writes.is_empty() {
-                    <li class="hint">{"No writes yet: submit one, or press W to write to the leader."}</li>
+                    <li class="hint">{t!("cli.no_writes")}</li>
                 }
                 { for writes.iter().map(|w| {
                     let status = match (w.status, &w.zxid, &w.reason) {
-                        ("committed", Some(z), _) => format!("committed {z}"),
-                        ("failed", _, Some(r)) => format!("failed: {r}"),
-                        (s, _, _) => s.to_string(),
+                        ("committed", Some(z), _) => t!("cli.committed", zxid = z).into_owned(),
+                        ("failed", _, Some(r)) => t!("cli.failed", reason = r).into_owned(),
+                        ("failed", _, None) => t!("cli.failed_plain").into_owned(),
+                        _ => t!("cli.pending").into_owned(),
                     };
                     html! {
                         <li key={w.req} data-write-req={w.req.to_string()} data-write-status={w.status}
                             data-write-zxid={w.zxid.map(|z| z.to_string()).unwrap_or_default()}
                             data-write-server={w.server.to_string()}>
                             <span class="req">{format!("#{}", w.req)}</span>
-                            <span class="op">{format!("{} @ server {}", w.op, w.server)}</span>
+                            <span class="op">{t!("cli.op_at", op = w.op, id = w.server)}</span>
                             <span class={classes!("badge", w.status)}>{status}</span>
                         </li>
                     }

@@ -58,7 +58,7 @@ pub fn dock(p: &DockProps) -> Html {
             <button role="tab" id={format!("dock-tab-{}", t.attr())} class={classes!("dock-tab", selected.then_some("active"))}
                     aria-selected={selected.to_string()} aria-controls="dock-panel"
                     aria-keyshortcuts={format!("Shift+{}", t.key())}
-                    title={format!("{} (Shift+{})", t.label(), t.key())}
+                    title={t!("dock.tab_title", tab = t.label(), key = t.key())}
                     tabindex={if selected { "0" } else { "-1" }} onclick={onclick}
                     onkeydown={
                         let tab = tab.clone();
@@ -110,7 +110,7 @@ pub fn dock(p: &DockProps) -> Html {
     html! {
         <div class={classes!("dock", (current != Tab::Logs).then_some("tall"))} data-view="dock" data-tab={current.attr()}>
             <div class="dock-head">
-                <div class="dock-tabs" role="tablist" aria-label="Panels">
+                <div class="dock-tabs" role="tablist" aria-label={t!("dock.tabs")}>
                     { for tabs }
                 </div>
                 <Help />

@@ -3,6 +3,7 @@
 
 use std::rc::Rc;
 
+use rust_i18n::t;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
@@ -63,9 +64,9 @@ pub fn event_panel(p: &EventProps) -> Html {
         })
     };
     html! {
-        <section class="panel events" aria-label="Event log">
-            <h2>{"Event log"}</h2>
-            <div class="filters" role="group" aria-label="Event filter">
+        <section class="panel events" aria-label={t!("ev.title")}>
+            <h2>{t!("ev.title")}</h2>
+            <div class="filters" role="group" aria-label={t!("ev.filter")}>
                 { for Kind::ALL.iter().map(|k| {
                     let k = *k;
                     let on = filter.kinds.contains(&k);
@@ -77,20 +78,20 @@ pub fn event_panel(p: &EventProps) -> Html {
                         </button>
                     }
                 }) }
-                <select aria-label="Event server filter" onchange={on_server}>
-                    <option value="" selected={filter.server.is_none()}>{"all servers"}</option>
+                <select aria-label={t!("ev.server_filter")} onchange={on_server}>
+                    <option value="" selected={filter.server.is_none()}>{t!("ev.all_servers")}</option>
                     { for (1..=n).map(|i| html! {
-                        <option value={i.to_string()} selected={filter.server == Some(i)}>{format!("server {i}")}</option>
+                        <option value={i.to_string()} selected={filter.server == Some(i)}>{t!("cli.server_option", id = i)}</option>
                     }) }
                 </select>
             </div>
             <ol class="event-list" aria-live="off">
                 if entries.is_empty() {
-                    <li class="hint">{"Nothing yet for this filter."}</li>
+                    <li class="hint">{t!("ev.nothing")}</li>
                 }
                 { for entries.iter().map(|e| html! {
                     <li key={e.seq.to_string()} class={e.kind.attr()} data-kind={e.kind.attr()}>
-                        <span class="at">{format!("{} ms", e.at_ms)}</span>
+                        <span class="at">{t!("cli.ms", ms = e.at_ms)}</span>
                         <span class="text">{e.text.clone()}</span>
                     </li>
                 }) }

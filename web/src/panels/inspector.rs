@@ -5,6 +5,7 @@
 //! its votes changed, why its leader chose DIFF/TRUNC/SNAP, why a proposal is not
 //! committed yet, why it refuses to start.
 
+use rust_i18n::t;
 use yew::prelude::*;
 
 use std::rc::Rc;
@@ -12,7 +13,7 @@ use std::rc::Rc;
 use crate::engine::inspect::{DurableView, InspectView, VolatileView};
 use crate::engine::views::Role;
 use crate::state::model::{Model, Msg, Selection};
-use crate::text::explain;
+use crate::text::{explain, gloss};
 
 /// What the inspector draws: the picker's servers and the selected one's view.
 #[derive(Clone, Debug, PartialEq)]
@@ -52,7 +53,7 @@ pub struct InspectorProps {
 }
 
 fn opt_epoch(e: Option<u32>) -> String {
-    e.map_or_else(|| "not written yet".into(), |e| e.to_string())
+    e.map_or_else(|| t!("insp.not_written").into_owned(), |e| e.to_string())
 }
 
 fn durable_side(id: u32, d: &DurableView) -> Html {
@@ -62,58 +63,59 @@ fn durable_side(id: u32, d: &DurableView) -> Html {
              data-disk-accepted-epoch={d.accepted_epoch.map(|e| e.to_string()).unwrap_or_default()}
              data-disk-current-epoch={d.current_epoch.map(|e| e.to_string()).unwrap_or_default()}
              data-log-length={d.log_len.to_string()} data-flushed-count={d.flushed.to_string()}>
-            <h3>{"Durable: on disk"}<span class="side-note">{"survives a crash"}</span></h3>
+            <h3>{t!("insp.durable")}<span class="side-note">{t!("insp.survives")}</span></h3>
             <dl class="facts">
-                <dt>{"acceptedEpoch file"}</dt><dd>{opt_epoch(d.accepted_epoch)}</dd>
-                <dt>{"currentEpoch file"}</dt><dd>{opt_epoch(d.current_epoch)}</dd>
+                <dt>{t!("insp.accepted_file")}</dt><dd>{opt_epoch(d.accepted_epoch)}</dd>
+                <dt>{t!("insp.current_file")}</dt><dd>{opt_epoch(d.current_epoch)}</dd>
                 if let Some(e) = d.updating_epoch {
-                    <dt>{"updatingEpoch marker"}</dt>
-                    <dd data-disk-updating-epoch={e.to_string()}>{format!("{e}: a restart now finishes the change to epoch {e}")}</dd>
+                    <dt>{t!("insp.updating_marker")}</dt>
+                    <dd data-disk-updating-epoch={e.to_string()}>{t!("insp.updating_value", epoch = e)}</dd>
                 }
                 if d.full_sync_needed {
-                    <dt>{"needsFullSync marker"}</dt>
-                    <dd data-disk-full-sync-needed="true">{"a TRUNC found no snapshot to rebuild from: the next sync reports zxid 0 and takes the leader's whole history"}</dd>
+                    <dt>{t!("insp.full_sync_marker")}</dt>
+                    <dd data-disk-full-sync-needed="true">{t!("insp.full_sync_value")}</dd>
                 }
-                <dt>{"last fsynced zxid"}</dt><dd>{d.last_flushed.to_string()}</dd>
+                <dt>{t!("insp.last_fsynced")}</dt><dd>{d.last_flushed.to_string()}</dd>
             </dl>
-            <h4>{format!("Txn log: {} entr{}, {} fsynced", d.log_len, if d.log_len == 1 { "y" } else { "ies" }, d.flushed)}</h4>
+            <h4>{ if d.log_len == 1 { t!("insp.log_head_one", flushed = d.flushed) } else { t!("insp.log_head_many", count = d.log_len, flushed = d.flushed) } }</h4>
             if d.log.is_empty() {
-                <p class="hint">{"The log is empty."}</p>
+                <p class="hint">{t!("insp.log_empty")}</p>
             } else {
-                <ol class="inspect-log" aria-label={format!("Server {id} txn log")}>
+                <ol class="inspect-log" aria-label={t!("insp.log_aria", id = id)}>
                     if d.hidden > 0 {
-                        <li class="more">{format!("… {} older entr{}", d.hidden, if d.hidden == 1 { "y" } else { "ies" })}</li>
+                        <li class="more">{ if d.hidden == 1 { t!("insp.older_one") } else { t!("insp.older_many", count = d.hidden) } }</li>
                     }
                     { for d.log.iter().enumerate().map(|(i, l)| {
                         let first_unflushed = !l.flushed && (i == 0 || d.log[i - 1].flushed);
                         html! { <>
                             if first_unflushed {
-                                <li class="flush-mark" aria-label="fsync mark: entries below are not durable">
-                                    {format!("── fsync mark: the {unflushed} entr{} below would be lost in a crash ──", if unflushed == 1 { "y" } else { "ies" })}
+                                <li class="flush-mark" aria-label={t!("insp.flush_aria")}>
+                                    { if unflushed == 1 { t!("insp.flush_one") } else { t!("insp.flush_many", count = unflushed) } }
                                 </li>
                             }
                             <li class={classes!("log-line", (!l.flushed).then_some("unflushed"))}
                                 data-inspect-zxid={l.zxid.to_string()} data-inspect-flushed={l.flushed.to_string()}>
                                 <span class="zxid">{l.zxid.to_string()}</span>
                                 <span class="op">{l.op.clone()}</span>
-                                <span class="flag">{ if l.flushed { "✓ fsynced" } else { "✗ not fsynced" } }</span>
+                                <span class="flag">{ if l.flushed { t!("insp.fsynced") } else { t!("insp.not_fsynced") } }</span>
                             </li>
                         </> }
                     }) }
                 </ol>
             }
             if d.purged_upto.0 > 0 {
-                <p class="hint">{format!("Purged: nothing at or below {} is in the log any more (a snapshot covers it).", d.purged_upto)}</p>
+                <p class="hint">{t!("insp.purged", zxid = d.purged_upto)}</p>
             }
-            <h4>{format!("Snapshots: {}", d.snapshots.len())}</h4>
+            <h4>{t!("insp.snapshots", count = d.snapshots.len())}</h4>
             if d.snapshots.is_empty() {
-                <p class="hint">{"No snapshot on disk."}</p>
+                <p class="hint">{t!("insp.no_snapshot")}</p>
             } else {
                 <ul class="inspect-snaps">
                     { for d.snapshots.iter().map(|s| html! {
                         <li data-inspect-snapshot={s.zxid.to_string()}>
-                            <span class="snapshot">{format!("snapshot {}", s.zxid)}</span>
-                            {format!(" {} znode{}, {} txn{} applied", s.nodes, if s.nodes == 1 { "" } else { "s" }, s.txns, if s.txns == 1 { "" } else { "s" })}
+                            <span class="snapshot">{t!("logs.snapshot", zxid = s.zxid)}</span>
+                            { if s.nodes == 1 { t!("insp.snap_nodes_one") } else { t!("insp.snap_nodes_many", count = s.nodes) } }
+                            { if s.txns == 1 { t!("insp.snap_txns_one") } else { t!("insp.snap_txns_many", count = s.txns) } }
                         </li>
                     }) }
                 </ul>
@@ -126,41 +128,44 @@ fn wiped_side(v: &InspectView) -> Html {
     let reason = v.down_reason.clone().unwrap_or_default();
     html! {
         <div class="inspect-side volatile wiped" data-inspect="volatile" data-wiped="true">
-            <h3>{"Volatile: in memory"}<span class="side-note">{"lost in a crash"}</span></h3>
+            <h3>{t!("insp.volatile")}<span class="side-note">{t!("insp.lost")}</span></h3>
             <p class="wiped-banner" role="note">
-                <strong>{"✗ Lost in the crash."}</strong>
-                {format!(" Server {} is down ({reason}). Everything that lived in memory is gone:", v.id)}
+                <strong>{t!("insp.lost_banner")}</strong>
+                {t!("insp.down_text", id = v.id, reason = reason)}
             </p>
             <ul class="wiped-list">
-                <li>{"role, ZAB phase and sync mode"}</li>
-                <li>{"the FLE round, its proposal and the votes received"}</li>
-                <li>{"the in-memory data tree and lastProcessedZxid"}</li>
-                <li>{"the committed log kept for DIFF"}</li>
-                <li>{"leader state: learners, outstanding proposals and their ACKs; learner state: pending txns"}</li>
-                <li>{"log entries that were not fsynced yet"}</li>
+                <li>{t!("insp.wiped_role")}</li>
+                <li>{t!("insp.wiped_fle")}</li>
+                <li>{t!("insp.wiped_tree")}</li>
+                <li>{t!("insp.wiped_committed_log")}</li>
+                <li>{t!("insp.wiped_leader")}</li>
+                <li>{t!("insp.wiped_unflushed")}</li>
             </ul>
-            <p class="hint">{"The disk on the left is intact: a restart loads the newest snapshot and replays the log after it."}</p>
+            <p class="hint">{t!("insp.disk_intact")}</p>
         </div>
     }
 }
 
 fn volatile_side(v: &InspectView, s: &VolatileView) -> Html {
     let committed = match s.committed_log {
-        Some((a, b, n)) => format!("{a} .. {b} ({n} txn{})", if n == 1 { "" } else { "s" }),
-        None => "empty".into(),
+        Some((a, b, 1)) => t!("insp.committed_range_one", from = a, to = b).into_owned(),
+        Some((a, b, n)) => {
+            t!("insp.committed_range_many", from = a, to = b, count = n).into_owned()
+        }
+        None => t!("insp.empty").into_owned(),
     };
     let fle = s.fle.as_ref().map(|f| {
         let proposal = f.proposal;
         html! {
             <div class="inspect-block" data-inspect="fle">
-                <h4>{format!("Fast Leader Election: round {}{}", f.round, if f.finalizing { ", a quorum agrees: waiting finalizeWait" } else { "" })}</h4>
+                <h4>{ if f.finalizing { t!("insp.fle_finalizing", round = f.round) } else { t!("insp.fle_head", round = f.round) } }</h4>
                 <p data-explain="vote" class="why-line">{explain::proposal_sentence(v.id, &s.own_vote, &proposal, &f.proposal_vs_own)}</p>
                 if f.received.is_empty() {
-                    <p class="hint">{"No vote received in this round yet."}</p>
+                    <p class="hint">{t!("insp.no_vote")}</p>
                 } else {
                     <table class="inspect-table votes">
-                        <caption>{"Votes received (recvset)"}</caption>
-                        <thead><tr><th scope="col">{"from"}</th><th scope="col">{"vote (leader, zxid, peerEpoch)"}</th><th scope="col">{"state"}</th><th scope="col">{"against my proposal"}</th></tr></thead>
+                        <caption>{t!("insp.votes_caption")}</caption>
+                        <thead><tr><th scope="col">{t!("insp.col_from")}</th><th scope="col">{t!("insp.col_vote")}</th><th scope="col">{t!("insp.col_state")}</th><th scope="col">{t!("insp.col_against")}</th></tr></thead>
                         <tbody>
                             { for f.received.iter().map(|r| {
                                 html! {
@@ -168,7 +173,7 @@ fn volatile_side(v: &InspectView, s: &VolatileView) -> Html {
                                         <td>{r.from}</td>
                                         <td class="mono">{r.vote.label()}</td>
                                         <td>{r.state}</td>
-                                        <td data-explain="vote">{ if r.agrees { format!("✓ agrees with {}", proposal.label()) } else { explain::vote_sentence(&r.vote, &proposal, &r.against_proposal) } }</td>
+                                        <td data-explain="vote">{ if r.agrees { t!("insp.agrees", vote = proposal.label()).into_owned() } else { explain::vote_sentence(&r.vote, &proposal, &r.against_proposal) } }</td>
                                     </tr>
                                 }
                             }) }
@@ -176,7 +181,7 @@ fn volatile_side(v: &InspectView, s: &VolatileView) -> Html {
                     </table>
                 }
                 if !f.out_of_election.is_empty() {
-                    <p class="hint">{ format!("Established servers answered: {}", f.out_of_election.iter().map(|r| format!("{} is {} for {}", r.from, r.state, r.vote.label())).collect::<Vec<_>>().join("; ")) }</p>
+                    <p class="hint">{ t!("insp.established", list = f.out_of_election.iter().map(|r| t!("insp.established_one", from = r.from, state = r.state, vote = r.vote.label()).into_owned()).collect::<Vec<_>>().join("; ")) }</p>
                 }
             </div>
         }
@@ -184,24 +189,24 @@ fn volatile_side(v: &InspectView, s: &VolatileView) -> Html {
     let leader = s.leader.as_ref().map(|l| {
         html! {
             <div class="inspect-block" data-inspect="leader">
-                <h4>{format!("Leader of epoch {}", l.epoch.map_or("?".to_string(), |e| e.to_string()))}</h4>
+                <h4>{t!("insp.leader_of", epoch = l.epoch.map_or("?".to_string(), |e| e.to_string()))}</h4>
                 <dl class="facts">
-                    <dt>{"stage"}</dt><dd>{l.stage}</dd>
+                    <dt>{t!("insp.stage")}</dt><dd>{l.stage.clone()}</dd>
                     <dt>{"lastProposed / lastCommitted"}</dt><dd>{format!("{} / {}", l.last_proposed, l.last_committed)}</dd>
                     if !l.new_leader_acks.is_empty() {
-                        <dt>{"NEWLEADER-ACKs"}</dt><dd>{format!("from {}: {} of {} needed", l.new_leader_acks.iter().map(u32::to_string).collect::<Vec<_>>().join(", "), l.new_leader_acks.len(), v.quorum)}</dd>
+                        <dt>{"NEWLEADER-ACKs"}</dt><dd>{t!("insp.acks_from", list = l.new_leader_acks.iter().map(u32::to_string).collect::<Vec<_>>().join(", "), count = l.new_leader_acks.len(), quorum = v.quorum)}</dd>
                     }
                 </dl>
                 if !l.learners.is_empty() {
                     <table class="inspect-table learners">
-                        <caption>{"Learners"}</caption>
-                        <thead><tr><th scope="col">{"server"}</th><th scope="col">{"stage"}</th><th scope="col">{"sync"}</th><th scope="col">{"last zxid (ACKEPOCH)"}</th><th scope="col">{"unACKed"}</th></tr></thead>
+                        <caption>{t!("insp.learners")}</caption>
+                        <thead><tr><th scope="col">{t!("insp.col_server")}</th><th scope="col">{t!("insp.stage")}</th><th scope="col">{t!("insp.col_sync")}</th><th scope="col">{t!("insp.col_last_zxid")}</th><th scope="col">{t!("insp.col_unacked")}</th></tr></thead>
                         <tbody>
                             { for l.learners.iter().map(|r| html! {
                                 <tr data-learner-row={r.sid.to_string()} data-sync-mode={r.sync_mode}>
-                                    <td>{format!("{}{}", r.sid, if r.observer { " (observer)" } else { "" })}</td>
-                                    <td>{r.stage}</td>
-                                    <td class="mono">{r.sync_mode}</td>
+                                    <td>{ if r.observer { t!("insp.observer_mark", id = r.sid).into_owned() } else { r.sid.to_string() } }</td>
+                                    <td>{r.stage.clone()}</td>
+                                    <td class="mono" title={gloss::sync_named(r.sync_mode)}>{r.sync_mode}</td>
                                     <td class="mono">{r.peer_last_zxid.to_string()}</td>
                                     <td>{r.unacked}</td>
                                 </tr>
@@ -209,9 +214,9 @@ fn volatile_side(v: &InspectView, s: &VolatileView) -> Html {
                         </tbody>
                     </table>
                 }
-                <h4>{format!("Outstanding proposals: {}", l.outstanding.len())}</h4>
+                <h4>{t!("insp.outstanding", count = l.outstanding.len())}</h4>
                 if l.outstanding.is_empty() {
-                    <p class="hint">{"None: every proposal so far is committed."}</p>
+                    <p class="hint">{t!("insp.none_outstanding")}</p>
                 } else {
                     <ul class="why-list">
                         { for l.outstanding.iter().map(|p| html! {
@@ -228,11 +233,11 @@ fn volatile_side(v: &InspectView, s: &VolatileView) -> Html {
     let learner = s.learner.as_ref().map(|l| {
         html! {
             <div class="inspect-block" data-inspect="learner">
-                <h4>{format!("Learner of leader {}", l.leader)}</h4>
+                <h4>{t!("insp.learner_of", id = l.leader)}</h4>
                 <dl class="facts">
-                    <dt>{"stage"}</dt><dd>{l.stage}</dd>
+                    <dt>{t!("insp.stage")}</dt><dd>{l.stage.clone()}</dd>
                     <dt>{"lastQueued"}</dt><dd>{l.last_queued.to_string()}</dd>
-                    <dt>{"txns pending"}</dt><dd>{l.pending}</dd>
+                    <dt>{t!("insp.txns_pending")}</dt><dd>{l.pending}</dd>
                 </dl>
             </div>
         }
@@ -240,21 +245,21 @@ fn volatile_side(v: &InspectView, s: &VolatileView) -> Html {
     html! {
         <div class="inspect-side volatile" data-inspect="volatile" data-wiped="false"
              data-inspect-role={s.state} data-inspect-phase={s.phase} data-sync-mode={s.sync_mode}>
-            <h3>{"Volatile: in memory"}<span class="side-note">{"lost in a crash"}</span></h3>
+            <h3>{t!("insp.volatile")}<span class="side-note">{t!("insp.lost")}</span></h3>
             <dl class="facts">
-                <dt>{"role / phase"}</dt><dd>{format!("{} / {}", s.state, s.phase)}</dd>
-                <dt>{"sync mode"}</dt><dd>{s.sync_mode}</dd>
+                <dt>{t!("insp.role_phase")}</dt><dd><abbr title={gloss::state_named(s.state)}>{s.state}</abbr>{" / "}<abbr title={gloss::phase_named(s.phase)}>{s.phase}</abbr></dd>
+                <dt>{t!("insp.sync_mode")}</dt><dd title={gloss::sync_named(s.sync_mode)}>{s.sync_mode}</dd>
                 <dt>{"lastProcessedZxid"}</dt><dd>{s.applied.to_string()}</dd>
-                <dt>{"committed log (for DIFF)"}</dt><dd>{committed}</dd>
+                <dt>{t!("insp.committed_log")}</dt><dd>{committed}</dd>
                 <dt>{"currentVote"}</dt><dd>{s.current_vote.label()}</dd>
-                <dt>{"Sync thread"}</dt><dd>{format!("{} queued{}", s.sync_queue, if s.fsync_in_flight { ", an fsync in flight" } else { "" })}</dd>
+                <dt>{t!("insp.sync_thread")}</dt><dd>{ if s.fsync_in_flight { t!("insp.queued_fsync", count = s.sync_queue) } else { t!("insp.queued", count = s.sync_queue) } }</dd>
             </dl>
             {fle.unwrap_or_default()}
             {leader.unwrap_or_default()}
             {learner.unwrap_or_default()}
-            <h4>{format!("Data tree: {} znode{}", s.tree.len(), if s.tree.len() == 1 { "" } else { "s" })}</h4>
+            <h4>{ if s.tree.len() == 1 { t!("insp.tree_head_one") } else { t!("insp.tree_head_many", count = s.tree.len()) } }</h4>
             if s.tree.is_empty() {
-                <p class="hint">{"empty"}</p>
+                <p class="hint">{t!("insp.empty")}</p>
             } else {
                 <ul class="inspect-tree">
                     { for s.tree.iter().map(|(k, val)| html! { <li><span class="mono">{format!("{k} = {val}")}</span></li> }) }
@@ -268,10 +273,10 @@ fn why_side(v: &InspectView) -> Html {
     let refusal = v.refusal.as_ref().map(|r| {
         html! {
             <div class="why-card refusal" data-explain="refusal">
-                <h4>{"Why it does not start"}</h4>
+                <h4>{t!("insp.why_not_start")}</h4>
                 <p>{explain::refusal_sentence(v.id, &r.refusal)}</p>
                 if let Some(at) = r.at_ms {
-                    <p class="hint">{format!("Refused at t = {at} ms. Restarting again meets the same files: the check fails the same way.")}</p>
+                    <p class="hint">{t!("insp.refused_at", at = at)}</p>
                 }
             </div>
         }
@@ -280,12 +285,12 @@ fn why_side(v: &InspectView) -> Html {
         html! {
             <div class="why-card" data-inspect="recovery" data-recovered-snapshot={r.snapshot.to_string()}
                  data-replayed={r.replayed.to_string()} data-recovered-last-zxid={r.last_zxid.to_string()}>
-                <h4>{"How the restart rebuilt it"}</h4>
+                <h4>{t!("insp.rebuilt")}</h4>
                 <p>{explain::recovery_sentence(v.id, r)}</p>
                 <p class="rebuild">
-                    <span class="snapshot">{ if r.snapshot.0 == 0 { "empty tree".to_string() } else { format!("snapshot {}", r.snapshot) } }</span>
-                    {" + "}<strong>{format!("{} log entr{} replayed", r.replayed, if r.replayed == 1 { "y" } else { "ies" })}</strong>
-                    {format!(" → last zxid {}", r.last_zxid)}
+                    <span class="snapshot">{ if r.snapshot.0 == 0 { t!("insp.empty_tree") } else { t!("logs.snapshot", zxid = r.snapshot) } }</span>
+                    {" + "}<strong>{ if r.replayed == 1 { t!("insp.replayed_one") } else { t!("insp.replayed_many", count = r.replayed) } }</strong>
+                    {t!("insp.last_zxid", zxid = r.last_zxid)}
                 </p>
             </div>
         }
@@ -294,7 +299,7 @@ fn why_side(v: &InspectView) -> Html {
         html! {
             <div class="why-card" data-explain="sync" data-sync-mode={s.mode.name()} data-sync-leader={s.leader.to_string()}
                  data-sync-learner={s.learner.to_string()}>
-                <h4>{format!("Why {}: how leader {} synchronised it", s.mode.name(), s.leader)}</h4>
+                <h4>{t!("insp.why_sync", mode = s.mode.name(), leader = s.leader)}</h4>
                 <p>{explain::sync_sentence(s)}</p>
             </div>
         }
@@ -302,7 +307,7 @@ fn why_side(v: &InspectView) -> Html {
     let learner_syncs = (!v.learner_syncs.is_empty()).then(|| {
         html! {
             <div class="why-card">
-                <h4>{"Why each learner got DIFF / TRUNC / SNAP"}</h4>
+                <h4>{t!("insp.why_learners")}</h4>
                 <ul class="why-list">
                     { for v.learner_syncs.values().map(|s| html! {
                         <li data-explain="sync" data-sync-mode={s.mode.name()} data-sync-leader={s.leader.to_string()} data-sync-learner={s.learner.to_string()}>
@@ -316,12 +321,12 @@ fn why_side(v: &InspectView) -> Html {
     let votes = (!v.votes.is_empty()).then(|| {
         html! {
             <div class="why-card">
-                <h4>{"Its recent votes, and why they changed"}</h4>
+                <h4>{t!("insp.votes_head")}</h4>
                 <ol class="why-list votes-history">
                     { for v.votes.iter().rev().map(|e| html! {
                         <li data-explain="vote-change">
-                            <span class="at">{format!("{} ms", e.at_ms)}</span>
-                            {format!(" round {}: {}, because {}.", e.vote.round, e.vote.label(), e.reason)}
+                            <span class="at">{t!("cli.ms", ms = e.at_ms)}</span>
+                            {t!("insp.vote_line", round = e.vote.round, vote = e.vote.label(), reason = e.reason)}
                             if let Some((prev, change)) = e.previous {
                                 <span class="why-line">{format!(" {}", explain::vote_sentence(&e.vote, &prev, &change))}</span>
                             }
@@ -338,14 +343,14 @@ fn why_side(v: &InspectView) -> Html {
         && votes.is_none();
     html! {
         <div class="inspect-side why" data-inspect="why">
-            <h3>{"Why"}</h3>
+            <h3>{t!("insp.why")}</h3>
             {refusal.unwrap_or_default()}
             {recovery.unwrap_or_default()}
             {synced.unwrap_or_default()}
             {learner_syncs.unwrap_or_default()}
             {votes.unwrap_or_default()}
             if empty {
-                <p class="hint">{"Nothing to explain in the recent trace: crash or restart this server, or let an election run."}</p>
+                <p class="hint">{t!("insp.nothing")}</p>
             }
         </div>
     }
@@ -361,12 +366,12 @@ pub fn inspector(p: &InspectorProps) -> Html {
     } = &*p.data;
     let selected = *selected;
     let picker = html! {
-        <span class="picker inline" role="group" aria-label="Inspect a server">
+        <span class="picker inline" role="group" aria-label={t!("insp.picker")}>
             { for servers.iter().map(|&(id, role)| {
                 let d = p.dispatch.clone();
                 html! {
                     <button class={classes!("pick", role.class())} aria-pressed={(selected == Some(id)).to_string()}
-                            aria-label={format!("Inspect server {id}")} title={format!("Inspect server {id} ({})", role.label())}
+                            aria-label={t!("insp.pick_aria", id = id)} title={t!("insp.pick_title", id = id, role = role.label())}
                             onclick={Callback::from(move |_: MouseEvent| d.emit(Msg::Select(Selection::Server(id))))}>
                         {id}
                     </button>
@@ -376,7 +381,7 @@ pub fn inspector(p: &InspectorProps) -> Html {
     };
     let body = match view {
         None => html! {
-            <p class="hint">{"Pick a server (click it on the ring, press its number, or use the buttons above) to see its durable state beside its volatile state, and why it is in it."}</p>
+            <p class="hint">{t!("insp.hint")}</p>
         },
         Some(v) => html! {
             <div class="inspect-grid">
@@ -391,16 +396,17 @@ pub fn inspector(p: &InspectorProps) -> Html {
         .map(|v| (v.id.to_string(), v.up.to_string()))
         .unwrap_or_default();
     let title = view.as_ref().map_or(String::new(), |v| {
-        format!(
-            "server {}{}{}",
-            v.id,
-            if v.observer { " (observer)" } else { "" },
-            if v.up { "" } else { ": CRASHED" }
-        )
+        match (v.observer, v.up) {
+            (false, true) => t!("insp.server", id = v.id),
+            (true, true) => t!("insp.server_observer", id = v.id),
+            (false, false) => t!("insp.server_crashed", id = v.id),
+            (true, false) => t!("insp.server_observer_crashed", id = v.id),
+        }
+        .into_owned()
     });
     html! {
-        <section class="panel inspector" aria-label="Inspector" data-view="inspector" data-inspect-server={sid} data-inspect-up={up}>
-            <h2>{"Inspector"}{picker}<span class="count">{title}</span></h2>
+        <section class="panel inspector" aria-label={t!("insp.title")} data-view="inspector" data-inspect-server={sid} data-inspect-up={up}>
+            <h2>{t!("insp.title")}{picker}<span class="count">{title}</span></h2>
             {body}
         </section>
     }

@@ -5,6 +5,7 @@
 
 use std::rc::Rc;
 
+use rust_i18n::t;
 use yew::prelude::*;
 use zab_core::Time;
 
@@ -12,6 +13,7 @@ use crate::engine::inspect::{bug_catalogue, BugView, InvariantRow};
 use crate::engine::views::ViolationView;
 use crate::state::model::{Model, Msg};
 use crate::state::presets::{BUG_PREFIX, FIXED_SUFFIX};
+use crate::text::catalogue::{self, BugText};
 
 /// What the invariants panel and the bug lab show.
 #[derive(Clone, Debug, PartialEq)]
@@ -59,16 +61,18 @@ pub struct CheckProps {
 
 fn servers(list: &[u32]) -> String {
     match list.len() {
-        0 => "the cluster".into(),
-        1 => format!("server {}", list[0]),
-        _ => format!(
-            "servers {}",
-            list.iter()
+        0 => t!("inv.the_cluster"),
+        1 => t!("inv.server", id = list[0]),
+        _ => t!(
+            "inv.servers",
+            list = list
+                .iter()
                 .map(u32::to_string)
                 .collect::<Vec<_>>()
                 .join(", ")
         ),
     }
+    .into_owned()
 }
 
 fn jump(
@@ -81,7 +85,7 @@ fn jump(
     let at = v.at_ms;
     let d = d.clone();
     html! {
-        <button class={class} aria-label={label} title={format!("Travel to t = {at} ms, right after the step that broke {}", v.invariant)}
+        <button class={class} aria-label={label} title={t!("inv.jump_title", at = at, invariant = v.invariant)}
                 onclick={Callback::from(move |_: MouseEvent| d.emit(Msg::Seek(at)))}>{text}</button>
     }
 }
@@ -95,21 +99,24 @@ pub fn invariants(p: &CheckProps) -> Html {
     let now = p.data.now;
     let d = &p.dispatch;
     html! {
-        <section class="panel invariants" aria-label="Invariants" data-view="invariants" data-violated={violated.to_string()}>
-            <h2>{"Invariants"}
-                <span class="count">{format!("{} checked after every step · {} · t = {now} ms", rows.len(),
-                    if violated == 0 { "all hold".to_string() } else { format!("{violated} violated") })}</span>
+        <section class="panel invariants" aria-label={t!("inv.title")} data-view="invariants" data-violated={violated.to_string()}>
+            <h2>{t!("inv.title")}
+                <span class="count">{ if violated == 0 {
+                    t!("inv.count_ok", count = rows.len(), now = now)
+                } else {
+                    t!("inv.count_violated", count = rows.len(), violated = violated, now = now)
+                } }</span>
             </h2>
             { match first {
                 Some(v) => html! {
                     <div class="first-violation" data-first-violation={v.invariant.clone()} data-at-ms={v.at_ms.to_string()}>
-                        <p><strong>{format!("⚠ First violation: {} {} at t = {} ms", v.invariant, v.name, v.at_ms)}</strong>
-                           {format!(" ({}). ", servers(&v.servers))}{v.detail.clone()}</p>
-                        { jump(v, "Jump to the moment it broke".into(), "Jump to the moment it broke".into(), "primary", d) }
+                        <p><strong>{t!("inv.first", invariant = v.invariant, name = v.name, at = v.at_ms)}</strong>
+                           {t!("inv.first_servers", servers = servers(&v.servers))}{v.detail.clone()}</p>
+                        { jump(v, t!("inv.jump_first").into(), t!("inv.jump_first").into(), "primary", d) }
                     </div>
                 },
                 None => html! {
-                    <p class="all-clear" data-first-violation="">{format!("✓ No invariant has broken in this run so far (t = {now} ms).")}</p>
+                    <p class="all-clear" data-first-violation="">{t!("inv.all_clear", now = now)}</p>
                 },
             } }
             <ul class="inv-list">
@@ -119,16 +126,16 @@ pub fn invariants(p: &CheckProps) -> Html {
                     let is_first = first.as_ref().is_some_and(|f| f.invariant == r.id);
                     html! {
                         <li class={classes!("inv", status, is_first.then_some("first"))} data-invariant={r.id} data-status={status}
-                            data-at-ms={v.map(|v| v.at_ms.to_string()).unwrap_or_default()} title={r.summary}>
-                            <span class="inv-status">{ match v { Some(v) => format!("✗ violated at {} ms", v.at_ms), None => "✓ OK".into() } }</span>
+                            data-at-ms={v.map(|v| v.at_ms.to_string()).unwrap_or_default()} title={catalogue::invariant_summary(r.id, r.summary)}>
+                            <span class="inv-status">{ match v { Some(v) => t!("inv.violated_at", at = v.at_ms), None => t!("inv.ok") } }</span>
                             <span class="inv-id">{r.id}</span>
                             <span class="inv-name">{r.name}</span>
                             <span class="inv-summary">{ match v {
-                                Some(v) => format!("{} ({})", v.detail, servers(&v.servers)),
-                                None => r.summary.to_string(),
+                                Some(v) => t!("inv.detail_servers", detail = v.detail, servers = servers(&v.servers)).into_owned(),
+                                None => catalogue::invariant_summary(r.id, r.summary),
                             } }</span>
                             if let Some(v) = v {
-                                { if is_first { html! {} } else { jump(v, "Jump".into(), format!("Jump to {} at {} ms", r.id, v.at_ms), "small", d) } }
+                                { if is_first { html! {} } else { jump(v, t!("inv.jump").into(), t!("inv.jump_aria", invariant = r.id, at = v.at_ms).into(), "small", d) } }
                             }
                         </li>
                     }
@@ -209,35 +216,35 @@ pub fn bug_lab(p: &CheckProps) -> Html {
         let ms = run_until - now;
         html! {
             <button onclick={Callback::from(move |_: MouseEvent| d.emit(Msg::Skip(ms)))}
-                    title="Run the rest of the scenario at once">{format!("Run to the end (t = {} s)", run_until / 1000)}</button>
+                    title={t!("lab.run_rest_title")}>{t!("lab.run_rest", secs = run_until / 1000)}</button>
         }
     });
     html! {
-        <section class="panel bug-lab" aria-label="Bug lab" data-view="bug-lab" data-bug={bug.id}
+        <section class="panel bug-lab" aria-label={t!("lab.title")} data-view="bug-lab" data-bug={bug.id}
                  data-expected={bug.invariant}
                  data-fixed={running.map(|f| f.to_string()).unwrap_or_default()}>
-            <h2>{"Bug lab"}
-                <label class="lab-pick">{"Bug"}
-                    <select aria-label="Bug" onchange={on_choose}>
+            <h2>{t!("lab.title")}
+                <label class="lab-pick">{t!("lab.bug")}
+                    <select aria-label={t!("lab.bug")} onchange={on_choose}>
                         { for catalogue.iter().map(|b| html! {
-                            <option value={b.id} selected={b.id == id}>{format!("{}: {}", b.id, b.title)}</option>
+                            <option value={b.id} selected={b.id == id}>{t!("lab.option", id = b.id, title = catalogue::bug(b.id, BugText::Title, b.title))}</option>
                         }) }
                     </select>
                 </label>
             </h2>
             <div class="lab-grid">
                 <div class="lab-text">
-                    <h3>{format!("{}: {}", bug.id, bug.title)}<span class="tag">{format!("fixed in {}", bug.fixed_in)}</span></h3>
-                    <p>{bug.explanation}</p>
-                    <p class="hint"><strong>{"Scenario: "}</strong>{bug.scenario.clone()}</p>
+                    <h3>{t!("lab.option", id = bug.id, title = catalogue::bug(bug.id, BugText::Title, bug.title))}<span class="tag">{t!("lab.fixed_in", version = catalogue::bug(bug.id, BugText::FixedIn, bug.fixed_in))}</span></h3>
+                    <p>{catalogue::bug(bug.id, BugText::Explanation, bug.explanation)}</p>
+                    <p class="hint"><strong>{t!("lab.scenario")}</strong>{catalogue::bug(bug.id, BugText::Scenario, &bug.scenario)}</p>
                 </div>
                 <div class="lab-run">
-                    <p class="expect">{"The checker should catch it with "}<strong>{format!("{} {}", bug.invariant, bug.invariant_name)}</strong>{"."}</p>
+                    <p class="expect">{t!("lab.expect")}<strong>{format!("{} {}", bug.invariant, bug.invariant_name)}</strong>{t!("lab.expect_end")}</p>
                     <div class="buttons">
                         <button class={classes!("danger", (running == Some(false)).then_some("current"))} onclick={load(false)}
-                                aria-pressed={(running == Some(false)).to_string()}>{"Run with the bug"}</button>
+                                aria-pressed={(running == Some(false)).to_string()}>{t!("lab.run_bug")}</button>
                         <button class={classes!("primary", (running == Some(true)).then_some("current"))} onclick={load(true)}
-                                aria-pressed={(running == Some(true)).to_string()}>{"Compare with the fix"}</button>
+                                aria-pressed={(running == Some(true)).to_string()}>{t!("lab.run_fix")}</button>
                         {skip.unwrap_or_default()}
                     </div>
                     {status}
@@ -265,7 +272,7 @@ fn lab_status(
 ) -> Html {
     match running {
         None => html! {
-            <p class="hint" data-run="none">{"Not loaded: press “Run with the bug” to load its scenario and play it."}</p>
+            <p class="hint" data-run="none">{t!("lab.not_loaded")}</p>
         },
         Some(false) => {
             let verdict = match (expected, first) {
@@ -273,27 +280,27 @@ fn lab_status(
                     "ok",
                     &v.invariant,
                     html! { <>
-                        <strong>{format!("✓ Caught: {} {} broke at t = {} ms", v.invariant, v.name, v.at_ms)}</strong>
-                        {format!(", the invariant the catalogue names. {}", v.detail)}
+                        <strong>{t!("lab.caught", invariant = v.invariant, name = v.name, at = v.at_ms)}</strong>
+                        {t!("lab.caught_rest", detail = v.detail)}
                     </> },
                 ),
                 (None, Some(v)) => caught(
                     "other",
                     &v.invariant,
                     html! {
-                        {format!("⚠ {} {} broke first (t = {} ms); {} has not broken yet.", v.invariant, v.name, v.at_ms, bug.invariant)}
+                        {t!("lab.other_first", invariant = v.invariant, name = v.name, at = v.at_ms, expected = bug.invariant)}
                     },
                 ),
                 (None, None) => caught(
                     "pending",
                     "",
                     html! {
-                        {format!("Watching: no violation yet (t = {now} of {run_until} ms). Keep playing; the checker runs after every step.")}
+                        {t!("lab.watching", now = now, end = run_until)}
                     },
                 ),
             };
             html! { <div class="lab-status" data-run="bug">
-                <p>{format!("Running with {} switched back on.", bug.id)}</p>
+                <p>{t!("lab.running_bug", id = bug.id)}</p>
                 {verdict}
             </div> }
         }
@@ -303,26 +310,26 @@ fn lab_status(
                     "other",
                     &v.invariant,
                     html! {
-                        {format!("⚠ Even with the fix, {} {} broke at t = {} ms: {}", v.invariant, v.name, v.at_ms, v.detail)}
+                        {t!("lab.fix_broke", invariant = v.invariant, name = v.name, at = v.at_ms, detail = v.detail)}
                     },
                 ),
                 None if now >= run_until => caught(
                     "clean",
                     "",
                     html! { <>
-                        <strong>{"✓ Clean: "}</strong>{format!("the whole run (to t = {run_until} ms) broke no invariant with the fix.")}
+                        <strong>{t!("lab.clean")}</strong>{t!("lab.clean_rest", end = run_until)}
                     </> },
                 ),
                 None => caught(
                     "clean",
                     "",
                     html! {
-                        {format!("✓ No violation so far (t = {now} of {run_until} ms) with the fix.")}
+                        {t!("lab.clean_so_far", now = now, end = run_until)}
                     },
                 ),
             };
             html! { <div class="lab-status" data-run="fixed">
-                <p>{format!("Running the same scenario on the fixed baseline ({} off).", bug.id)}</p>
+                <p>{t!("lab.running_fix", id = bug.id)}</p>
                 {verdict}
             </div> }
         }

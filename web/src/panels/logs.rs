@@ -3,10 +3,12 @@
 
 use std::rc::Rc;
 
+use rust_i18n::t;
 use yew::prelude::*;
 
 use crate::engine::views::{LogEntryView, LogRowView};
 use crate::state::model::{Model, Msg, Selection};
+use crate::text::gloss;
 
 fn entry(e: &LogEntryView, snap_after: bool) -> Html {
     let committed = match e.committed {
@@ -14,20 +16,20 @@ fn entry(e: &LogEntryView, snap_after: bool) -> Html {
         Some(false) => "false",
         None => "unknown",
     };
-    let title = format!(
-        "{} {}: {}, {}",
-        e.zxid,
-        e.op,
-        match e.committed {
-            Some(true) => "committed",
+    let title = t!(
+        "logs.entry_title",
+        zxid = e.zxid,
+        op = e.op,
+        committed = match e.committed {
+            Some(true) => t!("logs.committed"),
             // The server has not learnt of a COMMIT: a quorum may have committed it already.
-            Some(false) => "logged, not known to be committed here",
-            None => "on disk (server down)",
+            Some(false) => t!("logs.not_committed_here"),
+            None => t!("logs.on_disk_down"),
         },
-        if e.flushed {
-            "fsynced (survives a crash)"
+        flushed = if e.flushed {
+            t!("logs.fsynced")
         } else {
-            "not fsynced (lost on a crash)"
+            t!("logs.not_fsynced")
         }
     );
     html! { <key={e.zxid.to_string()}>
@@ -38,7 +40,7 @@ fn entry(e: &LogEntryView, snap_after: bool) -> Html {
             <span class="op">{e.op.clone()}</span>
         </span>
         if snap_after {
-            <span class="snap-mark" title={format!("snapshot at {}", e.zxid)} aria-label={format!("snapshot at {}", e.zxid)} />
+            <span class="snap-mark" title={t!("logs.snapshot_at", zxid = e.zxid)} aria-label={t!("logs.snapshot_at", zxid = e.zxid)} />
         }
     </> }
 }
@@ -51,36 +53,38 @@ fn row(r: &LogRowView, selected: bool, d: &Callback<Msg>) -> Html {
     };
     let tree = if r.up {
         if r.tree.is_empty() {
-            "data tree: empty".to_string()
+            t!("logs.tree_empty").into_owned()
         } else {
-            format!(
-                "data tree: {}",
-                r.tree
+            t!(
+                "logs.tree",
+                nodes = r
+                    .tree
                     .iter()
                     .map(|(k, v)| format!("{k}={v}"))
                     .collect::<Vec<_>>()
                     .join("  ")
             )
+            .into_owned()
         }
     } else {
-        "down: only the disk remains".to_string()
+        t!("logs.down").into_owned()
     };
     html! {
         <div class={classes!("log-row", r.role.class(), selected.then_some("selected"))} data-log-row={r.id.to_string()}>
             <button class={classes!("row-head", r.role.class())} onclick={on_click}
-                    aria-label={format!("Server {} log", r.id)} title={tree.clone()}>
+                    aria-label={t!("logs.row_aria", id = r.id)} title={tree.clone()}>
                 <span class="sid">{r.id}</span>
-                <span class="role">{r.role.label()}</span>
+                <span class="role" title={gloss::role(r.role)}>{r.role.label()}</span>
             </button>
             <div class="disk-meta">
                 { for r.snapshots.iter().map(|z| html! {
-                    <span class="snapshot" data-snapshot={z.to_string()} title="snapshot on disk">{format!("snapshot {z}")}</span>
+                    <span class="snapshot" data-snapshot={z.to_string()} title={t!("logs.snapshot_on_disk")}>{t!("logs.snapshot", zxid = z)}</span>
                 }) }
                 if r.hidden > 0 {
-                    <span class="more">{format!("+{} older", r.hidden)}</span>
+                    <span class="more">{t!("logs.older", count = r.hidden)}</span>
                 }
                 if r.entries.is_empty() {
-                    <span class="empty">{"log empty"}</span>
+                    <span class="empty">{t!("logs.empty")}</span>
                 }
             </div>
             <div class="entries">
@@ -129,13 +133,13 @@ pub fn logs_panel(p: &LogsProps) -> Html {
     let LogsData { rows, selected } = &*p.data;
     let selected = *selected;
     html! {
-        <section class="panel logs" aria-label="Logs">
-            <h2>{"Logs"}
+        <section class="panel logs" aria-label={t!("logs.title")}>
+            <h2>{t!("logs.title")}
                 <span class="legend-inline">
-                    <span class="entry committed-true">{"committed"}</span>
-                    <span class="entry committed-false">{"not committed"}</span>
-                    <span class="entry committed-true unflushed">{"not fsynced"}</span>
-                    <span class="snapshot">{"snapshot"}</span>
+                    <span class="entry committed-true">{t!("logs.legend_committed")}</span>
+                    <span class="entry committed-false">{t!("logs.legend_not_committed")}</span>
+                    <span class="entry committed-true unflushed">{t!("logs.legend_not_fsynced")}</span>
+                    <span class="snapshot">{t!("logs.legend_snapshot")}</span>
                 </span>
             </h2>
             <div class="log-rows">

@@ -3,6 +3,7 @@
 
 use std::rc::Rc;
 
+use rust_i18n::t;
 use yew::prelude::*;
 use zab_core::Time;
 
@@ -54,24 +55,24 @@ pub fn pending_panel(p: &PendingProps) -> Html {
     } = &*p.data;
     let d = &p.dispatch;
     html! {
-        <section class="panel pending" aria-label="Pending events">
-            <h2>{"Next events"}<span class="count">{format!("{total} queued")}</span></h2>
+        <section class="panel pending" aria-label={t!("pend.aria")}>
+            <h2>{t!("pend.title")}<span class="count">{t!("pend.queued", count = total)}</span></h2>
             <ol class="pending-list">
                 { for list.iter().map(|ev| {
                     let actions = ev.packet.map(|id| {
                         let (d1, d2, d3) = (d.clone(), d.clone(), d.clone());
                         html! { <span class="actions">
-                            <button class="small" aria-label={format!("Show packet {id}")}
-                                    onclick={Callback::from(move |_: MouseEvent| d3.emit(Msg::Select(Selection::Packet(id))))}>{"Show"}</button>
-                            <button class="small primary" aria-label={format!("Deliver packet {id} next")}
-                                    onclick={Callback::from(move |_: MouseEvent| d1.emit(Msg::Cmd(Command::DeliverNow(id))))}>{"Next"}</button>
-                            <button class="small danger" aria-label={format!("Drop packet {id}")}
-                                    onclick={Callback::from(move |_: MouseEvent| d2.emit(Msg::Cmd(Command::Drop(id))))}>{"Drop"}</button>
+                            <button class="small" aria-label={t!("pend.show_aria", id = id)}
+                                    onclick={Callback::from(move |_: MouseEvent| d3.emit(Msg::Select(Selection::Packet(id))))}>{t!("pend.show")}</button>
+                            <button class="small primary" aria-label={t!("pend.next_aria", id = id)}
+                                    onclick={Callback::from(move |_: MouseEvent| d1.emit(Msg::Cmd(Command::DeliverNow(id))))}>{t!("pend.next")}</button>
+                            <button class="small danger" aria-label={t!("pend.drop_aria", id = id)}
+                                    onclick={Callback::from(move |_: MouseEvent| d2.emit(Msg::Cmd(Command::Drop(id))))}>{t!("pend.drop")}</button>
                         </span> }
                     });
                     html! {
                         <li data-pending-packet={ev.packet.map(|i| i.to_string()).unwrap_or_default()}>
-                            <span class="at">{format!("{} ms", ev.at_ms)}</span>
+                            <span class="at">{t!("cli.ms", ms = ev.at_ms)}</span>
                             <span class="what" title={ev.what.clone()}>{ev.what.clone()}</span>
                             { actions.unwrap_or_default() }
                         </li>
@@ -79,11 +80,11 @@ pub fn pending_panel(p: &PendingProps) -> Html {
                 }) }
             </ol>
             if !script.is_empty() {
-                <h3 class="script-head">{"Script ahead"}</h3>
+                <h3 class="script-head">{t!("pend.script")}</h3>
                 <ul class="script-list">
                     { for script.iter().map(|(at, what)| html! {
                         <li data-script-step={at.to_string()}>
-                            <span class="at">{format!("{at} ms")}</span>{" "}{what.clone()}
+                            <span class="at">{t!("cli.ms", ms = at)}</span>{" "}{what.clone()}
                         </li>
                     }) }
                 </ul>

@@ -13,12 +13,14 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::f64::consts::{PI, TAU};
 use std::rc::Rc;
 
+use rust_i18n::t;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::engine::views::{PacketView, Role, ServerView};
 use crate::playback::use_frame_redraw;
 use crate::state::model::{Msg, Selection, Shared};
+use crate::text::gloss;
 
 pub mod flight;
 
@@ -201,7 +203,7 @@ pub fn ring(p: &RingProps) -> Html {
                 { links(true) }
             </svg>
             <canvas class="ring-packets" ref={canvas} aria-hidden="true" />
-            <svg data-view="cluster" role="img" aria-label="Cluster" class="ring"
+            <svg data-view="cluster" role="img" aria-label={t!("ring.aria")} class="ring"
                  viewBox={view_box_attr(vb)} preserveAspectRatio="xMidYMid meet" onpointerdown={on_down}>
                 { links(false) }
                 <g class="packets">{under}</g>
@@ -370,9 +372,9 @@ fn links(p: &LinksProps) -> Html {
                 );
                 let (lx, ly) = at(0.5);
                 let label = if ab {
-                    format!("{a}→{b} blocked")
+                    t!("ring.blocked", from = a, to = b)
                 } else {
-                    format!("{b}→{a} blocked")
+                    t!("ring.blocked", from = b, to = a)
                 };
                 html! { <>
                     <polygon class="cut-arrow" points={tri} />
@@ -387,7 +389,7 @@ fn links(p: &LinksProps) -> Html {
                    class={classes!("link-g", selected.then_some("selected"))}>
                     {marks}
                     <line class="link-hit" x1={f(sx)} y1={f(sy)} x2={f(ex)} y2={f(ey)} onclick={on_click}>
-                        <title>{format!("Link {a} ↔ {b}: click for link controls")}</title>
+                        <title>{t!("ring.link_title", a = a, b = b)}</title>
                     </line>
                 </g>
             });
@@ -461,23 +463,35 @@ fn server(s: &ServerView, n: u32, selected: bool, dispatch: &Callback<Msg>) -> H
     let phase = if s.up {
         s.phase.to_string()
     } else {
-        "down".to_string()
+        t!("ring.down").into_owned()
     };
-    let facts = format!("epoch {} · {}", s.current_epoch, s.last_zxid);
-    let title = format!(
-        "Server {}{}: {}{}, currentEpoch {}, acceptedEpoch {}, last zxid {}",
-        s.id,
-        if s.observer { " (observer)" } else { "" },
-        s.role.attr(),
-        if s.up {
-            format!(" in {}", s.phase)
-        } else {
-            String::new()
-        },
-        s.current_epoch,
-        s.accepted_epoch,
-        s.last_zxid
-    );
+    let facts = t!("ring.facts", epoch = s.current_epoch, zxid = s.last_zxid);
+    let role = if s.up {
+        t!("ring.role_in", role = s.role.attr(), phase = s.phase)
+    } else {
+        s.role.attr().into()
+    };
+    let (current, accepted, zxid) = (s.current_epoch, s.accepted_epoch, s.last_zxid);
+    let title = if s.observer {
+        t!(
+            "ring.title_observer",
+            id = s.id,
+            role = role,
+            current = current,
+            accepted = accepted,
+            zxid = zxid
+        )
+    } else {
+        t!(
+            "ring.title",
+            id = s.id,
+            role = role,
+            current = current,
+            accepted = accepted,
+            zxid = zxid
+        )
+    };
+    let title = format!("{title}\n{}", gloss::role(s.role));
     let vote = s.vote.clone();
     html! {
         <g class={classes!("server", s.role.class(), selected.then_some("selected"), s.observer.then_some("observer"))}
@@ -498,7 +512,7 @@ fn server(s: &ServerView, n: u32, selected: bool, dispatch: &Callback<Msg>) -> H
             if let Some(v) = vote {
                 <g class="vote" transform={format!("translate(0 {})", f(-r - 22.0))}>
                     <rect x="-78" y="-17" width="156" height="26" rx="13" />
-                    <text y="2" text-anchor="middle">{format!("votes {v}")}</text>
+                    <text y="2" text-anchor="middle">{t!("ring.votes", vote = v)}</text>
                 </g>
             }
             <text class="role-label" y={f(r + 28.0)} text-anchor="middle">{role_label}</text>
@@ -633,7 +647,7 @@ fn packet_node(p: &PacketProps) -> Html {
            data-packet-id={pk.id.to_string()} data-packet-type={pk.kind}
            data-from={pk.from.to_string()} data-to={pk.to.to_string()}
            onpointerdown={on_down}>
-            <title>{format!("{} → {}: {}", pk.from, pk.to, pk.summary)}</title>
+            <title>{format!("{} → {}: {}\n{}", pk.from, pk.to, pk.summary, gloss::packet(pk.kind))}</title>
             <rect x={f(-w / 2.0)} y={f(-h / 2.0)} width={f(w)} height={f(h)} rx="6" />
             <text y={if look.line2.is_some() { "-3" } else { "4.5" }} text-anchor="middle">{look.line1}</text>
             if let Some(l2) = look.line2 {
@@ -647,19 +661,19 @@ fn packet_node(p: &PacketProps) -> Html {
 #[function_component(Legend)]
 pub fn legend() -> Html {
     html! {
-        <div class="legend" aria-label="Legend">
-            <span class="lg role leading">{"◉ LEADER (crown)"}</span>
-            <span class="lg role following">{"● FOLLOWER"}</span>
-            <span class="lg role looking">{"◆ LOOKING"}</span>
-            <span class="lg role observing">{"■ OBSERVER"}</span>
-            <span class="lg role crashed">{"☒ CRASHED"}</span>
+        <div class="legend" aria-label={t!("ring.legend")}>
+            <span class="lg role leading" title={gloss::role(Role::Leading)}>{t!("ring.lg_leader")}</span>
+            <span class="lg role following" title={gloss::role(Role::Following)}>{"● FOLLOWER"}</span>
+            <span class="lg role looking" title={gloss::role(Role::Looking)}>{"◆ LOOKING"}</span>
+            <span class="lg role observing" title={gloss::role(Role::Observing)}>{"■ OBSERVER"}</span>
+            <span class="lg role crashed" title={gloss::role(Role::Crashed)}>{"☒ CRASHED"}</span>
             <span class="sep" />
-            <span class="lg pk election">{"election"}</span>
-            <span class="lg dot-key" title="When over 20 packets fly, notifications are drawn as dots; hover or click one for its vote">{"● = notification when crowded"}</span>
-            <span class="lg pk discovery">{"discovery"}</span>
-            <span class="lg pk sync">{"sync"}</span>
-            <span class="lg pk broadcast">{"broadcast"}</span>
-            <span class="lg pk heartbeat">{"ping"}</span>
+            <span class="lg pk election">{t!("st.lg_election")}</span>
+            <span class="lg dot-key" title={t!("ring.lg_dot_title")}>{t!("ring.lg_dot")}</span>
+            <span class="lg pk discovery">{t!("st.lg_discovery")}</span>
+            <span class="lg pk sync">{t!("st.lg_sync")}</span>
+            <span class="lg pk broadcast">{t!("st.lg_broadcast")}</span>
+            <span class="lg pk heartbeat">{t!("st.lg_ping")}</span>
         </div>
     }
 }

@@ -2,12 +2,14 @@
 //! reconnect, and its state), a link (cut both ways, one way, heal) or a packet (its
 //! fields; deliver next or drop).
 
+use rust_i18n::t;
 use yew::prelude::*;
 
 use std::rc::Rc;
 
 use crate::engine::views::{Command, PacketView, Role, ServerDetail};
 use crate::state::model::{Model, Msg, Selection};
+use crate::text::gloss;
 
 /// What the selection box shows: the picker's roles and phases, and the state of what
 /// is selected (compared with what it shows, so a steady cluster does not redraw it).
@@ -71,7 +73,7 @@ pub fn selection_panel(p: &SelectionProps) -> Html {
     let data = &p.data;
     let d = &p.dispatch;
     let picker = html! {
-        <div class="picker" role="group" aria-label="Select a server">
+        <div class="picker" role="group" aria-label={t!("sel.picker")}>
             { for data.picker.iter().map(|&(id, role, phase)| {
                 let pressed = match data.selection {
                     Selection::Server(a) => a == id,
@@ -81,7 +83,7 @@ pub fn selection_panel(p: &SelectionProps) -> Html {
                 let d = d.clone();
                 html! {
                     <button class={classes!("pick", role.class())} aria-pressed={pressed.to_string()}
-                            aria-label={format!("Select server {id}")} title={format!("Select server {id} (key {id})")}
+                            aria-label={t!("sel.pick_aria", id = id)} title={t!("sel.pick_title", id = id)}
                             aria-description={format!("{} {}", role.label(), phase)}
                             onclick={Callback::from(move |_: MouseEvent| d.emit(Msg::ClickServer(id)))}>
                         {id}
@@ -92,28 +94,28 @@ pub fn selection_panel(p: &SelectionProps) -> Html {
     };
     let body = match data.selection {
         Selection::None => html! {
-            <p class="hint">{"Click a server (or press its number) for its controls; pick a second server, or click a line, for the link between them; click a packet to read its fields."}</p>
+            <p class="hint">{t!("sel.hint")}</p>
         },
         Selection::Server(id) => {
             let Some((up, observer, role, detail)) = &data.server else {
                 return html! {};
             };
             let label = if *observer && *role == Role::Crashed {
-                "observer, CRASHED".to_string()
+                t!("sel.observer_crashed").into_owned()
             } else {
                 role.label().to_string()
             };
             html! { <>
-                <h3>{format!("Server {id}")}<span class={classes!("tag", role.class())}>{label}</span></h3>
+                <h3>{t!("sel.server", id = id)}<span class={classes!("tag", role.class())} title={gloss::role(*role)}>{label}</span></h3>
                 <div class="buttons">
                     if *up {
-                        { button(format!("Crash server {id}"), "danger", Msg::Cmd(Command::Crash(id)), d) }
+                        { button(t!("sel.crash", id = id).into(), "danger", Msg::Cmd(Command::Crash(id)), d) }
                     } else {
-                        { button(format!("Restart server {id}"), "primary", Msg::Cmd(Command::Restart(id)), d) }
+                        { button(t!("sel.restart", id = id).into(), "primary", Msg::Cmd(Command::Restart(id)), d) }
                     }
-                    { button(format!("Isolate server {id}"), "", Msg::Cmd(Command::Isolate(id)), d) }
-                    { button(format!("Reconnect server {id}"), "", Msg::Cmd(Command::Reconnect(id)), d) }
-                    { button(format!("Write to server {id}"), "", Msg::Cmd(Command::DemoWrite(id)), d) }
+                    { button(t!("sel.isolate", id = id).into(), "", Msg::Cmd(Command::Isolate(id)), d) }
+                    { button(t!("sel.reconnect", id = id).into(), "", Msg::Cmd(Command::Reconnect(id)), d) }
+                    { button(t!("sel.write", id = id).into(), "", Msg::Cmd(Command::DemoWrite(id)), d) }
                 </div>
                 <dl class="facts">
                     { for detail.facts.iter().map(|(k, v)| html! { <><dt>{k}</dt><dd>{v}</dd></> }) }
@@ -128,42 +130,42 @@ pub fn selection_panel(p: &SelectionProps) -> Html {
         Selection::Link(a, b) => {
             let (ab, ba) = data.link.unwrap_or_default();
             let state = match (ab, ba) {
-                (true, true) => "cut both ways".to_string(),
-                (true, false) => format!("{a} → {b} cut: {b} hears nothing from {a}"),
-                (false, true) => format!("{b} → {a} cut: {a} hears nothing from {b}"),
-                (false, false) => "open both ways".to_string(),
+                (true, true) => t!("sel.cut_both_state").into_owned(),
+                (true, false) => t!("sel.cut_one_state", from = a, to = b).into_owned(),
+                (false, true) => t!("sel.cut_one_state", from = b, to = a).into_owned(),
+                (false, false) => t!("sel.open_state").into_owned(),
             };
             html! { <>
-                <h3>{format!("Link {a} ↔ {b}")}<span class="tag">{state}</span></h3>
+                <h3>{t!("sel.link", a = a, b = b)}<span class="tag">{state}</span></h3>
                 <div class="buttons">
-                    { button("Cut both ways".into(), "danger", Msg::Cmd(Command::Cut { from: a, to: b, both: true }), d) }
-                    { button(format!("Cut {a} → {b} only"), "", Msg::Cmd(Command::Cut { from: a, to: b, both: false }), d) }
-                    { button(format!("Cut {b} → {a} only"), "", Msg::Cmd(Command::Cut { from: b, to: a, both: false }), d) }
-                    { button("Heal link".into(), "primary", Msg::Cmd(Command::HealLink(a, b)), d) }
+                    { button(t!("sel.cut_both").into(), "danger", Msg::Cmd(Command::Cut { from: a, to: b, both: true }), d) }
+                    { button(t!("sel.cut_one", from = a, to = b).into(), "", Msg::Cmd(Command::Cut { from: a, to: b, both: false }), d) }
+                    { button(t!("sel.cut_one", from = b, to = a).into(), "", Msg::Cmd(Command::Cut { from: b, to: a, both: false }), d) }
+                    { button(t!("sel.heal_link").into(), "primary", Msg::Cmd(Command::HealLink(a, b)), d) }
                 </div>
-                <p class="hint">{"A cut blocks both networks: election notifications and the learner/leader connection (which breaks)."}</p>
+                <p class="hint">{t!("sel.cut_hint")}</p>
             </> }
         }
         Selection::Packet(id) => match &data.packet {
             Some(pk) => html! { <>
-                <h3>{format!("{} {} → {}", pk.kind, pk.from, pk.to)}<span class={classes!("tag", "pk", pk.phase_class())}>{pk.phase_class()}</span></h3>
+                <h3><abbr title={gloss::packet(pk.kind)}>{pk.kind}</abbr>{format!(" {} → {}", pk.from, pk.to)}<span class={classes!("tag", "pk", pk.phase_class())}>{pk.phase_class()}</span></h3>
                 <p class="summary" data-view="packet-summary">{pk.summary.clone()}</p>
                 <dl class="facts">
-                    <dt>{"packet id"}</dt><dd>{pk.id}</dd>
-                    <dt>{"network"}</dt><dd>{ if pk.election { "election mesh (best effort)" } else { "learner/leader connection (FIFO TCP)" } }</dd>
-                    <dt>{"sent / arrives"}</dt><dd>{format!("t = {} ms / t = {} ms", pk.sent_at, pk.deliver_at)}</dd>
+                    <dt>{t!("sel.packet_id")}</dt><dd>{pk.id}</dd>
+                    <dt>{t!("sel.network")}</dt><dd>{ if pk.election { t!("sel.election_mesh") } else { t!("sel.quorum_conn") } }</dd>
+                    <dt>{t!("sel.sent_arrives")}</dt><dd>{t!("sel.sent_arrives_value", sent = pk.sent_at, arrives = pk.deliver_at)}</dd>
                 </dl>
                 <div class="buttons">
-                    { button("Deliver next".into(), "primary", Msg::Cmd(Command::DeliverNow(id)), d) }
-                    { button("Drop packet".into(), "danger", Msg::Cmd(Command::Drop(id)), d) }
+                    { button(t!("sel.deliver_next").into(), "primary", Msg::Cmd(Command::DeliverNow(id)), d) }
+                    { button(t!("sel.drop").into(), "danger", Msg::Cmd(Command::Drop(id)), d) }
                 </div>
             </> },
-            None => html! { <p class="hint">{"That packet has arrived."}</p> },
+            None => html! { <p class="hint">{t!("sel.arrived")}</p> },
         },
     };
     html! {
-        <section class="panel selection" aria-label="Selection">
-            <h2>{"Selection"}</h2>
+        <section class="panel selection" aria-label={t!("sel.title")}>
+            <h2>{t!("sel.title")}</h2>
             {picker}
             {body}
         </section>

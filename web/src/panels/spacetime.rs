@@ -7,6 +7,7 @@
 
 use std::rc::Rc;
 
+use rust_i18n::t;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
@@ -14,6 +15,7 @@ use crate::engine::inspect::{Arrow, Fate, LaneState, MarkKind, SpaceTimeView};
 use crate::engine::views::Role;
 use crate::playback::use_frame_redraw;
 use crate::state::model::{Msg, Shared};
+use crate::text::gloss;
 
 /// Window widths offered, simulated ms.
 const WINDOWS: [u64; 4] = [200, 1000, 5000, 20_000];
@@ -80,7 +82,7 @@ fn band_class(s: LaneState) -> (&'static str, String, String) {
             (class, long, short)
         }
         LaneState::Down => ("down", "CRASHED".into(), "DOWN".into()),
-        LaneState::Unknown => ("unknown", "not in the trace".into(), "?".into()),
+        LaneState::Unknown => ("unknown", t!("st.not_in_trace").into_owned(), "?".into()),
     }
 }
 
@@ -102,12 +104,13 @@ fn f(v: f64) -> String {
 fn secs(t: u64, step: u64) -> String {
     let s = t as f64 / 1000.0;
     if step >= 1000 {
-        format!("{s:.0} s")
+        t!("st.secs", secs = format!("{s:.0}"))
     } else if step >= 100 {
-        format!("{s:.1} s")
+        t!("st.secs", secs = format!("{s:.1}"))
     } else {
-        format!("{s:.2} s")
+        t!("st.secs", secs = format!("{s:.2}"))
     }
+    .into_owned()
 }
 
 /// Geometry of a diagram drawn in a `size` (width, height) pixel frame: one SVG unit
@@ -171,14 +174,20 @@ impl PartialEq for DiagramProps {
 
 fn arrow_label(a: &Arrow) -> String {
     let fate = match &a.fate {
-        Fate::Delivered => format!("delivered at {} ms", a.end),
-        Fate::Dropped(why) => format!("lost at {} ms: {why}", a.end),
-        Fate::InFlight => format!("in flight, due at {} ms", a.end),
+        Fate::Delivered => t!("st.delivered", at = a.end),
+        Fate::Dropped(why) => t!("st.lost", at = a.end, why = why),
+        Fate::InFlight => t!("st.in_flight", at = a.end),
     };
-    format!(
-        "{} from server {} to server {}, sent at {} ms, {fate}. {}",
-        a.kind, a.from, a.to, a.sent, a.summary
+    t!(
+        "st.arrow",
+        kind = a.kind,
+        from = a.from,
+        to = a.to,
+        sent = a.sent,
+        fate = fate,
+        summary = a.summary
     )
+    .into_owned()
 }
 
 /// Moves keyboard focus between arrows (one tab stop for the whole diagram).
@@ -242,7 +251,7 @@ fn diagram(p: &DiagramProps) -> Html {
                     <rect x={f(x1)} y={f(y0 + 2.0)} width={f(width)} height={f(geo.lane_h - 4.0)}
                           data-band-server={id.to_string()} data-band-state={state_attr} data-band-phase={phase_attr}
                           data-from-ms={b.from.to_string()} data-to-ms={b.to.to_string()}>
-                        <title>{format!("server {id}: {long} from {} ms to {} ms", b.from, b.to)}</title>
+                        <title>{t!("st.band_title", id = id, state = long, from = b.from, to = b.to)}</title>
                     </rect>
                     if let Some(l) = label {
                         <text class="band-label" x={f(x1 + 3.0)} y={f(y0 + 12.0)}>{l}</text>
@@ -250,6 +259,7 @@ fn diagram(p: &DiagramProps) -> Html {
                 </g> }
             }) }
             <text class={classes!("lane-name", role.class())} x="6" y={f(geo.y(i) + 4.0)}>
+                <title>{gloss::role(role)}</title>
                 {format!("S{id} {}", role.label())}
             </text>
         </g> }
@@ -340,9 +350,9 @@ fn diagram(p: &DiagramProps) -> Html {
                data-arrow-id={a.id.to_string()} data-packet-type={a.kind}
                data-from={a.from.to_string()} data-to={a.to.to_string()}
                data-sent-ms={a.sent.to_string()} data-end-ms={a.end.to_string()} data-fate={fate}
-               aria-label={format!("{name} Press Enter to travel to t = {} ms.", a.sent)}
+               aria-label={t!("st.arrow_aria", name = name, at = a.sent)}
                {onclick} {onkeydown}>
-                <title>{format!("{name}\nClick: travel to t = {} ms", a.sent)}</title>
+                <title>{t!("st.arrow_title", name = name, at = a.sent)}</title>
                 <line class="hit" x1={f(x1)} y1={f(y1)} x2={f(x2)} y2={f(y2)} />
                 <line class="shaft" x1={f(x1)} y1={f(y1)} x2={f(bx)} y2={f(by)} />
                 <circle class="tail" cx={f(x1)} cy={f(y1)} r="2" />
@@ -356,10 +366,10 @@ fn diagram(p: &DiagramProps) -> Html {
         let x = geo.x(m.at as f64);
         let class = m.kind.attr();
         let sym = match &m.kind {
-            MarkKind::Crash(_) => "✕ crash",
-            MarkKind::Restart => "↻ restart",
-            MarkKind::Refused(_) => "⊘ refused",
-            MarkKind::Violation { .. } => "⚠",
+            MarkKind::Crash(_) => t!("st.mark_crash"),
+            MarkKind::Restart => t!("st.mark_restart"),
+            MarkKind::Refused(_) => t!("st.mark_refused"),
+            MarkKind::Violation { .. } => "⚠".into(),
         };
         let body = if let MarkKind::Violation { invariant, name, .. } = &m.kind {
             html! { <>
@@ -386,13 +396,13 @@ fn diagram(p: &DiagramProps) -> Html {
         let x2 = geo.xc(v.known_from);
         html! { <g class="no-trace">
             <rect x={f(LM)} y={f(AXIS)} width={f((x2 - LM).max(0.0))} height={f(height - AXIS)} />
-            <text x={f(LM + 4.0)} y={f(height - 6.0)}>{"no trace kept this far back"}</text>
+            <text x={f(LM + 4.0)} y={f(height - 6.0)}>{t!("st.no_trace")}</text>
         </g> }
     });
 
     html! {
         <svg class="spacetime" data-view="spacetime" role="group"
-             aria-label={format!("Space-time diagram from {} ms to {} ms: {} packets", v.from, v.to, n_arrows)}
+             aria-label={t!("st.aria", from = v.from, to = v.to, count = n_arrows)}
              viewBox={geo.view_box()} preserveAspectRatio="xMinYMin meet"
              data-from-ms={v.from.to_string()} data-to-ms={v.to.to_string()} data-time-ms={v.now.to_string()}
              data-arrows={n_arrows.to_string()} data-rebuilds={v.rebuilds.to_string()}>
@@ -449,12 +459,12 @@ pub fn space_time(p: &SpaceTimeProps) -> Html {
             Callback::from(move |_: MouseEvent| width.set(w))
         };
         let label = if w >= 1000 {
-            format!("{} s", w / 1000)
+            t!("st.secs", secs = w / 1000)
         } else {
-            format!("{w} ms")
+            t!("cli.ms", ms = w)
         };
         html! {
-            <button class="chip" aria-pressed={on.to_string()} aria-label={format!("Window {label}")} onclick={set}>{label}</button>
+            <button class="chip" aria-pressed={on.to_string()} aria-label={t!("st.window", label = label)} onclick={set}>{label}</button>
         }
     });
     let toggle_pings = {
@@ -463,40 +473,40 @@ pub fn space_time(p: &SpaceTimeProps) -> Html {
     };
     let n = view.arrows.len();
     html! {
-        <section class="panel spacetime-panel" aria-label="Space-time diagram">
-            <h2>{"Space-time"}
-                <span class="st-controls" role="group" aria-label="Diagram window">
+        <section class="panel spacetime-panel" aria-label={t!("st.panel_aria")}>
+            <h2>{t!("st.title")}
+                <span class="st-controls" role="group" aria-label={t!("st.window_group")}>
                     { for buttons }
                     <button class="chip" aria-pressed={pings.to_string()} onclick={toggle_pings}
-                            title="Leader heartbeats (PING) every tick/2: many arrows">{"Show PINGs"}</button>
+                            title={t!("st.pings_title")}>{t!("st.pings")}</button>
                 </span>
                 <span class="count">
-                    {format!("{n} packet{}", if n == 1 { "" } else { "s" })}
-                    { if view.hidden_arrows > 0 { format!(", {} older not drawn", view.hidden_arrows) } else { String::new() } }
-                    {" · click an arrow to travel to its send time"}
+                    { if n == 1 { t!("st.packets_one") } else { t!("st.packets_many", count = n) } }
+                    { if view.hidden_arrows > 0 { t!("st.older", count = view.hidden_arrows) } else { "".into() } }
+                    {t!("st.click_hint")}
                 </span>
             </h2>
             <div class="st-legend" aria-hidden="true">
-                <span class="lg pk election">{"election"}</span>
-                <span class="lg pk discovery">{"discovery"}</span>
-                <span class="lg pk sync">{"sync"}</span>
-                <span class="lg pk broadcast">{"broadcast"}</span>
-                <span class="lg pk heartbeat">{"ping"}</span>
-                <span class="lg">{"bands: L leading · F following · O observing, phase ELECT / DISC / SYNC / BCAST; hatched: down"}</span>
-                <span class="lg">{"✕ crash · ↻ restart · ⚠ violation · dashed arrow: in flight · ✕ tip: lost"}</span>
+                <span class="lg pk election">{t!("st.lg_election")}</span>
+                <span class="lg pk discovery">{t!("st.lg_discovery")}</span>
+                <span class="lg pk sync">{t!("st.lg_sync")}</span>
+                <span class="lg pk broadcast">{t!("st.lg_broadcast")}</span>
+                <span class="lg pk heartbeat">{t!("st.lg_ping")}</span>
+                <span class="lg">{t!("st.lg_bands")}</span>
+                <span class="lg">{t!("st.lg_marks")}</span>
             </div>
             if n == 0 {
                 <p class="hint st-empty">{ if *pings {
-                    "No packet in this window: widen it to see more.".to_string()
+                    t!("st.empty")
                 } else {
-                    "No packet in this window (PINGs are hidden): widen the window, show PINGs, or go to a busier moment.".to_string()
+                    t!("st.empty_no_pings")
                 } }</p>
             }
             <div class="st-frame" ref={frame}>
                 <Diagram view={view.clone()} size={*size} dispatch={p.dispatch.clone()} />
                 <svg class="st-cursor" viewBox={geo.view_box()} preserveAspectRatio="xMinYMin meet" aria-hidden="true">
                     <line data-cursor-ms={now.to_string()} x1={f(cx)} x2={f(cx)} y1={f(AXIS - 2.0)} y2={f(geo.height())} />
-                    <text x={f(cx + 3.0)} y={f(geo.height() - 4.0)}>{format!("t = {:.3} s", clock / 1000.0)}</text>
+                    <text x={f(cx + 3.0)} y={f(geo.height() - 4.0)}>{t!("st.cursor", secs = format!("{:.3}", clock / 1000.0))}</text>
                 </svg>
             </div>
         </section>

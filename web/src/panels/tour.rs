@@ -6,9 +6,11 @@
 //! The tour card sits in the page flow (it never covers a control); the part of the
 //! page it talks about gets an outline.
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 
 use gloo_events::{EventListener, EventListenerOptions, EventListenerPhase};
+use rust_i18n::t;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
@@ -20,40 +22,25 @@ pub const TOUR_KEY: &str = "zabscope.tour";
 /// Attribute that outlines the tour step's target.
 const TARGET_ATTR: &str = "data-tour-target";
 
-/// One step: what it points at (a CSS selector), a title and the text.
-struct Step {
-    target: &'static str,
-    title: &'static str,
-    text: &'static str,
-}
-
-const STEPS: [Step; 5] = [
-    Step {
-        target: ".ring-panel",
-        title: "The cluster",
-        text: "Each shape is a server: dashed diamond LOOKING, circle FOLLOWER, crown LEADER, square OBSERVER. Boxes flying between them are packets. Click a server (or press its number) to select it.",
-    },
-    Step {
-        target: ".controls",
-        title: "Drive it",
-        text: "Play/pause (Space), step (N), kill the leader (K), write (W), heal links (H), reset (R). A selected server gets Crash, Restart and Isolate buttons.",
-    },
-    Step {
-        target: ".scrub-label",
-        title: "Travel in time",
-        text: "Drag the Time slider, or press B / ←, to look at any past moment. Acting there forks history.",
-    },
-    Step {
-        target: "[data-view=\"dock\"]",
-        title: "Logs, and why",
-        text: "Every server's txn log and snapshots. The other tabs answer “why”: Inspector (durable vs volatile state), Space-time (every packet), Invariants, Bug lab.",
-    },
-    Step {
-        target: ".help-buttons",
-        title: "Help at any time",
-        text: "Press ? for every keyboard shortcut; Tour replays this guide.",
-    },
+/// What each step points at (a CSS selector), in order.
+const TARGETS: [&str; 5] = [
+    ".ring-panel",
+    ".controls",
+    ".scrub-label",
+    "[data-view=\"dock\"]",
+    ".help-buttons",
 ];
+
+/// Step `i`'s title and text, in the page's language.
+fn step_words(i: usize) -> (Cow<'static, str>, Cow<'static, str>) {
+    match i {
+        0 => (t!("tour.1.title"), t!("tour.1.text")),
+        1 => (t!("tour.2.title"), t!("tour.2.text")),
+        2 => (t!("tour.3.title"), t!("tour.3.text")),
+        3 => (t!("tour.4.title"), t!("tour.4.text")),
+        _ => (t!("tour.5.title"), t!("tour.5.text")),
+    }
+}
 
 fn tour_done() -> bool {
     storage::get(TOUR_KEY).is_some()
@@ -96,11 +83,16 @@ thread_local! {
 pub fn tour() -> Html {
     let step = use_state(|| (!tour_done()).then_some(0usize));
     let next_ref = use_node_ref();
+    let card_ref = use_node_ref();
+    // What had focus when the tour was opened: it gets it back when the tour closes.
+    let opener = use_mut_ref(|| None::<web_sys::HtmlElement>);
     {
         let step = step.clone();
         let next_ref = next_ref.clone();
+        let opener = opener.clone();
         use_effect_with((), move |_| {
             let open = Callback::from(move |_: ()| {
+                *opener.borrow_mut() = active_element();
                 step.set(Some(0));
                 let next_ref = next_ref.clone();
                 // Focus the card once it is drawn (the user asked for it).
@@ -117,21 +109,42 @@ pub fn tour() -> Html {
     }
     {
         use_effect_with(*step, |s| {
-            outline(s.and_then(|i| STEPS.get(i)).map(|st| st.target));
+            outline(s.and_then(|i| TARGETS.get(i).copied()));
             || outline(None)
         });
     }
     let Some(i) = *step else {
         return html! {};
     };
-    let Some(current) = STEPS.get(i) else {
+    if i >= TARGETS.len() {
         return html! {};
-    };
-    let close = {
+    }
+    let (title, text) = step_words(i);
+    let finish = {
         let step = step.clone();
-        Callback::from(move |_: MouseEvent| {
+        let opener = opener.clone();
+        move || {
             remember_done();
             step.set(None);
+            restore_focus(&opener);
+        }
+    };
+    let close = {
+        let finish = finish.clone();
+        Callback::from(move |_: MouseEvent| finish())
+    };
+    // Escape closes the tour; Tab and Shift+Tab go round its buttons.
+    let on_key = {
+        let finish = finish.clone();
+        let card_ref = card_ref.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Escape" {
+                e.prevent_default();
+                e.stop_propagation();
+                finish();
+            } else if let Some(card) = card_ref.cast::<web_sys::Element>() {
+                trap_tab(&e, &card);
+            }
         })
     };
     let back = {
@@ -141,51 +154,50 @@ pub fn tour() -> Html {
     let next = {
         let step = step.clone();
         Callback::from(move |_: MouseEvent| {
-            if i + 1 < STEPS.len() {
+            if i + 1 < TARGETS.len() {
                 step.set(Some(i + 1));
             } else {
-                remember_done();
-                step.set(None);
+                finish();
             }
         })
     };
-    let last = i + 1 == STEPS.len();
+    let last = i + 1 == TARGETS.len();
     html! {
-        <section class="panel tour" aria-label="Guided tour" data-view="tour" data-step={(i + 1).to_string()}>
-            <h2>{"Guided tour"}<span class="count">{format!("step {} of {}", i + 1, STEPS.len())}</span></h2>
-            <h3 aria-live="polite">{current.title}</h3>
-            <p>{current.text}</p>
+        <section class="panel tour" aria-label={t!("tour.aria")} data-view="tour" data-step={(i + 1).to_string()}
+                 ref={card_ref} onkeydown={on_key}>
+            <h2>{t!("tour.title")}<span class="count">{t!("tour.step", n = i + 1, total = TARGETS.len())}</span></h2>
+            <h3 aria-live="polite">{title}</h3>
+            <p>{text}</p>
             <div class="buttons">
                 if i > 0 {
-                    <button onclick={back}>{"‹ Back"}</button>
+                    <button onclick={back}>{t!("tour.back")}</button>
                 }
-                <button class="primary" ref={next_ref} onclick={next}>{ if last { "Done" } else { "Next ›" } }</button>
-                <button onclick={close} aria-label="Close the tour">{"Close tour"}</button>
+                <button class="primary" ref={next_ref} onclick={next}>{ if last { t!("tour.done") } else { t!("tour.next") } }</button>
+                <button onclick={close} aria-label={t!("tour.close_aria")}>{t!("tour.close")}</button>
             </div>
         </section>
     }
 }
 
-/// Every key the app answers, for the dialog.
-const SHORTCUTS: [(&str, &str); 14] = [
-    ("Space", "play / pause"),
-    ("N or →", "step to the next event"),
-    ("B or ←", "back 1 simulated second (time travel)"),
-    ("K", "kill the active leader"),
-    ("W", "a client writes to the leader"),
-    ("H", "heal every link"),
-    ("R", "reset: the same run from t = 0"),
-    ("1 – 9", "select a server; a second number selects the link"),
-    ("Esc", "clear the selection (or close this dialog)"),
-    ("Shift+L / I / T", "show Logs / Inspector / Space-time"),
-    ("Shift+V / G", "show Invariants / Bug lab"),
-    ("← → in the tabs", "move between the tabs"),
-    (
-        "← → on a packet arrow",
-        "move between packets; Enter travels to its send time",
-    ),
-    ("?", "show or hide this list"),
-];
+/// Every key the app answers, for the dialog: (key, what it does).
+fn shortcuts() -> [(Cow<'static, str>, Cow<'static, str>); 14] {
+    [
+        (t!("keys.space"), t!("keys.play")),
+        (t!("keys.n_or_right"), t!("keys.step")),
+        (t!("keys.b_or_left"), t!("keys.back")),
+        ("K".into(), t!("keys.kill")),
+        ("W".into(), t!("keys.write")),
+        ("H".into(), t!("keys.heal")),
+        ("R".into(), t!("keys.reset")),
+        ("1 – 9".into(), t!("keys.select")),
+        ("Esc".into(), t!("keys.escape")),
+        ("Shift+L / I / T".into(), t!("keys.tabs1")),
+        ("Shift+V / G".into(), t!("keys.tabs2")),
+        (t!("keys.in_tabs"), t!("keys.move_tabs")),
+        (t!("keys.on_arrow"), t!("keys.move_packets")),
+        ("?".into(), t!("keys.toggle")),
+    ]
+}
 
 /// The help buttons (header) and the keyboard-shortcuts dialog.
 #[function_component(Help)]
@@ -194,6 +206,7 @@ pub fn help() -> Html {
     let open_now = use_mut_ref(|| false);
     *open_now.borrow_mut() = *open;
     let close_ref = use_node_ref();
+    let dialog_ref = use_node_ref();
     let opener = use_mut_ref(|| None::<web_sys::HtmlElement>);
 
     // The set of keys this component answers: `?`, Escape while open, Shift+letter tabs.
@@ -286,6 +299,15 @@ pub fn help() -> Html {
             restore_focus(&opener);
         })
     };
+    // Tab and Shift+Tab stay in the dialog while it is open.
+    let trap_dialog = {
+        let dialog_ref = dialog_ref.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if let Some(d) = dialog_ref.cast::<web_sys::Element>() {
+                trap_tab(&e, &d);
+            }
+        })
+    };
     let tour = Callback::from(|_: MouseEvent| {
         let cb = OPEN_TOUR.with(|c| c.borrow().clone());
         if let Some(cb) = cb {
@@ -293,28 +315,61 @@ pub fn help() -> Html {
         }
     });
     html! {
-        <span class="help-buttons" role="group" aria-label="Help">
-            <button onclick={tour} title="Replay the guided tour">{"Tour"}</button>
+        <span class="help-buttons" role="group" aria-label={t!("help.aria")}>
+            <button onclick={tour} title={t!("help.tour_title")}>{t!("help.tour")}</button>
             <button onclick={toggle} aria-keyshortcuts="?" aria-haspopup="dialog" aria-expanded={open.to_string()}
-                    aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)">{"Keys"}<kbd>{"?"}</kbd></button>
+                    aria-label={t!("help.keys_aria")} title={t!("help.keys_title")}>{t!("help.keys")}<kbd>{"?"}</kbd></button>
             if *open {
-                <section class="dialog shortcuts" role="dialog" aria-labelledby="shortcuts-title" data-view="shortcuts">
+                <section class="dialog shortcuts" role="dialog" aria-modal="true" aria-labelledby="shortcuts-title" data-view="shortcuts"
+                         ref={dialog_ref.clone()} onkeydown={trap_dialog}>
                     <div class="dialog-head">
-                        <h2 id="shortcuts-title">{"Keyboard shortcuts"}</h2>
-                        <button ref={close_ref} class="close" aria-label="Close keyboard shortcuts" onclick={close}>{"✕"}</button>
+                        <h2 id="shortcuts-title">{t!("help.dialog_title")}</h2>
+                        <button ref={close_ref} class="close" aria-label={t!("help.close_aria")} onclick={close}>{"✕"}</button>
                     </div>
                     <table class="keys">
                         <tbody>
-                            { for SHORTCUTS.iter().map(|(k, what)| html! {
-                                <tr><th scope="row"><kbd>{*k}</kbd></th><td>{*what}</td></tr>
+                            { for shortcuts().into_iter().map(|(k, what)| html! {
+                                <tr><th scope="row"><kbd>{k}</kbd></th><td>{what}</td></tr>
                             }) }
                         </tbody>
                     </table>
-                    <p class="hint">{"Keys are ignored while you type in a field. Esc or ? closes this list."}</p>
+                    <p class="hint">{t!("help.hint")}</p>
                 </section>
             }
         </span>
     }
+}
+
+/// Keeps Tab and Shift+Tab among `container`'s buttons and links: from the last the
+/// focus goes round to the first, and back.
+fn trap_tab(e: &KeyboardEvent, container: &web_sys::Element) {
+    if e.key() != "Tab" {
+        return;
+    }
+    let Ok(list) = container.query_selector_all("button, a[href], input, select") else {
+        return;
+    };
+    let items: Vec<web_sys::HtmlElement> = (0..list.length())
+        .filter_map(|i| list.item(i))
+        .filter_map(|n| n.dyn_into::<web_sys::HtmlElement>().ok())
+        .collect();
+    let (Some(first), Some(last)) = (items.first(), items.last()) else {
+        return;
+    };
+    let active = active_element();
+    let at = |el: &web_sys::HtmlElement| active.as_ref().is_some_and(|a| a == el);
+    let inside = active
+        .as_ref()
+        .is_some_and(|a| container.contains(Some(a.as_ref())));
+    let to = if e.shift_key() && (at(first) || !inside) {
+        last
+    } else if !e.shift_key() && (at(last) || !inside) {
+        first
+    } else {
+        return;
+    };
+    e.prevent_default();
+    let _ = to.focus();
 }
 
 fn active_element() -> Option<web_sys::HtmlElement> {

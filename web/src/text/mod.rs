@@ -1,9 +1,13 @@
 //! Text made from typed values, where people read it: the event narration, the
 //! inspector's explanations, and the language they are written in (`lang`).
 
+pub mod catalogue;
 pub mod explain;
+pub mod gloss;
 pub mod lang;
 pub mod lessons;
+#[cfg(test)]
+mod literals;
 pub mod narrate;
 pub mod notice;
 pub mod presets;

@@ -98,34 +98,9 @@ test('?lang= wins over the remembered choice, and a wrong value is named', async
 
 // ---- no untranslated English sentence in zh (issue 14 item 1) -------------------------
 
-/**
- * Parts of the page translated by another change in parallel (the event narration and
- * the inspector's explanations, web/src/text/{narrate,explain}.rs and
- * engine/phrasing.rs), and core's own English that those modules will phrase (packet
- * summaries, reasons, violation details, the pending events' words). TO BE REMOVED
- * when that change is merged: after it, no part of the page is skipped.
- */
-const SKIPPED_UNTIL_NARRATION_IS_TRANSLATED = [
-  '.event-list .text', // the narration (narrate.rs)
-  '[data-explain]', // the inspector's explanations (explain.rs)
-  '.why-card p', // the same, in the inspector's "Why" cards
-  '.pending-list .what', // pending events: packet summaries, timers (narrate.rs, core)
-  '.script-list li', // the script's actions (phrasing.rs)
-  '[data-view="packet-summary"]', // a packet's fields, in core's words
-  '[data-view="message"]', // the status line (phrasing.rs, scenario_io.rs)
-  '.detail-lines', // a server's votes and learners (engine/read.rs, core's names)
-  '.facts dd', // values: core's down reasons, vote labels, stage words
-  '.inv-summary', // a violation's detail is core's checker text
-  '.first-violation p',
-  '.badge.failed', // a failed write's reason (core's Display)
-];
 
-/**
- * The header's scenario name and description (panels/controls.rs and state/presets.rs,
- * the lead's): built from core's English; `text/catalogue.rs` has the translations by
- * bug id for them to use. TO BE REMOVED when the header uses them.
- */
-const SKIPPED_UNTIL_THE_HEADER_SCENARIO_TEXT_IS_TRANSLATED = ['.scenario-text'];
+
+
 
 /**
  * ZooKeeper's own names and other words that stay as they are in Chinese: upper-case
@@ -136,10 +111,10 @@ const KEPT = new Set(['zxid', 'zxids', 'epoch', 'peerEpoch', 'znode', 'txn', 'fs
 
 /**
  * The visible English sentences: runs of 3 or more consecutive plain English words in
- * the text nodes a person sees (hidden elements, <title> and the skipped parts aside).
+ * the text nodes a person sees (hidden elements and <title> aside).
  */
 async function englishSentences(page) {
-  return page.evaluate(({ skipped, kept }) => {
+  return page.evaluate(({ kept }) => {
     const keep = new Set(kept);
     const isWord = (tok) => {
       const w = tok.replace(/^[(“"']+|[)”"'.,;:!?]+$/g, '');
@@ -152,7 +127,6 @@ async function englishSentences(page) {
     for (let n = walker.nextNode(); n; n = walker.nextNode()) {
       const el = n.parentElement;
       if (!el || el.closest('title, script, style, option:not(:checked)')) continue;
-      if (skipped.some((s) => el.closest(s))) continue;
       if (!el.checkVisibility?.() && el.getClientRects().length === 0) continue;
       const toks = n.textContent.split(/\s+/).filter(Boolean);
       let run = [];
@@ -166,7 +140,6 @@ async function englishSentences(page) {
     }
     return found;
   }, {
-    skipped: [...SKIPPED_UNTIL_NARRATION_IS_TRANSLATED, ...SKIPPED_UNTIL_THE_HEADER_SCENARIO_TEXT_IS_TRANSLATED],
     kept: [...KEPT],
   });
 }
@@ -240,4 +213,17 @@ test('the English-sentence finder finds English and passes ZooKeeper names', asy
     document.body.append(p);
   });
   assert.deepEqual(await englishSentences(page), ['and this is plain text']);
+});
+
+test('in Chinese, a lesson step, its verdict and core’s reason have no English sentence', async () => {
+  const page = await app.open('?lang=zh&play=0&lesson=myths&step=4');
+  const card = page.locator('[data-view="lesson"]');
+  await assertNoEnglish(page, 'a lesson question');
+  await card.locator('[data-answer="server-4"]').click();
+  while ((await card.getAttribute('data-stage')) === 'running') {
+    await app.byRole('button', '前进 1 秒', { exact: true }).click();
+  }
+  assert.equal(await card.locator('.judgement').getAttribute('data-right'), 'false');
+  await assertNoEnglish(page, 'a lesson verdict with its reason');
+  app.assertNoErrors();
 });

@@ -10,6 +10,8 @@
 use rust_i18n::t;
 use std::collections::BTreeMap;
 
+use crate::text::lang;
+use crate::text::narrate::reasons;
 use zab_core::bugs::CATALOGUE;
 use zab_core::check::INVARIANTS;
 use zab_core::packet::{PacketPhase, ServerState, Vote};
@@ -778,7 +780,10 @@ impl Engine {
             durable: durable(disk),
             volatile,
             down_reason: (!up).then(|| {
-                let reason = node.down_reason.as_ref().map(|r| r.to_string());
+                let reason = node
+                    .down_reason
+                    .as_ref()
+                    .map(|r| reasons::down_reason(r, lang::current()));
                 reason.unwrap_or_default()
             }),
             recovery: store.recovered.get(&id).cloned(),

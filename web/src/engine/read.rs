@@ -5,6 +5,8 @@ use std::collections::BTreeSet;
 
 use rust_i18n::t;
 
+use crate::text::lang;
+use crate::text::narrate::reasons;
 use zab_core::packet::ServerState;
 use zab_core::report::last_committed_zxid;
 use zab_core::server::{SyncMode, WriteResult};
@@ -182,9 +184,11 @@ impl Engine {
                 let (status, zxid, reason) = match &w.result {
                     None => ("pending", None, None),
                     Some(WriteResult::Committed { zxid }) => ("committed", Some(*zxid), None),
-                    Some(WriteResult::Failed { reason }) => {
-                        ("failed", None, Some(reason.to_string()))
-                    }
+                    Some(WriteResult::Failed { reason }) => (
+                        "failed",
+                        None,
+                        Some(reasons::write_failure(reason, lang::current())),
+                    ),
                 };
                 WriteView {
                     req: w.req.0,
@@ -320,7 +324,10 @@ impl Engine {
             },
         );
         let Some(s) = &node.server else {
-            let reason = node.down_reason.as_ref().map(|r| r.to_string());
+            let reason = node
+                .down_reason
+                .as_ref()
+                .map(|r| reasons::down_reason(r, lang::current()));
             d.facts
                 .push((t!("fact.down").into(), reason.unwrap_or_default()));
             return d;

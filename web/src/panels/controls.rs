@@ -120,11 +120,10 @@ impl ControlsData {
         let scenario = m.engine.scenario();
         let named =
             m.preset.as_deref().is_some_and(|p| !p.is_empty()) || m.io.is_loaded(&scenario.name);
-        let name = m
-            .preset
-            .as_deref()
-            .and_then(preset_words::title)
-            .unwrap_or_else(|| scenario.name.clone());
+        let entry = m.preset.as_deref().and_then(preset_words::menu_entry);
+        let name = entry
+            .as_ref()
+            .map_or_else(|| scenario.name.clone(), |(t, _)| t.clone());
         ControlsData {
             playing: m.playing,
             speed_pos: m.speed_pos,
@@ -132,9 +131,9 @@ impl ControlsData {
             horizon: m.engine.horizon(),
             named,
             description: if named {
-                m.preset
-                    .as_deref()
-                    .and_then(|p| preset_words::description(p).or_else(|| description_of(p)))
+                entry
+                    .map(|(_, d)| d)
+                    .or_else(|| m.preset.as_deref().and_then(description_of))
                     .unwrap_or_else(|| scenario.description.clone())
             } else {
                 String::new()
@@ -434,11 +433,11 @@ pub fn setup(p: &SetupProps) -> Html {
                             .collect();
                         html! {
                             <optgroup label={if *bug_lab { t!("setup.bug_lab_group") } else { t!("setup.teaching_group") }}>
-                                { for items.into_iter().map(|(stem, title, desc)| html! {
-                                    <option value={stem.clone()} selected={stem == *preset}
-                                            title={preset_words::description(&stem).unwrap_or(desc)}>
-                                        {preset_words::title(&stem).unwrap_or(title)}
-                                    </option>
+                                { for items.into_iter().map(|(stem, title, desc)| {
+                                    let (title, desc) = preset_words::menu_entry(&stem).unwrap_or((title, desc));
+                                    html! {
+                                        <option value={stem.clone()} selected={stem == *preset} title={desc}>{title}</option>
+                                    }
                                 }) }
                             </optgroup>
                         }

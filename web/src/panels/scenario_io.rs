@@ -11,7 +11,8 @@ use yew::prelude::*;
 use zab_core::Time;
 
 use crate::engine::views::ViolationView;
-use crate::state::model::{Msg, Selection};
+use crate::state::model::notice::Clipboard;
+use crate::state::model::{Msg, Said, Selection};
 use crate::state::persist;
 use crate::state::scenario_file::{file_name, DigestView, ExportedRun, IoMsg, Origin};
 
@@ -20,16 +21,15 @@ fn document() -> Option<web_sys::Document> {
 }
 
 /// Offers `text` as a download called `name`.
-fn download(name: &str, text: &str) -> Result<(), String> {
-    let fail = |what: &str| format!("the browser refused to {what}");
+fn download(name: &str, text: &str) -> Result<(), ()> {
     let blob = gloo_file::Blob::new_with_options(text, Some("application/json"));
     let url = gloo_file::ObjectUrl::from(blob);
-    let doc = document().ok_or_else(|| fail("find the page"))?;
+    let doc = document().ok_or(())?;
     let a = doc
         .create_element("a")
         .ok()
         .and_then(|e| e.dyn_into::<web_sys::HtmlAnchorElement>().ok())
-        .ok_or_else(|| fail("make a link"))?;
+        .ok_or(())?;
     a.set_href(&url);
     a.set_download(name);
     if let Some(body) = doc.body() {
@@ -90,14 +90,14 @@ pub fn scenario_io(p: &ScenarioIoProps) -> Html {
             let user = run.interventions;
             let msg = match download(&name, &text) {
                 Ok(()) => IoMsg::Note {
-                    text: format!(
-                        "Exported {name}: the scenario with your {user} intervention{} (import it, or run it with zab-sim run {name}).",
-                        if user == 1 { "" } else { "s" }
-                    ),
+                    said: Said::Exported {
+                        file: name,
+                        interventions: user,
+                    },
                     error: false,
                 },
-                Err(e) => IoMsg::Note {
-                    text: format!("Could not export: {e}."),
+                Err(()) => IoMsg::Note {
+                    said: Said::ExportFailed,
                     error: true,
                 },
             };
@@ -132,9 +132,10 @@ pub fn scenario_io(p: &ScenarioIoProps) -> Html {
                             origin: Origin::File(name),
                         },
                         Err(e) => IoMsg::Note {
-                            text: format!(
-                                "Could not read “{name}”: {e}. The current run is unchanged."
-                            ),
+                            said: Said::ReadFailed {
+                                file: name,
+                                error: e.to_string(),
+                            },
                             error: true,
                         },
                     }));
@@ -150,35 +151,31 @@ pub fn scenario_io(p: &ScenarioIoProps) -> Html {
             let fragment = persist::share_fragment(&export.emit(()).scenario);
             let Some(url) = persist::set_fragment(&fragment) else {
                 d.emit(Msg::Io(IoMsg::Note {
-                    text: "Could not put the link in the address bar.".into(),
+                    said: Said::LinkFailed,
                     error: true,
                 }));
                 return;
             };
-            let in_bar = format!(
-                "The link to this run ({} characters) is in the address bar",
-                url.len()
-            );
+            let chars = url.chars().count();
+            let ready = move |clipboard| IoMsg::Note {
+                said: Said::LinkReady { chars, clipboard },
+                error: false,
+            };
             let clipboard = web_sys::window()
                 .map(|w| w.navigator())
                 .and_then(|n| js_sys::Reflect::get(&n, &JsValue::from_str("clipboard")).ok())
                 .filter(|c| !c.is_undefined() && !c.is_null())
                 .map(|c| c.unchecked_into::<web_sys::Clipboard>());
             match clipboard {
-                None => d.emit(Msg::Io(IoMsg::Note {
-                    text: format!("{in_bar}; copy it from there."),
-                    error: false,
-                })),
+                None => d.emit(Msg::Io(ready(Clipboard::Missing))),
                 Some(c) => {
                     let d = d.clone();
                     on_settled(&c.write_text(&url), move |r| {
-                        let text = match r {
-                            Ok(_) => format!("{in_bar} and on the clipboard."),
-                            Err(_) => format!(
-                                "{in_bar}; copy it from there (the clipboard was not available)."
-                            ),
+                        let clipboard = match r {
+                            Ok(_) => Clipboard::Copied,
+                            Err(_) => Clipboard::Refused,
                         };
-                        d.emit(Msg::Io(IoMsg::Note { text, error: false }));
+                        d.emit(Msg::Io(ready(clipboard)));
                     });
                 }
             }
@@ -258,14 +255,16 @@ pub fn violation_alert(p: &AlertProps) -> Html {
     };
     let servers = match v.servers.as_slice() {
         [] => String::new(),
-        [one] => format!(" (server {one})"),
-        many => format!(
-            " (servers {})",
-            many.iter()
+        [one] => t!("alert.server", id = one).into_owned(),
+        many => t!(
+            "alert.servers",
+            ids = many
+                .iter()
                 .map(u32::to_string)
                 .collect::<Vec<_>>()
                 .join(", ")
-        ),
+        )
+        .into_owned(),
     };
     let first = v.servers.first().copied();
     let d2 = d.clone();
@@ -288,14 +287,14 @@ pub fn violation_alert(p: &AlertProps) -> Html {
                 <strong class="halt-title">{title}</strong>{" "}{detail}
             </p>
             <span class="halt-actions">
-                <button class="primary" onclick={send(IoMsg::Resume)}>{"Resume"}</button>
+                <button class="primary" onclick={send(IoMsg::Resume)}>{t!("alert.resume")}</button>
                 if now != at_ms {
-                    <button onclick={go_back}>{format!("Go to t = {at_ms} ms")}</button>
+                    <button onclick={go_back}>{t!("alert.go_to", at = at_ms)}</button>
                 }
                 if first.is_some() {
-                    <button onclick={on_show}>{"Select the server"}</button>
+                    <button onclick={on_show}>{t!("alert.select")}</button>
                 }
-                <button onclick={send(IoMsg::Dismiss)} aria-label="Dismiss the alert">{"Dismiss"}</button>
+                <button onclick={send(IoMsg::Dismiss)} aria-label={t!("alert.dismiss_aria")}>{t!("alert.dismiss")}</button>
             </span>
         </div>
     }
@@ -304,10 +303,17 @@ pub fn violation_alert(p: &AlertProps) -> Html {
 /// The alert's title and detail. The violation's time and the clock are told apart:
 /// after "Run to the end" or a skip the run is paused later than the violation.
 fn alert_text(v: &ViolationView, servers: &str, now: Time) -> (String, String) {
-    let title = format!("⚠ Paused: invariant {} {} broken", v.invariant, v.name);
-    let mut detail = format!("at t = {} ms{servers}: {}", v.at_ms, v.detail);
+    let title = t!("alert.title", id = v.invariant, name = v.name).into_owned();
+    let mut detail = t!(
+        "alert.detail",
+        at = v.at_ms,
+        servers = servers,
+        detail = v.detail
+    )
+    .into_owned();
     if now != v.at_ms {
-        detail.push_str(&format!(" The clock has moved on to t = {now} ms."));
+        detail.push(' ');
+        detail.push_str(&t!("alert.moved", now = now));
     }
     (title, detail)
 }

@@ -39,10 +39,10 @@ pub enum IoMsg {
     Dismiss,
     /// Compute the trace digest of the run so far.
     Digest,
-    /// A sentence for the status line (from a browser action that finished later).
+    /// Something for the status line (from a browser action that finished later).
     Note {
-        /// The sentence.
-        text: String,
+        /// What it says.
+        said: crate::state::model::notice::Said,
         /// Whether something failed.
         error: bool,
     },

@@ -4,7 +4,7 @@
 use rust_i18n::t;
 
 use crate::engine::phrasing;
-use crate::state::model::notice::{From, Named, Said};
+use crate::state::model::notice::{Clipboard, From, Named, Said};
 use crate::state::query::{Allowed, Instead, QueryProblem, Wrong};
 use crate::text::lang::{self, Lang};
 
@@ -147,12 +147,12 @@ pub fn words_in(said: &Said, lang: Lang) -> String {
             }
             .into_owned()
         }
-        Said::Digest(d) => t!(
+        Said::Digest { at_ms, events, hex } => t!(
             "notice.digest",
             locale = l,
-            at = d.at_ms,
-            events = d.events,
-            hex = d.hex
+            at = at_ms,
+            events = events,
+            hex = hex
         )
         .into_owned(),
         Said::Link { problems, then } => {
@@ -163,6 +163,31 @@ pub fn words_in(said: &Said, lang: Lang) -> String {
                 None => head.into_owned(),
             }
         }
+        Said::Exported {
+            file,
+            interventions: 1,
+        } => t!("notice.exported_one", locale = l, file = file).into_owned(),
+        Said::Exported {
+            file,
+            interventions,
+        } => t!(
+            "notice.exported",
+            locale = l,
+            file = file,
+            n = interventions
+        )
+        .into_owned(),
+        Said::ExportFailed => t!("notice.export_failed", locale = l).into_owned(),
+        Said::ReadFailed { file, error } => {
+            t!("notice.read_failed", locale = l, file = file, error = error).into_owned()
+        }
+        Said::LinkFailed => t!("notice.link_failed", locale = l).into_owned(),
+        Said::LinkReady { chars, clipboard } => match clipboard {
+            Clipboard::Copied => t!("notice.link_copied", locale = l, n = chars),
+            Clipboard::Missing => t!("notice.link_in_bar", locale = l, n = chars),
+            Clipboard::Refused => t!("notice.link_no_clipboard", locale = l, n = chars),
+        }
+        .into_owned(),
         Said::Text(text) => text.clone(),
     }
 }

@@ -43,6 +43,34 @@ pub fn description(stem: &str) -> Option<String> {
     text(stem, "desc", lang::current())
 }
 
+/// The scenario menu's title and description of a built-in scenario by menu value:
+/// a teaching preset (by stem) or a bug-lab entry (`bug:ID`, `bug:ID:fixed`), in the
+/// page's language; `None` for a value that is neither.
+pub fn menu_entry(value: &str) -> Option<(String, String)> {
+    use crate::state::presets::{BUG_PREFIX, FIXED_SUFFIX};
+    use crate::text::catalogue::{bug, BugText};
+    if let Some(id) = value.strip_prefix(BUG_PREFIX) {
+        let id = id.strip_suffix(FIXED_SUFFIX).unwrap_or(id);
+        let b = zab_core::Bug::from_id(id).and_then(zab_core::bugs::info)?;
+        let title = t!(
+            "setup.bug_entry",
+            id = id,
+            title = bug(id, BugText::Title, b.title)
+        )
+        .into_owned();
+        let desc = t!(
+            "setup.bug_entry_desc",
+            explanation = bug(id, BugText::Explanation, b.explanation),
+            fixed_in = bug(id, BugText::FixedIn, b.fixed_in),
+            invariant = b.invariant,
+            scenario = bug(id, BugText::Scenario, &b.scenario().description)
+        )
+        .into_owned();
+        return Some((title, desc));
+    }
+    Some((title(value)?, description(value)?))
+}
+
 /// Every key this module looks up, for the translation tests.
 #[cfg(test)]
 pub fn keys() -> Vec<String> {
@@ -55,6 +83,20 @@ pub fn keys() -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The menu's entries read the same in English as the scenarios' own texts (the
+    /// bug lab's built by `state::presets` from core's catalogue).
+    #[test]
+    fn menu_entries_in_english_are_the_scenarios_own() {
+        for (value, title, desc) in crate::state::presets::preset_list() {
+            let (t, d) = menu_entry(&value).expect("every menu value has an entry");
+            if crate::text::lang::current() == crate::text::lang::Lang::En {
+                assert_eq!((t, d), (title, desc), "{value}");
+            }
+        }
+        assert!(menu_entry("bug:ZK-3911:fixed").is_some());
+        assert_eq!(menu_entry("nope"), None);
+    }
     use std::collections::{BTreeMap, BTreeSet};
 
     /// Every key of the locale files in one language, with its text.

@@ -56,11 +56,15 @@ impl Model {
             IoMsg::Digest => {
                 let (events, hex) = self.engine.trace_digest();
                 let at_ms = self.engine.now();
-                let digest = DigestView { at_ms, events, hex };
-                note(self, Said::Digest(digest.clone()), false);
-                self.io.digest = Some(digest);
+                let said = Said::Digest {
+                    at_ms,
+                    events,
+                    hex: hex.clone(),
+                };
+                note(self, said, false);
+                self.io.digest = Some(DigestView { at_ms, events, hex });
             }
-            IoMsg::Note { text, error } => note(self, Said::Text(text), error),
+            IoMsg::Note { said, error } => note(self, said, error),
         }
     }
 

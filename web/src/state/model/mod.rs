@@ -236,7 +236,9 @@ impl Model {
         let s = self.engine.scenario();
         match (&self.lesson, &self.preset) {
             (Some(l), _) => Named::Lesson(l.lesson.id.to_string()),
-            (None, Some(p)) if crate::text::presets::title(p).is_some() => Named::Preset(p.clone()),
+            (None, Some(p)) if crate::text::presets::menu_entry(p).is_some() => {
+                Named::Preset(p.clone())
+            }
             _ if self.preset.is_none() && !self.io.is_loaded(&s.name) && s.schedule.is_empty() => {
                 Named::FreePlay {
                     participants: s.cluster.participants,
@@ -366,7 +368,7 @@ impl Model {
                         let given = s.name.clone();
                         if self.load(s) {
                             self.preset = Some(stem.clone());
-                            let name = match crate::text::presets::title(&stem) {
+                            let name = match crate::text::presets::menu_entry(&stem) {
                                 Some(_) => Named::Preset(stem),
                                 None => Named::Given(given),
                             };

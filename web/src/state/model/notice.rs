@@ -6,13 +6,13 @@ use zab_core::lesson::Until;
 
 use crate::engine::{Done, Idle, Problem};
 use crate::state::query::QueryProblem;
-use crate::state::scenario_file::DigestView;
 use crate::text::narrate::Entry;
 
 /// A scenario as the status line names it.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Named {
-    /// A built-in teaching scenario, by file stem (its title is translated).
+    /// A built-in scenario by its menu value: a teaching preset's file stem or a
+    /// bug-lab entry (`bug:ZK-3911`); its title is translated.
     Preset(String),
     /// A lesson, by id.
     Lesson(String),
@@ -133,7 +133,14 @@ pub enum Said {
         now: Named,
     },
     /// The trace digest of the run so far.
-    Digest(DigestView),
+    Digest {
+        /// At this time.
+        at_ms: u64,
+        /// Events hashed.
+        events: u64,
+        /// FNV-1a, in hex.
+        hex: String,
+    },
     /// The link's parameters that could not be used, then what else was said.
     Link {
         /// The problems.
@@ -141,8 +148,45 @@ pub enum Said {
         /// What was said besides (the loaded session, for example).
         then: Option<Box<Said>>,
     },
-    /// A sentence the view made when the user acted (a bad field, a refused file).
+    /// The run was exported as a scenario file.
+    Exported {
+        /// The file's name.
+        file: String,
+        /// How many of the user's interventions it holds.
+        interventions: usize,
+    },
+    /// The browser refused the download.
+    ExportFailed,
+    /// A file could not be read (the browser's reason).
+    ReadFailed {
+        /// The file's name.
+        file: String,
+        /// The browser's reason.
+        error: String,
+    },
+    /// The link could not be put in the address bar.
+    LinkFailed,
+    /// The link to the run is in the address bar (of this length), and maybe on the
+    /// clipboard.
+    LinkReady {
+        /// Its length in characters.
+        chars: usize,
+        /// What became of the copy to the clipboard.
+        clipboard: Clipboard,
+    },
+    /// A sentence the view made when the user acted (a bad field).
     Text(String),
+}
+
+/// Whether the link also went to the clipboard.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Clipboard {
+    /// It is there.
+    Copied,
+    /// This browser offers no clipboard here.
+    Missing,
+    /// The clipboard refused it.
+    Refused,
 }
 
 /// A message for the status line.

@@ -14,8 +14,9 @@ use zab_core::sim::{TraceEvent, TraceKind};
 use zab_core::Zxid;
 
 /// The presets this file covers; a new preset must get a test here.
-const TESTED: [&str; 8] = [
+const TESTED: [&str; 9] = [
     "fresh-election",
+    "newer-zxid-wins",
     "leader-crash",
     "restart-into-ensemble",
     "follower-lag-diff",
@@ -148,6 +149,22 @@ fn fresh_election() {
             Some("hello, class")
         );
     }
+}
+
+/// Spec §2.2 (FLE's total order: peerEpoch, then zxid, then sid): server 3 wins the
+/// first election on the id tie-break; after server 2 missed /x, servers 1 and 2 elect
+/// server 1, the lower id with the newer zxid, in epoch 2 (issue 14: the preset where a
+/// newer zxid beats a higher id). The write of 7 s commits in epoch 2 everywhere.
+#[test]
+fn newer_zxid_wins() {
+    let o = run_preset("newer-zxid-wins");
+    assert_converged(&o);
+    let r = &o.report;
+    let elected: Vec<(u32, u32)> = r.elections.iter().map(|e| (e.leader.0, e.epoch)).collect();
+    assert_eq!(elected, [(3, 1), (1, 2)]);
+    assert_eq!(r.writes[0].zxid, Some(z("0x100000001")));
+    assert_eq!(r.writes[1].zxid, Some(z("0x200000001")));
+    assert_eq!(server(r, 2).state.as_deref(), Some("FOLLOWING"));
 }
 
 /// Spec §10 (followers notice the lost leader), §6 (re-election: the highest sid

@@ -593,7 +593,7 @@ fn every_preset_file_parses_validates_and_is_listed() {
 #[test]
 fn presets_are_fit_for_a_classroom() {
     let all = presets();
-    assert_eq!(all.len(), 8);
+    assert_eq!(all.len(), zab_core::scenario::PRESET_FILES.len());
     assert_eq!(all[0].0, "fresh-election");
     let mut names = BTreeSet::new();
     for (stem, s) in &all {

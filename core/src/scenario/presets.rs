@@ -3,10 +3,14 @@
 use super::types::Scenario;
 
 /// The preset files: (file stem, JSON text), in teaching order.
-pub const PRESET_FILES: [(&str, &str); 8] = [
+pub const PRESET_FILES: [(&str, &str); 9] = [
     (
         "fresh-election",
         include_str!("../../../static/scenarios/fresh-election.json"),
+    ),
+    (
+        "newer-zxid-wins",
+        include_str!("../../../static/scenarios/newer-zxid-wins.json"),
     ),
     (
         "leader-crash",

@@ -132,7 +132,7 @@ mod tests {
     fn the_english_is_the_scenario_files_own_text() {
         let en = messages("en");
         let presets = zab_core::scenario::presets();
-        assert_eq!(presets.len(), 8, "the built-in scenarios");
+        assert_eq!(presets.len(), PRESET_FILES.len(), "the built-in scenarios");
         for (stem, sc) in &presets {
             assert_eq!(
                 en.get(&key(stem, "title")),
@@ -151,7 +151,11 @@ mod tests {
     fn the_chinese_exists_differs_and_keeps_every_number_and_zxid() {
         let (en, zh) = (messages("en"), messages("zh-CN"));
         let keys = keys();
-        assert_eq!(keys.len(), 16, "a title and a description for each preset");
+        assert_eq!(
+            keys.len(),
+            2 * PRESET_FILES.len(),
+            "a title and a description for each preset"
+        );
         for k in &keys {
             let english = en.get(k).unwrap_or_else(|| panic!("{k} has no English"));
             let chinese = zh.get(k).unwrap_or_else(|| panic!("{k} has no Chinese"));

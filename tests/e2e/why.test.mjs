@@ -335,7 +335,7 @@ test('the inspector spells out why a vote wins and why a proposal is not committ
     'server 1 adopts server 3 vote',
   );
   const why = await page.locator('[data-inspect="fle"] p[data-explain="vote"]').textContent();
-  assert.match(why, /\(3, 0x0, 0\) beats \(1, 0x0, 0\): the same peerEpoch 0 and zxid 0x0, so the higher server id wins the tie, and 3 > 1/);
+  assert.match(why, /\(e0, 0x0, s3\) beats \(e0, 0x0, s1\): the same peerEpoch 0 and zxid 0x0, so the higher server id wins the tie, and 3 > 1/);
   await page.locator('[data-inspect="fle"] tr[data-vote-from]').first().waitFor();
   // The vote history keeps the reason core gave.
   assert.match(await page.locator('[data-explain="vote-change"]').first().textContent(), /beats mine/);

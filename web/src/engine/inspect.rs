@@ -51,9 +51,9 @@ pub struct VoteView {
 }
 
 impl VoteView {
-    /// ZooKeeper's print form `(leader, zxid, peerEpoch)`.
+    /// The vote as the page writes it, in comparison order (`text::vote`).
     pub fn label(&self) -> String {
-        format!("({}, {}, {})", self.leader, self.zxid, self.peer_epoch)
+        crate::text::vote::text(self.leader, self.zxid, self.peer_epoch)
     }
 }
 

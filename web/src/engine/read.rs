@@ -61,7 +61,7 @@ impl Engine {
                             .then_some(s.fle.proposal)
                             .flatten()
                             .filter(|v| v.leader.0 != 0)
-                            .map(|v| v.label()),
+                            .map(|v| crate::text::vote::of(&v)),
                     },
                     None => ServerView {
                         id: n.id.0,
@@ -338,15 +338,17 @@ impl Engine {
         ));
         d.facts
             .push((t!("fact.applied").into(), s.tree.last_processed.to_string()));
-        d.facts
-            .push((t!("fact.current_vote").into(), s.current_vote.label()));
+        d.facts.push((
+            t!("fact.current_vote").into(),
+            crate::text::vote::of(&s.current_vote),
+        ));
         if s.state() == ServerState::Looking {
             if let Some(p) = s.fle.proposal {
                 d.facts.push((
                     t!("fact.proposes").into(),
                     t!(
                         "fact.proposes_value",
-                        vote = p.label(),
+                        vote = crate::text::vote::of(&p),
                         round = s.fle.logicalclock
                     )
                     .into(),
@@ -357,7 +359,7 @@ impl Engine {
                     t!(
                         "fact.vote_from",
                         from = from,
-                        vote = vote.label(),
+                        vote = crate::text::vote::of(vote),
                         state = state.name()
                     )
                     .into(),
@@ -369,7 +371,7 @@ impl Engine {
                         "fact.established",
                         from = from,
                         state = state.name(),
-                        vote = vote.label()
+                        vote = crate::text::vote::of(vote)
                     )
                     .into(),
                 );
@@ -436,7 +438,7 @@ fn opt_epoch(e: Option<zab_core::Epoch>) -> String {
 
 fn packet_label(p: &Payload) -> String {
     match p {
-        Payload::Notification(n) => format!("NOTIFICATION {}", n.vote.label()),
+        Payload::Notification(n) => format!("NOTIFICATION {}", crate::text::vote::of(&n.vote)),
         other => other.name().to_string(),
     }
 }

@@ -655,7 +655,7 @@ mod tests {
         let beats = vote_sentence_in(&a, &b, &compare_votes(&vote(&a), &vote(&b)), zh);
         assert_eq!(
             beats,
-            "(1, 0x100000005, 1) 胜过 (3, 0x100000004, 1)：两者的 peerEpoch 都是 1，于是由 zxid 决定，而 0x100000005 比 0x100000004 更新。"
+            "(e1, 0x100000005, s1) 胜过 (e1, 0x100000004, s3)：两者的 peerEpoch 都是 1，于是由 zxid 决定，而 0x100000005 比 0x100000004 更新。"
         );
         let (own, proposal) = (v(2, 1, 1, 1), v(3, 1, 1, 1));
         let adopted = compare_votes(&vote(&proposal), &vote(&own));

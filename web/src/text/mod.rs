@@ -11,3 +11,4 @@ mod literals;
 pub mod narrate;
 pub mod notice;
 pub mod presets;
+pub mod vote;

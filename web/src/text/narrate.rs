@@ -508,7 +508,7 @@ fn server_sentence(s: u32, ev: &ServerEvent, lang: Lang) -> String {
                 "narrate.vote",
                 locale = l,
                 s = s,
-                vote = vote.label(),
+                vote = crate::text::vote::of(vote),
                 round = round
             ),
             reasons::vote_reason(reason, lang),
@@ -520,7 +520,7 @@ fn server_sentence(s: u32, ev: &ServerEvent, lang: Lang) -> String {
             locale = l,
             s = s,
             leader = vote.leader,
-            vote = vote.label(),
+            vote = crate::text::vote::of(vote),
             quorum = join(quorum)
         ),
         ServerEvent::EpochWrite { file, epoch } => t!(
@@ -719,11 +719,11 @@ mod tests {
         );
         assert_eq!(
             sentence(&adopted, Lang::En),
-            "Server 1 votes (3, 0x100000002, 1) in round 2: server 3's vote (3, 0x100000002, 1) beats mine (peerEpoch, then zxid, then sid)"
+            "Server 1 votes (e1, 0x100000002, s3) in round 2: server 3's vote (e1, 0x100000002, s3) beats mine (peerEpoch, then zxid, then sid)"
         );
         assert_eq!(
             sentence(&adopted, Lang::Zh),
-            "服务器 1 在第 2 轮选举中投票 (3, 0x100000002, 1)：服务器 3 的选票 (3, 0x100000002, 1) 胜过我的（先比 peerEpoch，再比 zxid，最后比 sid）"
+            "服务器 1 在第 2 轮选举中投票 (e1, 0x100000002, s3)：服务器 3 的选票 (e1, 0x100000002, s3) 胜过我的（先比 peerEpoch，再比 zxid，最后比 sid）"
         );
         let elected = at(
             60,
@@ -737,7 +737,7 @@ mod tests {
         );
         assert_eq!(
             sentence(&elected, Lang::Zh),
-            "服务器 1 判定：服务器 3 以选票 (3, 0x100000002, 1) 当选（法定人数 {1, 3}）"
+            "服务器 1 判定：服务器 3 以选票 (e1, 0x100000002, s3) 当选（法定人数 {1, 3}）"
         );
         let crash = at(
             70,

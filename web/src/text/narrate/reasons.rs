@@ -29,7 +29,7 @@ pub fn vote_reason(r: &VoteReason, lang: Lang) -> String {
             "reason.vote.beaten",
             locale = l,
             from = from,
-            vote = vote.label()
+            vote = crate::text::vote::of(vote)
         ),
         VoteReason::PollTimeout => t!("reason.vote.poll_timeout", locale = l),
     }

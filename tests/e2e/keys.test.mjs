@@ -30,12 +30,12 @@ test('Space plays and N steps while the speed slider has focus; its arrows still
   await app.byRole('button', 'Play', { exact: true }).waitFor();
   // N steps: the status line then says what the step did (the clock may not move:
   // the next event can be due at the same millisecond).
-  const before = await page.locator('[data-view="message"]').innerText();
+  const said = await page.locator('[data-view="message"]').innerText();
   const t0 = await nowMs(page);
   await page.keyboard.press('n');
   await page.waitForFunction(
     (text) => document.querySelector('[data-view="message"]').innerText !== text,
-    before,
+    said,
   );
   assert.ok((await nowMs(page)) >= t0);
   app.assertNoErrors();

@@ -68,3 +68,14 @@ test('entering presenter mode slows playback; B blanks the screen, any key shows
   await page.locator('[data-view="lesson"][data-step="2"]').waitFor();
   app.assertNoErrors();
 });
+
+test('a lesson step spotlights the servers it acts on and asks about; the others step back', async () => {
+  await app.page.setViewportSize({ width: 1920, height: 1080 });
+  // quorum step 2 crashes servers 1 and 2 and writes through leader 5 (core's Step::focus).
+  const page = await app.open('?play=0&lang=en&present=1&lesson=quorum&step=2');
+  const lit = await page.locator('g[data-server][data-spotlight="true"]').evaluateAll((gs) => gs.map((g) => g.dataset.server));
+  assert.deepEqual(lit, ['1', '2', '5']);
+  const dim = await page.locator('g[data-server="3"]').evaluate((g) => Number(getComputedStyle(g).opacity));
+  assert.ok(dim < 0.5, `server 3 steps back (opacity ${dim})`);
+  app.assertNoErrors();
+});

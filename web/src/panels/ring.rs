@@ -151,6 +151,12 @@ pub fn ring(p: &RingProps) -> Html {
         .collect();
     let servers = m.engine.servers();
     let packets = m.engine.packets();
+    // A lesson step's spotlight: the servers it acts on and asks about.
+    let focus: Option<Vec<u32>> = m
+        .lesson
+        .as_ref()
+        .map(|l| l.focus.clone())
+        .filter(|f| !f.is_empty());
     drop(m);
     let vb = view_box(n);
     {
@@ -210,7 +216,8 @@ pub fn ring(p: &RingProps) -> Html {
                 <g class="servers">
                     { for servers.into_iter().map(|s| {
                         let (id, selected) = (s.id, server_selected(s.id));
-                        html! { <ServerNode key={id} {selected} view={s} {n} dispatch={p.dispatch.clone()} /> }
+                        let spot = focus.as_ref().map(|f| f.contains(&id));
+                        html! { <ServerNode key={id} {selected} {spot} view={s} {n} dispatch={p.dispatch.clone()} /> }
                     }) }
                 </g>
                 <g class="packets selected-packet">{top}</g>
@@ -447,7 +454,13 @@ fn crown(r: f64) -> Html {
 }
 
 /// One server.
-fn server(s: &ServerView, n: u32, selected: bool, dispatch: &Callback<Msg>) -> Html {
+fn server(
+    s: &ServerView,
+    n: u32,
+    selected: bool,
+    spot: Option<bool>,
+    dispatch: &Callback<Msg>,
+) -> Html {
     let (x, y) = centre(s.id, n);
     let (_, _, r) = radii(n);
     let id = s.id;
@@ -495,6 +508,7 @@ fn server(s: &ServerView, n: u32, selected: bool, dispatch: &Callback<Msg>) -> H
     let vote = s.vote.clone();
     html! {
         <g class={classes!("server", s.role.class(), selected.then_some("selected"), s.observer.then_some("observer"))}
+           data-spotlight={spot.map(|b| b.to_string())}
            transform={format!("translate({} {})", f(x), f(y))}
            data-server={s.id.to_string()} data-role={s.role.attr()} data-phase={s.phase}
            data-epoch={s.current_epoch.to_string()} data-accepted-epoch={s.accepted_epoch.to_string()}
@@ -531,6 +545,8 @@ pub struct ServerProps {
     pub n: u32,
     /// Selected (or one end of the selected link).
     pub selected: bool,
+    /// In a lesson step's spotlight (`None`: no spotlight).
+    pub spot: Option<bool>,
     /// Dispatcher.
     pub dispatch: Callback<Msg>,
 }
@@ -538,7 +554,7 @@ pub struct ServerProps {
 /// One server: re-rendered only when its view changed.
 #[function_component(ServerNode)]
 fn server_node(p: &ServerProps) -> Html {
-    server(&p.view, p.n, p.selected, &p.dispatch)
+    server(&p.view, p.n, p.selected, p.spot, &p.dispatch)
 }
 
 /// Above this many packets in flight, election notifications are drawn as dots (their

@@ -9,8 +9,8 @@
 
 use std::rc::Rc;
 
+use crate::t;
 use gloo_events::{EventListener, EventListenerOptions};
-use rust_i18n::t;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
@@ -232,7 +232,7 @@ pub fn app() -> Html {
               class={classes!(presenter.then_some("presenter"))} data-presenter={presenter.to_string()}>
             if blank {
                 <div class="blank" data-view="blank" role="button" tabindex="0"
-                     aria-label={rust_i18n::t!("presenter.unblank")} onclick={unblank}></div>
+                     aria-label={crate::t!("presenter.unblank")} onclick={unblank}></div>
             }
             <header class="topbar">
                 <div class="row">

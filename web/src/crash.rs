@@ -7,7 +7,7 @@
 //! [`crate::state::persist::freeze_session`]) so that a reload does not bring the broken
 //! state back.
 
-use rust_i18n::t;
+use crate::t;
 
 use crate::text::lang::Lang;
 use wasm_bindgen::JsCast;

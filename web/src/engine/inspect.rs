@@ -7,7 +7,7 @@
 //! [`TraceStore`](super::trace_store::TraceStore). Reading a view never steps a
 //! simulator.
 
-use rust_i18n::t;
+use crate::t;
 use std::collections::BTreeMap;
 
 use crate::text::lang;

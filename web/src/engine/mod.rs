@@ -421,7 +421,7 @@ impl Engine {
             .iter()
             .take(max)
             .map(|v| {
-                rust_i18n::t!(
+                crate::t!(
                     "violation.line",
                     id = v.invariant,
                     name = v.name,

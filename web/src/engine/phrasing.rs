@@ -3,7 +3,7 @@
 //! (`web/locales/narration.yml`). The one place these sentences are made: core's
 //! `Action` Display is the CLI's English and is not used here.
 
-use rust_i18n::t;
+use crate::t;
 use zab_core::action::groups_text;
 use zab_core::sim::{Action, Channel, DownReason, Outcome, PathProblem, Refusal};
 

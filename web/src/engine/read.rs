@@ -3,7 +3,7 @@
 use std::borrow::Cow;
 use std::collections::BTreeSet;
 
-use rust_i18n::t;
+use crate::t;
 
 use crate::text::lang;
 use crate::text::narrate::reasons;

@@ -1,7 +1,7 @@
 //! The header: clock and leader indicator, playback, global faults, cluster setup,
 //! presets, and the status line that answers every action.
 
-use rust_i18n::t;
+use crate::t;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 

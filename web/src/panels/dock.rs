@@ -4,7 +4,7 @@
 
 use std::rc::Rc;
 
-use rust_i18n::t;
+use crate::t;
 use yew::prelude::*;
 
 use crate::panels::inspector::{Inspector, InspectorData};

@@ -5,7 +5,7 @@
 //! its votes changed, why its leader chose DIFF/TRUNC/SNAP, why a proposal is not
 //! committed yet, why it refuses to start.
 
-use rust_i18n::t;
+use crate::t;
 use yew::prelude::*;
 
 use std::rc::Rc;

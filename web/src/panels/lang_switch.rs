@@ -1,6 +1,6 @@
 //! The language switch in the header: 中文 | English.
 
-use rust_i18n::t;
+use crate::t;
 use yew::prelude::*;
 
 use crate::state::model::Msg;

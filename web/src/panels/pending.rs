@@ -3,7 +3,7 @@
 
 use std::rc::Rc;
 
-use rust_i18n::t;
+use crate::t;
 use yew::prelude::*;
 use zab_core::Time;
 

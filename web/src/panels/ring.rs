@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::f64::consts::{PI, TAU};
 use std::rc::Rc;
 
-use rust_i18n::t;
+use crate::t;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 

@@ -4,7 +4,7 @@
 //! [`IoMsg`](crate::state::scenario_file::IoMsg); the model side is in
 //! `state::scenario_file`.
 
-use rust_i18n::t;
+use crate::t;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;

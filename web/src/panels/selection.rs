@@ -2,7 +2,7 @@
 //! reconnect, and its state), a link (cut both ways, one way, heal) or a packet (its
 //! fields; deliver next or drop).
 
-use rust_i18n::t;
+use crate::t;
 use yew::prelude::*;
 
 use std::rc::Rc;

@@ -7,7 +7,7 @@
 
 use std::rc::Rc;
 
-use rust_i18n::t;
+use crate::t;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 

@@ -9,8 +9,8 @@
 use std::borrow::Cow;
 use std::cell::RefCell;
 
+use crate::t;
 use gloo_events::{EventListener, EventListenerOptions, EventListenerPhase};
-use rust_i18n::t;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 

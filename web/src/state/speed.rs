@@ -1,6 +1,6 @@
 //! The speed slider: simulated time per wall time for a slider position, and its words.
 
-use rust_i18n::t;
+use crate::t;
 
 /// Speed in simulated ms per wall ms for a slider position (0.001x .. 1x).
 pub fn speed_of(pos: f64) -> f64 {

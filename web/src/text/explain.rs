@@ -5,7 +5,7 @@
 //! them). Each has an `_in` twin that takes the language; the plain one uses the
 //! page's.
 
-use rust_i18n::t;
+use crate::t;
 use zab_core::server::{
     CommitBlocker, Queued, StartRefusal, SyncReason, VoteComparison, VoteDecider,
 };

@@ -2,7 +2,7 @@
 //! (FOLLOWERINFO, LOOKING, DIFF...; docs/glossary.md): the `title=` tooltip beside
 //! each name, in the page's language.
 
-use rust_i18n::t;
+use crate::t;
 use zab_core::packet::ServerState;
 use zab_core::server::{Phase, SyncMode};
 

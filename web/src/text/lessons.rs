@@ -4,7 +4,7 @@
 //! in `web/locales/lessons.yml`); the tests check that every step of every lesson has
 //! them in both languages.
 
-use rust_i18n::t;
+use crate::t;
 use zab_core::lesson::{Answer, Lesson, Until, Why};
 use zab_core::server::{WriteFailure, WriteResult};
 use zab_core::Zxid;

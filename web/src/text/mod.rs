@@ -11,4 +11,5 @@ mod literals;
 pub mod narrate;
 pub mod notice;
 pub mod presets;
+pub mod tr;
 pub mod vote;

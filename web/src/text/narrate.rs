@@ -9,7 +9,7 @@ use std::borrow::Cow;
 use std::collections::VecDeque;
 use std::rc::Rc;
 
-use rust_i18n::t;
+use crate::t;
 use zab_core::server::{EpochFile, ServerEvent, Timer, WriteResult};
 use zab_core::sim::{NetChange, TraceEvent, TraceKind};
 use zab_core::Time;

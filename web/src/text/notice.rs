@@ -1,7 +1,7 @@
 //! The status line's words for what the model said ([`Said`]) and for a link's
 //! problems ([`QueryProblem`]), in either language (`web/locales/app.yml`, `notice.*`).
 
-use rust_i18n::t;
+use crate::t;
 
 use crate::engine::phrasing;
 use crate::state::model::notice::{Clipboard, From, Named, Said};

@@ -5,7 +5,7 @@
 //! `description` (`static/scenarios/STEM.json`); the tests check that it stays so,
 //! and that the Chinese keeps every number and zxid of it.
 
-use rust_i18n::t;
+use crate::t;
 use zab_core::scenario::PRESET_FILES;
 
 use crate::text::lang::{self, Lang};

@@ -2,7 +2,7 @@
 
 use std::cell::RefCell;
 
-use rust_i18n::t;
+use crate::t;
 use yew::prelude::*;
 
 /// The dock's tabs.

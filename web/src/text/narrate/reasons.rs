@@ -3,7 +3,7 @@
 //! failed. The English is the sentence core's `Display` gives (the golden traces and
 //! `--trace` lines keep it); the Chinese says the same facts.
 
-use rust_i18n::t;
+use crate::t;
 use zab_core::server::{
     CrashPoint, HaltReason, LeaderShutdown, LeaderWait, RoleExit, StartRefusal, SyncReason,
     VoteReason, Warning, WriteFailure,

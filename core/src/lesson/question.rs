@@ -3,7 +3,7 @@
 //! words (core decides; the text is made where it is shown).
 
 use crate::check::Violation;
-use crate::ids::{Epoch, ServerId, Zxid};
+use crate::ids::{Epoch, ServerId, Time, Zxid};
 use crate::packet::Vote;
 use crate::server::{compare_votes, VoteComparison};
 use crate::server::{SyncMode, SyncReason, WriteResult};
@@ -104,8 +104,12 @@ pub enum Why {
     },
     /// The leader's sync plan for the learner (`LearnerHandler.syncFollower`).
     Sync {
+        /// The leader.
+        leader: ServerId,
         /// The learner.
         learner: ServerId,
+        /// When the leader chose.
+        at_ms: Time,
         /// The branch taken, with the zxids it compared.
         reason: SyncReason,
     },
@@ -234,10 +238,12 @@ impl Question {
                 },
             },
             Question::SyncMode { learner } => match watch.syncs.get(learner) {
-                Some(reason) => Reveal {
+                Some((leader, at_ms, reason)) => Reveal {
                     truth: Answer::Mode(reason.mode()),
                     why: Why::Sync {
+                        leader: *leader,
                         learner: *learner,
+                        at_ms: *at_ms,
                         reason: *reason,
                     },
                 },

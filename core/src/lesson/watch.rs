@@ -120,8 +120,8 @@ pub struct Watch {
     pub own_votes: BTreeMap<ServerId, Vote>,
     /// The last winning vote (`Elected`, as the winner reported it) and the servers whose votes formed its quorum.
     pub elected: Option<(Vote, Vec<ServerId>)>,
-    /// The leader's sync plan for each learner it synchronised, the last one per learner.
-    pub syncs: BTreeMap<ServerId, SyncReason>,
+    /// For each learner synchronised, the last plan: the leader, when, and its reason.
+    pub syncs: BTreeMap<ServerId, (ServerId, Time, SyncReason)>,
     /// The first violation: its invariant id and name.
     pub violation: Option<(String, String)>,
 }
@@ -159,7 +159,7 @@ impl Watch {
                 ServerEvent::SyncChosen {
                     learner, reason, ..
                 } => {
-                    self.syncs.insert(*learner, *reason);
+                    self.syncs.insert(*learner, (*server, ev.at_ms, *reason));
                 }
                 _ => {}
             },

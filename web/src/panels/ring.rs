@@ -96,15 +96,20 @@ fn centre(id: u32, n: u32) -> (f64, f64) {
         .unwrap_or((CX, CY))
 }
 
+/// Room beside a server for its labels, in viewBox units: presenter mode's labels are
+/// larger (static/style.css).
+const LABEL_ROOM: f64 = 118.0;
+const LABEL_ROOM_PRESENTER: f64 = 165.0;
+
 /// The viewBox (x, y, width, height): the servers' bounding box with room for crowns,
-/// votes and labels.
-fn view_box(n: u32) -> (f64, f64, f64, f64) {
+/// votes and labels (`room` on each side).
+fn view_box(n: u32, room: f64) -> (f64, f64, f64, f64) {
     let (_, _, r) = radii(n);
     let (mut x0, mut y0, mut x1, mut y1) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
     for id in 1..=n.max(1) {
         let (x, y) = centre(id, n);
-        x0 = x0.min(x - 118.0);
-        x1 = x1.max(x + 118.0);
+        x0 = x0.min(x - room);
+        x1 = x1.max(x + room);
         y0 = y0.min(y - r - 56.0);
         y1 = y1.max(y + r + 84.0);
     }
@@ -151,6 +156,7 @@ pub fn ring(p: &RingProps) -> Html {
         .collect();
     let servers = m.engine.servers();
     let packets = m.engine.packets();
+    let presenter = m.presenter;
     // A lesson step's spotlight: the servers it acts on and asks about.
     let focus: Option<Vec<u32>> = m
         .lesson
@@ -158,10 +164,17 @@ pub fn ring(p: &RingProps) -> Html {
         .map(|l| l.focus.clone())
         .filter(|f| !f.is_empty());
     drop(m);
-    let vb = view_box(n);
+    let vb = view_box(
+        n,
+        if presenter {
+            LABEL_ROOM_PRESENTER
+        } else {
+            LABEL_ROOM
+        },
+    );
     {
         let canvas = canvas.clone();
-        use_effect_with(n, move |_| {
+        use_effect_with((n, presenter), move |_| {
             flight::attach(canvas.cast::<web_sys::HtmlCanvasElement>(), vb);
             move || flight::attach(None, vb)
         });

@@ -142,9 +142,14 @@ pub fn why(w: &Why) -> String {
             };
             format!("{said} {}", zxid_layout(first))
         }
-        Why::Sync { learner, reason } => explain::sync_sentence(&SyncChoiceView {
-            at_ms: 0,
-            leader: 0,
+        Why::Sync {
+            leader,
+            learner,
+            at_ms,
+            reason,
+        } => explain::sync_sentence(&SyncChoiceView {
+            at_ms: *at_ms,
+            leader: leader.0,
             learner: learner.0,
             mode: reason.mode(),
             reason: *reason,

@@ -179,6 +179,7 @@ pub fn ring(p: &RingProps) -> Html {
             move || flight::attach(None, vb)
         });
     }
+    use_effect_with(presenter, |large| flight::set_large(*large));
     // Packets that stayed across a render (a step, a seek) move to the new time.
     use_effect(move || flight::set_time(clock));
     let sel = p.selection;

@@ -231,6 +231,35 @@ struct Layer {
     /// Something changed since the canvas was drawn.
     dirty: bool,
     entries: BTreeMap<u64, Entry>,
+    /// Presenter mode: packets drawn [`PRESENTER_SCALE`] times larger.
+    large: bool,
+}
+
+/// How much larger packets are in presenter mode (issue 14 item 3: large packets).
+const PRESENTER_SCALE: f64 = 1.6;
+
+impl Layer {
+    fn scale(&self) -> f64 {
+        if self.large {
+            PRESENTER_SCALE
+        } else {
+            1.0
+        }
+    }
+}
+
+/// Draws the packets larger (presenter mode) or at their usual size.
+pub fn set_large(large: bool) {
+    let changed = LAYER.with(|l| {
+        let mut l = l.borrow_mut();
+        let changed = l.large != large;
+        l.large = large;
+        l.dirty |= changed;
+        changed
+    });
+    if changed {
+        queue_draw();
+    }
 }
 
 thread_local! {
@@ -351,12 +380,13 @@ pub fn set_time(t: f64) {
 pub fn hit(x: f64, y: f64) -> Option<u64> {
     LAYER.with(|l| {
         let l = l.borrow();
+        let k = l.scale();
         l.entries.iter().rev().find_map(|(id, e)| {
             let Drawn::Canvas(look) = &e.drawn else {
                 return None;
             };
             let (px, py) = e.at?;
-            look.contains(x - px as f64 / 10.0, y - py as f64 / 10.0)
+            look.contains((x - px as f64 / 10.0) / k, (y - py as f64 / 10.0) / k)
                 .then_some(*id)
         })
     })
@@ -425,11 +455,16 @@ impl Layer {
         ctx.set_text_align("center");
         // Style changes only when they differ from the last packet's (few colours).
         let mut pen = Pen::new(&ctx);
+        let k = self.scale();
         for e in self.entries.values() {
             let (Drawn::Canvas(look), Some((px, py))) = (&e.drawn, e.at) else {
                 continue;
             };
-            let (x, y) = (px as f64 / 10.0, py as f64 / 10.0);
+            // Each packet in its own frame, centred on its place and scaled by `k`.
+            let (cx, cy) = (px as f64 / 10.0, py as f64 / 10.0);
+            let (a, tx, ty) = (dpr * s * k, dpr * (ox + s * cx), dpr * (oy + s * cy));
+            let _ = ctx.set_transform(a, 0.0, 0.0, a, tx, ty);
+            let (x, y) = (0.0, 0.0);
             let colour = self.theme.colour(look.phase);
             ctx.begin_path();
             if look.dot {

@@ -215,9 +215,4 @@ impl Lesson {
         }
         Ok((done, running.watch))
     }
-
-    /// The servers of the lesson's cluster.
-    pub fn servers(&self) -> impl Iterator<Item = ServerId> + '_ {
-        self.scenario.cluster.server_ids()
-    }
 }

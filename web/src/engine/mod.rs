@@ -224,6 +224,12 @@ impl Engine {
         self.waiting = None;
     }
 
+    /// What a wait is on for, if one is.
+    #[cfg(test)]
+    pub fn waiting(&self) -> Option<&Until> {
+        self.waiting.as_ref().map(|r| &r.until)
+    }
+
     /// What the wait ended with, once.
     pub fn take_arrival(&mut self) -> Option<Arrival> {
         self.arrival.take()

@@ -472,13 +472,12 @@ impl Model {
         }
     }
 
-    /// A wait ended: playback pauses; a lesson step reveals its answer.
+    /// A wait ended: playback pauses and a lesson step reveals its answer, or the
+    /// "pause at" moment came; a "pause at" that ran out of time just waits again.
     fn arrived(&mut self) {
         let Some(arrival) = self.engine.take_arrival() else {
             return;
         };
-        self.playing = false;
-        self.rev += 1;
         let run = self
             .lesson
             .as_mut()
@@ -498,11 +497,14 @@ impl Model {
                 self.progress = lesson::progress();
             }
             (Some(run), Arrival::TimedOut(_)) => run.stage = Stage::Stuck,
-            (None, Arrival::Reached(until, _)) => {
-                self.say(Said::PausedAt(until));
+            (None, Arrival::Reached(until, _)) => self.say(Said::PausedAt(until)),
+            (None, Arrival::TimedOut(_)) => {
+                self.arm_pause();
+                return;
             }
-            (None, Arrival::TimedOut(_)) => {}
         }
+        self.playing = false;
+        self.rev += 1;
     }
 
     fn lesson_msg(&mut self, msg: LessonMsg) {
@@ -906,6 +908,25 @@ mod tests {
             "at the moment a leader is active"
         );
         assert!(m.engine.now() < 2000);
+    }
+
+    /// A "pause at" moment that does not come (a commit with no writes) never stops
+    /// playback: the wait runs out and starts again.
+    #[test]
+    fn pause_at_a_moment_that_never_comes_keeps_playing() {
+        let mut m = Model::new(Start {
+            play: false,
+            ..Start::default()
+        });
+        m.speed_pos = 100.0;
+        m.update(Msg::PauseAt(Some(Until::Commit)));
+        m.update(Msg::TogglePlay);
+        for _ in 0..800 {
+            m.frame(100.0);
+        }
+        assert!(m.engine.now() > 2 * zab_core::lesson::STEP_LIMIT_MS);
+        assert!(m.playing, "still playing");
+        assert!(m.engine.waiting().is_some(), "and still waiting for a commit");
     }
 
     #[test]

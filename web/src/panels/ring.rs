@@ -518,7 +518,11 @@ fn server(
             zxid = zxid
         )
     };
-    let title = format!("{title}\n{}", gloss::role(s.role));
+    let title = format!(
+        "{title}\n{}\n{}",
+        gloss::role(s.role),
+        crate::text::lessons::zxid_layout(s.last_zxid)
+    );
     let vote = s.vote.clone();
     html! {
         <g class={classes!("server", s.role.class(), selected.then_some("selected"), s.observer.then_some("observer"))}

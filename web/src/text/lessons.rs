@@ -97,7 +97,9 @@ fn vote(v: &zab_core::packet::Vote) -> VoteView {
     }
 }
 
-fn zxid_layout(z: Zxid) -> String {
+/// How a zxid is made, with this one as the example: the epoch in its high 32 bits,
+/// a counter in its low 32 (where zxids appear: the lessons, the ring's tooltips).
+pub fn zxid_layout(z: Zxid) -> String {
     t!(
         "lessons.why.zxid_layout",
         zxid = z,

@@ -63,6 +63,6 @@ test('the shortcuts dialog keeps the focus, Escape closes it and the focus retur
   }
   await page.keyboard.press('Escape');
   await dialog.waitFor({ state: 'detached' });
-  assert.equal(await focused(page), 'Keyboard shortcuts', 'the focus is back on the Keys button');
+  assert.equal(await focused(page), 'Keys: keyboard shortcuts', 'the focus is back on the Keys button');
   app.assertNoErrors();
 });

@@ -221,7 +221,7 @@ test('in Chinese, a lesson step, its verdict and core’s reason have no English
   await assertNoEnglish(page, 'a lesson question');
   await card.locator('[data-answer="server-4"]').click();
   while ((await card.getAttribute('data-stage')) === 'running') {
-    await app.byRole('button', '前进 1 秒', { exact: true }).click();
+    await app.byRole('button', '+1 秒：前进 1 秒', { exact: true }).click();
   }
   assert.equal(await card.locator('.judgement').getAttribute('data-right'), 'false');
   await assertNoEnglish(page, 'a lesson verdict with its reason');

@@ -22,7 +22,7 @@ const ANSWERS = {
   'bug-zk-3911': { 2: 'yes' },
 };
 
-const SKIP = { en: 'Skip 1 second', zh: '前进 1 秒' };
+const SKIP = { en: '+1 s: skip 1 second', zh: '+1 秒：前进 1 秒' };
 
 let app;
 

@@ -66,7 +66,7 @@ test('entering presenter mode slows playback; B blanks the screen, any key shows
   const card = page.locator('[data-view="lesson"]');
   await card.locator('[data-answer="server-3"]').click();
   while ((await card.getAttribute('data-stage')) === 'running') {
-    await app.byRole('button', 'Skip 1 second', { exact: true }).click();
+    await app.byRole('button', '+1 s: skip 1 second', { exact: true }).click();
   }
   await page.keyboard.press('PageDown');
   await page.locator('[data-view="lesson"][data-step="2"]').waitFor();

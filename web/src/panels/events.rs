@@ -85,7 +85,7 @@ pub fn event_panel(p: &EventProps) -> Html {
                     }) }
                 </select>
             </div>
-            <ol class="event-list" aria-live="off">
+            <ol class="event-list" aria-live="off" tabindex="0" aria-label={t!("ev.list_aria")}>
                 if entries.is_empty() {
                     <li class="hint">{t!("ev.nothing")}</li>
                 }

@@ -99,7 +99,7 @@ pub fn invariants(p: &CheckProps) -> Html {
     let now = p.data.now;
     let d = &p.dispatch;
     html! {
-        <section class="panel invariants" aria-label={t!("inv.title")} data-view="invariants" data-violated={violated.to_string()}>
+        <section class="panel invariants" aria-label={t!("inv.title")} tabindex="0" data-view="invariants" data-violated={violated.to_string()}>
             <h2>{t!("inv.title")}
                 <span class="count">{ if violated == 0 {
                     t!("inv.count_ok", count = rows.len(), now = now)

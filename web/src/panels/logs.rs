@@ -72,8 +72,8 @@ fn row(r: &LogRowView, selected: bool, d: &Callback<Msg>) -> Html {
     html! {
         <div class={classes!("log-row", r.role.class(), selected.then_some("selected"))} data-log-row={r.id.to_string()}>
             <button class={classes!("row-head", r.role.class())} onclick={on_click}
-                    aria-label={t!("logs.row_aria", id = r.id)} title={tree.clone()}>
-                <span class="sid">{r.id}</span>
+                    aria-label={t!("logs.row_aria", id = r.id, role = r.role.label())} title={tree.clone()}>
+                <span class="sid">{r.id}</span>{" "}
                 <span class="role" title={gloss::role(r.role)}>{r.role.label()}</span>
             </button>
             <div class="disk-meta">

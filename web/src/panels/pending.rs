@@ -55,7 +55,7 @@ pub fn pending_panel(p: &PendingProps) -> Html {
     } = &*p.data;
     let d = &p.dispatch;
     html! {
-        <section class="panel pending" aria-label={t!("pend.aria")}>
+        <section class="panel pending" aria-label={t!("pend.aria")} tabindex="0">
             <h2>{t!("pend.title")}<span class="count">{t!("pend.queued", count = total)}</span></h2>
             <ol class="pending-list">
                 { for list.iter().map(|ev| {

@@ -926,7 +926,10 @@ mod tests {
         }
         assert!(m.engine.now() > 2 * zab_core::lesson::STEP_LIMIT_MS);
         assert!(m.playing, "still playing");
-        assert!(m.engine.waiting().is_some(), "and still waiting for a commit");
+        assert!(
+            m.engine.waiting().is_some(),
+            "and still waiting for a commit"
+        );
     }
 
     #[test]

@@ -88,22 +88,14 @@ pub fn keys() -> Vec<(String, bool)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::BTreeMap;
 
-    fn messages(locale: &str) -> BTreeMap<String, String> {
-        crate::_rust_i18n_backend()
-            .messages_for_locale(locale)
-            .unwrap_or_default()
-            .into_iter()
-            .map(|(k, v)| (k.into_owned(), v.into_owned()))
-            .collect()
-    }
+    use crate::text::lang::{messages, Lang};
 
     /// Every bug of core's catalogue and every invariant has its texts in both
     /// languages, each different from the other (`lang`'s tests check placeholders).
     #[test]
     fn every_catalogued_bug_and_invariant_is_in_both_languages() {
-        let (en, zh) = (messages("en"), messages("zh-CN"));
+        let (en, zh) = (messages(Lang::En), messages(Lang::Zh));
         let missing: Vec<_> = keys()
             .into_iter()
             .filter(|(k, required)| *required && !(en.contains_key(k) && zh.contains_key(k)))
@@ -120,7 +112,7 @@ mod tests {
     /// CLI and the page tell the same story.
     #[test]
     fn the_english_is_cores() {
-        let en = messages("en");
+        let en = messages(Lang::En);
         for b in zab_core::bugs::CATALOGUE {
             let id = b.bug.id();
             let scenario = b.scenario().description;

@@ -89,20 +89,22 @@ pub fn page_title() -> String {
     t!("page.title").into_owned()
 }
 
+/// Every key of `web/locales/*.yml` in one language, with its text (the translation
+/// tests of this module, `presets` and `catalogue`).
+#[cfg(test)]
+pub(crate) fn messages(lang: Lang) -> std::collections::BTreeMap<String, String> {
+    crate::_rust_i18n_backend()
+        .messages_for_locale(lang.code())
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::{BTreeMap, BTreeSet};
-
-    /// Every key of `web/locales/*.yml` in one language, with its text.
-    fn messages(lang: Lang) -> BTreeMap<String, String> {
-        crate::_rust_i18n_backend()
-            .messages_for_locale(lang.code())
-            .unwrap_or_default()
-            .into_iter()
-            .map(|(k, v)| (k.into_owned(), v.into_owned()))
-            .collect()
-    }
+    use std::collections::BTreeSet;
 
     /// The `%{name}` placeholders of a text.
     fn placeholders(text: &str) -> BTreeSet<&str> {

@@ -97,17 +97,9 @@ mod tests {
         assert!(menu_entry("bug:ZK-3911:fixed").is_some());
         assert_eq!(menu_entry("nope"), None);
     }
-    use std::collections::{BTreeMap, BTreeSet};
+    use std::collections::BTreeSet;
 
-    /// Every key of the locale files in one language, with its text.
-    fn messages(locale: &str) -> BTreeMap<String, String> {
-        crate::_rust_i18n_backend()
-            .messages_for_locale(locale)
-            .unwrap_or_default()
-            .into_iter()
-            .map(|(k, v)| (k.into_owned(), v.into_owned()))
-            .collect()
-    }
+    use crate::text::lang::{messages, Lang};
 
     /// The zxids written in a text (`0x` and hex digits).
     fn zxids(text: &str) -> BTreeSet<&str> {
@@ -130,7 +122,7 @@ mod tests {
 
     #[test]
     fn the_english_is_the_scenario_files_own_text() {
-        let en = messages("en");
+        let en = messages(Lang::En);
         let presets = zab_core::scenario::presets();
         assert_eq!(presets.len(), PRESET_FILES.len(), "the built-in scenarios");
         for (stem, sc) in &presets {
@@ -149,7 +141,7 @@ mod tests {
 
     #[test]
     fn the_chinese_exists_differs_and_keeps_every_number_and_zxid() {
-        let (en, zh) = (messages("en"), messages("zh-CN"));
+        let (en, zh) = (messages(Lang::En), messages(Lang::Zh));
         let keys = keys();
         assert_eq!(
             keys.len(),

@@ -116,8 +116,7 @@ pub fn why(w: &Why) -> String {
             let mut out = t!(
                 "lessons.why.elected",
                 id = winner.leader.0,
-                epoch = winner.peer_epoch.0,
-                zxid = winner.zxid
+                vote = crate::text::vote::of(winner)
             )
             .into_owned();
             for (_, v, c) in over {

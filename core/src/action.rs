@@ -142,15 +142,6 @@ impl Action {
     }
 }
 
-/// The name of a write's op in scenario files.
-pub(crate) fn op_name(op: &Op) -> &'static str {
-    match op {
-        Op::Create { .. } => "create",
-        Op::Set { .. } => "set",
-        Op::Delete { .. } => "delete",
-    }
-}
-
 impl Serialize for Action {
     /// The scenario file's form: `"do"` first, then the fields in the order
     /// `scenario-format.md` lists them. A write's empty `data` is left out (it is the
@@ -161,8 +152,8 @@ impl Serialize for Action {
         match self {
             Action::Write { server, op } => {
                 m.serialize_entry("server", server)?;
-                m.serialize_entry("op", op_name(op))?;
-                m.serialize_entry("path", op.path())?;
+                m.serialize_entry("op", op.name())?;
+                m.serialize_entry("path", op.path().unwrap_or_default())?;
                 match op {
                     Op::Create { data, .. } | Op::Set { data, .. } if !data.is_empty() => {
                         m.serialize_entry("data", data)?

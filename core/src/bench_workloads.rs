@@ -42,7 +42,7 @@ pub fn steady_writes(
             let path = format!("/k{}", k % KEYS);
             let data = format!("v{k}");
             let op = if k < KEYS {
-                Op::Create { path, data }
+                Op::create(path, data)
             } else {
                 Op::Set { path, data }
             };

@@ -112,6 +112,48 @@ impl<'de> Deserialize<'de> for Zxid {
     }
 }
 
+/// A client process of the simulation (`c1`, `c2`, ...): the program that holds a
+/// ZooKeeper handle. It is not a server and has no vote.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default,
+)]
+#[serde(transparent)]
+pub struct ClientId(pub u32);
+
+impl fmt::Display for ClientId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "c{}", self.0)
+    }
+}
+
+/// A ZooKeeper session id. The server a client first connects to mints it
+/// (`SessionTrackerImpl.initializeNextSessionId`: its `myid` in the top byte, the
+/// process start time below, then counting up), shown in hex as ZooKeeper logs it.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default)]
+#[serde(transparent)]
+pub struct SessionId(pub u64);
+
+impl SessionId {
+    /// The first id a server started at `start_ms` hands out:
+    /// `((start << 24) >>> 8) | (myid << 56)` (SessionTrackerImpl.java,
+    /// `initializeNextSessionId`, with the simulated clock for `currentElapsedTime`).
+    pub fn first_of(server: ServerId, start_ms: Time) -> SessionId {
+        SessionId(((start_ms << 24) >> 8) | ((server.0 as u64) << 56))
+    }
+}
+
+impl fmt::Display for SessionId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:#x}", self.0)
+    }
+}
+
+impl fmt::Debug for SessionId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -24,6 +24,7 @@ pub mod sim;
 pub mod storage;
 pub mod sweep;
 pub mod timeline;
+pub mod tree;
 pub mod txn;
 
 pub use config::{Bug, Config, Storage, Timing};

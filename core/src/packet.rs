@@ -2,7 +2,8 @@
 //! packets on learner/leader connections (spec §5).
 
 use crate::ids::{Epoch, ServerId, Zxid};
-use crate::txn::{ClientTag, DataTree, Op, Txn};
+use crate::tree::DataTree;
+use crate::txn::{ClientTag, Op, Txn};
 use serde::{Deserialize, Serialize};
 
 /// `QuorumPeer.ServerState`: the election role.

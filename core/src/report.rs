@@ -319,8 +319,8 @@ impl Report {
                     WriteReport {
                         at_ms: w.at_ms,
                         server: w.server,
-                        op: op_name(&w.op).to_string(),
-                        path: w.op.path().to_string(),
+                        op: w.op.name().to_string(),
+                        path: w.op.path().unwrap_or_default().to_string(),
                         status: status.to_string(),
                         zxid,
                         reason,
@@ -427,14 +427,6 @@ impl Report {
             self.stats.events, self.stats.packets
         ));
         out
-    }
-}
-
-fn op_name(op: &crate::txn::Op) -> &'static str {
-    match op {
-        crate::txn::Op::Create { .. } => "create",
-        crate::txn::Op::Set { .. } => "set",
-        crate::txn::Op::Delete { .. } => "delete",
     }
 }
 

@@ -1,7 +1,8 @@
 //! Durable state: epoch files, the txn log with its flushed prefix, snapshots (spec §4.1, §11).
 
 use crate::ids::{Epoch, Zxid};
-use crate::txn::{DataTree, Txn};
+use crate::tree::DataTree;
+use crate::txn::Txn;
 
 /// A snapshot on disk, written atomically, named by the tree's `lastProcessedZxid`.
 #[derive(Clone, Debug, PartialEq)]

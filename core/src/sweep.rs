@@ -194,7 +194,7 @@ fn random_write(rng: &mut Rng, at: Time, server: ServerId, n: u64) -> Step {
     let data = format!("w{n}");
     let op = match rng.range(0, 9) {
         0 => Op::Delete { path },
-        1..=3 => Op::Create { path, data },
+        1..=3 => Op::create(path, data),
         _ => Op::Set { path, data },
     };
     Step {

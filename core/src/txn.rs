@@ -1,8 +1,7 @@
 //! Transactions, the in-memory data tree and the persistent history of applied txns.
 
-use crate::ids::{ServerId, Zxid};
+use crate::ids::{ServerId, SessionId, Zxid};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// A client request id, unique within a run (allocated by the simulator).
@@ -18,54 +17,167 @@ pub struct ClientTag {
     pub req: ReqId,
 }
 
-/// A write on the data tree.
+/// What a txn does (ZooKeeper's txn types, `OpCode` and the `*Txn` records of
+/// zookeeper.jute).
 ///
-/// All three are applied state-based and idempotently (`create` and `set` store the
-/// value, `delete` removes the node): ZooKeeper tolerates re-applying txns during a
-/// fuzzy SNAP the same way by ignoring NODEEXISTS/NONODE on replay (spec §8.1).
+/// The znode writes are applied state-based and idempotently (`create` and `set`
+/// store the value, `delete` removes the node): ZooKeeper tolerates re-applying txns
+/// during a fuzzy SNAP the same way by ignoring NODEEXISTS/NONODE on replay (spec §8.1).
+/// The checks that make a write fail (a missing parent, a wrong version) happen once,
+/// at the leader before it proposes (PrepRequestProcessor), and a failed write
+/// becomes an [`Op::Error`] txn.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "lowercase")]
 pub enum Op {
-    /// Create a znode with data.
+    /// Create a znode with data (`CreateTxn`).
     Create {
-        /// Absolute path.
+        /// Absolute path (for a sequential znode, with its suffix already added).
         path: String,
         /// Data.
         data: String,
+        /// The session that owns it, for an ephemeral znode (`ephemeralOwner`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        ephemeral_owner: Option<SessionId>,
     },
-    /// Set a znode's data.
+    /// Set a znode's data (`SetDataTxn`).
     Set {
         /// Absolute path.
         path: String,
         /// Data.
         data: String,
     },
-    /// Delete a znode.
+    /// Delete a znode (`DeleteTxn`).
     Delete {
         /// Absolute path.
         path: String,
     },
+    /// A new session (`CreateSessionTxn`): every server learns the session and its
+    /// negotiated timeout.
+    CreateSession {
+        /// The session.
+        session: SessionId,
+        /// The negotiated timeout.
+        timeout_ms: u64,
+    },
+    /// A session ends, closed by its client or expired by the leader
+    /// (`CloseSessionTxn`, whose `paths2Delete` are its ephemeral znodes).
+    CloseSession {
+        /// The session.
+        session: SessionId,
+        /// Its ephemeral znodes, deleted with it.
+        deletes: Vec<String>,
+    },
+    /// A write that failed the leader's checks (`ErrorTxn`): it takes a zxid and
+    /// changes nothing.
+    Error {
+        /// Why it failed.
+        code: ErrorCode,
+    },
+}
+
+/// Why a client's write or read fails (`KeeperException.Code`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ErrorCode {
+    /// The znode (or, for a create, its parent) does not exist (`NONODE`).
+    NoNode,
+    /// The znode already exists (`NODEEXISTS`).
+    NodeExists,
+    /// The expected version does not match (`BADVERSION`).
+    BadVersion,
+    /// The znode has children (`NOTEMPTY`).
+    NotEmpty,
+    /// The parent is ephemeral (`NOCHILDRENFOREPHEMERALS`).
+    NoChildrenForEphemerals,
+    /// The session has expired or is closing (`SESSIONEXPIRED`).
+    SessionExpired,
+}
+
+impl ErrorCode {
+    /// ZooKeeper's name for it, as its logs and clients show it.
+    pub fn name(self) -> &'static str {
+        match self {
+            ErrorCode::NoNode => "NONODE",
+            ErrorCode::NodeExists => "NODEEXISTS",
+            ErrorCode::BadVersion => "BADVERSION",
+            ErrorCode::NotEmpty => "NOTEMPTY",
+            ErrorCode::NoChildrenForEphemerals => "NOCHILDRENFOREPHEMERALS",
+            ErrorCode::SessionExpired => "SESSIONEXPIRED",
+        }
+    }
 }
 
 impl Op {
-    /// The znode path the op touches.
-    pub fn path(&self) -> &str {
+    /// The znode path the op touches (none for session and error txns).
+    pub fn path(&self) -> Option<&str> {
         match self {
-            Op::Create { path, .. } | Op::Set { path, .. } | Op::Delete { path } => path,
+            Op::Create { path, .. } | Op::Set { path, .. } | Op::Delete { path } => Some(path),
+            Op::CreateSession { .. } | Op::CloseSession { .. } | Op::Error { .. } => None,
+        }
+    }
+
+    /// The op's name in scenario files, reports and logs (`create`, `set`, `delete`,
+    /// `createSession`, `closeSession`, `error`).
+    pub fn name(&self) -> &'static str {
+        match self {
+            Op::Create { .. } => "create",
+            Op::Set { .. } => "set",
+            Op::Delete { .. } => "delete",
+            Op::CreateSession { .. } => "createSession",
+            Op::CloseSession { .. } => "closeSession",
+            Op::Error { .. } => "error",
+        }
+    }
+
+    /// A persistent znode create (what scenario `write`s and the sweeps make).
+    pub fn create(path: impl Into<String>, data: impl Into<String>) -> Op {
+        Op::Create {
+            path: path.into(),
+            data: data.into(),
+            ephemeral_owner: None,
+        }
+    }
+
+    /// The data the op stores, if it stores any.
+    pub fn data(&self) -> Option<&str> {
+        match self {
+            Op::Create { data, .. } | Op::Set { data, .. } => Some(data),
+            _ => None,
         }
     }
 
     /// Short form for logs and the UI, e.g. `create /a=1`.
     pub fn label(&self) -> String {
-        self.label_parts().concat()
+        match self {
+            Op::Create {
+                ephemeral_owner: Some(owner),
+                ..
+            } => format!("{} (ephemeral of {owner})", self.label_parts().concat()),
+            Op::CreateSession {
+                session,
+                timeout_ms,
+            } => format!("createSession {session} timeout={timeout_ms}ms"),
+            Op::CloseSession { session, deletes } if deletes.is_empty() => {
+                format!("closeSession {session}")
+            }
+            Op::CloseSession { session, deletes } => {
+                format!("closeSession {session} deletes {}", deletes.join(" "))
+            }
+            Op::Error { code } => format!("error {}", code.name()),
+            _ => self.label_parts().concat(),
+        }
     }
 
-    /// The pieces of [`Op::label`], in order (the digest reads them without joining).
+    /// The pieces of a znode write's [`Op::label`], in order (the digest reads them
+    /// without joining).
     fn label_parts(&self) -> [&str; 4] {
         match self {
-            Op::Create { path, data } => ["create ", path, "=", data],
+            Op::Create { path, data, .. } => ["create ", path, "=", data],
             Op::Set { path, data } => ["set ", path, "=", data],
             Op::Delete { path } => ["delete ", path, "", ""],
+            Op::CreateSession { .. } | Op::CloseSession { .. } | Op::Error { .. } => {
+                ["", "", "", ""]
+            }
         }
     }
 }
@@ -85,11 +197,11 @@ impl Txn {
     /// A model of the txn's size in the log, in bytes (header + path + data), used by
     /// `snapshot_size_factor` (spec §8.1).
     pub fn size(&self) -> u64 {
-        let data = match &self.op {
-            Op::Create { data, .. } | Op::Set { data, .. } => data.len(),
-            Op::Delete { .. } => 0,
+        let body = match &self.op {
+            Op::CloseSession { deletes, .. } => deletes.iter().map(|p| p.len() + 4).sum(),
+            op => op.path().map_or(8, str::len) + op.data().map_or(0, str::len),
         };
-        32 + self.op.path().len() as u64 + data as u64
+        32 + body as u64
     }
 
     fn digest(&self) -> u64 {
@@ -102,8 +214,20 @@ impl Txn {
             }
         };
         feed(&self.zxid.0.to_le_bytes());
-        for part in self.op.label_parts() {
-            feed(part.as_bytes());
+        match &self.op {
+            // The znode writes feed what they always fed, so digests of runs without
+            // sessions stay as they were.
+            Op::Create {
+                ephemeral_owner: None,
+                ..
+            }
+            | Op::Set { .. }
+            | Op::Delete { .. } => {
+                for part in self.op.label_parts() {
+                    feed(part.as_bytes());
+                }
+            }
+            op => feed(op.label().as_bytes()),
         }
         h
     }
@@ -198,47 +322,6 @@ impl PartialEq for History {
     }
 }
 
-/// The in-memory data tree (ZooKeeper's `DataTree`): znode path → data, with the zxid
-/// of the last applied txn and, for the checker, the history of applied txns.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-pub struct DataTree {
-    /// Znodes.
-    pub nodes: BTreeMap<String, String>,
-    /// `lastProcessedZxid`.
-    pub last_processed: Zxid,
-    /// Every txn applied, in order (ghost state; what the snapshot "contains").
-    #[serde(skip)]
-    pub applied: History,
-}
-
-impl DataTree {
-    /// Applies a txn (state-based, idempotent).
-    pub fn apply(&mut self, txn: &Txn) {
-        match &txn.op {
-            Op::Create { path, data } | Op::Set { path, data } => match self.nodes.get_mut(path) {
-                Some(old) => old.clone_from(data),
-                None => {
-                    self.nodes.insert(path.clone(), data.clone());
-                }
-            },
-            Op::Delete { path } => {
-                self.nodes.remove(path);
-            }
-        }
-        self.last_processed = txn.zxid;
-        self.applied = self.applied.push(txn.clone());
-    }
-
-    /// A model of the serialised snapshot size, in bytes.
-    pub fn size(&self) -> u64 {
-        self.nodes
-            .iter()
-            .map(|(p, d)| 32 + p.len() as u64 + d.len() as u64)
-            .sum::<u64>()
-            + 64
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -271,20 +354,5 @@ mod tests {
                 .collect::<Vec<_>>(),
             [1, 2]
         );
-    }
-
-    #[test]
-    fn data_tree_applies_idempotently() {
-        let mut tree = DataTree::default();
-        tree.apply(&t(1, "/a"));
-        tree.apply(&t(1, "/a"));
-        assert_eq!(tree.nodes.len(), 1);
-        tree.apply(&Txn {
-            zxid: Zxid::new(Epoch(1), 2),
-            op: Op::Delete { path: "/a".into() },
-            origin: None,
-        });
-        assert!(tree.nodes.is_empty());
-        assert_eq!(tree.last_processed, Zxid::new(Epoch(1), 2));
     }
 }

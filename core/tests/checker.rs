@@ -11,7 +11,8 @@ use zab_core::check::{Checker, Violation, INVARIANTS};
 use zab_core::server::{CrashPoint, HaltReason, Phase, Server, ServerEvent, WriteResult};
 use zab_core::sim::{Action, CrashReason, Sim, TraceEvent, TraceKind};
 use zab_core::storage::Snapshot;
-use zab_core::txn::{DataTree, Op, Txn};
+use zab_core::tree::DataTree;
+use zab_core::txn::{Op, Txn};
 use zab_core::{Bug, Config, Epoch, ServerId, Time, Zxid};
 
 /// A simulation with a checker watching every step.

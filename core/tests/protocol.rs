@@ -7,7 +7,8 @@ use zab_core::server::{
 };
 use zab_core::sim::{Action, Sim, TraceEvent, TraceKind};
 use zab_core::storage::Disk;
-use zab_core::txn::{DataTree, Op, Txn};
+use zab_core::tree::DataTree;
+use zab_core::txn::{Op, Txn};
 use zab_core::{Config, Epoch, ServerId, Zxid};
 
 fn sid(i: u32) -> ServerId {
@@ -19,10 +20,7 @@ fn z(epoch: u32, counter: u32) -> Zxid {
 }
 
 fn create(path: &str, data: &str) -> Op {
-    Op::Create {
-        path: path.into(),
-        data: data.into(),
-    }
+    Op::create(path, data)
 }
 
 /// Runs a simulation and keeps its whole trace.
@@ -356,7 +354,7 @@ fn uncommitted_proposal_of_a_dead_leader_is_truncated() {
         .sim
         .writes
         .values()
-        .filter(|w| w.op.path() == "/lost")
+        .filter(|w| w.op.path() == Some("/lost"))
         .all(|w| matches!(w.result, Some(zab_core::server::WriteResult::Failed { .. })));
     assert!(failed, "the client of the lost write was told it failed");
 }

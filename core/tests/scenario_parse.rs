@@ -161,10 +161,7 @@ fn contract_example_parses_with_expected_values() {
         s.schedule[0].action,
         Action::Write {
             server: ServerId(2),
-            op: Op::Create {
-                path: "/a".into(),
-                data: "1".into()
-            },
+            op: Op::create("/a", "1"),
         }
     );
     assert_eq!(

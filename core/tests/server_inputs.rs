@@ -6,7 +6,8 @@ use zab_core::server::{
     ConnId, Ctx, Effect, HaltReason, Input, Phase, Server, ServerEvent, Timer, Warning,
 };
 use zab_core::storage::Disk;
-use zab_core::txn::{DataTree, Op, Txn};
+use zab_core::tree::DataTree;
+use zab_core::txn::{Op, Txn};
 use zab_core::{Config, Epoch, ServerId, Zxid};
 
 fn sid(i: u32) -> ServerId {

@@ -24,7 +24,11 @@ pub(crate) fn digest(t: &Txn) -> u64 {
     };
     feed(&t.zxid.0.to_le_bytes());
     match &t.op {
-        Op::Create { path, data } => {
+        Op::Create {
+            path,
+            data,
+            ephemeral_owner: None,
+        } => {
             feed(b"c");
             feed(path.as_bytes());
             feed(&[0]);
@@ -40,6 +44,7 @@ pub(crate) fn digest(t: &Txn) -> u64 {
             feed(b"d");
             feed(path.as_bytes());
         }
+        op => feed(op.label().as_bytes()),
     }
     match t.origin {
         Some(tag) => {

@@ -20,10 +20,7 @@ fn servers(ids: &[u32]) -> Vec<ServerId> {
 }
 
 fn create(path: &str, data: &str) -> Op {
-    Op::Create {
-        path: path.into(),
-        data: data.into(),
-    }
+    Op::create(path, data)
 }
 
 fn set(path: &str, data: &str) -> Op {

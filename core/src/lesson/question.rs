@@ -266,12 +266,8 @@ impl Question {
                 let leader = sim.leader();
                 let server = leader.and_then(|id| sim.server(id));
                 let kept = match (server, newest_write(sim, path)) {
-                    (Some(s), Some(w)) => match &w.op {
-                        crate::txn::Op::Create { data, .. } | crate::txn::Op::Set { data, .. } => {
-                            s.read(path) == Some(data)
-                        }
-                        crate::txn::Op::Delete { .. } => s.read(path).is_none(),
-                    },
+                    // A write's data is there, or a delete's znode is gone.
+                    (Some(s), Some(w)) => s.read(path).map(String::as_str) == w.op.data(),
                     _ => false,
                 };
                 let last = leader

@@ -97,7 +97,7 @@ pub fn leader_epoch(sim: &Sim) -> Option<Epoch> {
 pub fn newest_write<'a>(sim: &'a Sim, path: &str) -> Option<&'a crate::sim::WriteRecord> {
     sim.writes
         .values()
-        .filter(|w| w.op.path() == path)
+        .filter(|w| w.op.path() == Some(path))
         .max_by_key(|w| w.req)
 }
 

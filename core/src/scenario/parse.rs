@@ -594,7 +594,7 @@ fn action_from_fields(
                     ))
                 }
                 Some("delete") => Op::Delete { path: znode },
-                _ => Op::Create { path: znode, data },
+                _ => Op::create(znode, data),
             };
             Action::Write {
                 server: server("server")?,

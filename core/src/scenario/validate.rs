@@ -5,7 +5,6 @@ use super::error::{field_path, index_path, ScenarioError};
 use super::parse::clip;
 use super::types::{Action, Scenario};
 use crate::ids::ServerId;
-use crate::txn::Op;
 use std::collections::BTreeSet;
 
 impl Scenario {
@@ -193,11 +192,8 @@ impl Scenario {
         let mut total: usize = 0;
         for (i, step) in self.schedule.iter().enumerate() {
             if let Action::Write { op, .. } = &step.action {
-                let data = match op {
-                    Op::Create { data, .. } | Op::Set { data, .. } => data.len(),
-                    Op::Delete { .. } => 0,
-                };
-                let bytes = op.path().len().saturating_add(data);
+                let data = op.data().map_or(0, str::len);
+                let bytes = op.path().map_or(0, str::len).saturating_add(data);
                 total = total.saturating_add(bytes);
                 if total > defaults::MAX_WRITE_BYTES {
                     return Err(ScenarioError::new(
@@ -246,11 +242,11 @@ impl Scenario {
         match action {
             Action::Write { server: s, op } => {
                 server(s, "server")?;
-                let p = op.path();
+                let p = op.path().unwrap_or_default();
                 max_bytes(&field_path(path, "path"), p, defaults::MAX_PATH_BYTES)?;
                 znode_path(p, false)
                     .map_err(|m| ScenarioError::new(field_path(path, "path"), m))?;
-                if let Op::Create { data, .. } | Op::Set { data, .. } = op {
+                if let Some(data) = op.data() {
                     max_bytes(&field_path(path, "data"), data, defaults::MAX_DATA_BYTES)?;
                 }
             }

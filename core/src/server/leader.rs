@@ -1411,10 +1411,7 @@ mod commit_tests {
         for c in 1..=n {
             let txn = Txn {
                 zxid: z(c),
-                op: Op::Create {
-                    path: format!("/p{c}"),
-                    data: String::new(),
-                },
+                op: Op::create(format!("/p{c}"), ""),
                 origin: None,
             };
             l.outstanding.insert(

@@ -7,7 +7,8 @@ use super::{
 use crate::config::Bug;
 use crate::ids::{Epoch, ServerId, Time, Zxid};
 use crate::packet::{QuorumPacket, ServerState};
-use crate::txn::{DataTree, Txn};
+use crate::tree::DataTree;
+use crate::txn::Txn;
 use std::collections::VecDeque;
 
 /// Where a learner is.

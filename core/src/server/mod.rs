@@ -45,7 +45,8 @@ use crate::config::{Bug, Config};
 use crate::ids::{Epoch, ServerId, Time, Zxid};
 use crate::packet::{QuorumPacket, ServerState, Vote};
 use crate::storage::Disk;
-use crate::txn::{ClientTag, DataTree, Op, ReqId, Txn};
+use crate::tree::DataTree;
+use crate::txn::{ClientTag, Op, ReqId, Txn};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 /// One server: durable state, volatile state and the current role.

@@ -6,7 +6,8 @@ use crate::config::Config;
 use crate::ids::{ServerId, Zxid};
 use crate::packet::Vote;
 use crate::storage::Disk;
-use crate::txn::{DataTree, Txn};
+use crate::tree::DataTree;
+use crate::txn::Txn;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 impl Server {

@@ -72,7 +72,7 @@ impl Sim {
             }
             Action::Write { server, op } => {
                 self.check_server(*server)?;
-                check_path(op.path())?;
+                check_path(op.path().unwrap_or_default())?;
             }
             Action::Read { server, path } => {
                 self.check_server(*server)?;

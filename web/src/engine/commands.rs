@@ -167,10 +167,7 @@ impl Engine {
         self.next_demo_write += 1;
         Action::Write {
             server,
-            op: Op::Create {
-                path: format!("/w{n}"),
-                data: n.to_string(),
-            },
+            op: Op::create(format!("/w{n}"), n.to_string()),
         }
     }
 }

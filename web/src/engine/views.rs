@@ -297,7 +297,7 @@ pub fn make_op(kind: &str, path: &str, data: &str) -> Op {
     match kind {
         "set" => Op::Set { path, data },
         "delete" => Op::Delete { path },
-        _ => Op::Create { path, data },
+        _ => Op::create(path, data),
     }
 }
 

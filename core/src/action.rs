@@ -10,7 +10,8 @@ use std::fmt;
 
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
-use crate::ids::ServerId;
+use crate::client::Request;
+use crate::ids::{ClientId, ServerId};
 use crate::server::CrashPoint;
 use crate::txn::Op;
 
@@ -102,6 +103,35 @@ pub enum Action {
         /// The packet id.
         packet: u64,
     },
+    /// Extension (sessions): a client process starts with a ZooKeeper handle on
+    /// `servers` (its connect string, tried in order) asking for `timeout_ms`.
+    Connect {
+        /// The client.
+        client: ClientId,
+        /// Its connect string.
+        servers: Vec<ServerId>,
+        /// The session timeout it asks for (the server clamps it to 2..20 ticks).
+        timeout_ms: u64,
+    },
+    /// Extension (sessions): a session client makes a call. In JSON the call is the
+    /// `"do"`: `create` (`ephemeral`, `sequential`), `delete` and `set_data`
+    /// (`version`), `get`, `exists` and `children` (`watch`), `close`.
+    Call {
+        /// The client.
+        client: ClientId,
+        /// The call.
+        request: Request,
+    },
+    /// Extension (sessions): cut a client off from every server.
+    CutClient {
+        /// The client.
+        client: ClientId,
+    },
+    /// Extension (sessions): restore a client's network.
+    HealClient {
+        /// The client.
+        client: ClientId,
+    },
 }
 
 impl Action {
@@ -116,10 +146,14 @@ impl Action {
             | Action::Isolate { server }
             | Action::CrashAt { server, .. } => vec![*server],
             Action::Cut { from, to, .. } | Action::HealLink { from, to, .. } => vec![*from, *to],
+            Action::Connect { servers, .. } => servers.clone(),
             Action::Partition { .. }
             | Action::Heal
             | Action::DropPacket { .. }
-            | Action::DeliverNow { .. } => Vec::new(),
+            | Action::DeliverNow { .. }
+            | Action::Call { .. }
+            | Action::CutClient { .. }
+            | Action::HealClient { .. } => Vec::new(),
         }
     }
 
@@ -138,6 +172,10 @@ impl Action {
             Action::CrashAt { .. } => "crash_at",
             Action::DropPacket { .. } => "drop_packet",
             Action::DeliverNow { .. } => "deliver_now",
+            Action::Connect { .. } => "connect",
+            Action::Call { request, .. } => request.name(),
+            Action::CutClient { .. } => "cut_client",
+            Action::HealClient { .. } => "heal_client",
         }
     }
 }
@@ -182,8 +220,70 @@ impl Serialize for Action {
             Action::DropPacket { packet } | Action::DeliverNow { packet } => {
                 m.serialize_entry("packet", packet)?
             }
+            Action::Connect {
+                client,
+                servers,
+                timeout_ms,
+            } => {
+                m.serialize_entry("client", client)?;
+                m.serialize_entry("servers", servers)?;
+                m.serialize_entry("timeout_ms", timeout_ms)?;
+            }
+            Action::Call { client, request } => {
+                m.serialize_entry("client", client)?;
+                serialize_call(&mut m, request)?;
+            }
+            Action::CutClient { client } | Action::HealClient { client } => {
+                m.serialize_entry("client", client)?
+            }
         }
         m.end()
+    }
+}
+
+/// A call's fields after `"client"`: only those that differ from their defaults
+/// (`data` empty, flags and `watch` false, `version` any).
+fn serialize_call<M: SerializeMap>(m: &mut M, request: &Request) -> Result<(), M::Error> {
+    let data = |m: &mut M, d: &String| match d.is_empty() {
+        true => Ok(()),
+        false => m.serialize_entry("data", d),
+    };
+    let flag = |m: &mut M, k: &str, on: bool| match on {
+        true => m.serialize_entry(k, &true),
+        false => Ok(()),
+    };
+    match request {
+        Request::Create {
+            path,
+            data: d,
+            ephemeral,
+            sequential,
+        } => {
+            m.serialize_entry("path", path)?;
+            data(m, d)?;
+            flag(m, "ephemeral", *ephemeral)?;
+            flag(m, "sequential", *sequential)
+        }
+        Request::Delete { path, version } => {
+            m.serialize_entry("path", path)?;
+            version.map_or(Ok(()), |v| m.serialize_entry("version", &v))
+        }
+        Request::SetData {
+            path,
+            data: d,
+            version,
+        } => {
+            m.serialize_entry("path", path)?;
+            data(m, d)?;
+            version.map_or(Ok(()), |v| m.serialize_entry("version", &v))
+        }
+        Request::GetData { path, watch }
+        | Request::Exists { path, watch }
+        | Request::GetChildren { path, watch } => {
+            m.serialize_entry("path", path)?;
+            flag(m, "watch", *watch)
+        }
+        Request::Close => Ok(()),
     }
 }
 
@@ -223,6 +323,17 @@ impl fmt::Display for Action {
             }
             Action::DropPacket { packet } => write!(f, "drop packet {packet}"),
             Action::DeliverNow { packet } => write!(f, "deliver packet {packet} now"),
+            Action::Connect {
+                client, servers, ..
+            } => {
+                let ids: Vec<String> = servers.iter().map(ServerId::to_string).collect();
+                write!(f, "client {client} connects to {}", ids.join(","))
+            }
+            Action::Call { client, request } => {
+                write!(f, "client {client}: {}", request.label())
+            }
+            Action::CutClient { client } => write!(f, "cut client {client} off"),
+            Action::HealClient { client } => write!(f, "reconnect client {client}'s network"),
         }
     }
 }

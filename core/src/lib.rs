@@ -11,6 +11,7 @@ pub mod action;
 pub mod bench_workloads;
 pub mod bugs;
 pub mod check;
+pub mod client;
 pub mod config;
 pub mod ids;
 pub mod lesson;
@@ -28,4 +29,4 @@ pub mod tree;
 pub mod txn;
 
 pub use config::{Bug, Config, Storage, Timing};
-pub use ids::{Epoch, ServerId, Time, Zxid};
+pub use ids::{ClientId, Epoch, ServerId, SessionId, Time, Zxid};

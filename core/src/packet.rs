@@ -1,7 +1,8 @@
 //! What servers send each other: FLE notifications on the election mesh and quorum
 //! packets on learner/leader connections (spec §5).
 
-use crate::ids::{Epoch, ServerId, Zxid};
+use crate::client::Request;
+use crate::ids::{Epoch, ServerId, SessionId, Zxid};
 use crate::tree::DataTree;
 use crate::txn::{ClientTag, Op, Txn};
 use serde::{Deserialize, Serialize};
@@ -140,6 +141,10 @@ pub enum QuorumPacket {
     Ping {
         /// Leader: its lastProposed; follower: echoed.
         zxid: Zxid,
+        /// Follower: the sessions its clients were active in since the last PING, with
+        /// their timeouts (`LearnerSessionTracker` touch table, Learner.ping).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        touches: Vec<(SessionId, u64)>,
     },
     /// L→O: a committed txn for an observer.
     Inform {
@@ -152,6 +157,16 @@ pub enum QuorumPacket {
         tag: ClientTag,
         /// The write.
         op: Op,
+    },
+    /// F→L: a session client's write forwarded to the leader (a REQUEST on the wire:
+    /// the leader's PrepRequestProcessor checks it and turns it into a txn).
+    SessionRequest {
+        /// Who asked.
+        tag: ClientTag,
+        /// The session.
+        session: SessionId,
+        /// The call.
+        request: Request,
     },
 }
 
@@ -191,7 +206,7 @@ impl QuorumPacket {
             QuorumPacket::UpToDate => "UPTODATE",
             QuorumPacket::Ping { .. } => "PING",
             QuorumPacket::Inform { .. } => "INFORM",
-            QuorumPacket::Request { .. } => "REQUEST",
+            QuorumPacket::Request { .. } | QuorumPacket::SessionRequest { .. } => "REQUEST",
         }
     }
 
@@ -212,7 +227,8 @@ impl QuorumPacket {
             | QuorumPacket::Ack { .. }
             | QuorumPacket::Commit { .. }
             | QuorumPacket::Inform { .. }
-            | QuorumPacket::Request { .. } => PacketPhase::Broadcast,
+            | QuorumPacket::Request { .. }
+            | QuorumPacket::SessionRequest { .. } => PacketPhase::Broadcast,
             QuorumPacket::Ping { .. } => PacketPhase::Heartbeat,
         }
     }
@@ -238,12 +254,15 @@ impl QuorumPacket {
             | QuorumPacket::Commit { zxid }
             | QuorumPacket::NewLeader { zxid }
             | QuorumPacket::Ack { zxid }
-            | QuorumPacket::Ping { zxid } => format!("{} {zxid}", self.name()),
+            | QuorumPacket::Ping { zxid, .. } => format!("{} {zxid}", self.name()),
             QuorumPacket::Proposal { txn } | QuorumPacket::Inform { txn } => {
                 format!("{} {} {}", self.name(), txn.zxid, txn.op.label())
             }
             QuorumPacket::UpToDate => "UPTODATE".into(),
             QuorumPacket::Request { op, .. } => format!("REQUEST {}", op.label()),
+            QuorumPacket::SessionRequest {
+                session, request, ..
+            } => format!("REQUEST {session} {}", request.label()),
         }
     }
 }

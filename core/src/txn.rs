@@ -1,6 +1,6 @@
 //! Transactions, the in-memory data tree and the persistent history of applied txns.
 
-use crate::ids::{ServerId, SessionId, Zxid};
+use crate::ids::{ClientId, ServerId, SessionId, Zxid};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
@@ -15,6 +15,9 @@ pub struct ClientTag {
     pub server: ServerId,
     /// The request.
     pub req: ReqId,
+    /// The session client that asked, if it was one (see [`crate::client`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client: Option<ClientId>,
 }
 
 /// What a txn does (ZooKeeper's txn types, `OpCode` and the `*Txn` records of
@@ -146,22 +149,23 @@ impl Op {
         }
     }
 
-    /// Short form for logs and the UI, e.g. `create /a=1`.
+    /// Short form for logs and the UI, e.g. `create /a=1`, in ZooKeeper's own words
+    /// (its txn and field names), so that it reads the same in every language.
     pub fn label(&self) -> String {
         match self {
             Op::Create {
                 ephemeral_owner: Some(owner),
                 ..
-            } => format!("{} (ephemeral of {owner})", self.label_parts().concat()),
+            } => format!("{} ephemeralOwner={owner}", self.label_parts().concat()),
             Op::CreateSession {
                 session,
                 timeout_ms,
-            } => format!("createSession {session} timeout={timeout_ms}ms"),
-            Op::CloseSession { session, deletes } if deletes.is_empty() => {
-                format!("closeSession {session}")
-            }
+            } => format!("createSession {session} timeOut={timeout_ms}"),
             Op::CloseSession { session, deletes } => {
-                format!("closeSession {session} deletes {}", deletes.join(" "))
+                format!(
+                    "closeSession {session} paths2Delete=[{}]",
+                    deletes.join(", ")
+                )
             }
             Op::Error { code } => format!("error {}", code.name()),
             _ => self.label_parts().concat(),

@@ -409,7 +409,10 @@ fn every_packet_in_every_stage_is_handled_without_panic() {
             QuorumPacket::NewLeader { zxid: z(3, 0) },
             QuorumPacket::Ack { zxid: z(7, 7) },
             QuorumPacket::UpToDate,
-            QuorumPacket::Ping { zxid: Zxid::NONE },
+            QuorumPacket::Ping {
+                zxid: Zxid::NONE,
+                touches: Vec::new(),
+            },
             QuorumPacket::Inform { txn: txn(1, 2) },
         ]
     };

@@ -77,6 +77,13 @@ pub const MAX_DATA_BYTES: usize = 65_536;
 pub const MAX_WRITE_BYTES: usize = 1024 * 1024;
 /// Longest crash point name of a `crash_at` step, in bytes.
 pub const MAX_POINT_BYTES: usize = 100;
+/// Session clients are numbered `1..=MAX_CLIENTS`.
+pub const MAX_CLIENTS: u32 = 16;
+/// The session timeout a `connect` asks for when it names none: 10 ticks of the
+/// default tickTime (the server clamps any request to 2..20 ticks).
+pub const SESSION_TIMEOUT_MS: u64 = 2_000;
+/// The largest session timeout a `connect` may ask for.
+pub const MAX_SESSION_TIMEOUT_MS: u64 = 600_000;
 
 /// The default `run_until_ms` for a schedule whose last step is at `last_at_ms`:
 /// [`RUN_AFTER_LAST_STEP_MS`] past it, and at least [`MIN_RUN_UNTIL_MS`].
@@ -220,6 +227,31 @@ pub fn defaults_markdown() -> String {
             "schedule[i].packet (drop_packet, deliver_now)",
             "required",
             "1 ..= 2^64-1",
+        ),
+        row(
+            "schedule[i].client (connect, calls, cut_client, heal_client)",
+            "required",
+            &format!("1 ..= {MAX_CLIENTS}"),
+        ),
+        row(
+            "schedule[i].servers (connect)",
+            "required",
+            "a non-empty list of server ids, each at most once",
+        ),
+        row(
+            "schedule[i].timeout_ms (connect)",
+            &SESSION_TIMEOUT_MS.to_string(),
+            &format!("1 ..= {MAX_SESSION_TIMEOUT_MS}; the server grants 2 ..= 20 ticks"),
+        ),
+        row(
+            "schedule[i].version (delete, set_data)",
+            "any version",
+            "0 ..= 2^31-1",
+        ),
+        row(
+            "schedule[i].ephemeral, sequential (create), watch (get, exists, children)",
+            "false",
+            "true or false",
         ),
         row(
             "run_until_ms",

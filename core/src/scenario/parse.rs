@@ -11,8 +11,9 @@ use super::defaults;
 use super::error::{field_path, index_path, ScenarioError};
 use super::types::{Action, Cluster, Scenario, Step};
 use super::validate::{check_observers, check_participants, check_schedule_len, max_bytes};
+use crate::client::Request;
 use crate::config::{Bug, Storage, Timing};
-use crate::ids::ServerId;
+use crate::ids::{ClientId, ServerId};
 use crate::server::CrashPoint;
 use crate::txn::Op;
 
@@ -34,7 +35,7 @@ pub(crate) const TOP_FIELDS: [&str; 11] = [
 const CLUSTER_FIELDS: [&str; 3] = ["participants", "observers", "start_down"];
 
 /// The fields of each action besides `at_ms` and `do`: (name, required, optional).
-pub(crate) const ACTIONS: [(&str, &[&str], &[&str]); 12] = [
+pub(crate) const ACTIONS: [(&str, &[&str], &[&str]); 22] = [
     ("write", &["server", "op", "path"], &["data"]),
     ("read", &["server", "path"], &[]),
     ("crash", &["server"], &[]),
@@ -47,6 +48,20 @@ pub(crate) const ACTIONS: [(&str, &[&str], &[&str]); 12] = [
     ("crash_at", &["server", "point"], &[]),
     ("drop_packet", &["packet"], &[]),
     ("deliver_now", &["packet"], &[]),
+    ("connect", &["client", "servers"], &["timeout_ms"]),
+    (
+        "create",
+        &["client", "path"],
+        &["data", "ephemeral", "sequential"],
+    ),
+    ("delete", &["client", "path"], &["version"]),
+    ("set_data", &["client", "path"], &["data", "version"]),
+    ("get", &["client", "path"], &["watch"]),
+    ("exists", &["client", "path"], &["watch"]),
+    ("children", &["client", "path"], &["watch"]),
+    ("close", &["client"], &[]),
+    ("cut_client", &["client"], &[]),
+    ("heal_client", &["client"], &[]),
 ];
 
 /// Parses the text of a scenario file and fills in defaults, without the semantic
@@ -299,6 +314,21 @@ fn as_server(v: &Value, path: &str) -> Result<ServerId, ScenarioError> {
             .map_err(|_| ScenarioError::new(path, format!("server {n} is out of range"))),
         None => Err(expected(path, "a server id (a whole number such as 1)", v)),
     }
+}
+
+fn as_client(v: &Value, path: &str) -> Result<ClientId, ScenarioError> {
+    match v.as_u64() {
+        Some(n) => u32::try_from(n)
+            .map(ClientId)
+            .map_err(|_| ScenarioError::new(path, format!("client {n} is out of range"))),
+        None => Err(expected(path, "a client id (a whole number such as 1)", v)),
+    }
+}
+
+fn as_version(v: &Value, path: &str) -> Result<i32, ScenarioError> {
+    v.as_u64()
+        .and_then(|n| i32::try_from(n).ok())
+        .ok_or_else(|| expected(path, "a znode version, a whole number 0 ..= 2^31-1", v))
 }
 
 fn as_array(v: Value, path: &str, what: &str) -> Result<Vec<Value>, ScenarioError> {
@@ -577,6 +607,25 @@ fn action_from_fields(
         .and_then(Value::as_bool)
         .unwrap_or(defaults::CUT_BOTH);
     let packet = || as_u64(get("packet"), &field_path(path, "packet"));
+    let client = || as_client(get("client"), &field_path(path, "client"));
+    let flag = |k: &str| obj.get(k).and_then(Value::as_bool).unwrap_or(false);
+    let data = || {
+        obj.contains_key("data")
+            .then(|| string("data"))
+            .transpose()
+            .map(Option::unwrap_or_default)
+    };
+    let version = || -> Result<Option<i32>, ScenarioError> {
+        obj.get("version")
+            .map(|v| as_version(v, &field_path(path, "version")))
+            .transpose()
+    };
+    let call = |request: Request| -> Result<Action, ScenarioError> {
+        Ok(Action::Call {
+            client: client()?,
+            request,
+        })
+    };
     Ok(match name {
         "write" => {
             let znode = string("path")?;
@@ -649,6 +698,50 @@ fn action_from_fields(
         },
         "drop_packet" => Action::DropPacket { packet: packet()? },
         "deliver_now" => Action::DeliverNow { packet: packet()? },
+        "connect" => Action::Connect {
+            client: client()?,
+            servers: get("servers")
+                .as_array()
+                .into_iter()
+                .flatten()
+                .enumerate()
+                .map(|(i, id)| as_server(id, &index_path(&field_path(path, "servers"), i)))
+                .collect::<Result<Vec<_>, _>>()?,
+            timeout_ms: match obj.get("timeout_ms") {
+                Some(v) => as_u64(v, &field_path(path, "timeout_ms"))?,
+                None => defaults::SESSION_TIMEOUT_MS,
+            },
+        },
+        "create" => call(Request::Create {
+            path: string("path")?,
+            data: data()?,
+            ephemeral: flag("ephemeral"),
+            sequential: flag("sequential"),
+        })?,
+        "delete" => call(Request::Delete {
+            path: string("path")?,
+            version: version()?,
+        })?,
+        "set_data" => call(Request::SetData {
+            path: string("path")?,
+            data: data()?,
+            version: version()?,
+        })?,
+        "get" => call(Request::GetData {
+            path: string("path")?,
+            watch: flag("watch"),
+        })?,
+        "exists" => call(Request::Exists {
+            path: string("path")?,
+            watch: flag("watch"),
+        })?,
+        "children" => call(Request::GetChildren {
+            path: string("path")?,
+            watch: flag("watch"),
+        })?,
+        "close" => call(Request::Close)?,
+        "cut_client" => Action::CutClient { client: client()? },
+        "heal_client" => Action::HealClient { client: client()? },
         other => {
             return Err(ScenarioError::new(
                 field_path(path, "do"),
@@ -682,10 +775,22 @@ fn check_action_field(key: &str, v: &Value, path: &str) -> Result<(), ScenarioEr
     match key {
         "server" | "from" | "to" => as_server(v, path).map(drop),
         "path" | "data" | "point" => as_string(v, path).map(drop),
-        "both" => match v {
+        "both" | "ephemeral" | "sequential" | "watch" => match v {
             Value::Bool(_) => Ok(()),
             other => Err(expected(path, "true or false", other)),
         },
+        "client" => as_client(v, path).map(drop),
+        "version" => as_version(v, path).map(drop),
+        "timeout_ms" => as_u64(v, path).map(drop),
+        "servers" => {
+            let ids = v
+                .as_array()
+                .ok_or_else(|| expected(path, "an array of server ids such as [1, 2, 3]", v))?;
+            for (i, id) in ids.iter().enumerate() {
+                as_server(id, &index_path(path, i))?;
+            }
+            Ok(())
+        }
         "op" => match v.as_str() {
             Some("create" | "set" | "delete") => Ok(()),
             Some(other) => Err(ScenarioError::new(
@@ -731,6 +836,11 @@ mod tests {
             "both" => Value::Bool(false),
             "packet" => Value::from(3),
             "groups" => serde_json::json!([[1], [2]]),
+            "client" => Value::from(1),
+            "servers" => serde_json::json!([1, 2]),
+            "timeout_ms" => Value::from(3000),
+            "version" => Value::from(2),
+            "ephemeral" | "sequential" | "watch" => Value::Bool(true),
             other => panic!("no sample for action field `{other}`"),
         }
     }

@@ -4,7 +4,7 @@ use super::defaults;
 use super::error::{field_path, index_path, ScenarioError};
 use super::parse::clip;
 use super::types::{Action, Scenario};
-use crate::ids::ServerId;
+use crate::ids::{ClientId, ServerId};
 use std::collections::BTreeSet;
 
 impl Scenario {
@@ -272,6 +272,53 @@ impl Scenario {
                 }
             }
             Action::Heal => {}
+            Action::Connect {
+                client,
+                servers,
+                timeout_ms,
+            } => {
+                check_client(*client, path)?;
+                if servers.is_empty() {
+                    return Err(ScenarioError::new(
+                        field_path(path, "servers"),
+                        "a client needs at least one server to connect to",
+                    ));
+                }
+                for (i, s) in servers.iter().enumerate() {
+                    let at = index_path(&field_path(path, "servers"), i);
+                    self.check_server(*s, &at)?;
+                    if servers[..i].contains(s) {
+                        return Err(ScenarioError::new(
+                            at,
+                            format!("server {s} is listed twice"),
+                        ));
+                    }
+                }
+                if *timeout_ms == 0 || *timeout_ms > defaults::MAX_SESSION_TIMEOUT_MS {
+                    return Err(ScenarioError::new(
+                        field_path(path, "timeout_ms"),
+                        format!(
+                            "{timeout_ms} is out of range 1 ..= {}",
+                            defaults::MAX_SESSION_TIMEOUT_MS
+                        ),
+                    ));
+                }
+            }
+            Action::Call { client, request } => {
+                check_client(*client, path)?;
+                if let Some(p) = request.path() {
+                    max_bytes(&field_path(path, "path"), p, defaults::MAX_PATH_BYTES)?;
+                    let root_ok = !request.is_write();
+                    znode_path(p, root_ok)
+                        .map_err(|m| ScenarioError::new(field_path(path, "path"), m))?;
+                }
+                if let Some(data) = request.data() {
+                    max_bytes(&field_path(path, "data"), data, defaults::MAX_DATA_BYTES)?;
+                }
+            }
+            Action::CutClient { client } | Action::HealClient { client } => {
+                check_client(*client, path)?
+            }
             Action::DropPacket { packet } | Action::DeliverNow { packet } => {
                 if *packet == 0 {
                     return Err(ScenarioError::new(
@@ -499,6 +546,21 @@ fn min_max(path: &str, [min, max]: [u64; 2], lowest: u64) -> Result<(), Scenario
 
 /// ZooKeeper-style znode path rules (`PathUtils.validatePath`, simplified). The path is
 /// quoted clipped and escaped: it may be 1 024 bytes long and hold a newline.
+/// A session client's id must be in `1..=MAX_CLIENTS`.
+fn check_client(client: ClientId, path: &str) -> Result<(), ScenarioError> {
+    if (1..=defaults::MAX_CLIENTS).contains(&client.0) {
+        return Ok(());
+    }
+    Err(ScenarioError::new(
+        field_path(path, "client"),
+        format!(
+            "client {} is out of range (clients are numbered 1..={})",
+            client.0,
+            defaults::MAX_CLIENTS
+        ),
+    ))
+}
+
 fn znode_path(p: &str, allow_root: bool) -> Result<(), String> {
     if p.is_empty() {
         return Err("empty path; znode paths look like /a or /a/b".to_string());

@@ -113,6 +113,12 @@ pub enum ServerEvent {
         /// Its zxid.
         zxid: Zxid,
     },
+    /// Leader: a session was not touched within its timeout; a closeSession follows
+    /// (SessionTrackerImpl: "Expiring session …, timeout of …ms exceeded").
+    SessionExpired {
+        /// The session.
+        session: crate::ids::SessionId,
+    },
     /// The server left LEADING/FOLLOWING/OBSERVING.
     LeftRole {
         /// Why (serialised as its sentence).

@@ -32,7 +32,8 @@
 //!    allocation; that changes nothing else.
 
 use super::{CrashPoint, HaltReason, ServerEvent, WriteFailure};
-use crate::ids::{ServerId, Time, Zxid};
+use crate::client::{ToClient, ToServer};
+use crate::ids::{ClientId, ServerId, Time, Zxid};
 use crate::packet::{Notification, QuorumPacket};
 use crate::txn::{Op, ReqId};
 use serde::{Deserialize, Serialize};
@@ -62,6 +63,9 @@ pub enum Timer {
     },
     /// Learner: retry connecting to the leader (100 ms apart, at most 5 tries).
     ConnectRetry,
+    /// Leader: the session tracker's next expiry bucket (every tickTime, while it
+    /// tracks sessions; SessionTrackerImpl.run).
+    SessionExpiry,
 }
 
 /// One input to a server.
@@ -108,6 +112,13 @@ pub enum Input {
     FsyncDone {
         /// Entries up to this zxid are durable.
         upto: Zxid,
+    },
+    /// A message from a session client (see [`crate::client`]).
+    FromClient {
+        /// The client.
+        client: ClientId,
+        /// The message.
+        msg: ToServer,
     },
     /// A client connected to this server submits a write.
     ClientWrite {
@@ -177,6 +188,13 @@ pub enum Effect {
     Fsync {
         /// The last appended zxid to make durable.
         upto: Zxid,
+    },
+    /// Send to a session client on its connection to this server.
+    ToClient {
+        /// The client.
+        client: ClientId,
+        /// The message.
+        msg: ToClient,
     },
     /// Answer a client write.
     ClientReply {

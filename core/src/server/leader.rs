@@ -1,12 +1,13 @@
 //! The leader: `Leader.lead()` and one `LearnerHandler` per connected learner
 //! (spec §7.1-7.2 discovery, §8.1 sync, §9.1/9.3 broadcast, §10 failure detection).
 
+use super::sessions::SessionWrite;
 use super::{
     ConnId, CrashPoint, Effect, LeaderShutdown, LeaderWait, Phase, Queued, Role, RoleExit, Server,
-    ServerEvent, SyncMode, SyncReason, Timer, Warning,
+    ServerEvent, SyncMode, SyncReason, Timer, Tracked, Warning,
 };
 use crate::config::Bug;
-use crate::ids::{Epoch, ServerId, Time, Zxid};
+use crate::ids::{Epoch, ServerId, SessionId, Time, Zxid};
 use crate::packet::{QuorumPacket, ServerState};
 use crate::txn::{ClientTag, Op, Txn};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
@@ -195,6 +196,8 @@ pub struct LeaderState {
     pub tick_skip: bool,
     /// Length of the applied history when `lead()` began (its initial history, spec §1).
     pub initial_history: u64,
+    /// The session tracker (`SessionTrackerImpl`), once the leader serves.
+    pub sessions: BTreeMap<SessionId, Tracked>,
 }
 
 impl LeaderState {
@@ -233,6 +236,7 @@ impl Server {
             tick: 0,
             tick_skip: true,
             initial_history: self.tree.applied.len(),
+            sessions: BTreeMap::new(),
         };
         self.set_timer(Timer::LeaderWait, self.cfg.timing.init_timeout_ms());
         let (me, accepted) = (self.id, self.accepted_epoch());
@@ -386,6 +390,7 @@ impl Server {
         });
         l.tick_skip = true;
         self.set_timer(Timer::LeaderTick, self.cfg.timing.tick_ms / 2);
+        self.start_session_tracker(l);
         let waiting = l.waiting_at(HandlerStage::WaitQuorum);
         for conn in waiting {
             self.send_up_to_date(l, conn);
@@ -610,15 +615,33 @@ impl Server {
                 }
                 self.process_ack(l, sid, zxid);
             }
-            (HandlerStage::WaitQuorum | HandlerStage::Broadcast, QuorumPacket::Ping { .. }) => {}
+            (
+                HandlerStage::WaitQuorum | HandlerStage::Broadcast,
+                QuorumPacket::Ping { touches, .. },
+            ) => {
+                // LearnerHandler PING: touch every session the learner reports.
+                for (session, _) in touches {
+                    self.touch_at_leader(l, session);
+                }
+            }
             (
                 HandlerStage::WaitQuorum | HandlerStage::Broadcast,
                 QuorumPacket::Request { tag, op },
-            ) => {
-                if l.stage == LeaderStage::Broadcast {
-                    self.propose(l, op, Some(tag));
+            ) => match op {
+                Op::CreateSession { session, .. } => {
+                    self.leader_session_write(l, tag, session, SessionWrite::Txn(op))
                 }
-            }
+                op if l.stage == LeaderStage::Broadcast => self.propose(l, op, Some(tag)),
+                _ => {}
+            },
+            (
+                HandlerStage::WaitQuorum | HandlerStage::Broadcast,
+                QuorumPacket::SessionRequest {
+                    tag,
+                    session,
+                    request,
+                },
+            ) => self.leader_session_write(l, tag, session, SessionWrite::Call(request)),
             (stage, packet) => {
                 self.drop_handler(
                     l,
@@ -975,6 +998,7 @@ impl Server {
                 conn,
                 packet: QuorumPacket::Ping {
                     zxid: l.last_proposed,
+                    touches: Vec::new(),
                 },
             });
         }
@@ -1153,6 +1177,7 @@ mod tests {
             tick: 0,
             tick_skip: true,
             initial_history: 0,
+            sessions: BTreeMap::new(),
         };
         (s, l)
     }
@@ -1407,6 +1432,7 @@ mod commit_tests {
             tick: 0,
             tick_skip: true,
             initial_history: 0,
+            sessions: BTreeMap::new(),
         };
         for c in 1..=n {
             let txn = Txn {

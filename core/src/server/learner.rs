@@ -569,7 +569,10 @@ impl Server {
                 self.log_request(txn.clone(), false);
                 self.apply_committed(&txn);
             }
-            QuorumPacket::Ping { zxid } => self.send_to_leader(l, QuorumPacket::Ping { zxid }),
+            QuorumPacket::Ping { zxid, .. } => {
+                let touches = self.take_touches();
+                self.send_to_leader(l, QuorumPacket::Ping { zxid, touches })
+            }
             other => self.warn(Warning::IgnoredInBroadcast {
                 packet: other.name(),
             }),

@@ -22,12 +22,14 @@ mod reasons;
 mod recovery;
 mod role;
 mod role_exit;
+mod sessions;
 mod sync_thread;
 
 pub use crash_point::CrashPoint;
 pub use events::{EpochFile, ServerEvent};
 pub use io::{ConnId, Ctx, Effect, Input, Timer, WriteResult};
 pub use role::{Phase, Role, SyncMode};
+pub use sessions::{Cnxn, Tracked, Watches};
 pub use sync_thread::SyncThread;
 
 pub use election::{compare_votes, Fle, VoteComparison, VoteDecider};
@@ -42,7 +44,7 @@ pub use reasons::{
 };
 
 use crate::config::{Bug, Config};
-use crate::ids::{Epoch, ServerId, Time, Zxid};
+use crate::ids::{ClientId, Epoch, ServerId, SessionId, Time, Zxid};
 use crate::packet::{QuorumPacket, ServerState, Vote};
 use crate::storage::Disk;
 use crate::tree::DataTree;
@@ -80,6 +82,16 @@ pub struct Server {
     pub role_gen: u64,
     /// Set once a crash point or exit was hit: the server ignores further input.
     pub halted: bool,
+    /// Session clients connected here.
+    pub cnxns: BTreeMap<ClientId, Cnxn>,
+    /// Watches registered here.
+    pub watches: Watches,
+    /// The next session id this server hands out.
+    pub next_session: SessionId,
+    /// Learner: sessions active since the last PING, with their timeouts.
+    pub touches: BTreeMap<SessionId, u64>,
+    /// Session calls submitted here and waiting for their txn.
+    pub client_pending: BTreeMap<ReqId, ClientId>,
     now: Time,
     roll: u64,
     out: Vec<Effect>,
@@ -95,6 +107,7 @@ impl Server {
         self.roll = ctx.roll;
         match input {
             Input::Boot => {
+                self.next_session = SessionId::first_of(self.id, ctx.now);
                 self.reset_snap_threshold();
                 self.start_looking();
             }
@@ -102,6 +115,7 @@ impl Server {
             Input::Timer(t) => self.on_timer(t),
             Input::FsyncDone { upto } => self.on_fsync_done(upto),
             Input::ClientWrite { req, op } => self.on_client_write(req, op),
+            Input::FromClient { client, msg } => self.on_from_client(client, msg),
             Input::Accepted { conn, learner } => {
                 self.with_leader(|s, l| s.leader_accept(l, conn, learner))
             }
@@ -143,6 +157,7 @@ impl Server {
             Timer::LearnerRead => self.with_learner(|s, l| s.learner_read_timeout(l)),
             Timer::HandlerRead { conn } => self.with_leader(|s, l| s.handler_read_timeout(l, conn)),
             Timer::ConnectRetry => self.with_learner(|s, l| s.learner_connect(l)),
+            Timer::SessionExpiry => self.with_leader(|s, l| s.session_expiry(l)),
         }
     }
 
@@ -316,13 +331,28 @@ impl Server {
     /// Applies a committed txn (`ZooKeeperServer.processTxn`): data tree, committedLog,
     /// and the client's answer if the client is connected here.
     pub(crate) fn apply_committed(&mut self, txn: &Txn) {
+        let triggers = match self.watches.is_empty() {
+            true => Vec::new(),
+            false => self.tree.triggers(&txn.op),
+        };
         self.tree.apply(txn);
         self.committed_log.push_back(txn.clone());
         while self.committed_log.len() as u64 > self.cfg.storage.commit_log_count {
             self.committed_log.pop_front();
         }
         self.event(ServerEvent::Commit { zxid: txn.zxid });
-        if let Some(ClientTag { server, req }) = txn.origin {
+        let session_work = !triggers.is_empty()
+            || txn.origin.is_some_and(|t| t.client.is_some())
+            || matches!(txn.op, Op::CreateSession { .. } | Op::CloseSession { .. });
+        if session_work {
+            self.session_applied(txn, triggers);
+        }
+        if let Some(ClientTag {
+            server,
+            req,
+            client: None,
+        }) = txn.origin
+        {
             if server == self.id && self.pending_writes.remove(&req).is_some() {
                 self.emit(Effect::ClientReply {
                     req,
@@ -338,6 +368,7 @@ impl Server {
         let tag = ClientTag {
             server: self.id,
             req,
+            client: None,
         };
         if !self.is_serving() {
             let reason = WriteFailure::NotServing {

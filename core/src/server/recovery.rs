@@ -3,7 +3,7 @@
 
 use super::{Fle, Role, Server, ServerEvent, StartRefusal, SyncThread};
 use crate::config::Config;
-use crate::ids::{ServerId, Zxid};
+use crate::ids::{ServerId, SessionId, Zxid};
 use crate::packet::Vote;
 use crate::storage::Disk;
 use crate::tree::DataTree;
@@ -68,6 +68,11 @@ impl Server {
             armed: BTreeSet::new(),
             role_gen: 0,
             halted: false,
+            cnxns: BTreeMap::new(),
+            watches: Default::default(),
+            next_session: SessionId::first_of(id, 0),
+            touches: BTreeMap::new(),
+            client_pending: BTreeMap::new(),
             now: 0,
             roll: 0,
             out: Vec::new(),

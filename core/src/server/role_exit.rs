@@ -22,9 +22,11 @@ impl Server {
             Timer::LeaderWait,
             Timer::LearnerRead,
             Timer::ConnectRetry,
+            Timer::SessionExpiry,
         ] {
             self.cancel_timer(t);
         }
+        self.close_client_connections();
         // Inside with_leader / with_learner the role's state is out of `self`; those
         // close its connections when `f` returns.
         let (leader, learner) = match std::mem::replace(&mut self.role, Role::Looking) {

@@ -84,6 +84,40 @@ impl Sim {
                 }
             }
             Action::CrashAt { server, .. } => self.check_server(*server)?,
+            Action::Connect {
+                client, servers, ..
+            } => {
+                if servers.is_empty() {
+                    return Err(Refusal::NoServers);
+                }
+                for s in servers {
+                    self.check_server(*s)?;
+                }
+                if self.client(*client).is_some_and(|c| c.is_alive()) {
+                    return Err(Refusal::ClientRunning { client: *client });
+                }
+            }
+            Action::Call { client, request } => {
+                if !self.client(*client).is_some_and(|c| c.is_alive()) {
+                    return Err(Refusal::NoSuchClient { client: *client });
+                }
+                if let Some(path) = request.path().filter(|p| *p != "/" || request.is_write()) {
+                    check_path(path)?;
+                }
+            }
+            Action::CutClient { client } => {
+                if self.client(*client).is_none() {
+                    return Err(Refusal::NoSuchClient { client: *client });
+                }
+                if self.client_cut.contains(client) {
+                    return Err(Refusal::ClientAlreadyCut { client: *client });
+                }
+            }
+            Action::HealClient { client } => {
+                if !self.client_cut.contains(client) {
+                    return Err(Refusal::ClientNotCut { client: *client });
+                }
+            }
             Action::DropPacket { packet } | Action::DeliverNow { packet } => {
                 if !self.packets.contains_key(packet) {
                     return Err(Refusal::PacketGone { packet: *packet });

@@ -8,6 +8,7 @@
 //! give the same trace, byte for byte, natively and in wasm.
 
 mod check;
+mod clients;
 mod network;
 mod outcome;
 mod queue;
@@ -17,13 +18,15 @@ pub mod trace;
 mod writes;
 
 pub use crate::action::Action;
+pub use clients::{CallRecord, ClientFlight, ClientMsg};
 pub use network::{Conn, DropReason, InFlight, NetChange, Network, Payload};
 pub use outcome::{check_path, Outcome, PathProblem, Refusal};
 pub use trace::{Channel, TraceEvent, TraceKind};
 pub use writes::{WriteRecord, Writes};
 
+use crate::client::Client;
 use crate::config::Config;
-use crate::ids::{ServerId, Time, Zxid};
+use crate::ids::{ClientId, ServerId, Time, Zxid};
 use crate::packet::ServerState;
 use crate::server::{
     CrashPoint, Ctx, Effect, HaltReason, Input, Phase, Server, ServerEvent, StartRefusal, SyncMode,
@@ -163,6 +166,11 @@ enum Event {
         upto: Zxid,
     },
     Action(Box<Action>),
+    ClientDeliver(u64),
+    ClientWake {
+        client: ClientId,
+        token: u64,
+    },
 }
 
 /// Ordering class at equal times: protocol events first, then scheduled interventions,
@@ -213,6 +221,17 @@ pub enum PendingEvent {
     },
     /// A scheduled intervention (a scenario step or a user's action) runs.
     Action(Action),
+    /// A message between a session client and a server arrives (in
+    /// [`Sim::client_flights`]).
+    ClientMessage {
+        /// Its id.
+        id: u64,
+    },
+    /// A session client's timer fires (ping or timeout check).
+    ClientTimer {
+        /// The client.
+        client: ClientId,
+    },
 }
 
 impl Pending {
@@ -271,6 +290,17 @@ pub struct Sim {
     timers: BTreeMap<(ServerId, Timer), TimerSlot>,
     next_packet: u64,
     next_req: u64,
+    /// Session clients.
+    pub clients: BTreeMap<ClientId, Client>,
+    /// Clients whose network is cut off from every server.
+    pub client_cut: BTreeSet<ClientId>,
+    /// Client messages in flight, by id.
+    pub client_flights: BTreeMap<u64, ClientFlight>,
+    /// Every session client's call, in order.
+    pub calls: Vec<CallRecord>,
+    client_wakes: BTreeMap<ClientId, u64>,
+    next_call: u64,
+    next_client_msg: u64,
     /// What the last action applied achieved (taken by [`Sim::intervene`]).
     last_outcome: Option<Outcome>,
 }
@@ -312,6 +342,13 @@ impl Sim {
             timers: BTreeMap::new(),
             next_packet: 1,
             next_req: 1,
+            clients: BTreeMap::new(),
+            client_cut: BTreeSet::new(),
+            client_flights: BTreeMap::new(),
+            calls: Vec::new(),
+            client_wakes: BTreeMap::new(),
+            next_call: 1,
+            next_client_msg: 1,
         };
         let ids: Vec<ServerId> = sim.cfg.server_ids().collect();
         for id in ids {
@@ -477,6 +514,8 @@ impl Sim {
                 }
             }
             Event::Action(a) => self.last_outcome = Some(self.apply(*a)),
+            Event::ClientDeliver(id) => self.client_deliver(id),
+            Event::ClientWake { client, token } => self.client_wake(client, token),
         }
         true
     }
@@ -518,6 +557,10 @@ impl Sim {
                             upto: *upto,
                         },
                         Event::Action(a) => PendingEvent::Action((**a).clone()),
+                        Event::ClientDeliver(id) => PendingEvent::ClientMessage { id: *id },
+                        Event::ClientWake { client, .. } => {
+                            PendingEvent::ClientTimer { client: *client }
+                        }
                     },
                 })
             };
@@ -604,6 +647,9 @@ impl Sim {
                 );
             }
             Effect::ClientReply { req, result } => self.reply(req, id, result),
+            Effect::ToClient { client, msg } => {
+                self.client_send(client, id, ClientMsg::ToClient(msg));
+            }
             Effect::CrashPoint(p) => {
                 self.crash(id, CrashReason::Point(p));
             }
@@ -681,6 +727,7 @@ impl Sim {
             self.reply(req, id, WriteResult::Failed { reason });
         }
         self.emit(TraceKind::Crash { server: id, reason });
+        self.clients_lose(id);
         self.forget_sender(id);
         let conns: Vec<u64> = self.net.conns_of(id);
         for c in conns {
@@ -822,6 +869,30 @@ impl Sim {
             }
             Action::DropPacket { packet } => return self.drop_packet(packet),
             Action::DeliverNow { packet } => return self.deliver_now(packet),
+            Action::Connect {
+                client,
+                servers,
+                timeout_ms,
+            } => {
+                if self.client(client).is_some_and(|c| c.is_alive()) {
+                    let why = Refusal::ClientRunning { client };
+                    return Outcome::NotApplied { why };
+                }
+                self.client_connect(client, servers, timeout_ms);
+            }
+            Action::Call { client, request } => self.client_call(client, request),
+            Action::CutClient { client } => {
+                self.client_cut.insert(client);
+                self.emit(TraceKind::Network {
+                    change: NetChange::CutClient { client },
+                });
+            }
+            Action::HealClient { client } => {
+                self.client_cut.remove(&client);
+                self.emit(TraceKind::Network {
+                    change: NetChange::HealClient { client },
+                });
+            }
         }
         Outcome::Done
     }

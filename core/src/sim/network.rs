@@ -6,7 +6,7 @@
 
 use super::trace::PacketSummary;
 use super::{Channel, Event, Outcome, Refusal, Sim, TraceKind, CLASS_PROTOCOL};
-use crate::ids::{ServerId, Time};
+use crate::ids::{ClientId, ServerId, Time};
 use crate::packet::{Notification, PacketPhase, QuorumPacket};
 use crate::server::{ConnId, Input};
 use serde::{Serialize, Serializer};
@@ -106,6 +106,16 @@ pub enum NetChange {
     },
     /// Every link is restored.
     HealAll,
+    /// A session client is cut off from every server.
+    CutClient {
+        /// The client.
+        client: ClientId,
+    },
+    /// A session client's network is restored.
+    HealClient {
+        /// The client.
+        client: ClientId,
+    },
     /// An early delivery was refused: the packet would overtake earlier ones on its
     /// connection (TCP is FIFO).
     CannotOvertake {
@@ -129,6 +139,8 @@ impl fmt::Display for NetChange {
             }
             NetChange::Isolate { server } => write!(f, "isolate server {server}"),
             NetChange::HealAll => f.write_str("heal every link"),
+            NetChange::CutClient { client } => write!(f, "cut client {client} off"),
+            NetChange::HealClient { client } => write!(f, "reconnect client {client}'s network"),
             NetChange::CannotOvertake { packet } => write!(
                 f,
                 "packet {packet} cannot overtake earlier packets on its connection (TCP is FIFO)"

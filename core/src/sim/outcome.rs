@@ -2,7 +2,7 @@
 //! cannot be done now: typed values that a user interface words (the simulator makes
 //! no sentences about them).
 
-use crate::ids::ServerId;
+use crate::ids::{ClientId, ServerId};
 use crate::server::{StartRefusal, WriteFailure};
 use crate::txn::ReqId;
 
@@ -111,6 +111,28 @@ pub enum Refusal {
         /// The packet id.
         packet: u64,
     },
+    /// No session client has this id (or its handle is closed or expired).
+    NoSuchClient {
+        /// The client.
+        client: ClientId,
+    },
+    /// A client with this id is already running.
+    ClientRunning {
+        /// The client.
+        client: ClientId,
+    },
+    /// The client's network is already cut off.
+    ClientAlreadyCut {
+        /// The client.
+        client: ClientId,
+    },
+    /// The client's network is not cut off.
+    ClientNotCut {
+        /// The client.
+        client: ClientId,
+    },
+    /// A client needs at least one server in its connect string.
+    NoServers,
     /// The znode path is not one a client may use.
     BadPath {
         /// The path given.

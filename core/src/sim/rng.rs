@@ -48,6 +48,8 @@ pub struct Streams {
     pub client: Rng,
     /// Fault injection (used by sweeps).
     pub fault: Rng,
+    /// Latencies of session clients' messages.
+    pub sessions: Rng,
 }
 
 impl Streams {
@@ -58,6 +60,7 @@ impl Streams {
             disk: Rng::new(seed, 2),
             client: Rng::new(seed, 3),
             fault: Rng::new(seed, 4),
+            sessions: Rng::new(seed, 5),
         }
     }
 }

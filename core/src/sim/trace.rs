@@ -1,9 +1,11 @@
 //! The typed trace-event stream every consumer reads: the web app's animation, event
 //! log and space-time diagram, the CLI's `--trace` and report, and the tests.
 
+use super::clients::ClientFlight;
 use super::network::{DropReason, NetChange, Payload};
 use super::CrashReason;
-use crate::ids::{ServerId, Time};
+use crate::client::{ClientEvent, Request};
+use crate::ids::{ClientId, ServerId, Time};
 use crate::server::{ConnId, ServerEvent, StartRefusal, Timer, WriteResult};
 use crate::txn::{Op, ReqId};
 use serde::{Serialize, Serializer};
@@ -125,6 +127,27 @@ pub enum TraceKind {
         server: ServerId,
         /// Outcome.
         result: WriteResult,
+    },
+    /// A session client made a call.
+    ClientCall {
+        /// The client.
+        client: ClientId,
+        /// The call's id.
+        req: ReqId,
+        /// The call.
+        request: Request,
+    },
+    /// A message between a session client and a server left.
+    ClientMessage {
+        /// The message.
+        flight: ClientFlight,
+    },
+    /// A session client reported something (an answer, a connection, a watch...).
+    Client {
+        /// The client.
+        client: ClientId,
+        /// What.
+        event: ClientEvent,
     },
     /// A client read, served locally.
     ClientRead {

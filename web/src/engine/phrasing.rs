@@ -57,6 +57,25 @@ fn action_in(a: &Action, lang: Lang) -> String {
         ),
         Action::DropPacket { packet } => t!("action.drop", locale = l, packet = packet),
         Action::DeliverNow { packet } => t!("action.deliver", locale = l, packet = packet),
+        Action::Connect {
+            client, servers, ..
+        } => {
+            let ids: Vec<String> = servers.iter().map(ToString::to_string).collect();
+            t!(
+                "action.connect",
+                locale = l,
+                client = client,
+                servers = ids.join(", ")
+            )
+        }
+        Action::Call { client, request } => t!(
+            "action.call",
+            locale = l,
+            client = client,
+            call = request.label()
+        ),
+        Action::CutClient { client } => t!("action.cut_client", locale = l, client = client),
+        Action::HealClient { client } => t!("action.heal_client", locale = l, client = client),
     }
     .into_owned()
 }
@@ -210,6 +229,19 @@ fn refusal(why: &Refusal, lang: Lang) -> String {
         Refusal::WouldOvertake { packet } => {
             t!("refusal.would_overtake", locale = l, packet = packet)
         }
+        Refusal::NoSuchClient { client } => {
+            t!("refusal.no_such_client", locale = l, client = client)
+        }
+        Refusal::ClientRunning { client } => {
+            t!("refusal.client_running", locale = l, client = client)
+        }
+        Refusal::ClientAlreadyCut { client } => {
+            t!("refusal.client_already_cut", locale = l, client = client)
+        }
+        Refusal::ClientNotCut { client } => {
+            t!("refusal.client_not_cut", locale = l, client = client)
+        }
+        Refusal::NoServers => t!("refusal.no_servers", locale = l),
         Refusal::BadPath {
             path,
             problem: PathProblem::NotAbsolute,

@@ -254,6 +254,17 @@ impl Engine {
                         None,
                     ),
                     PendingEvent::Action(a) => (super::phrasing::action(a), None),
+                    PendingEvent::ClientMessage { id } => {
+                        let text = match self.sim().client_flights.get(id) {
+                            Some(f) => narrate::sessions::flight(f, lang::current()),
+                            None => t!("pending.client_gone").into_owned(),
+                        };
+                        (text, None)
+                    }
+                    PendingEvent::ClientTimer { client } => (
+                        t!("pending.client_timer", client = client).into_owned(),
+                        None,
+                    ),
                 };
                 PendingView {
                     at_ms: p.at_ms,

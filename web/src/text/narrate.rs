@@ -17,6 +17,7 @@ use zab_core::Time;
 use crate::text::lang::{self, Lang};
 
 pub mod reasons;
+pub mod sessions;
 
 /// Entries kept of the quiet kinds (everything but packets and timers).
 pub const MAX_MAIN: usize = 800;
@@ -228,6 +229,7 @@ fn timer_name_in(t: Timer, lang: Lang) -> String {
         Timer::LearnerRead => t!("timer.learner_read", locale = l),
         Timer::HandlerRead { .. } => t!("timer.handler_read", locale = l),
         Timer::ConnectRetry => t!("timer.connect_retry", locale = l),
+        Timer::SessionExpiry => t!("timer.session_expiry", locale = l),
     }
     .into_owned()
 }
@@ -279,6 +281,8 @@ fn about(kind: &TraceKind) -> (Kind, Vec<u32>) {
         TraceKind::ClientWrite { server, .. }
         | TraceKind::ClientReply { server, .. }
         | TraceKind::ClientRead { server, .. } => (Kind::Client, vec![server.0]),
+        TraceKind::ClientMessage { flight } => (Kind::Client, vec![flight.server.0]),
+        TraceKind::ClientCall { .. } | TraceKind::Client { .. } => (Kind::Client, Vec::new()),
         TraceKind::Network { change } => (Kind::Fault, net_servers(change)),
         TraceKind::Violation { servers, .. } => {
             (Kind::Fault, servers.iter().map(|s| s.0).collect())
@@ -303,6 +307,7 @@ fn server_about(s: u32, ev: &ServerEvent) -> (Kind, Vec<u32>) {
         ServerEvent::Truncate { .. } => (Kind::Sync, vec![s]),
         ServerEvent::Propose { .. } | ServerEvent::Commit { .. } => (Kind::Broadcast, vec![s]),
         ServerEvent::Recovered { .. } | ServerEvent::Warning { .. } => (Kind::Fault, vec![s]),
+        ServerEvent::SessionExpired { .. } => (Kind::Client, vec![s]),
     }
 }
 
@@ -313,9 +318,11 @@ fn net_servers(c: &NetChange) -> Vec<u32> {
             vec![from.0, to.0]
         }
         NetChange::Isolate { server } => vec![server.0],
-        NetChange::Partition { .. } | NetChange::HealAll | NetChange::CannotOvertake { .. } => {
-            Vec::new()
-        }
+        NetChange::Partition { .. }
+        | NetChange::HealAll
+        | NetChange::CannotOvertake { .. }
+        | NetChange::CutClient { .. }
+        | NetChange::HealClient { .. } => Vec::new(),
     }
 }
 
@@ -345,6 +352,8 @@ pub fn net_change(c: &NetChange, lang: Lang) -> String {
         NetChange::Isolate { server } => t!("net.isolate", locale = l, id = server),
         NetChange::HealAll => t!("net.heal_all", locale = l),
         NetChange::CannotOvertake { packet } => t!("net.overtake", locale = l, id = packet),
+        NetChange::CutClient { client } => t!("net.cut_client", locale = l, client = client),
+        NetChange::HealClient { client } => t!("net.heal_client", locale = l, client = client),
     }
     .into_owned()
 }
@@ -466,6 +475,19 @@ pub fn sentence(ev: &TraceEvent, lang: Lang) -> String {
                 server = server
             ),
         },
+        TraceKind::ClientCall {
+            client,
+            req,
+            request,
+        } => t!(
+            "narrate.client_call",
+            locale = l,
+            client = client,
+            call = request.label(),
+            req = req.0
+        ),
+        TraceKind::ClientMessage { flight } => sessions::flight(flight, lang).into(),
+        TraceKind::Client { client, event } => sessions::event(client, event, lang).into(),
         TraceKind::Network { change } => {
             t!(
                 "narrate.network",
@@ -607,6 +629,12 @@ fn server_sentence(s: u32, ev: &ServerEvent, lang: Lang) -> String {
             locale = l,
             s = s,
             warning = reasons::warning(warning, lang)
+        ),
+        ServerEvent::SessionExpired { session } => t!(
+            "narrate.session_expired",
+            locale = l,
+            s = s,
+            session = session
         ),
     }
     .into_owned()

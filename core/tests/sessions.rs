@@ -1,0 +1,368 @@
+//! Client sessions, ephemeral and sequential znodes and watches on the simulator.
+//! zab-spec.md has no client model: each test names the ZooKeeper 3.8 source it
+//! checks (docs/client-model.md lists them).
+
+use zab_core::client::{Answer, ClientEvent, ClientState, Refused, Request, ToClient, ToServer};
+use zab_core::server::{Ctx, Effect, Input, ServerEvent};
+use zab_core::sim::{Action, Sim, TraceKind};
+use zab_core::txn::{ErrorCode, Op};
+use zab_core::{ClientId, Config, ServerId, SessionId, Zxid};
+
+const C1: ClientId = ClientId(1);
+const C2: ClientId = ClientId(2);
+
+/// A 3-server cluster with a leader in BROADCAST and every follower synced.
+fn cluster(seed: u64) -> Sim {
+    let mut sim = Sim::new(Config::new(3, 0), seed, &[]);
+    sim.run_until(3_000);
+    assert!(sim.leader().is_some(), "seed {seed}: no leader by 3 s");
+    sim
+}
+
+fn leader(sim: &Sim) -> ServerId {
+    sim.leader().expect("a leader")
+}
+
+fn follower(sim: &Sim) -> ServerId {
+    let l = leader(sim);
+    (1..=3).map(ServerId).find(|s| *s != l).unwrap()
+}
+
+fn connect(sim: &mut Sim, client: ClientId, servers: Vec<ServerId>, timeout_ms: u64) {
+    sim.intervene(Action::Connect {
+        client,
+        servers,
+        timeout_ms,
+    });
+}
+
+fn call(sim: &mut Sim, client: ClientId, request: Request) {
+    sim.intervene(Action::Call { client, request });
+}
+
+fn run_for(sim: &mut Sim, ms: u64) {
+    let t = sim.now + ms;
+    sim.run_until(t);
+}
+
+fn create(path: &str, ephemeral: bool, sequential: bool) -> Request {
+    Request::Create {
+        path: path.into(),
+        data: "x".into(),
+        ephemeral,
+        sequential,
+    }
+}
+
+/// The client's session (it must be connected).
+fn session(sim: &Sim, client: ClientId) -> SessionId {
+    let c = sim.client(client).expect("client exists");
+    assert_eq!(c.state, ClientState::Connected, "{client} not connected");
+    c.session.expect("a session")
+}
+
+fn last_outcome(sim: &Sim) -> Option<ClientEvent> {
+    sim.calls.last().and_then(|c| c.outcome.clone())
+}
+
+/// ZooKeeperServer.processConnectRequest + LearnerSessionTracker.createSession: the
+/// server the client connects to mints the id (its myid in the top byte,
+/// SessionTrackerImpl.initializeNextSessionId) and forwards createSession to the
+/// leader; PrepRequestProcessor tracks it there; the txn is committed and applied on
+/// every server (ZKDatabase.sessionsWithTimeouts), and the client is answered once its
+/// server applied it (FinalRequestProcessor → finishSessionInit).
+#[test]
+fn a_session_is_a_txn_through_the_leader() {
+    let mut sim = cluster(1);
+    let f = follower(&sim);
+    connect(&mut sim, C1, vec![f], 3_000);
+    run_for(&mut sim, 500);
+    let s = session(&sim, C1);
+    assert_eq!(s.0 >> 56, f.0 as u64, "minted by the client's server");
+    for id in 1..=3 {
+        let server = sim.server(ServerId(id)).unwrap();
+        assert_eq!(
+            server.tree.sessions.get(&s),
+            Some(&3_000),
+            "server {id} knows the session"
+        );
+        assert!(server
+            .tree
+            .applied
+            .to_vec()
+            .iter()
+            .any(|t| matches!(t.op, Op::CreateSession { session, .. } if session == s)));
+    }
+    let l = sim.server(leader(&sim)).unwrap().leader().unwrap();
+    assert!(l.sessions.contains_key(&s), "the leader's tracker has it");
+}
+
+/// ZooKeeperServer.processConnectRequest: the timeout is clamped to
+/// [minSessionTimeout, maxSessionTimeout] = [2, 20] ticks (tickTime 200 ms here).
+#[test]
+fn the_timeout_is_clamped_to_two_to_twenty_ticks() {
+    let mut sim = cluster(2);
+    let l = leader(&sim);
+    connect(&mut sim, C1, vec![l], 100);
+    connect(&mut sim, C2, vec![l], 100_000);
+    run_for(&mut sim, 500);
+    assert_eq!(sim.client(C1).unwrap().timeout_ms, 400);
+    assert_eq!(sim.client(C2).unwrap().timeout_ms, 4_000);
+}
+
+/// Learner.ping + LearnerHandler (PING case): a follower's clients touch their
+/// sessions there, and the touch table rides on the follower's PING reply, so the
+/// leader (which never hears from the client) keeps the session alive.
+#[test]
+fn pings_through_a_follower_keep_a_session_alive() {
+    let mut sim = cluster(3);
+    let f = follower(&sim);
+    connect(&mut sim, C1, vec![f], 1_000);
+    run_for(&mut sim, 300);
+    let s = session(&sim, C1);
+    run_for(&mut sim, 10_000);
+    assert_eq!(session(&sim, C1), s);
+    let l = leader(&sim);
+    assert!(sim.server(l).unwrap().tree.sessions.contains_key(&s));
+}
+
+/// SessionTrackerImpl.run / ExpiryQueue + PrepRequestProcessor closeSession: a session
+/// not touched within its timeout is expired by the leader with a closeSession txn
+/// whose paths2Delete are its ephemerals (DataTree.killSession), on every server; a
+/// client that comes back is told SESSIONEXPIRED and its handle ends.
+#[test]
+fn a_silent_session_expires_through_the_leader_with_its_ephemerals() {
+    let mut sim = cluster(4);
+    let f = follower(&sim);
+    connect(&mut sim, C1, vec![f], 1_000);
+    run_for(&mut sim, 300);
+    call(&mut sim, C1, create("/e", true, false));
+    run_for(&mut sim, 300);
+    let s = session(&sim, C1);
+    for id in 1..=3 {
+        let tree = &sim.server(ServerId(id)).unwrap().tree;
+        assert_eq!(tree.ephemerals_of(s), ["/e"], "server {id}");
+    }
+    sim.intervene(Action::CutClient { client: C1 });
+    run_for(&mut sim, 2_500);
+    for id in 1..=3 {
+        let tree = &sim.server(ServerId(id)).unwrap().tree;
+        assert!(!tree.exists("/e"), "server {id} removed the ephemeral");
+        assert!(!tree.sessions.contains_key(&s), "server {id} forgot it");
+    }
+    let l = leader(&sim);
+    let expired = sim.take_trace().iter().any(|e| {
+        matches!(&e.kind, TraceKind::Server { server, event: ServerEvent::SessionExpired { session } }
+            if *server == l && *session == s)
+    });
+    assert!(expired, "the leader expired it");
+    sim.intervene(Action::HealClient { client: C1 });
+    run_for(&mut sim, 2_000);
+    assert_eq!(sim.client(C1).unwrap().state, ClientState::Expired);
+}
+
+/// ClientCnxn + StaticHostProvider: when its server crashes the client moves to the
+/// next server of its connect string within the timeout and resumes the same session
+/// (reopenSession), so its ephemeral stays.
+#[test]
+fn a_crash_moves_the_client_and_keeps_its_session() {
+    let mut sim = cluster(5);
+    let l = leader(&sim);
+    let f = follower(&sim);
+    connect(&mut sim, C1, vec![f, l], 3_000);
+    run_for(&mut sim, 300);
+    call(&mut sim, C1, create("/e", true, false));
+    run_for(&mut sim, 300);
+    let s = session(&sim, C1);
+    sim.intervene(Action::Crash { server: f });
+    run_for(&mut sim, 1_000);
+    let c = sim.client(C1).unwrap();
+    assert_eq!(c.server, Some(l), "moved to the next server");
+    assert_eq!(session(&sim, C1), s, "same session");
+    assert!(sim.server(l).unwrap().tree.exists("/e"));
+}
+
+/// ZooKeeperServer.processConnectRequest: "Refusing session request for client … as
+/// it has seen zxid … our last zxid is …": a server behind the client's lastZxidSeen
+/// refuses it, so the client's view never goes back in time.
+#[test]
+fn a_server_behind_the_client_refuses_it() {
+    let sim = cluster(6);
+    let f = follower(&sim);
+    let mut server = sim.server(f).unwrap().clone();
+    let ours = server.tree.last_processed;
+    let seen = Zxid(ours.0 + 5);
+    let effects = server.handle(
+        Ctx {
+            now: sim.now,
+            roll: 0,
+        },
+        Input::FromClient {
+            client: C1,
+            msg: ToServer::Connect {
+                session: Some(SessionId(1)),
+                timeout_ms: 3_000,
+                last_zxid_seen: seen,
+                watches: Vec::new(),
+            },
+        },
+    );
+    let refused = ToClient::Refused {
+        why: Refused::Behind { seen, ours },
+    };
+    assert!(effects.iter().any(
+        |e| matches!(e, Effect::ToClient { client, msg } if *client == C1 && *msg == refused)
+    ));
+}
+
+/// PrepRequestProcessor (create, sequential): the suffix is the parent's cversion at
+/// prep time, `%010d`, so two clients' sequential creates get distinct, increasing
+/// names; an ephemeral's owner is the creating session.
+#[test]
+fn sequential_names_come_from_the_parents_cversion() {
+    let mut sim = cluster(7);
+    let l = leader(&sim);
+    let f = follower(&sim);
+    connect(&mut sim, C1, vec![l], 3_000);
+    connect(&mut sim, C2, vec![f], 3_000);
+    run_for(&mut sim, 300);
+    call(&mut sim, C1, create("/lock", false, false));
+    run_for(&mut sim, 200);
+    call(&mut sim, C1, create("/lock/n-", true, true));
+    call(&mut sim, C2, create("/lock/n-", true, true));
+    run_for(&mut sim, 300);
+    let created: Vec<Option<String>> = sim.calls[1..]
+        .iter()
+        .map(|c| match &c.outcome {
+            Some(ClientEvent::Answered {
+                result: Ok(Answer::Written { created }),
+                ..
+            }) => created.clone(),
+            other => panic!("call {:?}: {other:?}", c.req),
+        })
+        .collect();
+    assert_eq!(
+        created,
+        [
+            Some("/lock/n-0000000000".to_string()),
+            Some("/lock/n-0000000001".to_string())
+        ]
+    );
+    let tree = &sim.server(l).unwrap().tree;
+    assert_eq!(tree.children("/lock"), ["n-0000000000", "n-0000000001"]);
+    assert_eq!(
+        tree.stat("/lock/n-0000000001").unwrap().ephemeral_owner,
+        Some(session(&sim, C2))
+    );
+}
+
+/// PrepRequestProcessor.checkAndIncVersion: a setData with the wrong version fails
+/// with BADVERSION, and the failure is an error txn that still takes a zxid (ErrorTxn).
+#[test]
+fn a_wrong_version_is_an_error_txn() {
+    let mut sim = cluster(8);
+    let l = leader(&sim);
+    connect(&mut sim, C1, vec![l], 3_000);
+    run_for(&mut sim, 300);
+    call(&mut sim, C1, create("/v", false, false));
+    run_for(&mut sim, 200);
+    let before = sim.server(l).unwrap().tree.last_processed;
+    call(
+        &mut sim,
+        C1,
+        Request::SetData {
+            path: "/v".into(),
+            data: "y".into(),
+            version: Some(7),
+        },
+    );
+    run_for(&mut sim, 200);
+    assert!(matches!(
+        last_outcome(&sim),
+        Some(ClientEvent::Answered { result: Err(ErrorCode::BadVersion), zxid, .. }) if zxid == before.next()
+    ));
+    let tree = &sim.server(l).unwrap().tree;
+    assert_eq!(tree.nodes.get("/v").map(String::as_str), Some("x"));
+    assert_eq!(tree.last_processed, before.next());
+}
+
+/// DataTree.setData → WatchManager.triggerWatch: a data watch left by getData at a
+/// follower fires there, once, when that follower applies the change; a second change
+/// fires nothing (watches are one-shot).
+#[test]
+fn a_watch_fires_once_where_it_was_left() {
+    let mut sim = cluster(9);
+    let l = leader(&sim);
+    let f = follower(&sim);
+    connect(&mut sim, C1, vec![f], 3_000);
+    connect(&mut sim, C2, vec![l], 3_000);
+    run_for(&mut sim, 300);
+    call(&mut sim, C2, create("/config", false, false));
+    run_for(&mut sim, 200);
+    call(
+        &mut sim,
+        C1,
+        Request::GetData {
+            path: "/config".into(),
+            watch: true,
+        },
+    );
+    run_for(&mut sim, 100);
+    assert_eq!(sim.server(f).unwrap().watches.count(), 1);
+    sim.take_trace();
+    let set = |v: &str| Request::SetData {
+        path: "/config".into(),
+        data: v.into(),
+        version: None,
+    };
+    call(&mut sim, C2, set("2"));
+    run_for(&mut sim, 300);
+    call(&mut sim, C2, set("3"));
+    run_for(&mut sim, 300);
+    let fired: Vec<_> = sim
+        .take_trace()
+        .into_iter()
+        .filter(|e| {
+            matches!(&e.kind, TraceKind::Client { client, event: ClientEvent::WatchFired { .. } } if *client == C1)
+        })
+        .collect();
+    assert_eq!(fired.len(), 1, "one-shot: {fired:?}");
+    assert_eq!(sim.server(f).unwrap().watches.count(), 0);
+    assert!(sim.client(C1).unwrap().watches.is_empty());
+}
+
+/// ClientCnxn: a call in flight when the connection drops fails with CONNECTIONLOSS;
+/// its txn may still commit (here the leader had it), so the client does not know
+/// the outcome until it reads.
+#[test]
+fn a_write_lost_with_the_connection_has_an_unknown_outcome() {
+    let mut sim = cluster(10);
+    let l = leader(&sim);
+    let f = follower(&sim);
+    connect(&mut sim, C1, vec![f, l], 3_000);
+    run_for(&mut sim, 300);
+    call(&mut sim, C1, create("/w", false, false));
+    // Long enough for the REQUEST to reach the leader, too short for the reply.
+    let mut reached = false;
+    for _ in 0..200 {
+        sim.step();
+        if sim.server(l).unwrap().tree.exists("/w")
+            || sim
+                .server(l)
+                .unwrap()
+                .leader()
+                .is_some_and(|ls| !ls.outstanding.is_empty())
+        {
+            reached = true;
+            break;
+        }
+    }
+    assert!(reached, "the leader got the write");
+    sim.intervene(Action::Crash { server: f });
+    run_for(&mut sim, 1_000);
+    assert!(matches!(
+        sim.calls.last().unwrap().outcome,
+        Some(ClientEvent::ConnectionLoss { .. })
+    ));
+    assert!(sim.server(l).unwrap().tree.exists("/w"), "it committed");
+}

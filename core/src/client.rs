@@ -18,6 +18,7 @@
 //!   handle (`SESSIONEXPIRED`, `States.CLOSED`).
 
 use crate::ids::{ClientId, ServerId, SessionId, Time, Zxid};
+use crate::sim::rng::Rng;
 use crate::tree::EventType;
 use crate::txn::{ErrorCode, ReqId};
 use serde::Serialize;
@@ -55,6 +56,7 @@ pub enum Request {
         version: Option<i32>,
     },
     /// `getData(path, watch)`: served by the client's server from its own tree.
+    #[serde(rename = "get")]
     GetData {
         /// Path.
         path: String,
@@ -69,6 +71,7 @@ pub enum Request {
         watch: bool,
     },
     /// `getChildren(path, watch)`.
+    #[serde(rename = "children")]
     GetChildren {
         /// Path.
         path: String,
@@ -401,11 +404,14 @@ pub struct Client {
     next: usize,
     last_sent: Time,
     last_heard: Time,
+    #[serde(skip)]
+    rng: Rng,
 }
 
 impl Client {
     /// A new handle that starts connecting to the first server of `servers`.
-    pub fn new(id: ClientId, servers: Vec<ServerId>, timeout_ms: u64) -> Client {
+    /// `seed` drives its reconnect delays (a run's seed gives the same delays).
+    pub fn new(id: ClientId, servers: Vec<ServerId>, timeout_ms: u64, seed: u64) -> Client {
         Client {
             id,
             servers,
@@ -420,6 +426,7 @@ impl Client {
             next: 0,
             last_sent: 0,
             last_heard: 0,
+            rng: Rng::new(seed, 0x5e55_1000 + id.0 as u64),
         }
     }
 
@@ -521,7 +528,7 @@ impl Client {
                 out.push(ClientEffect::Event(ClientEvent::Expired));
             }
             ToClient::Refused { why } => {
-                out.extend(self.drop_connection(now, from, Disconnect::Refused(why)))
+                out.extend(self.drop_connection(from, Disconnect::Refused(why)))
             }
             ToClient::Pong => {}
             ToClient::Reply { req, zxid, result } => {
@@ -557,9 +564,7 @@ impl Client {
                 });
                 out.push(ClientEffect::Event(ClientEvent::WatchFired { path, event }));
             }
-            ToClient::Closed => {
-                out.extend(self.drop_connection(now, from, Disconnect::ClosedByServer))
-            }
+            ToClient::Closed => out.extend(self.drop_connection(from, Disconnect::ClosedByServer)),
         }
         out
     }
@@ -568,14 +573,18 @@ impl Client {
     pub fn wake_up(&mut self, now: Time) -> Vec<ClientEffect> {
         let mut out = Vec::new();
         let Some(server) = self.server else {
+            // Between servers: the reconnect delay is over.
+            if self.state == ClientState::Connecting {
+                out.extend(self.connect(now));
+            }
             return out;
         };
         match self.state {
             ClientState::Connecting if now >= self.last_sent + self.connect_timeout() => {
-                out.extend(self.drop_connection(now, server, Disconnect::Timeout));
+                out.extend(self.drop_connection(server, Disconnect::Timeout));
             }
             ClientState::Connected if now >= self.last_heard + self.read_timeout() => {
-                out.extend(self.drop_connection(now, server, Disconnect::Timeout));
+                out.extend(self.drop_connection(server, Disconnect::Timeout));
             }
             ClientState::Connected => {
                 if now >= self.last_sent + self.read_timeout() / 2 {
@@ -607,20 +616,21 @@ impl Client {
         }
     }
 
-    /// Leaves `server`: calls in flight are lost, and the next server is tried.
-    fn drop_connection(
-        &mut self,
-        now: Time,
-        server: ServerId,
-        why: Disconnect,
-    ) -> Vec<ClientEffect> {
+    /// Leaves `server`: calls in flight are lost, and the next server is tried after
+    /// a random delay below a second (`ClientCnxn.SendThread.startConnect` sleeps
+    /// `r.nextInt(1000)` before every attempt but the first).
+    fn drop_connection(&mut self, server: ServerId, why: Disconnect) -> Vec<ClientEffect> {
         let mut out = Vec::new();
         self.lose_calls(&mut out);
         out.push(ClientEffect::Event(ClientEvent::Disconnected {
             server,
             why,
         }));
-        out.extend(self.connect(now));
+        self.state = ClientState::Connecting;
+        self.server = None;
+        out.push(ClientEffect::Wake {
+            after: self.rng.range(1, 999),
+        });
         out
     }
 }
@@ -643,7 +653,7 @@ mod tests {
     /// without sending, and the next server of the connect string after a read timeout.
     #[test]
     fn pings_at_half_the_read_timeout_and_moves_on_after_silence() {
-        let mut c = Client::new(ClientId(1), vec![ServerId(1), ServerId(2)], 3000);
+        let mut c = Client::new(ClientId(1), vec![ServerId(1), ServerId(2)], 3000, 1);
         c.connect(0);
         let session = SessionId(9);
         c.receive(
@@ -657,7 +667,13 @@ mod tests {
         assert_eq!(c.read_timeout(), 2000);
         assert!(sent(&c.wake_up(500)).is_empty(), "not idle long enough");
         assert_eq!(sent(&c.wake_up(1000)), [(ServerId(1), ToServer::Ping)]);
-        let moved = c.wake_up(2010);
+        let dropped = c.wake_up(2010);
+        assert_eq!(c.server, None, "waits before the next attempt");
+        let Some(ClientEffect::Wake { after }) = dropped.last().cloned() else {
+            panic!("no reconnect delay: {dropped:?}");
+        };
+        assert!((1..1000).contains(&after));
+        let moved = c.wake_up(2010 + after);
         assert_eq!(c.server, Some(ServerId(2)));
         assert!(matches!(
             &sent(&moved)[..],
@@ -669,7 +685,7 @@ mod tests {
     /// reconnect refused with SESSIONEXPIRED ends the handle.
     #[test]
     fn connection_loss_then_session_expired() {
-        let mut c = Client::new(ClientId(1), vec![ServerId(1), ServerId(2)], 3000);
+        let mut c = Client::new(ClientId(1), vec![ServerId(1), ServerId(2)], 3000, 1);
         c.connect(0);
         c.receive(
             5,
@@ -692,8 +708,10 @@ mod tests {
                 req: ReqId(1)
             }))
         );
+        c.wake_up(1_000);
+        assert_eq!(c.server, Some(ServerId(2)), "the next server");
         let out = c.receive(
-            9,
+            1_009,
             ServerId(2),
             ToClient::Refused {
                 why: Refused::SessionExpired,

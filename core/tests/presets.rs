@@ -14,7 +14,7 @@ use zab_core::sim::{TraceEvent, TraceKind};
 use zab_core::Zxid;
 
 /// The presets this file covers; a new preset must get a test here.
-const TESTED: [&str; 9] = [
+const TESTED: [&str; 12] = [
     "fresh-election",
     "newer-zxid-wins",
     "leader-crash",
@@ -24,6 +24,9 @@ const TESTED: [&str; 9] = [
     "leader-minority-partition",
     "uncommitted-trunc",
     "observer",
+    "config-watch",
+    "election-recipe",
+    "session-expires-in-partition",
 ];
 
 struct Outcome {
@@ -386,4 +389,150 @@ fn presets_are_deterministic() {
         };
         assert_eq!(trace(()), trace(()), "{stem}");
     }
+}
+
+/// The session presets (issue 15; docs/client-model.md): no violation, a leader in
+/// BROADCAST, and every server up in BROADCAST with the same data tree.
+fn assert_sessions_converged(o: &Outcome) {
+    let r = &o.report;
+    assert!(
+        r.violations.is_empty(),
+        "{}: {:#?}",
+        r.scenario,
+        r.violations
+    );
+    let sim = o.run.sim();
+    let leader = sim.leader().expect("a leader in BROADCAST");
+    let tree = &sim.server(leader).unwrap().tree;
+    for s in sim.nodes.iter().filter_map(|n| n.server.as_ref()) {
+        assert_eq!(s.tree.nodes, tree.nodes, "{}: server {}", r.scenario, s.id);
+        assert_eq!(
+            s.tree.sessions, tree.sessions,
+            "{}: server {}",
+            r.scenario, s.id
+        );
+    }
+}
+
+/// The client events of one client, in order.
+fn client_events(o: &Outcome, client: u32) -> Vec<zab_core::client::ClientEvent> {
+    o.trace
+        .iter()
+        .filter_map(|e| match &e.kind {
+            TraceKind::Client { client: c, event } if c.0 == client => Some(event.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+fn watch_fired(o: &Outcome, client: u32) -> Vec<(String, &'static str)> {
+    client_events(o, client)
+        .into_iter()
+        .filter_map(|e| match e {
+            zab_core::client::ClientEvent::WatchFired { path, event } => Some((path, event.name())),
+            _ => None,
+        })
+        .collect()
+}
+
+/// WatchManager.triggerWatch (one-shot, fired by each client's own server as it
+/// applies setData) and DataTree.setWatches (re-registered on reconnect): every client
+/// hears of v2 once and, after the leader crash and the reconnects, of v3 once.
+#[test]
+fn config_watch() {
+    let o = run_preset("config-watch");
+    assert_sessions_converged(&o);
+    for c in 1..=3 {
+        let fired = watch_fired(&o, c);
+        assert_eq!(
+            fired,
+            [
+                ("/config".to_string(), "NodeDataChanged"),
+                ("/config".to_string(), "NodeDataChanged")
+            ],
+            "client {c}"
+        );
+    }
+    let sim = o.run.sim();
+    let leader = sim.leader().unwrap();
+    assert_eq!(
+        sim.server(leader)
+            .unwrap()
+            .tree
+            .nodes
+            .get("/config")
+            .map(String::as_str),
+        Some("v3")
+    );
+    assert_eq!(
+        o.report.elections.len(),
+        2,
+        "server 3 led, then a new leader"
+    );
+}
+
+/// The election recipe on ZooKeeper's rules: sequential names from the parent's
+/// cversion (PrepRequestProcessor), the leading process's session expired by the
+/// leader (SessionTrackerImpl) with its ephemeral (CloseSessionTxn.paths2Delete), the
+/// next process's exists watch fired by the deletion (DataTree.deleteNode), and its
+/// children call showing it is now the lowest.
+#[test]
+fn election_recipe() {
+    use zab_core::client::{Answer, ClientEvent};
+    let o = run_preset("election-recipe");
+    assert_sessions_converged(&o);
+    assert_eq!(
+        watch_fired(&o, 2),
+        [("/election/n-0000000000".to_string(), "NodeDeleted")]
+    );
+    assert!(watch_fired(&o, 3).is_empty(), "only the successor wakes up");
+    let last = client_events(&o, 2)
+        .into_iter()
+        .rev()
+        .find_map(|e| match e {
+            ClientEvent::Answered {
+                result: Ok(Answer::Children { names }),
+                ..
+            } => Some(names),
+            _ => None,
+        });
+    assert_eq!(
+        last.as_deref(),
+        Some(&["n-0000000001".to_string(), "n-0000000002".to_string()][..]),
+        "client 2's znode is now the lowest"
+    );
+}
+
+/// A session expires in a partition: minority servers stop serving (spec §10) and
+/// close their client connections; the majority's leader expires the silent session
+/// (SessionTrackerImpl) and its closeSession deletes /worker everywhere; the client
+/// that comes back is told SESSIONEXPIRED (ZooKeeperServer.reopenSession).
+#[test]
+fn session_expires_in_partition() {
+    use zab_core::client::{ClientEvent, ClientState};
+    let o = run_preset("session-expires-in-partition");
+    assert_sessions_converged(&o);
+    let sim = o.run.sim();
+    for s in sim.nodes.iter().filter_map(|n| n.server.as_ref()) {
+        assert!(
+            !s.tree.exists("/worker"),
+            "server {} still has /worker",
+            s.id
+        );
+        assert!(s.tree.sessions.is_empty());
+    }
+    let expired_by = o.trace.iter().find_map(|e| match &e.kind {
+        TraceKind::Server {
+            server,
+            event: zab_core::server::ServerEvent::SessionExpired { .. },
+        } => Some(server.0),
+        _ => None,
+    });
+    assert!(
+        matches!(expired_by, Some(1..=3)),
+        "a majority-side leader expired it"
+    );
+    let c = sim.client(zab_core::ClientId(1)).unwrap();
+    assert_eq!(c.state, ClientState::Expired);
+    assert!(client_events(&o, 1).contains(&ClientEvent::Expired));
 }

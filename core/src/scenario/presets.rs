@@ -3,7 +3,7 @@
 use super::types::Scenario;
 
 /// The preset files: (file stem, JSON text), in teaching order.
-pub const PRESET_FILES: [(&str, &str); 9] = [
+pub const PRESET_FILES: [(&str, &str); 12] = [
     (
         "fresh-election",
         include_str!("../../../static/scenarios/fresh-election.json"),
@@ -39,6 +39,18 @@ pub const PRESET_FILES: [(&str, &str); 9] = [
     (
         "observer",
         include_str!("../../../static/scenarios/observer.json"),
+    ),
+    (
+        "config-watch",
+        include_str!("../../../static/scenarios/config-watch.json"),
+    ),
+    (
+        "election-recipe",
+        include_str!("../../../static/scenarios/election-recipe.json"),
+    ),
+    (
+        "session-expires-in-partition",
+        include_str!("../../../static/scenarios/session-expires-in-partition.json"),
     ),
 ];
 

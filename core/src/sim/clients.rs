@@ -61,7 +61,7 @@ impl Sim {
 
     /// A new client process connects with a handle on `servers` (`Connect`).
     pub(super) fn client_connect(&mut self, id: ClientId, servers: Vec<ServerId>, timeout: u64) {
-        let mut client = Client::new(id, servers, timeout);
+        let mut client = Client::new(id, servers, timeout, self.seed);
         let effects = client.connect(self.now);
         self.clients.insert(id, client);
         self.client_effects(id, effects);

@@ -467,6 +467,16 @@ async function bundle() {
     console.log(`${f.padEnd(40)} ${String(data.length).padStart(12)} ${String(z).padStart(12)}   (${kib(data.length)} / ${kib(z)})`);
   }
   console.log(`${'total (wasm + js + css + html)'.padEnd(40)} ${String(raw).padStart(12)} ${String(gz).padStart(12)}   (${kib(raw)} / ${kib(gz)})`);
+  // The translation tables: the page fetches the one of its language at start.
+  const tables = path.join(DIST_DIR, 'locales');
+  for (const f of (await readdir(tables).catch(() => [])).filter((f) => f.endsWith('.json')).sort()) {
+    const data = await readFile(path.join(tables, f));
+    const z = gzipSync(data, { level: 9 }).length;
+    const name = `locales/${f}`;
+    console.log(`${name.padEnd(40)} ${String(data.length).padStart(12)} ${String(z).padStart(12)}   (${kib(data.length)} / ${kib(z)})`);
+    const label = `total with ${name}`;
+    console.log(`${label.padEnd(40)} ${String(raw + data.length).padStart(12)} ${String(gz + z).padStart(12)}   (${kib(raw + data.length)} / ${kib(gz + z)})`);
+  }
 }
 
 /** Runs before the page's own scripts: notes when the ring's first server is in the DOM. */

@@ -107,10 +107,17 @@ fn key_msg(e: &web_sys::KeyboardEvent, model: &Model) -> Option<Msg> {
     })
 }
 
+/// How the page starts.
+#[derive(Properties, Clone, PartialEq)]
+pub struct AppProps {
+    /// The language it wanted, if its table could not be loaded (it shows the other).
+    pub lang_failed: Option<(crate::text::lang::Lang, crate::text::tables::TableError)>,
+}
+
 /// The whole app.
 #[function_component(App)]
-pub fn app() -> Html {
-    let model = use_mut_ref(crate::state::persist::initial_model);
+pub fn app(p: &AppProps) -> Html {
+    let model = use_mut_ref(|| crate::state::persist::initial_model(p.lang_failed.clone()));
     let redraw = use_force_update();
     let shared = Shared(model.clone());
 

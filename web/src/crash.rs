@@ -34,13 +34,18 @@ fn show(detail: &str) {
     }
     let Some(body) = doc.body() else { return };
     // The page's language as `<html lang>` says (set when the app starts or switches),
-    // not the app's state, which may be what broke.
-    let locale = doc
+    // not the app's state, which may be what broke; the other if its table is not here.
+    let lang = doc
         .document_element()
         .and_then(|e| e.get_attribute("lang"))
-        .filter(|l| *l == Lang::Zh.code())
-        .unwrap_or_else(|| Lang::En.code().to_string());
-    let locale = locale.as_str();
+        .and_then(|l| Lang::from_code(&l))
+        .unwrap_or_default();
+    let lang = if crate::text::tables::is_loaded(lang) {
+        lang
+    } else {
+        lang.other()
+    };
+    let locale = lang.code();
     let el = |tag: &str, text: &str| {
         let e = doc.create_element(tag).ok()?;
         e.set_text_content(Some(text));

@@ -15,9 +15,6 @@
 //! `crash` shows a panic in plain words; `bench` (only with the `bench` feature) holds
 //! the browser benchmark's hooks.
 
-// Every sentence people read, in both languages (web/locales/app.yml; `text::lang`).
-rust_i18n::i18n!("locales", fallback = "en");
-
 mod app;
 #[cfg(feature = "bench")]
 mod bench;
@@ -35,5 +32,19 @@ fn main() {
     crash::install();
     #[cfg(feature = "bench")]
     bench::install();
-    yew::Renderer::<app::App>::new().render();
+    // The page starts once its language's table is here (the skeleton shows until
+    // then), in the other language if that one cannot be fetched.
+    let wanted = state::persist::start_lang();
+    wasm_bindgen_futures::spawn_local(async move {
+        match text::tables::load_start(wanted).await {
+            Ok(start) => {
+                text::lang::set(start.lang);
+                let props = app::AppProps {
+                    lang_failed: start.failed,
+                };
+                yew::Renderer::<app::App>::with_props(props).render();
+            }
+            Err(reasons) => state::persist::show_no_tables(&reasons),
+        }
+    });
 }

@@ -6,6 +6,7 @@ use yew::prelude::*;
 use crate::state::model::Msg;
 use crate::state::persist;
 use crate::text::lang::{self, Lang};
+use crate::text::tables;
 
 /// Props of the language switch.
 #[derive(Properties, Clone, PartialEq)]
@@ -24,8 +25,15 @@ pub fn lang_switch(p: &LangSwitchProps) -> Html {
             { for Lang::ALL.iter().map(|&l| {
                 let d = p.dispatch.clone();
                 let onclick = Callback::from(move |_: MouseEvent| {
-                    persist::choose_lang(l);
-                    d.emit(Msg::Lang(l));
+                    let d = d.clone();
+                    // The first switch to a language fetches its table.
+                    tables::ensure(l, move |loaded| match loaded {
+                        Ok(()) => {
+                            persist::choose_lang(l);
+                            d.emit(Msg::Lang(l));
+                        }
+                        Err(why) => d.emit(Msg::LangFailed(l, why)),
+                    });
                 });
                 html! {
                     <button class="lang" lang={l.code()} aria-pressed={(l == now).to_string()}

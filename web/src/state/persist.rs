@@ -17,6 +17,7 @@ use crate::state::model::{Model, Msg, Notice, Said, Start};
 use crate::state::scenario_file::{IoMsg, Origin};
 use crate::state::storage;
 use crate::text::lang::{self, Lang};
+use crate::text::tables::TableError;
 
 /// `localStorage` key of the last session (the exported scenario JSON).
 pub const SESSION_KEY: &str = "zabscope.session";
@@ -52,15 +53,36 @@ fn location_part(f: impl Fn(&web_sys::Location) -> Result<String, JsValue>) -> S
         .unwrap_or_default()
 }
 
+/// The language the page asks for: the link's `?lang=`, else [`usual_lang`].
+pub fn start_lang() -> Lang {
+    Start::from_query(&location_part(|l| l.search()))
+        .lang
+        .unwrap_or_else(usual_lang)
+}
+
+/// Shows `index.html`'s message that the page's text could not be loaded (in both
+/// languages, since neither table is here), and the reasons on the console.
+pub fn show_no_tables(reasons: &[TableError]) {
+    for r in reasons {
+        web_sys::console::error_1(&format!("ZabScope: translation table: {r}").into());
+    }
+    if let Some(message) = window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("no-tables"))
+    {
+        let _ = message.remove_attribute("hidden");
+    }
+}
+
 /// The model the page starts with: a `#s=` link's scenario, else the query's cluster
 /// or preset, else the last session, else the default cluster. Problems with the link
-/// or the stored session are said on the status line.
-pub fn initial_model() -> Model {
+/// or the stored session are said on the status line; `lang_failed`, the language
+/// whose table could not be loaded (the page speaks the other), is said instead.
+pub fn initial_model(lang_failed: Option<(Lang, TableError)>) -> Model {
     let query = location_part(|l| l.search());
     let hash = location_part(|l| l.hash());
     let mut start = Start::from_query(&query);
     let usual = usual_lang();
-    lang::set(start.lang.unwrap_or(usual));
     for p in start.problems.iter_mut().filter(|p| p.name == "lang") {
         p.instead = crate::state::query::Instead::Lang(usual);
     }
@@ -87,6 +109,12 @@ pub fn initial_model() -> Model {
                 problems: link_problems,
                 then,
             },
+            error: true,
+        });
+    }
+    if let Some((lang, why)) = lang_failed {
+        model.notice = Some(Notice {
+            said: Said::LangUnavailable { lang, why },
             error: true,
         });
     }

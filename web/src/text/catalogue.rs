@@ -4,8 +4,6 @@
 //! it); the translations live in `web/locales/panels.yml` under keys made from the
 //! bug or invariant id, so they are looked up by id here, not by a literal `t!` key.
 
-use std::borrow::Cow;
-
 /// Which text of a catalogued bug.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum BugText {
@@ -57,8 +55,8 @@ fn invariant_key(id: &str) -> String {
 
 /// The translation of `key` in the page's language, or core's `english`.
 fn lookup(key: &str, english: &str) -> String {
-    crate::_rust_i18n_try_translate(&rust_i18n::locale(), key)
-        .map_or_else(|| english.to_string(), Cow::into_owned)
+    crate::text::tables::text(crate::text::lang::current(), key)
+        .map_or_else(|| english.to_string(), str::to_string)
 }
 
 /// A bug's text in the page's language (`english`: core's, when there is none).
@@ -89,7 +87,8 @@ pub fn keys() -> Vec<(String, bool)> {
 mod tests {
     use super::*;
 
-    use crate::text::lang::{messages, Lang};
+    use crate::text::lang::Lang;
+    use crate::text::tables::messages;
 
     /// Every bug of core's catalogue and every invariant has its texts in both
     /// languages, each different from the other (`lang`'s tests check placeholders).

@@ -1,9 +1,11 @@
 //! The page's language: Simplified Chinese or English.
 //!
-//! Every sentence people read comes from `web/locales/app.yml` through rust-i18n's `t!`
+//! Every sentence people read comes from `web/locales/*.yml` through the app's `t!`
 //! (README, "Languages"); this module says which of the two languages `t!` uses. The
 //! choice comes from `?lang=zh` / `?lang=en`, else the one remembered from the header's
 //! switch, else the browser's preferred languages, else English.
+
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::t;
 
@@ -21,7 +23,21 @@ impl Lang {
     /// Both, in the order the switch shows them.
     pub const ALL: [Lang; 2] = [Lang::Zh, Lang::En];
 
-    /// The BCP 47 tag: the locale of `app.yml` and the `lang` attribute of `<html>`.
+    /// The other one.
+    pub fn other(self) -> Lang {
+        match self {
+            Lang::En => Lang::Zh,
+            Lang::Zh => Lang::En,
+        }
+    }
+
+    /// The language whose [`code`](Lang::code) this is, exactly.
+    pub fn from_code(code: &str) -> Option<Lang> {
+        Lang::ALL.into_iter().find(|l| l.code() == code)
+    }
+
+    /// The BCP 47 tag: the locale of `web/locales/*.yml`, the name of its table in
+    /// `dist/locales/` and the `lang` attribute of `<html>`.
     pub fn code(self) -> &'static str {
         match self {
             Lang::En => "en",
@@ -70,14 +86,17 @@ impl Lang {
     }
 }
 
-/// Makes `t!` speak `lang` from now on (rust-i18n's one global locale).
+/// Whether `t!` speaks Chinese (else English): the page's one language at a time.
+static CHINESE: AtomicBool = AtomicBool::new(false);
+
+/// Makes `t!` speak `lang` from now on (its table must be loaded: `text::tables`).
 pub fn set(lang: Lang) {
-    rust_i18n::set_locale(lang.code());
+    CHINESE.store(lang == Lang::Zh, Ordering::Relaxed);
 }
 
 /// The language `t!` speaks now.
 pub fn current() -> Lang {
-    if &*rust_i18n::locale() == Lang::Zh.code() {
+    if CHINESE.load(Ordering::Relaxed) {
         Lang::Zh
     } else {
         Lang::En
@@ -89,21 +108,10 @@ pub fn page_title() -> String {
     t!("page.title").into_owned()
 }
 
-/// Every key of `web/locales/*.yml` in one language, with its text (the translation
-/// tests of this module, `presets` and `catalogue`).
-#[cfg(test)]
-pub(crate) fn messages(lang: Lang) -> std::collections::BTreeMap<String, String> {
-    crate::_rust_i18n_backend()
-        .messages_for_locale(lang.code())
-        .unwrap_or_default()
-        .into_iter()
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::text::tables::messages;
     use std::collections::BTreeSet;
 
     /// The `%{name}` placeholders of a text.
@@ -252,6 +260,10 @@ mod tests {
         for l in Lang::ALL {
             assert_eq!(Lang::from_tag(l.param()), Some(l));
             assert_eq!(Lang::from_tag(l.code()), Some(l));
+            assert_eq!(Lang::from_code(l.code()), Some(l));
+            assert_eq!(l.other().other(), l);
+            assert_ne!(l.other(), l);
         }
+        assert_eq!(Lang::from_code("zh"), None, "a code, not a tag");
     }
 }

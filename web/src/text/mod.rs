@@ -11,5 +11,6 @@ mod literals;
 pub mod narrate;
 pub mod notice;
 pub mod presets;
+pub mod tables;
 pub mod tr;
 pub mod vote;

@@ -7,6 +7,7 @@ use crate::engine::phrasing;
 use crate::state::model::notice::{Clipboard, From, Named, Said};
 use crate::state::query::{Allowed, Instead, QueryProblem, Wrong};
 use crate::text::lang::{self, Lang};
+use crate::text::tables::TableError;
 
 /// `said` in the page's language.
 pub fn words(said: &Said) -> String {
@@ -188,6 +189,27 @@ pub fn words_in(said: &Said, lang: Lang) -> String {
             Clipboard::Refused => t!("notice.link_no_clipboard", locale = l, n = chars),
         }
         .into_owned(),
+        Said::LangUnavailable { lang: wanted, why } => {
+            let why = match why {
+                TableError::Network(error) => {
+                    t!("notice.lang_network", locale = l, error = error)
+                }
+                TableError::Status(status) => {
+                    t!("notice.lang_status", locale = l, status = status)
+                }
+                TableError::Unreadable(error) => {
+                    t!("notice.lang_unreadable", locale = l, error = error)
+                }
+            };
+            t!(
+                "notice.lang_unavailable",
+                locale = l,
+                lang = wanted.own_name(),
+                why = why,
+                now = lang.own_name()
+            )
+            .into_owned()
+        }
         Said::Text(text) => text.clone(),
     }
 }
@@ -370,5 +392,32 @@ mod tests {
             words_in(&cases[5], Lang::En),
             "Reset: “Leader crash” from t = 0 with seed 1."
         );
+    }
+
+    /// A language whose table could not be fetched is named, with the reason, in the
+    /// language the page stays in.
+    #[test]
+    fn a_missing_language_is_said_in_the_one_the_page_keeps() {
+        let said = Said::LangUnavailable {
+            lang: Lang::Zh,
+            why: TableError::Status(404),
+        };
+        assert_eq!(
+            words_in(&said, Lang::En),
+            "The page's text in 中文 could not be loaded (the server answered 404); it stays in English."
+        );
+        let said = Said::LangUnavailable {
+            lang: Lang::En,
+            why: TableError::Network("Failed to fetch".into()),
+        };
+        assert_eq!(
+            words_in(&said, Lang::Zh),
+            "无法加载English的页面文字（请求失败：Failed to fetch），页面仍使用中文。"
+        );
+        let said = Said::LangUnavailable {
+            lang: Lang::Zh,
+            why: TableError::Unreadable("EOF".into()),
+        };
+        assert!(words_in(&said, Lang::En).contains("not a table of texts: EOF"));
     }
 }

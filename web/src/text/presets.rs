@@ -99,7 +99,8 @@ mod tests {
     }
     use std::collections::BTreeSet;
 
-    use crate::text::lang::{messages, Lang};
+    use crate::text::lang::Lang;
+    use crate::text::tables::messages;
 
     /// The zxids written in a text (`0x` and hex digits).
     fn zxids(text: &str) -> BTreeSet<&str> {

@@ -69,8 +69,10 @@ impl Default for Filter {
 pub enum Msg {
     /// A command for the cluster.
     Cmd(Command),
-    /// Show the page in this language.
+    /// Show the page in this language (its table is loaded).
     Lang(crate::text::lang::Lang),
+    /// This language's table could not be loaded: the page stays as it is.
+    LangFailed(crate::text::lang::Lang, crate::text::tables::TableError),
     /// Play or pause.
     TogglePlay,
     /// Speed slider position, 0..=100.
@@ -400,6 +402,7 @@ impl Model {
                 crate::text::lang::set(lang);
                 self.engine.reword_log(lang);
             }
+            Msg::LangFailed(lang, why) => self.refuse(Said::LangUnavailable { lang, why }),
             Msg::Visibility(visible) => {
                 if !visible && self.playing {
                     self.playing = false;

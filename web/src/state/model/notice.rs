@@ -6,7 +6,9 @@ use zab_core::lesson::Until;
 
 use crate::engine::{Done, Idle, Problem};
 use crate::state::query::QueryProblem;
+use crate::text::lang::Lang;
 use crate::text::narrate::Entry;
+use crate::text::tables::TableError;
 
 /// A scenario as the status line names it.
 #[derive(Clone, Debug, PartialEq)]
@@ -173,6 +175,13 @@ pub enum Said {
         chars: usize,
         /// What became of the copy to the clipboard.
         clipboard: Clipboard,
+    },
+    /// A language's table could not be loaded; the page stays in the other one.
+    LangUnavailable {
+        /// The language asked for.
+        lang: Lang,
+        /// Why it is missing.
+        why: TableError,
     },
     /// A sentence the view made when the user acted (a bad field).
     Text(String),

@@ -366,3 +366,154 @@ fn a_write_lost_with_the_connection_has_an_unknown_outcome() {
     ));
     assert!(sim.server(l).unwrap().tree.exists("/w"), "it committed");
 }
+
+// ---- the client invariants C1..C4 (core/src/check/clients.rs), each broken by a
+// ---- mutation of the simulated state ---------------------------------------------
+
+use zab_core::check::{Checker, Violation};
+
+/// Runs `sim` to `t` with the checker watching every step.
+fn checked_until(sim: &mut Sim, ck: &mut Checker, t: u64) -> Vec<Violation> {
+    let events = sim.take_trace();
+    let mut found = ck.observe(sim, &events);
+    while sim.next_time().is_some_and(|n| n <= t) {
+        sim.step();
+        let events = sim.take_trace();
+        found.extend(ck.observe(sim, &events));
+    }
+    found
+}
+
+fn act_checked(sim: &mut Sim, ck: &mut Checker, a: Action) -> Vec<Violation> {
+    sim.intervene(a);
+    let events = sim.take_trace();
+    ck.observe(sim, &events)
+}
+
+fn ids(found: &[Violation]) -> Vec<&str> {
+    found.iter().map(|v| v.invariant.as_str()).collect()
+}
+
+/// A checked cluster with client 1 on a follower and client 2 on the leader.
+fn checked_cluster(seed: u64) -> (Sim, Checker, ServerId, ServerId) {
+    let mut sim = Sim::new(Config::new(3, 0), seed, &[]);
+    let mut ck = Checker::new(&sim.cfg);
+    assert!(ids(&checked_until(&mut sim, &mut ck, 3_000)).is_empty());
+    let (l, f) = (leader(&sim), follower(&sim));
+    let mut found = act_checked(
+        &mut sim,
+        &mut ck,
+        Action::Connect {
+            client: C1,
+            servers: vec![f],
+            timeout_ms: 3_000,
+        },
+    );
+    found.extend(act_checked(
+        &mut sim,
+        &mut ck,
+        Action::Connect {
+            client: C2,
+            servers: vec![l],
+            timeout_ms: 3_000,
+        },
+    ));
+    let t = sim.now + 300;
+    found.extend(checked_until(&mut sim, &mut ck, t));
+    assert!(ids(&found).is_empty(), "clean so far: {found:?}");
+    (sim, ck, l, f)
+}
+
+fn call_checked(
+    sim: &mut Sim,
+    ck: &mut Checker,
+    client: ClientId,
+    request: Request,
+) -> Vec<Violation> {
+    let mut found = act_checked(sim, ck, Action::Call { client, request });
+    let t = sim.now + 300;
+    found.extend(checked_until(sim, ck, t));
+    found
+}
+
+/// C1 EphemeralOwnerLive (DataTree.killSession): a server that forgot a session but
+/// kept its ephemeral znode is caught.
+#[test]
+fn c1_catches_an_ephemeral_without_its_session() {
+    let (mut sim, mut ck, _, f) = checked_cluster(11);
+    let found = call_checked(&mut sim, &mut ck, C1, create("/e", true, false));
+    assert!(ids(&found).is_empty(), "{found:?}");
+    let i = (f.0 - 1) as usize;
+    sim.nodes[i].server.as_mut().unwrap().tree.sessions.clear();
+    let t = sim.now + 50;
+    let found = checked_until(&mut sim, &mut ck, t);
+    assert_eq!(ids(&found), ["C1"]);
+    assert_eq!(found[0].servers, [f]);
+}
+
+/// C2 WatchOnce (WatchManager.triggerWatch removes the watchers it fires): a server
+/// that keeps a fired watch fires it again on the next change, and is caught.
+#[test]
+fn c2_catches_a_watch_that_fires_twice() {
+    let (mut sim, mut ck, _, f) = checked_cluster(12);
+    let mut found = call_checked(&mut sim, &mut ck, C2, create("/config", false, false));
+    let get = Request::GetData {
+        path: "/config".into(),
+        watch: true,
+    };
+    found.extend(call_checked(&mut sim, &mut ck, C1, get));
+    let set = |v: &str| Request::SetData {
+        path: "/config".into(),
+        data: v.into(),
+        version: None,
+    };
+    found.extend(call_checked(&mut sim, &mut ck, C2, set("2")));
+    assert!(ids(&found).is_empty(), "one firing is legal: {found:?}");
+    let i = (f.0 - 1) as usize;
+    let w = &mut sim.nodes[i].server.as_mut().unwrap().watches;
+    w.data.entry("/config".into()).or_default().insert(C1);
+    let found = call_checked(&mut sim, &mut ck, C2, set("3"));
+    assert_eq!(ids(&found), ["C2"]);
+}
+
+/// C3 MonotonicClientView (processConnectRequest's lastZxidSeen check): a server whose
+/// tree went back answers a read with an older zxid than the client has seen.
+#[test]
+fn c3_catches_a_client_view_going_back() {
+    let (mut sim, mut ck, _, f) = checked_cluster(13);
+    let found = call_checked(&mut sim, &mut ck, C1, create("/a", false, false));
+    assert!(ids(&found).is_empty(), "{found:?}");
+    let i = (f.0 - 1) as usize;
+    sim.nodes[i].server.as_mut().unwrap().tree.last_processed = Zxid::ZERO;
+    let read = Request::Exists {
+        path: "/a".into(),
+        watch: false,
+    };
+    let found = call_checked(&mut sim, &mut ck, C1, read);
+    assert!(ids(&found).contains(&"C3"), "{found:?}");
+}
+
+/// C4 SequentialOrder (PrepRequestProcessor names from the parent's cversion): a leader
+/// whose parent counter went back hands out a name it gave before.
+#[test]
+fn c4_catches_a_sequential_name_reused() {
+    let (mut sim, mut ck, l, _) = checked_cluster(14);
+    let mut found = call_checked(&mut sim, &mut ck, C2, create("/q", false, false));
+    found.extend(call_checked(
+        &mut sim,
+        &mut ck,
+        C2,
+        create("/q/n-", false, true),
+    ));
+    let del = Request::Delete {
+        path: "/q/n-0000000000".into(),
+        version: None,
+    };
+    found.extend(call_checked(&mut sim, &mut ck, C2, del));
+    assert!(ids(&found).is_empty(), "{found:?}");
+    let i = (l.0 - 1) as usize;
+    let tree = &mut sim.nodes[i].server.as_mut().unwrap().tree;
+    tree.stats.get_mut("/q").unwrap().cversion = 0;
+    let found = call_checked(&mut sim, &mut ck, C2, create("/q/n-", false, true));
+    assert_eq!(ids(&found), ["C4"]);
+}

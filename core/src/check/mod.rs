@@ -42,6 +42,7 @@
 //!   packet, exiting on an unmatched COMMIT): trace events do not carry packet fields.
 
 mod broadcasts;
+mod clients;
 mod ghost;
 mod liveness;
 mod mirror;
@@ -89,7 +90,7 @@ pub struct InvariantInfo {
 }
 
 /// Every invariant the checker knows, in spec order.
-pub const INVARIANTS: [InvariantInfo; 24] = [
+pub const INVARIANTS: [InvariantInfo; 28] = [
     InvariantInfo {
         id: "I1",
         name: "Leadership1",
@@ -210,6 +211,26 @@ pub const INVARIANTS: [InvariantInfo; 24] = [
         name: "RestartSucceeds",
         summary: "A crashed server can always restart from its disk.",
     },
+    InvariantInfo {
+        id: "C1",
+        name: "EphemeralOwnerLive",
+        summary: "An ephemeral znode exists on a server only while its owner's session is live there.",
+    },
+    InvariantInfo {
+        id: "C2",
+        name: "WatchOnce",
+        summary: "A watch fires at most once per registration, at its own server, after that server applied the change.",
+    },
+    InvariantInfo {
+        id: "C3",
+        name: "MonotonicClientView",
+        summary: "A client is never answered with a zxid below one it has already seen.",
+    },
+    InvariantInfo {
+        id: "C4",
+        name: "SequentialOrder",
+        summary: "The sequential znodes a parent names are unique and increasing.",
+    },
 ];
 
 /// Invariant ids, indexing [`INVARIANTS`].
@@ -240,6 +261,10 @@ pub(crate) enum Inv {
     L2,
     L3,
     L4,
+    C1,
+    C2,
+    C3,
+    C4,
 }
 
 impl Inv {
@@ -280,6 +305,8 @@ pub struct Checker {
     roles_changed: bool,
     /// Treat every refreshed server as changed (after `mark_all`).
     force_changed: bool,
+    /// Ghost state of the client invariants C1..C4.
+    clients: clients::Clients,
     out: Vec<Violation>,
 }
 
@@ -318,6 +345,9 @@ impl Checker {
         self.last_trace_count = sim.trace_count;
         self.scan(sim, events);
         self.settle(sim);
+        for (inv, servers, detail) in self.clients.observe(sim, events) {
+            self.report(inv, servers, detail);
+        }
         std::mem::take(&mut self.out)
     }
 

@@ -1,0 +1,235 @@
+//! The client-side invariants C1..C4 (docs/client-model.md; zab-spec.md has none):
+//! what ZooKeeper promises the sessions, znodes and watches of its clients.
+//!
+//! * C1 EphemeralOwnerLive: on every server, an ephemeral znode exists only while its
+//!   owner's session is live in that server's database (DataTree.killSession removes
+//!   them in the same closeSession txn).
+//! * C2 WatchOnce: a watch fires at most once per registration, only at the server it
+//!   was left at, and only once that server's own tree shows the change
+//!   (WatchManager.triggerWatch from DataTree's apply; DataTree.setWatches).
+//! * C3 MonotonicClientView: a client never receives a reply with a zxid below one it
+//!   has already seen (ZooKeeperServer.processConnectRequest refuses a server behind it).
+//! * C4 SequentialOrder: the names a parent gives sequential znodes are unique and
+//!   increasing (PrepRequestProcessor: the parent's cversion, `%010d`).
+//!
+//! Its ghost state is built from the trace only: the calls made, the replies and watch
+//! events servers sent, connections opened and closed.
+
+use super::Inv;
+use crate::client::{Answer, ClientEvent, Request, ToClient, ToServer, WatchKind};
+use crate::ids::{ClientId, ServerId, Zxid};
+use crate::sim::{ClientMsg, Sim, TraceEvent, TraceKind};
+use crate::tree::{parent_of, EventType, WatchTable};
+use crate::txn::ReqId;
+use std::collections::BTreeMap;
+
+/// A watch registration the ghost knows of: (server, client, table, path).
+type Reg = (ServerId, ClientId, WatchTable, String);
+
+/// Ghost state of the client invariants.
+#[derive(Clone, Debug, Default)]
+pub(super) struct Clients {
+    /// Every call made, by id (its request decides what a reply means).
+    calls: BTreeMap<ReqId, Request>,
+    /// Registrations not yet fired, with how many times each was made.
+    regs: BTreeMap<Reg, u32>,
+    /// The watches each client last asked to re-register on connect.
+    resend: BTreeMap<ClientId, Vec<(WatchKind, String)>>,
+    /// The newest zxid each client has been told.
+    seen: BTreeMap<ClientId, Zxid>,
+    /// The last sequential name under each parent (its ten-digit suffix).
+    last_seq: BTreeMap<String, String>,
+    /// Watch events sent in this step, checked against the trees after it.
+    fired: Vec<(ServerId, ClientId, String, EventType)>,
+}
+
+/// A violation found: which invariant, the servers, the sentence.
+pub(super) type Found = (Inv, Vec<ServerId>, String);
+
+fn table_of(kind: WatchKind) -> WatchTable {
+    match kind {
+        WatchKind::Child => WatchTable::Child,
+        WatchKind::Data | WatchKind::Exists => WatchTable::Data,
+    }
+}
+
+impl Clients {
+    /// Feeds one step's events; returns what broke.
+    pub(super) fn observe(&mut self, sim: &Sim, events: &[TraceEvent]) -> Vec<Found> {
+        let mut out = Vec::new();
+        if sim.clients.is_empty() {
+            return out;
+        }
+        for ev in events {
+            match &ev.kind {
+                TraceKind::ClientCall { req, request, .. } => {
+                    self.calls.insert(*req, request.clone());
+                }
+                TraceKind::ClientMessage { flight } => {
+                    let (s, c) = (flight.server, flight.client);
+                    match &flight.msg {
+                        ClientMsg::ToServer(ToServer::Connect { watches, .. }) => {
+                            self.resend.insert(c, watches.clone());
+                        }
+                        ClientMsg::ToClient(msg) => self.server_sent(s, c, msg, &mut out),
+                        ClientMsg::ToServer(_) => {}
+                    }
+                }
+                TraceKind::Client {
+                    client,
+                    event: ClientEvent::Answered { zxid, .. },
+                } => {
+                    let seen = self.seen.entry(*client).or_insert(Zxid::ZERO);
+                    if *zxid < *seen {
+                        out.push((
+                            Inv::C3,
+                            Vec::new(),
+                            format!(
+                                "client {client} was answered at {zxid} after it had seen {seen}: its view went back in time"
+                            ),
+                        ));
+                    }
+                    *seen = (*seen).max(*zxid);
+                }
+                TraceKind::Crash { server, .. } => self.regs.retain(|(s, ..), _| s != server),
+                _ => {}
+            }
+        }
+        self.check_fired(sim, &mut out);
+        self.check_ephemerals(sim, &mut out);
+        out
+    }
+
+    fn server_sent(&mut self, s: ServerId, c: ClientId, msg: &ToClient, out: &mut Vec<Found>) {
+        match msg {
+            ToClient::Reply { req, result, zxid } => {
+                let Some(request) = self.calls.get(req) else {
+                    return;
+                };
+                if let (Some((kind, path)), Ok(_)) = (request.watch(), result) {
+                    let reg = (s, c, table_of(kind), path.to_string());
+                    *self.regs.entry(reg).or_default() += 1;
+                }
+                if let (
+                    Request::Create {
+                        sequential: true, ..
+                    },
+                    Ok(Answer::Written {
+                        created: Some(path),
+                    }),
+                ) = (request, result)
+                {
+                    self.sequential(s, path, *zxid, out);
+                }
+                if matches!(result, Ok(Answer::Closed)) {
+                    self.regs.retain(|(rs, rc, ..), _| !(*rs == s && *rc == c));
+                }
+            }
+            ToClient::Connected { .. } => {
+                // A resumed session re-registers what the client sent (SetWatches); a
+                // watch whose event happened meanwhile fires in the same step.
+                for (kind, path) in self.resend.remove(&c).unwrap_or_default() {
+                    *self.regs.entry((s, c, table_of(kind), path)).or_default() += 1;
+                }
+            }
+            ToClient::Watch { path, event } => {
+                let tables: &[WatchTable] = match event {
+                    EventType::NodeChildrenChanged => &[WatchTable::Child],
+                    EventType::NodeDeleted => &[WatchTable::Data, WatchTable::Child],
+                    EventType::NodeCreated | EventType::NodeDataChanged => &[WatchTable::Data],
+                };
+                let hit = tables.iter().find_map(|t| {
+                    let key = (s, c, *t, path.clone());
+                    self.regs.get(&key).filter(|n| **n > 0).map(|_| key)
+                });
+                match hit {
+                    Some(key) => {
+                        if let Some(n) = self.regs.get_mut(&key) {
+                            *n -= 1;
+                            if *n == 0 {
+                                self.regs.remove(&key);
+                            }
+                        }
+                        self.fired.push((s, c, path.clone(), *event));
+                    }
+                    None => out.push((
+                        Inv::C2,
+                        vec![s],
+                        format!(
+                            "server {s} sent client {c} {} for {path} with no watch of that client pending there: a watch fired twice or was never left",
+                            event.name()
+                        ),
+                    )),
+                }
+            }
+            ToClient::Closed | ToClient::Refused { .. } => {
+                self.regs.retain(|(rs, rc, ..), _| !(*rs == s && *rc == c));
+            }
+            ToClient::Pong => {}
+        }
+    }
+
+    /// C2's second half: the server's own tree shows the change it reported.
+    fn check_fired(&mut self, sim: &Sim, out: &mut Vec<Found>) {
+        for (s, c, path, event) in std::mem::take(&mut self.fired) {
+            let Some(server) = sim.server(s) else {
+                continue;
+            };
+            let exists = server.tree.exists(&path);
+            let agrees = match event {
+                EventType::NodeDeleted => !exists,
+                EventType::NodeCreated | EventType::NodeDataChanged => exists,
+                EventType::NodeChildrenChanged => true,
+            };
+            if !agrees {
+                out.push((
+                    Inv::C2,
+                    vec![s],
+                    format!(
+                        "server {s} told client {c} {} for {path} before its own tree showed it",
+                        event.name()
+                    ),
+                ));
+            }
+        }
+    }
+
+    /// C4: each parent's sequential suffixes only grow (fixed-width, so compared as text).
+    fn sequential(&mut self, s: ServerId, path: &str, zxid: Zxid, out: &mut Vec<Found>) {
+        let parent = parent_of(path).to_string();
+        let suffix = path[path.len().saturating_sub(10)..].to_string();
+        if let Some(last) = self.last_seq.get(&parent) {
+            if suffix <= *last {
+                out.push((
+                    Inv::C4,
+                    vec![s],
+                    format!(
+                        "the sequential znode {path} (created at {zxid}) does not come after suffix {last} under {parent}"
+                    ),
+                ));
+            }
+        }
+        self.last_seq.insert(parent, suffix);
+    }
+
+    /// C1 on every running server.
+    fn check_ephemerals(&self, sim: &Sim, out: &mut Vec<Found>) {
+        for server in sim.nodes.iter().filter_map(|n| n.server.as_ref()) {
+            let orphan = server.tree.stats.iter().find(|(_, st)| {
+                st.ephemeral_owner
+                    .is_some_and(|o| !server.tree.sessions.contains_key(&o))
+            });
+            if let Some((path, st)) = orphan {
+                let owner = st.ephemeral_owner.unwrap_or_default();
+                out.push((
+                    Inv::C1,
+                    vec![server.id],
+                    format!(
+                        "server {} holds the ephemeral znode {path} of session {owner}, which it does not have as live",
+                        server.id
+                    ),
+                ));
+            }
+        }
+    }
+}

@@ -14,6 +14,15 @@ pub struct Snapshot {
 }
 
 impl Snapshot {
+    /// `snapshot.0`, the empty tree every server writes the first time it starts on an
+    /// empty disk (FileTxnSnapLog.restore; see [`crate::server::Server::recover`]).
+    pub fn initial() -> Snapshot {
+        Snapshot {
+            zxid: Zxid::ZERO,
+            tree: DataTree::default(),
+        }
+    }
+
     /// The zxid of the last txn it holds (its label, unless the label is a control zxid
     /// with counter 0 past its last txn).
     pub fn content_upto(&self) -> Zxid {

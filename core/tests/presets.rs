@@ -262,8 +262,9 @@ fn long_outage_snap() {
     let m = modes_for(r, 1);
     assert_eq!(m.last(), Some(&(3, 1, "SNAP".to_string())));
     let s1 = server(r, 1);
-    assert!(
-        !s1.snapshots.is_empty(),
+    assert_eq!(
+        s1.snapshots.last(),
+        Some(&z("0x100000029")),
         "server 1 snapshotted the SNAP state"
     );
     assert_eq!(s1.history.len(), 41);

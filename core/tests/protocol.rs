@@ -6,7 +6,7 @@ use zab_core::server::{
     EpochFile, LeaderShutdown, Phase, RoleExit, Server, ServerEvent, StartRefusal, SyncMode, Timer,
 };
 use zab_core::sim::{Action, Sim, TraceEvent, TraceKind};
-use zab_core::storage::Disk;
+use zab_core::storage::{Disk, Snapshot};
 use zab_core::tree::DataTree;
 use zab_core::txn::{Op, Txn};
 use zab_core::{Config, Epoch, ServerId, Zxid};
@@ -287,11 +287,16 @@ fn follower_far_behind_gets_a_snap_once_logs_have_rolled() {
     h.assert_all_serving_with(3, 1);
     assert_eq!(h.syncs_for(1).last(), Some(&SyncMode::Snap));
     assert_eq!(h.server(1).tree.nodes, h.server(3).tree.nodes);
-    // SNAP ⇒ the follower snapshots at NEWLEADER (spec §8.2).
-    assert!(h
-        .server_events(1)
+    // SNAP ⇒ the follower snapshots at NEWLEADER (spec §8.2), after its restart (its
+    // snapshot.0 came at its first start).
+    let ev = h.server_events(1);
+    let restart_at = ev
         .iter()
-        .any(|(_, e)| matches!(e, ServerEvent::Snapshot { .. })));
+        .rposition(|(_, e)| matches!(e, ServerEvent::Recovered { .. }))
+        .unwrap();
+    assert!(ev[restart_at..]
+        .iter()
+        .any(|(_, e)| matches!(e, ServerEvent::Snapshot { zxid } if *zxid > z(1, 0))));
 }
 
 /// Spec §8.1 (`snapshotSizeFactor`): a follower just older than the committed-log
@@ -467,6 +472,7 @@ fn restart_refuses_when_current_epoch_is_older_than_the_last_zxid() {
         current_epoch: Some(Epoch(1)),
         log: vec![txn.clone()],
         flushed: 1,
+        snapshots: vec![Snapshot::initial()],
         ..Disk::default()
     };
     let err = Server::recover(sid(1), Config::new(3, 0), disk.clone()).unwrap_err();
@@ -504,11 +510,144 @@ fn restart_refuses_when_current_epoch_is_older_than_the_last_zxid() {
         current_epoch: Some(Epoch(2)),
         log: vec![txn],
         flushed: 1,
+        snapshots: vec![Snapshot::initial()],
         ..Disk::default()
     };
     let (s, _) = Server::recover(sid(1), Config::new(3, 0), ok).unwrap();
     assert_eq!(s.last_logged_zxid(), z(2, 1));
     assert_eq!(s.tree.nodes.get("/a").map(String::as_str), Some("1"));
+}
+
+/// The events of a server's start: those between its `Restart` and its `Recovered`
+/// (inclusive), for the restart at `nth` (0 = its first start).
+fn start_events(trace: &[TraceEvent], who: u32, nth: usize) -> Vec<ServerEvent> {
+    let at = trace
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| matches!(e.kind, TraceKind::Restart { server, .. } if server.0 == who))
+        .map(|(i, _)| i)
+        .nth(nth)
+        .expect("that restart");
+    let mut out = Vec::new();
+    for e in &trace[at + 1..] {
+        if let TraceKind::Server { server, event } = &e.kind {
+            if server.0 == who {
+                out.push(event.clone());
+                if matches!(event, ServerEvent::Recovered { .. }) {
+                    break;
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Not in spec §11; ZooKeeper's source decides (apache/zookeeper branch-3.8):
+/// `QuorumPeer.start` runs `loadDataBase` before leader election (QuorumPeer.java
+/// L1128-1146), whose `FileTxnSnapLog.restore` finds no snapshot and no log on an
+/// empty data directory and saves an empty `snapshot.0` at once (FileTxnSnapLog.java
+/// L283-303, `zookeeper.db.autocreate` true by default). So every server of a fresh
+/// cluster writes it, not only the first leader, and a server started later writes
+/// its own when it starts. A restart that finds `snapshot.0` and an empty log loads
+/// it and replays nothing (FileSnap.java L76-119, `fastForwardFromEdits` L326-331):
+/// no second `snapshot.0`.
+#[test]
+fn every_server_writes_snapshot_0_the_first_time_it_starts() {
+    let mut h = Harness {
+        sim: Sim::new(Config::new(3, 0), 1, &[sid(3)]),
+        trace: Vec::new(),
+    };
+    h.run_until(0);
+    let boot = vec![
+        ServerEvent::Snapshot { zxid: Zxid::ZERO },
+        ServerEvent::Recovered {
+            snapshot: Zxid::ZERO,
+            replayed: 0,
+            last_zxid: Zxid::ZERO,
+        },
+    ];
+    for i in [1, 2] {
+        assert_eq!(start_events(&h.trace, i, 0), boot, "server {i}");
+        let disk = h.sim.node(sid(i)).unwrap().disk();
+        assert_eq!(disk.snapshots, vec![Snapshot::initial()], "server {i}");
+        assert!(disk.log.is_empty() && disk.current_epoch == Some(Epoch(0)));
+    }
+    assert!(
+        h.sim.node(sid(3)).unwrap().disk().snapshots.is_empty(),
+        "a server not started yet has written nothing"
+    );
+    h.run_until(3000);
+    assert!(h.sim.leader().is_some(), "servers 1 and 2 elect a leader");
+    h.act(Action::Restart { server: sid(3) });
+    assert_eq!(start_events(&h.trace, 3, 0), boot, "server 3 starts later");
+    assert_eq!(
+        h.sim.node(sid(3)).unwrap().disk().snapshots,
+        vec![Snapshot::initial()]
+    );
+    // Crashed before it logged anything: snapshot.0 is loaded, not written again.
+    h.act(Action::Crash { server: sid(3) });
+    h.act(Action::Restart { server: sid(3) });
+    assert_eq!(start_events(&h.trace, 3, 1), boot[1..].to_vec());
+    assert_eq!(
+        h.sim.node(sid(3)).unwrap().disk().snapshots,
+        vec![Snapshot::initial()]
+    );
+}
+
+/// Not in spec §11; ZooKeeper's source decides (apache/zookeeper branch-3.8,
+/// FileTxnSnapLog.java L283-290): a disk with log entries and no snapshot refuses to
+/// start, "No snapshot found, but there are log entries. Something is broken!"
+/// (`zookeeper.snapshot.trust.empty` is off by default), and `restore` runs before
+/// the epoch checks (QuorumPeer.java L1146 then L1148-1198). The same log after a
+/// `snapshot.0` starts and is replayed.
+#[test]
+fn a_log_without_a_snapshot_refuses_to_start() {
+    let t = |c: u32| Txn {
+        zxid: z(1, c),
+        op: create(&format!("/k{c}"), "v"),
+        origin: None,
+    };
+    let disk = Disk {
+        accepted_epoch: Some(Epoch(1)),
+        current_epoch: Some(Epoch(1)),
+        log: vec![t(1), t(2)],
+        flushed: 2,
+        ..Disk::default()
+    };
+    let refusal = StartRefusal::LogWithoutSnapshot {
+        first_logged: z(1, 1),
+        last_logged: z(1, 2),
+    };
+    let err = Server::recover(sid(1), Config::new(3, 0), disk.clone()).unwrap_err();
+    assert_eq!(err, refusal);
+    assert!(
+        err.to_string()
+            .starts_with("No snapshot found, but there are log entries"),
+        "{err}"
+    );
+    // Refused before the epoch checks: a currentEpoch behind the log changes nothing.
+    let behind = Disk {
+        current_epoch: Some(Epoch(0)),
+        ..disk.clone()
+    };
+    assert_eq!(
+        Server::recover(sid(1), Config::new(3, 0), behind).unwrap_err(),
+        refusal
+    );
+    let with_snapshot_0 = Disk {
+        snapshots: vec![Snapshot::initial()],
+        ..disk
+    };
+    let (s, events) = Server::recover(sid(1), Config::new(3, 0), with_snapshot_0).unwrap();
+    assert_eq!(
+        events,
+        vec![ServerEvent::Recovered {
+            snapshot: Zxid::ZERO,
+            replayed: 2,
+            last_zxid: z(1, 2),
+        }]
+    );
+    assert_eq!(s.tree.nodes.len(), 2);
 }
 
 /// Spec §4.1, §11: a crash loses the unflushed log tail.
@@ -643,11 +782,13 @@ fn snapshots_retention_and_recovery() {
             40,
             "no txn lost from the durable history of {i}"
         );
-        // Snapshots come every 3..6 logged txns (snapCount/2 + rand[0, snapCount/2)).
+        // Snapshots come every 3..6 logged txns (snapCount/2 + rand[0, snapCount/2)):
+        // those past 0 (snapshot.0 came at the first start, and the leader's lead()
+        // snapshot at 0 replaced it).
         let snaps = h
             .server_events(i)
             .iter()
-            .filter(|(_, e)| matches!(e, ServerEvent::Snapshot { .. }))
+            .filter(|(_, e)| matches!(e, ServerEvent::Snapshot { zxid } if *zxid > Zxid::ZERO))
             .count();
         assert!(
             (40 / 6..=40 / 3 + 1).contains(&snaps),

@@ -5,7 +5,7 @@ use zab_core::packet::{Notification, QuorumPacket, ServerState, Vote};
 use zab_core::server::{
     ConnId, Ctx, Effect, HaltReason, Input, Phase, Server, ServerEvent, Timer, Warning,
 };
-use zab_core::storage::Disk;
+use zab_core::storage::{Disk, Snapshot};
 use zab_core::tree::DataTree;
 use zab_core::txn::{Op, Txn};
 use zab_core::{Config, Epoch, ServerId, Zxid};
@@ -36,6 +36,7 @@ fn disk(accepted: u32, current: u32, log: Vec<Txn>) -> Disk {
         current_epoch: Some(Epoch(current)),
         log,
         flushed,
+        snapshots: vec![Snapshot::initial()],
         ..Disk::default()
     }
 }
@@ -275,7 +276,11 @@ fn a_learner_that_cannot_truncate_takes_a_full_sync_next() {
     assert!(matches!(sent(&out)[..], [QuorumPacket::Ack { .. }]));
     assert!(!f.s.disk.full_sync_needed);
     let labels: Vec<Zxid> = f.s.disk.snapshots.iter().map(|s| s.zxid).collect();
-    assert_eq!(labels, vec![z(1, 3)], "the superseded snapshot went");
+    assert_eq!(
+        labels,
+        vec![Zxid::ZERO, z(1, 3)],
+        "the superseded snapshot 0x100000005 went; snapshot.0 holds no txn past the cut"
+    );
     assert_eq!(f.s.disk.history(), leaders.applied.to_vec());
 }
 

@@ -91,7 +91,10 @@ pub enum ServerEvent {
         /// Durable up to here.
         upto: Zxid,
     },
-    /// A snapshot was written.
+    /// A snapshot was written: periodically by the Sync thread, at `lead()`, at a
+    /// learner's NEWLEADER, or the empty `snapshot.0` a server writes the first time
+    /// it starts on an empty disk (FileTxnSnapLog.restore, see
+    /// [`super::Server::recover`]).
     Snapshot {
         /// Its label.
         zxid: Zxid,
@@ -126,7 +129,8 @@ pub enum ServerEvent {
     },
     /// Restart recovered state from disk.
     Recovered {
-        /// Label of the snapshot loaded (0 if none).
+        /// Label of the snapshot loaded (0: `snapshot.0`, the empty tree every server
+        /// writes when it first starts).
         snapshot: Zxid,
         /// Log entries replayed on top.
         replayed: u64,

@@ -1132,7 +1132,7 @@ impl Queuer {
 mod tests {
     use super::*;
     use crate::config::Config;
-    use crate::storage::Disk;
+    use crate::storage::{Disk, Snapshot};
 
     fn z(e: u32, c: u32) -> Zxid {
         Zxid::new(Epoch(e), c)
@@ -1156,6 +1156,7 @@ mod tests {
             current_epoch: Some(Epoch(2)),
             flushed: log.len(),
             log,
+            snapshots: vec![Snapshot::initial()],
             ..Disk::default()
         };
         let (s, _) = Server::recover(ServerId(1), Config::new(3, 0), disk).expect("starts");

@@ -357,10 +357,22 @@ impl fmt::Display for HaltReason {
     }
 }
 
-/// Why a restart refuses to start: the startup epoch checks of
-/// `QuorumPeer.loadDataBase` (spec §11), returned by [`super::Server::recover`].
+/// Why a restart refuses to start: `FileTxnSnapLog.restore` and the startup epoch
+/// checks of `QuorumPeer.loadDataBase` (spec §11), returned by
+/// [`super::Server::recover`].
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum StartRefusal {
+    /// The disk holds log entries but no snapshot: ZooKeeper refuses, since the data
+    /// before the log's first entry may be missing (apache/zookeeper branch-3.8,
+    /// FileTxnSnapLog.java L283-290; `zookeeper.snapshot.trust.empty`, off by default,
+    /// is not modelled). Every server writes `snapshot.0` the first time it starts,
+    /// so only lost snapshot files lead here.
+    LogWithoutSnapshot {
+        /// The first logged txn.
+        first_logged: Zxid,
+        /// The last logged txn.
+        last_logged: Zxid,
+    },
     /// The disk holds a txn of a newer epoch than currentEpoch, and no updatingEpoch
     /// marker covers it (the ZOOKEEPER-1653 window).
     CurrentEpochBehind {
@@ -381,6 +393,13 @@ pub enum StartRefusal {
 impl fmt::Display for StartRefusal {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            StartRefusal::LogWithoutSnapshot {
+                first_logged,
+                last_logged,
+            } => write!(
+                f,
+                "No snapshot found, but there are log entries ({first_logged} to {last_logged}). Something is broken! (FileTxnSnapLog.restore)"
+            ),
             StartRefusal::CurrentEpochBehind { current, last_zxid } => write!(
                 f,
                 "The current epoch, {current}, is older than the last zxid, {last_zxid} (QuorumPeer.loadDataBase)"

@@ -5,7 +5,7 @@ use super::{Fle, Role, Server, ServerEvent, StartRefusal, SyncThread};
 use crate::config::Config;
 use crate::ids::{ServerId, SessionId, Zxid};
 use crate::packet::Vote;
-use crate::storage::Disk;
+use crate::storage::{Disk, Snapshot};
 use crate::tree::DataTree;
 use crate::txn::Txn;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
@@ -13,12 +13,23 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 impl Server {
     /// Recovers a server from its disk (spec §11): newest snapshot, then every log
     /// entry after it (uncommitted ones too), then the startup epoch checks.
-    /// A fresh server is recovered from an empty disk. Returns why startup refuses.
+    /// A fresh server is recovered from an empty disk. Returns the events of the start
+    /// (a [`ServerEvent::Snapshot`] of `snapshot.0` if it wrote one, then
+    /// [`ServerEvent::Recovered`]), or why startup refuses.
+    ///
+    /// A disk without a snapshot: spec §11 says nothing of it, so ZooKeeper's source
+    /// decides (`restore_without_snapshot` below): an empty disk gets an empty
+    /// `snapshot.0` before anything else, on every server, and a log without a
+    /// snapshot refuses to start.
     pub fn recover(
         id: ServerId,
         cfg: Config,
         mut disk: Disk,
-    ) -> Result<(Server, ServerEvent), StartRefusal> {
+    ) -> Result<(Server, Vec<ServerEvent>), StartRefusal> {
+        let mut events = Vec::new();
+        if disk.snapshots.is_empty() {
+            events.push(Self::restore_without_snapshot(&mut disk)?);
+        }
         let tree = Self::load_tree(&disk, None);
         let snapshot = disk.snapshots.last().map_or(Zxid::ZERO, |s| s.zxid);
         let replayed = disk.log.iter().filter(|t| t.zxid > snapshot).count() as u64;
@@ -49,11 +60,11 @@ impl Server {
             election_epoch: 0,
             peer_epoch: current,
         };
-        let event = ServerEvent::Recovered {
+        events.push(ServerEvent::Recovered {
             snapshot,
             replayed,
             last_zxid: last,
-        };
+        });
         let server = Server {
             id,
             cfg,
@@ -77,10 +88,45 @@ impl Server {
             roll: 0,
             out: Vec::new(),
         };
-        Ok((server, event))
+        Ok((server, events))
     }
 
-    /// given) plus every later log entry (up to `upto`).
+    /// `FileTxnSnapLog.restore` when `FileSnap.deserialize` finds no snapshot
+    /// (apache/zookeeper branch-3.8, FileTxnSnapLog.java L283-310; FileSnap.java
+    /// L76-79), with ZooKeeper's defaults:
+    ///
+    /// - A log without a snapshot refuses to start: "No snapshot found, but there
+    ///   are log entries. Something is broken!" (L286-290), since the data before the
+    ///   log's first entry may be missing. `zookeeper.snapshot.trust.empty=true`
+    ///   (L123, default false), an escape hatch for upgrades from 3.4, would replay
+    ///   the log onto an empty tree instead; ZabScope does not model it.
+    /// - An empty disk (no snapshot, no log) gets an empty `snapshot.0` at once
+    ///   (`save`, L297-303), since `zookeeper.db.autocreate` defaults to true
+    ///   (L172-173), and restore returns zxid 0. This runs in `QuorumPeer.start` →
+    ///   `loadDataBase` (QuorumPeer.java L1128-1132, L1144-1146) before leader
+    ///   election, so every server writes it the first time it starts, not only the
+    ///   first leader. (With autocreate off and no `initialize` file, L258-264, it
+    ///   would return -1 without a snapshot; not modelled.)
+    ///
+    /// A `snapshot.0` on disk with an empty log then loads as any snapshot does
+    /// (FileSnap.java L76-119) and replays nothing (`fastForwardFromEdits`,
+    /// FileTxnSnapLog.java L326-331): zxid 0, no refusal and no second `snapshot.0`.
+    /// Returns the [`ServerEvent::Snapshot`] of the `snapshot.0` written.
+    fn restore_without_snapshot(disk: &mut Disk) -> Result<ServerEvent, StartRefusal> {
+        if let Some(last) = disk.log.last() {
+            return Err(StartRefusal::LogWithoutSnapshot {
+                first_logged: disk.log[0].zxid,
+                last_logged: last.zxid,
+            });
+        }
+        let initial = Snapshot::initial();
+        let zxid = initial.zxid;
+        disk.snapshots.push(initial);
+        Ok(ServerEvent::Snapshot { zxid })
+    }
+
+    /// The data tree a disk holds: the newest snapshot (the newest at or below `upto`,
+    /// if given) plus every later log entry (up to `upto`).
     pub(crate) fn load_tree(disk: &Disk, upto: Option<Zxid>) -> DataTree {
         let snap = match upto {
             Some(z) => disk.snapshot_at_or_below(z),
@@ -107,7 +153,11 @@ impl Server {
         all.into_iter().skip(skip).collect()
     }
 
-    /// Reloads the in-memory database from disk (full shutdown, TRUNC).
+    /// Reloads the in-memory database from disk (full shutdown, TRUNC). ZooKeeper
+    /// reloads through `restore` here too (ZKDatabase.java L598-610, branch-3.8), but
+    /// after a first start a disk always keeps a snapshot (retention keeps at least
+    /// one, and a TRUNC keeps the one it rebuilds from), so the no-snapshot case of
+    /// [`Server::recover`] does not arise.
     pub(crate) fn reload_from_disk(&mut self, upto: Option<Zxid>) {
         self.tree = Self::load_tree(&self.disk, upto);
         self.committed_log = Self::committed_tail(&self.tree, self.cfg.storage.commit_log_count);

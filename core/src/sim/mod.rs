@@ -752,7 +752,7 @@ impl Sim {
         }
         let disk = std::mem::take(&mut node.disk);
         match Server::recover(id, cfg, disk.clone()) {
-            Ok((mut server, event)) => {
+            Ok((mut server, events)) => {
                 server.armed = std::mem::take(&mut node.armed);
                 node.server = Some(server);
                 node.incarnation += 1;
@@ -762,7 +762,9 @@ impl Sim {
                     server: id,
                     failed: None,
                 });
-                self.server_event(id, event);
+                for event in events {
+                    self.server_event(id, event);
+                }
                 self.feed(id, Input::Boot);
                 self.resend_on_reconnect(id);
                 Outcome::Done

@@ -375,7 +375,8 @@ pub fn commit_sentence_in(p: &ProposalRow, voters: u32, leader: u32, lang: Lang)
     format!("{head}{why}{also}")
 }
 
-/// Why a server refuses to start (spec §11: the startup epoch checks).
+/// Why a server refuses to start (spec §11: a log without a snapshot, the startup
+/// epoch checks).
 pub fn refusal_sentence(id: u32, reason: &StartRefusal) -> String {
     refusal_sentence_in(id, reason, lang::current())
 }
@@ -384,6 +385,9 @@ pub fn refusal_sentence(id: u32, reason: &StartRefusal) -> String {
 pub fn refusal_sentence_in(id: u32, reason: &StartRefusal, lang: Lang) -> String {
     let l = lang.code();
     let rule = match reason {
+        StartRefusal::LogWithoutSnapshot { .. } => {
+            t!("explain.refusal.log_without_snapshot", locale = l)
+        }
         StartRefusal::CurrentEpochBehind { .. } => t!("explain.refusal.current_behind", locale = l),
         StartRefusal::AcceptedBehindCurrent { .. } => {
             t!("explain.refusal.accepted_behind", locale = l)
@@ -408,7 +412,7 @@ pub fn recovery_sentence(id: u32, r: &RecoveryView) -> String {
 pub fn recovery_sentence_in(id: u32, r: &RecoveryView, lang: Lang) -> String {
     let l = lang.code();
     let from = if r.snapshot == Zxid::ZERO {
-        t!("explain.recovery.no_snapshot", locale = l)
+        t!("explain.recovery.empty_snapshot", locale = l)
     } else {
         t!("explain.recovery.snapshot", locale = l, zxid = r.snapshot)
     };
@@ -616,6 +620,13 @@ mod tests {
         assert!(commit_sentence(&p, 5, 1).contains("the COMMIT goes out with the next ACK"));
     }
 
+    fn no_snapshot() -> StartRefusal {
+        StartRefusal::LogWithoutSnapshot {
+            first_logged: Zxid::new(Epoch(1), 1),
+            last_logged: Zxid::new(Epoch(1), 4),
+        }
+    }
+
     #[test]
     fn refusals_and_recoveries_read_well() {
         let behind = StartRefusal::CurrentEpochBehind {
@@ -632,6 +643,17 @@ mod tests {
         assert!(
             refusal_sentence(2, &accepted).contains("acceptedEpoch must be at least currentEpoch")
         );
+        let t = refusal_sentence(3, &no_snapshot());
+        assert!(t.starts_with("Server 3 refuses to start: No snapshot found, but there are log entries (0x100000001 to 0x100000004). Something is broken! (FileTxnSnapLog.restore). At startup"), "{t}");
+        assert!(t.contains("writes an empty snapshot.0"), "{t}");
+        let first = RecoveryView {
+            at_ms: 0,
+            snapshot: Zxid::ZERO,
+            replayed: 0,
+            last_zxid: Zxid::ZERO,
+        };
+        let t = recovery_sentence(1, &first);
+        assert!(t.contains("from snapshot 0x0 (the empty tree"), "{t}");
         let r = RecoveryView {
             at_ms: 9000,
             snapshot: Zxid::new(Epoch(1), 4),
@@ -718,6 +740,7 @@ mod tests {
             ),
             commit,
             refusal_sentence_in(2, &behind, zh),
+            refusal_sentence_in(3, &no_snapshot(), zh),
             recovery_sentence_in(1, &r, zh),
         ] {
             assert_eq!(english_run(&text), None, "{text}");

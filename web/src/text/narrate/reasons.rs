@@ -129,10 +129,19 @@ pub fn down_reason(r: &DownReason, lang: Lang) -> String {
     }
 }
 
-/// Why a restart refuses to start (the startup epoch checks).
+/// Why a restart refuses to start (a log without a snapshot, the startup epoch checks).
 pub fn start_refusal(r: &StartRefusal, lang: Lang) -> String {
     let l = lang.code();
     match r {
+        StartRefusal::LogWithoutSnapshot {
+            first_logged,
+            last_logged,
+        } => t!(
+            "reason.start.log_without_snapshot",
+            locale = l,
+            first = first_logged,
+            last = last_logged
+        ),
         StartRefusal::CurrentEpochBehind { current, last_zxid } => t!(
             "reason.start.current_behind",
             locale = l,

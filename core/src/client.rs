@@ -308,6 +308,11 @@ pub enum ClientState {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "what", rename_all = "snake_case")]
 pub enum ClientEvent {
+    /// A new handle starts (the `connect` action).
+    Started {
+        /// Its connect string.
+        servers: Vec<ServerId>,
+    },
     /// A call got its answer.
     Answered {
         /// The call.

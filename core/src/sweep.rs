@@ -27,6 +27,9 @@ use crate::sim::rng::Rng;
 use crate::txn::Op;
 use std::collections::{BTreeMap, BTreeSet};
 
+mod sessions;
+pub use sessions::ClientPlan;
+
 /// Salt of the sweep's schedule stream (the simulator's own streams use 1..=4).
 const SWEEP_SALT: u64 = 0x0053_5745_4550; // "SWEEP" in ASCII
 
@@ -118,6 +121,8 @@ pub struct RandomPlan {
     pub write_burst: Option<u64>,
     /// Faults happen before this time; then heal, restart all, quiet period.
     pub fault_end_ms: Time,
+    /// The session clients, if the seed has any.
+    pub clients: Option<ClientPlan>,
 }
 
 impl RandomPlan {
@@ -142,9 +147,19 @@ impl RandomPlan {
             Some(n) => format!(" (often in bursts of up to {n})"),
             None => String::new(),
         };
+        let clients = match &self.clients {
+            Some(c) => format!(
+                " {} session client(s) calling every ~{} ms{}.",
+                c.clients,
+                c.call_gap_ms,
+                c.cut_gap_ms
+                    .map_or(String::new(), |g| format!(", cut off every ~{g} ms"))
+            ),
+            None => String::new(),
+        };
         format!(
             "Random faults ({faults}) until {} ms, client writes every ~{} ms{bursts}; then every \
-             link healed, every server restarted, and a quiet period so that liveness can be judged.",
+             link healed, every server restarted, and a quiet period so that liveness can be judged.{clients}",
             self.fault_end_ms, self.write_gap_ms
         )
     }
@@ -266,6 +281,7 @@ pub fn random_scenario_with_plan(
         write_gap_ms: write_gap,
         write_burst,
         fault_end_ms: fault_end,
+        clients: None,
     };
 
     // ---- the schedule: a small discrete-event walk over planned items ----
@@ -487,6 +503,10 @@ pub fn random_scenario_with_plan(
             action: Action::Heal,
         });
     }
+    let (client_steps, clients) =
+        sessions::client_steps(seed, &ids, fault_start, fault_end, write_until);
+    steps.extend(client_steps);
+    let plan = RandomPlan { clients, ..plan };
     // Stable sort: steps at the same time keep the order they were planned in.
     steps.sort_by_key(|s| s.at_ms);
 
@@ -600,9 +620,15 @@ mod tests {
             assert_eq!(s.schedule[last_heal].at_ms, plan.fault_end_ms);
             for st in &s.schedule[last_heal..] {
                 assert!(
+                    // Session clients' calls and reconnects are workload, not faults.
                     matches!(
                         st.action,
-                        Action::Heal | Action::Restart { .. } | Action::Write { .. }
+                        Action::Heal
+                            | Action::Restart { .. }
+                            | Action::Write { .. }
+                            | Action::HealClient { .. }
+                            | Action::Call { .. }
+                            | Action::Connect { .. }
                     ),
                     "seed {seed}: fault {:?} after the final heal",
                     st.action

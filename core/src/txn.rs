@@ -307,6 +307,17 @@ impl History {
         self.len() == other.len() && self.hash() == other.hash()
     }
 
+    /// The newest `n` txns, newest first (O(n)).
+    pub fn newest(&self, n: usize) -> impl Iterator<Item = &Txn> + '_ {
+        let mut cur = self.0.as_deref();
+        std::iter::from_fn(move || {
+            let node = cur?;
+            cur = node.prev.as_deref();
+            Some(&node.txn)
+        })
+        .take(n)
+    }
+
     /// The txns, oldest first (O(len)).
     pub fn to_vec(&self) -> Vec<Txn> {
         let mut out = Vec::with_capacity(self.len() as usize);

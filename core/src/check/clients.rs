@@ -18,9 +18,10 @@
 use super::Inv;
 use crate::client::{Answer, ClientEvent, Request, ToClient, ToServer, WatchKind};
 use crate::ids::{ClientId, ServerId, Zxid};
+use crate::server::ServerEvent;
 use crate::sim::{ClientMsg, Sim, TraceEvent, TraceKind};
 use crate::tree::{parent_of, EventType, WatchTable};
-use crate::txn::ReqId;
+use crate::txn::{Op, ReqId};
 use std::collections::BTreeMap;
 
 /// A watch registration the ghost knows of: (server, client, table, path).
@@ -37,10 +38,14 @@ pub(super) struct Clients {
     resend: BTreeMap<ClientId, Vec<(WatchKind, String)>>,
     /// The newest zxid each client has been told.
     seen: BTreeMap<ClientId, Zxid>,
-    /// The last sequential name under each parent (its ten-digit suffix).
-    last_seq: BTreeMap<String, String>,
-    /// Watch events sent in this step, checked against the trees after it.
+    /// Watch events sent in this step, checked once the step is over.
     fired: Vec<(ServerId, ClientId, String, EventType)>,
+    /// Per server, the txns it applied in this step.
+    applied: BTreeMap<ServerId, usize>,
+    /// (server, client) sessions resumed in this step (SetWatches may fire at once).
+    resumed: Vec<(ServerId, ClientId)>,
+    /// Per parent incarnation (path, czxid): the sequential names by zxid.
+    seq: BTreeMap<(String, Zxid), BTreeMap<Zxid, String>>,
 }
 
 /// A violation found: which invariant, the servers, the sentence.
@@ -71,9 +76,16 @@ impl Clients {
                         ClientMsg::ToServer(ToServer::Connect { watches, .. }) => {
                             self.resend.insert(c, watches.clone());
                         }
-                        ClientMsg::ToClient(msg) => self.server_sent(s, c, msg, &mut out),
+                        ClientMsg::ToClient(msg) => self.server_sent(sim, s, c, msg, &mut out),
                         ClientMsg::ToServer(_) => {}
                     }
+                }
+                TraceKind::Client {
+                    client,
+                    event: ClientEvent::Started { .. },
+                } => {
+                    // A new handle: its view starts from nothing.
+                    self.seen.remove(client);
                 }
                 TraceKind::Client {
                     client,
@@ -92,6 +104,10 @@ impl Clients {
                     *seen = (*seen).max(*zxid);
                 }
                 TraceKind::Crash { server, .. } => self.regs.retain(|(s, ..), _| s != server),
+                TraceKind::Server {
+                    server,
+                    event: ServerEvent::Commit { .. },
+                } => *self.applied.entry(*server).or_default() += 1,
                 _ => {}
             }
         }
@@ -100,7 +116,14 @@ impl Clients {
         out
     }
 
-    fn server_sent(&mut self, s: ServerId, c: ClientId, msg: &ToClient, out: &mut Vec<Found>) {
+    fn server_sent(
+        &mut self,
+        sim: &Sim,
+        s: ServerId,
+        c: ClientId,
+        msg: &ToClient,
+        out: &mut Vec<Found>,
+    ) {
         match msg {
             ToClient::Reply { req, result, zxid } => {
                 let Some(request) = self.calls.get(req) else {
@@ -119,13 +142,21 @@ impl Clients {
                     }),
                 ) = (request, result)
                 {
-                    self.sequential(s, path, *zxid, out);
+                    // The reply leaves as the server applies the create, so the
+                    // parent it names is the one in that server's tree now.
+                    let parent = parent_of(path);
+                    let born = sim
+                        .server(s)
+                        .and_then(|srv| srv.tree.stat(parent))
+                        .map_or(Zxid::NONE, |st| st.czxid);
+                    self.sequential(s, path, (parent.to_string(), born), *zxid, out);
                 }
                 if matches!(result, Ok(Answer::Closed)) {
                     self.regs.retain(|(rs, rc, ..), _| !(*rs == s && *rc == c));
                 }
             }
             ToClient::Connected { .. } => {
+                self.resumed.push((s, c));
                 // A resumed session re-registers what the client sent (SetWatches); a
                 // watch whose event happened meanwhile fires in the same step.
                 for (kind, path) in self.resend.remove(&c).unwrap_or_default() {
@@ -169,24 +200,37 @@ impl Clients {
         }
     }
 
-    /// C2's second half: the server's own tree shows the change it reported.
+    /// C2's second half: a watch fires on a change its server applied in that very
+    /// step (a txn on the path, or on a child for NodeChildrenChanged), or when the
+    /// session is resumed there (SetWatches).
     fn check_fired(&mut self, sim: &Sim, out: &mut Vec<Found>) {
+        let applied = std::mem::take(&mut self.applied);
+        let resumed = std::mem::take(&mut self.resumed);
         for (s, c, path, event) in std::mem::take(&mut self.fired) {
             let Some(server) = sim.server(s) else {
                 continue;
             };
-            let exists = server.tree.exists(&path);
-            let agrees = match event {
-                EventType::NodeDeleted => !exists,
-                EventType::NodeCreated | EventType::NodeDataChanged => exists,
-                EventType::NodeChildrenChanged => true,
+            let n = applied.get(&s).copied().unwrap_or(0);
+            let touches = |op: &Op| {
+                let paths: Vec<&str> = match op {
+                    Op::CloseSession { deletes, .. } => {
+                        deletes.iter().map(String::as_str).collect()
+                    }
+                    op => op.path().into_iter().collect(),
+                };
+                paths.iter().any(|p| match event {
+                    EventType::NodeChildrenChanged => parent_of(p) == path || *p == path,
+                    _ => *p == path,
+                })
             };
+            let agrees =
+                resumed.contains(&(s, c)) || server.tree.applied.newest(n).any(|t| touches(&t.op));
             if !agrees {
                 out.push((
                     Inv::C2,
                     vec![s],
                     format!(
-                        "server {s} told client {c} {} for {path} before its own tree showed it",
+                        "server {s} told client {c} {} for {path} without having applied a change to it",
                         event.name()
                     ),
                 ));
@@ -195,21 +239,34 @@ impl Clients {
     }
 
     /// C4: each parent's sequential suffixes only grow (fixed-width, so compared as text).
-    fn sequential(&mut self, s: ServerId, path: &str, zxid: Zxid, out: &mut Vec<Found>) {
-        let parent = parent_of(path).to_string();
+    fn sequential(
+        &mut self,
+        s: ServerId,
+        path: &str,
+        parent: (String, Zxid),
+        zxid: Zxid,
+        out: &mut Vec<Found>,
+    ) {
+        // Replies leave as each server applies, so they are seen out of zxid order:
+        // compare with the neighbours in zxid order.
         let suffix = path[path.len().saturating_sub(10)..].to_string();
-        if let Some(last) = self.last_seq.get(&parent) {
-            if suffix <= *last {
-                out.push((
-                    Inv::C4,
-                    vec![s],
-                    format!(
-                        "the sequential znode {path} (created at {zxid}) does not come after suffix {last} under {parent}"
-                    ),
-                ));
-            }
+        let names = self.seq.entry(parent.clone()).or_default();
+        let before = names.range(..zxid).next_back().map(|(_, s)| s.clone());
+        let after = names.range(zxid.next()..).next().map(|(_, s)| s.clone());
+        let wrong = before
+            .filter(|b| *b >= suffix)
+            .or(after.filter(|a| *a <= suffix));
+        if let Some(other) = wrong {
+            out.push((
+                Inv::C4,
+                vec![s],
+                format!(
+                    "the sequential znode {path} (created at {zxid}) is out of order with suffix {other} under {}",
+                    parent.0
+                ),
+            ));
         }
-        self.last_seq.insert(parent, suffix);
+        names.insert(zxid, suffix);
     }
 
     /// C1 on every running server.

@@ -61,7 +61,11 @@ impl Sim {
 
     /// A new client process connects with a handle on `servers` (`Connect`).
     pub(super) fn client_connect(&mut self, id: ClientId, servers: Vec<ServerId>, timeout: u64) {
-        let mut client = Client::new(id, servers, timeout, self.seed);
+        let mut client = Client::new(id, servers.clone(), timeout, self.seed);
+        self.emit(TraceKind::Client {
+            client: id,
+            event: ClientEvent::Started { servers },
+        });
         let effects = client.connect(self.now);
         self.clients.insert(id, client);
         self.client_effects(id, effects);
@@ -126,7 +130,11 @@ impl Sim {
             return;
         }
         let [lo, hi] = self.cfg.timing.latency_ms;
-        let deliver_at = self.now + self.streams.sessions.range(lo, hi);
+        // A connection is TCP: FIFO each way, so nothing overtakes what was sent first.
+        let way = (client, server, matches!(msg, ClientMsg::ToServer(_)));
+        let drawn = self.now + self.streams.sessions.range(lo, hi);
+        let deliver_at = drawn.max(self.client_fifo.get(&way).copied().unwrap_or(0));
+        self.client_fifo.insert(way, deliver_at);
         let id = self.next_client_msg;
         self.next_client_msg += 1;
         let flight = ClientFlight {

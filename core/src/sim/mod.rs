@@ -299,6 +299,8 @@ pub struct Sim {
     /// Every session client's call, in order.
     pub calls: Vec<CallRecord>,
     client_wakes: BTreeMap<ClientId, u64>,
+    /// When the last message on each client connection direction arrives (FIFO).
+    client_fifo: BTreeMap<(ClientId, ServerId, bool), Time>,
     next_call: u64,
     next_client_msg: u64,
     /// What the last action applied achieved (taken by [`Sim::intervene`]).
@@ -347,6 +349,7 @@ impl Sim {
             client_flights: BTreeMap::new(),
             calls: Vec::new(),
             client_wakes: BTreeMap::new(),
+            client_fifo: BTreeMap::new(),
             next_call: 1,
             next_client_msg: 1,
         };

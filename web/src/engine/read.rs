@@ -16,8 +16,8 @@ use zab_core::{ServerId, Time, Zxid};
 
 use super::{Engine, MAX_LOG_ENTRIES};
 use crate::engine::views::{
-    LogEntryView, LogRowView, PacketView, PendingView, ReadView, Role, ServerDetail, ServerView,
-    WriteView,
+    CallView, LogEntryView, LogRowView, PacketView, PendingView, ReadView, Role, ServerDetail,
+    ServerView, SessionView, WriteView,
 };
 use crate::text::narrate;
 
@@ -199,6 +199,51 @@ impl Engine {
                     zxid,
                     reason,
                 }
+            })
+            .collect()
+    }
+
+    /// The session clients, by id.
+    pub fn sessions(&self) -> Vec<SessionView> {
+        let sim = self.sim();
+        sim.clients
+            .values()
+            .map(|c| {
+                let tree = c
+                    .server
+                    .and_then(|s| sim.server(s))
+                    .or_else(|| sim.leader().and_then(|l| sim.server(l)))
+                    .map(|s| &s.tree);
+                SessionView {
+                    client: c.id,
+                    state: c.state,
+                    server: c.server.map(|s| s.0),
+                    session: c.session,
+                    timeout_ms: c.timeout_ms,
+                    last_zxid: c.last_zxid,
+                    ephemerals: match (tree, c.session) {
+                        (Some(t), Some(s)) => t.ephemerals_of(s),
+                        _ => Vec::new(),
+                    },
+                    watches: c.watches.iter().cloned().collect(),
+                    cut: sim.client_cut.contains(&c.id),
+                }
+            })
+            .collect()
+    }
+
+    /// The newest `max` session calls, newest first.
+    pub fn calls(&self, max: usize) -> Vec<CallView> {
+        self.sim()
+            .calls
+            .iter()
+            .rev()
+            .take(max)
+            .map(|c| CallView {
+                req: c.req.0,
+                client: c.client,
+                call: c.request.label(),
+                outcome: c.outcome.clone(),
             })
             .collect()
     }

@@ -3,9 +3,10 @@
 //! [`crate::engine`] builds these views from the simulation and turns [`Command`]s
 //! into interventions; the panels only ever see these types.
 
+use zab_core::client::{ClientEvent, ClientState, WatchKind};
 use zab_core::packet::PacketPhase;
 use zab_core::txn::Op;
-use zab_core::{Time, Zxid};
+use zab_core::{ClientId, SessionId, Time, Zxid};
 
 /// A user's request, checked by the engine before it becomes an intervention.
 #[derive(Clone, Debug, PartialEq)]
@@ -240,6 +241,42 @@ pub struct WriteView {
     pub zxid: Option<Zxid>,
     /// Why it failed.
     pub reason: Option<String>,
+}
+
+/// A session client as the client panel shows it (issue 15).
+#[derive(Clone, Debug, PartialEq)]
+pub struct SessionView {
+    /// The client.
+    pub client: ClientId,
+    /// Where it is.
+    pub state: ClientState,
+    /// The server it is connected or connecting to.
+    pub server: Option<u32>,
+    /// Its session.
+    pub session: Option<SessionId>,
+    /// The negotiated (or asked) timeout.
+    pub timeout_ms: u64,
+    /// The newest zxid it has seen.
+    pub last_zxid: Zxid,
+    /// Its ephemeral znodes, in its server's tree (or the leader's).
+    pub ephemerals: Vec<String>,
+    /// Its registered watches.
+    pub watches: Vec<(WatchKind, String)>,
+    /// Whether its network is cut off.
+    pub cut: bool,
+}
+
+/// A session client's call and what the client learnt.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CallView {
+    /// The call's id.
+    pub req: u64,
+    /// The client.
+    pub client: ClientId,
+    /// The call, as zkCli writes it.
+    pub call: String,
+    /// What the client learnt (none: no answer yet).
+    pub outcome: Option<ClientEvent>,
 }
 
 /// A client read and what came back.

@@ -8,13 +8,17 @@ use crate::t;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use crate::engine::views::{make_op, Command, ReadView, WriteView};
+use crate::engine::views::{make_op, CallView, Command, ReadView, SessionView, WriteView};
 use crate::state::model::{Model, Msg};
+use crate::text::narrate::sessions as words;
+use zab_core::client::{ClientEvent, ClientState, WatchKind};
 
 /// Writes listed.
 const WRITES_SHOWN: usize = 12;
 /// Reads listed.
 const READS_SHOWN: usize = 4;
+/// Session calls listed.
+const CALLS_SHOWN: usize = 8;
 
 fn value_of(e: &Event) -> String {
     let t = e.target();
@@ -57,6 +61,10 @@ pub struct ClientData {
     writes: Vec<WriteView>,
     /// The newest reads, newest first.
     reads: Vec<ReadView>,
+    /// The session clients.
+    sessions: Vec<SessionView>,
+    /// The newest session calls, newest first.
+    calls: Vec<CallView>,
 }
 
 impl ClientData {
@@ -69,6 +77,8 @@ impl ClientData {
             leader: m.engine.leader(),
             writes: m.engine.writes(WRITES_SHOWN),
             reads,
+            sessions: m.engine.sessions(),
+            calls: m.engine.calls(CALLS_SHOWN),
         }
     }
 }
@@ -98,6 +108,8 @@ pub fn client_panel(p: &ClientProps) -> Html {
         leader,
         writes,
         reads,
+        sessions,
+        calls,
     } = &*p.data;
     let (n, leader) = (*n, *leader);
     let options = |current: &str| -> Html {
@@ -189,6 +201,15 @@ pub fn client_panel(p: &ClientProps) -> Html {
                     }
                 }) }
             </ul>
+            if !sessions.is_empty() {
+                <h3>{t!("cli.sessions")}</h3>
+                <ul class="sessions" aria-label={t!("cli.sessions")}>
+                    { for sessions.iter().map(session_row) }
+                </ul>
+                <ul class="calls" aria-label={t!("cli.calls")}>
+                    { for calls.iter().map(call_row) }
+                </ul>
+            }
             <ul class="writes" aria-label={t!("cli.writes")}>
                 if writes.is_empty() {
                     <li class="hint">{t!("cli.no_writes")}</li>
@@ -212,5 +233,82 @@ pub fn client_panel(p: &ClientProps) -> Html {
                 }) }
             </ul>
         </section>
+    }
+}
+
+/// ZooKeeper's name for a handle's state (`ZooKeeper.States`, `KeeperState.Expired`).
+fn state_name(s: ClientState) -> &'static str {
+    match s {
+        ClientState::Connecting => "CONNECTING",
+        ClientState::Connected => "CONNECTED",
+        ClientState::Expired => "EXPIRED",
+        ClientState::Closed => "CLOSED",
+    }
+}
+
+fn session_row(s: &SessionView) -> Html {
+    let server = s.server.map_or_else(
+        || t!("cli.session_between").into_owned(),
+        |id| t!("cli.session_at", id = id).into_owned(),
+    );
+    let session = s.session.map(|id| id.to_string()).unwrap_or_default();
+    let watch_kind = |k: WatchKind| match k {
+        WatchKind::Data => "get -w",
+        WatchKind::Exists => "stat -w",
+        WatchKind::Child => "ls -w",
+    };
+    let watches: Vec<String> = s
+        .watches
+        .iter()
+        .map(|(k, p)| format!("{} {p}", watch_kind(*k)))
+        .collect();
+    html! {
+        <li data-session-client={s.client.0.to_string()} data-session-state={state_name(s.state)}
+            data-session-server={s.server.map(|i| i.to_string()).unwrap_or_default()}
+            data-session-id={session.clone()} data-session-cut={s.cut.to_string()}
+            data-session-ephemerals={s.ephemerals.join(" ")}
+            data-session-watches={s.watches.len().to_string()}>
+            <strong>{s.client.to_string()}</strong>
+            <span class={classes!("badge", state_name(s.state).to_lowercase())}>{state_name(s.state)}</span>
+            <span>{server}</span>
+            if !session.is_empty() {
+                <span class="session">{t!("cli.session_id", id = session, timeout = s.timeout_ms)}</span>
+            }
+            <span class="zxid">{t!("cli.session_seen", zxid = s.last_zxid)}</span>
+            if s.cut {
+                <span class="badge failed">{t!("cli.session_cut")}</span>
+            }
+            if !s.ephemerals.is_empty() {
+                <span class="ephemerals">
+                    {t!("cli.session_ephemerals", paths = s.ephemerals.join(", "))}
+                </span>
+            }
+            if !watches.is_empty() {
+                <span class="watches">
+                    {t!("cli.session_watches", watches = watches.join(", "))}
+                </span>
+            }
+        </li>
+    }
+}
+
+fn call_row(c: &CallView) -> Html {
+    let lang = crate::text::lang::current();
+    let (status, text) = match &c.outcome {
+        None => ("pending", t!("cli.pending").into_owned()),
+        Some(ClientEvent::ConnectionLoss { .. }) => {
+            ("unknown", t!("cli.call_unknown").into_owned())
+        }
+        Some(ClientEvent::Answered {
+            result: Err(code), ..
+        }) => ("failed", code.name().to_string()),
+        Some(e) => ("answered", words::event(&c.client, e, lang)),
+    };
+    html! {
+        <li key={c.req} data-call-req={c.req.to_string()} data-call-status={status}>
+            <span class="req">{format!("#{}", c.req)}</span>
+            <span class="op">{format!("{}: {}", c.client, c.call)}</span>
+            <span class={classes!("badge", status)}>{text}</span>
+        </li>
     }
 }

@@ -1,0 +1,74 @@
+// Session clients in the browser (issue 15): the application leader-election recipe.
+// Three processes hold ephemeral sequential znodes under /election; the one that
+// leads stops, its session expires, its znode goes, and the watch of the next fires.
+// Driven through the preset and "+1 s"; the client panel's data attributes
+// (docs/web-data-attributes.md) say what each client knows. No wall-clock sleeps.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { launchApp } from './harness.mjs';
+import { openPaused, skipOnce } from './ui.mjs';
+
+let app;
+
+before(async () => {
+  app = await launchApp({ viewport: { width: 1920, height: 1080 } });
+});
+
+after(async () => {
+  await app?.close();
+});
+
+const session = (page, c) => page.locator(`[data-session-client="${c}"]`);
+
+/**
+ * Skip simulated seconds until `predicate()` holds in the page. The client panel
+ * refreshes a few times a second, so after each skip the page gets a moment to show
+ * the new state before the next skip.
+ */
+async function skipUntil(page, predicate, what, maxSeconds = 15) {
+  for (let i = 0; i <= maxSeconds; i++) {
+    try {
+      await page.waitForFunction(predicate, null, { timeout: 1500 });
+      return;
+    } catch {
+      // Not yet: move simulated time on.
+    }
+    if (i < maxSeconds) await skipOnce(app, page);
+  }
+  assert.fail(`after ${maxSeconds} simulated seconds: ${what}`);
+}
+
+test('the election recipe: the leading process stops and the next one takes over', async () => {
+  const page = await openPaused(app, '?preset=election-recipe&play=0');
+  await skipUntil(
+    page,
+    () => document.querySelectorAll('[data-session-state="CONNECTED"]').length === 3,
+    'three clients connected',
+  );
+  await skipUntil(
+    page,
+    () => (document.querySelector('[data-session-client="1"]')?.dataset.sessionEphemerals ?? '')
+      .includes('/election/n-0000000000'),
+    'client 1 holds the lowest znode',
+  );
+  await skipUntil(
+    page,
+    () => document.querySelector('[data-session-client="2"]')?.dataset.sessionWatches === '1',
+    'client 2 watches its predecessor',
+  );
+  await skipUntil(
+    page,
+    () => document.querySelector('[data-session-client="1"]')?.dataset.sessionCut === 'true'
+      && !document.querySelector('[data-session-client="1"]')?.dataset.sessionEphemerals,
+    'client 1 is cut off and its ephemeral is gone (its session expired)',
+  );
+  await skipUntil(
+    page,
+    () => [...document.querySelectorAll('[data-call-status="answered"]')]
+      .some((li) => li.textContent.includes('c2') && li.textContent.includes('n-0000000001')
+        && !li.textContent.includes('n-0000000000')),
+    "client 2's children call shows it is now the lowest",
+  );
+  assert.equal(await session(page, 2).getAttribute('data-session-watches'), '0', 'its one-shot watch fired');
+  assert.equal(await session(page, 2).getAttribute('data-session-state'), 'CONNECTED');
+});

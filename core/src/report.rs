@@ -314,6 +314,11 @@ impl Report {
                         Some(WriteResult::Failed { reason }) => {
                             ("failed", None, Some(reason.to_string()))
                         }
+                        // Not decided by the end of the run: the client is still
+                        // waiting to learn it.
+                        Some(WriteResult::Unknown { reason }) => {
+                            ("pending", None, Some(format!("outcome unknown: {reason}")))
+                        }
                         None => ("pending", None, None),
                     };
                     WriteReport {

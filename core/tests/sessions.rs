@@ -517,3 +517,43 @@ fn c4_catches_a_sequential_name_reused() {
     let found = call_checked(&mut sim, &mut ck, C2, create("/q/n-", false, true));
     assert_eq!(ids(&found), ["C4"]);
 }
+
+/// Issue 15 item 7, ZAB's recovery (spec §7-§8: a new leader's initial history holds
+/// every txn a quorum logged) seen by a client (ClientCnxn: CONNECTIONLOSS): a write
+/// whose server crashes after its PROPOSAL reached the followers is unknown to the
+/// client, then known committed once the next leader establishes epoch 2 with it.
+#[test]
+fn a_write_lost_with_its_leader_is_unknown_then_learnt_committed() {
+    use zab_core::server::{CrashPoint, WriteFailure, WriteResult};
+    let mut sim = cluster(15);
+    let l = leader(&sim);
+    sim.intervene(Action::CrashAt {
+        server: l,
+        point: CrashPoint::LeaderAfterPropose,
+    });
+    sim.intervene(Action::Write {
+        server: l,
+        op: Op::create("/w1", "1"),
+    });
+    let w = sim.writes.values().last().unwrap().clone();
+    assert_eq!(
+        w.result,
+        Some(WriteResult::Unknown {
+            reason: WriteFailure::Crashed { server: l }
+        }),
+        "the client only saw its connection drop"
+    );
+    sim.take_trace();
+    run_for(&mut sim, 3_000);
+    let learnt = sim.take_trace().into_iter().find_map(|e| match e.kind {
+        TraceKind::WriteLearnt { req, result, .. } if req == w.req => Some(result),
+        _ => None,
+    });
+    let Some(WriteResult::Committed { zxid }) = learnt else {
+        panic!("not learnt committed: {learnt:?}");
+    };
+    assert_eq!(zxid.epoch().0, 1, "the epoch-1 txn");
+    let new = leader(&sim);
+    assert!(sim.server(new).unwrap().current_epoch().0 >= 2);
+    assert!(sim.server(new).unwrap().tree.exists("/w1"));
+}

@@ -143,6 +143,14 @@ pub enum WriteResult {
         /// Why (serialised as its sentence).
         reason: WriteFailure,
     },
+    /// The connection was lost before an answer (the server crashed): the client does
+    /// not know whether the write commits (ZooKeeper's CONNECTIONLOSS). The simulator
+    /// replaces it by the truth once the ensemble has decided (see
+    /// [`crate::sim::TraceKind::WriteLearnt`]).
+    Unknown {
+        /// Why the answer never came (serialised as its sentence).
+        reason: WriteFailure,
+    },
 }
 
 /// What a server asks the world to do, or reports (returned by [`Server::handle`](super::Server::handle)).

@@ -439,6 +439,14 @@ pub enum WriteFailure {
         /// The server.
         server: ServerId,
     },
+    /// A new leader established its epoch without the write: it never commits (ZAB:
+    /// what the new leader's initial history lacks is truncated everywhere).
+    Discarded {
+        /// The new leader.
+        leader: ServerId,
+        /// Its epoch.
+        epoch: crate::ids::Epoch,
+    },
 }
 
 impl fmt::Display for WriteFailure {
@@ -459,6 +467,10 @@ impl fmt::Display for WriteFailure {
             }
             WriteFailure::Crashed { server } => write!(f, "server {server} crashed"),
             WriteFailure::Down { server } => write!(f, "server {server} is down"),
+            WriteFailure::Discarded { leader, epoch } => write!(
+                f,
+                "leader {leader} established epoch {epoch} without it, so it never commits"
+            ),
         }
     }
 }

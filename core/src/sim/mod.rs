@@ -290,6 +290,8 @@ pub struct Sim {
     timers: BTreeMap<(ServerId, Timer), TimerSlot>,
     next_packet: u64,
     next_req: u64,
+    /// Writes whose answer was lost and whose fate is not decided yet.
+    unknown_writes: BTreeSet<ReqId>,
     /// Session clients.
     pub clients: BTreeMap<ClientId, Client>,
     /// Clients whose network is cut off from every server.
@@ -344,6 +346,7 @@ impl Sim {
             timers: BTreeMap::new(),
             next_packet: 1,
             next_req: 1,
+            unknown_writes: BTreeSet::new(),
             clients: BTreeMap::new(),
             client_cut: BTreeSet::new(),
             client_flights: BTreeMap::new(),
@@ -663,6 +666,50 @@ impl Sim {
         }
     }
 
+    /// Writes whose answer was lost learn their fate from leader `id`: committed if its
+    /// history has the txn; discarded if it has just established `epoch` without it.
+    /// On a commit (`epoch` None) only the txn just applied is looked at.
+    fn learn_writes(&mut self, id: ServerId, established: Option<crate::ids::Epoch>) {
+        let Some(server) = self.server(id) else {
+            return;
+        };
+        if server.state() != ServerState::Leading {
+            return;
+        }
+        let history = &server.tree.applied;
+        let mut learnt = Vec::new();
+        for req in &self.unknown_writes {
+            let Some(w) = self.writes.get(req) else {
+                continue;
+            };
+            let mine = |t: &&crate::txn::Txn| {
+                t.origin
+                    .is_some_and(|o| o.client.is_none() && o.req == *req && o.server == w.server)
+            };
+            let found = match established {
+                Some(_) => history.newest(usize::MAX).find(mine),
+                None => history.last().filter(|t| mine(t)),
+            };
+            let result = match (found, established) {
+                (Some(t), _) => WriteResult::Committed { zxid: t.zxid },
+                (None, Some(epoch)) => WriteResult::Failed {
+                    reason: WriteFailure::Discarded { leader: id, epoch },
+                },
+                (None, None) => continue,
+            };
+            learnt.push((*req, w.server, result));
+        }
+        for (req, server, result) in learnt {
+            self.unknown_writes.remove(&req);
+            self.writes.set_result(req, result.clone());
+            self.emit(TraceKind::WriteLearnt {
+                req,
+                server,
+                result,
+            });
+        }
+    }
+
     /// Records a client write's outcome and traces the reply.
     fn reply(&mut self, req: ReqId, server: ServerId, result: WriteResult) {
         self.writes.set_result(req, result.clone());
@@ -674,6 +721,13 @@ impl Sim {
     }
 
     fn server_event(&mut self, id: ServerId, ev: ServerEvent) {
+        if !self.unknown_writes.is_empty() {
+            match &ev {
+                ServerEvent::Active { epoch, .. } => self.learn_writes(id, Some(*epoch)),
+                ServerEvent::Commit { .. } => self.learn_writes(id, None),
+                _ => {}
+            }
+        }
         match &ev {
             ServerEvent::Active { epoch, .. } => self.elections.push(ElectionRecord {
                 at_ms: self.now,
@@ -726,8 +780,11 @@ impl Sim {
         node.down_reason = Some(DownReason::Crashed(reason.clone()));
         self.timers.retain(|(s, _), _| *s != id);
         for (req, _) in server.pending_writes {
+            // The client only sees its connection drop: whether the write commits is
+            // decided later by the ensemble (`learn_writes`).
             let reason = WriteFailure::Crashed { server: id };
-            self.reply(req, id, WriteResult::Failed { reason });
+            self.reply(req, id, WriteResult::Unknown { reason });
+            self.unknown_writes.insert(req);
         }
         self.emit(TraceKind::Crash { server: id, reason });
         self.clients_lose(id);

@@ -128,6 +128,16 @@ pub enum TraceKind {
         /// Outcome.
         result: WriteResult,
     },
+    /// The truth about a write whose answer was lost (`WriteResult::Unknown`) is
+    /// decided: it committed, or a new leader established its epoch without it.
+    WriteLearnt {
+        /// Request.
+        req: ReqId,
+        /// The server the client had sent it to.
+        server: ServerId,
+        /// The outcome (committed or failed).
+        result: WriteResult,
+    },
     /// A session client made a call.
     ClientCall {
         /// The client.

@@ -189,6 +189,11 @@ impl Engine {
                         None,
                         Some(reasons::write_failure(reason, lang::current())),
                     ),
+                    Some(WriteResult::Unknown { reason }) => (
+                        "unknown",
+                        None,
+                        Some(reasons::write_failure(reason, lang::current())),
+                    ),
                 };
                 WriteView {
                     req: w.req.0,

@@ -219,6 +219,7 @@ pub fn client_panel(p: &ClientProps) -> Html {
                         ("committed", Some(z), _) => t!("cli.committed", zxid = z).into_owned(),
                         ("failed", _, Some(r)) => t!("cli.failed", reason = r).into_owned(),
                         ("failed", _, None) => t!("cli.failed_plain").into_owned(),
+                        ("unknown", _, Some(r)) => t!("cli.write_unknown", reason = r).into_owned(),
                         _ => t!("cli.pending").into_owned(),
                     };
                     html! {

@@ -172,7 +172,23 @@ pub fn why(w: &Why) -> String {
                 WriteFailure::Crashed { server } | WriteFailure::Down { server } => {
                     t!("lessons.why.server_down", path = path, id = server.0).into_owned()
                 }
+                WriteFailure::Discarded { leader, epoch } => t!(
+                    "lessons.why.discarded",
+                    path = path,
+                    id = leader.0,
+                    epoch = epoch.0
+                )
+                .into_owned(),
             },
+            Some(WriteResult::Unknown { reason }) => t!(
+                "lessons.why.unknown",
+                path = path,
+                reason = crate::text::narrate::reasons::write_failure(
+                    reason,
+                    crate::text::lang::current()
+                )
+            )
+            .into_owned(),
             None => t!("lessons.why.pending", path = path).into_owned(),
         },
         Why::Survival {

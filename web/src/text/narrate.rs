@@ -282,6 +282,7 @@ fn about(kind: &TraceKind) -> (Kind, Vec<u32>) {
         | TraceKind::ClientReply { server, .. }
         | TraceKind::ClientRead { server, .. } => (Kind::Client, vec![server.0]),
         TraceKind::ClientMessage { flight } => (Kind::Client, vec![flight.server.0]),
+        TraceKind::WriteLearnt { server, .. } => (Kind::Client, vec![server.0]),
         TraceKind::ClientCall { .. } | TraceKind::Client { .. } => (Kind::Client, Vec::new()),
         TraceKind::Network { change } => (Kind::Fault, net_servers(change)),
         TraceKind::Violation { servers, .. } => {
@@ -446,6 +447,27 @@ pub fn sentence(ev: &TraceEvent, lang: Lang) -> String {
                 locale = l,
                 req = req.0,
                 server = server,
+                reason = reasons::write_failure(reason, lang)
+            ),
+            WriteResult::Unknown { reason } => t!(
+                "narrate.write_unknown",
+                locale = l,
+                req = req.0,
+                server = server,
+                reason = reasons::write_failure(reason, lang)
+            ),
+        },
+        TraceKind::WriteLearnt { req, result, .. } => match result {
+            WriteResult::Committed { zxid } => t!(
+                "narrate.write_learnt_committed",
+                locale = l,
+                req = req.0,
+                zxid = zxid
+            ),
+            WriteResult::Failed { reason } | WriteResult::Unknown { reason } => t!(
+                "narrate.write_learnt_failed",
+                locale = l,
+                req = req.0,
                 reason = reasons::write_failure(reason, lang)
             ),
         },

@@ -178,6 +178,12 @@ pub fn write_failure(r: &WriteFailure, lang: Lang) -> String {
         }
         WriteFailure::Crashed { server } => t!("reason.write.crashed", locale = l, server = server),
         WriteFailure::Down { server } => t!("reason.write.down", locale = l, server = server),
+        WriteFailure::Discarded { leader, epoch } => t!(
+            "reason.write.discarded",
+            locale = l,
+            leader = leader,
+            epoch = epoch
+        ),
     }
     .into_owned()
 }

@@ -72,3 +72,34 @@ test('the election recipe: the leading process stops and the next one takes over
   assert.equal(await session(page, 2).getAttribute('data-session-watches'), '0', 'its one-shot watch fired');
   assert.equal(await session(page, 2).getAttribute('data-session-state'), 'CONNECTED');
 });
+
+test('a student connects a client, creates an ephemeral znode, cuts the client off and sees the session expire', async () => {
+  const page = await openPaused(app, '?n=3&play=0');
+  await skipUntil(page, () => document.querySelector('g[data-leader="true"]') !== null, 'a leader');
+  await app.byRole('button', 'Connect a client').click();
+  await skipUntil(
+    page,
+    () => document.querySelector('[data-session-client="1"]')?.dataset.sessionState === 'CONNECTED',
+    'client 1 connected',
+  );
+  await page.getByLabel('Call', { exact: true }).selectOption('create-e');
+  await page.getByRole('form', { name: "A session client's call" }).getByLabel('Path').fill('/app');
+  await app.byRole('button', 'Call', { exact: true }).click();
+  await skipUntil(
+    page,
+    () => document.querySelector('[data-session-client="1"]')?.dataset.sessionEphemerals === '/app',
+    'client 1 owns /app',
+  );
+  await app.byRole('button', 'Cut off').click();
+  await skipUntil(
+    page,
+    () => document.querySelector('[data-session-client="1"]')?.dataset.sessionEphemerals === '',
+    'the session expired and /app went with it',
+  );
+  await app.byRole('button', 'Restore network').click();
+  await skipUntil(
+    page,
+    () => document.querySelector('[data-session-client="1"]')?.dataset.sessionState === 'EXPIRED',
+    'the client learns SESSIONEXPIRED when it gets through again',
+  );
+});

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 
 use zab_core::sim::{Action, InFlight, Outcome, Refusal};
 use zab_core::txn::Op;
-use zab_core::{ServerId, Time};
+use zab_core::{ClientId, ServerId, Time};
 
 use super::Engine;
 use crate::engine::views::Command;
@@ -159,6 +159,34 @@ impl Engine {
             },
             Command::DeliverNow(id) => Action::DeliverNow { packet: *id },
             Command::Drop(id) => Action::DropPacket { packet: *id },
+            Command::Connect { first } => {
+                let sim = self.sim();
+                sim.check_server(ServerId(*first))?;
+                let n = sim.cfg.participants + sim.cfg.observers;
+                // The lowest id no running client has; the connect string starts at
+                // the chosen server and goes round the ensemble.
+                let client = (1..=zab_core::scenario::defaults::MAX_CLIENTS)
+                    .map(ClientId)
+                    .find(|c| !sim.client(*c).is_some_and(|c| c.is_alive()))
+                    .ok_or(Refusal::ClientRunning {
+                        client: ClientId(zab_core::scenario::defaults::MAX_CLIENTS),
+                    })?;
+                Action::Connect {
+                    client,
+                    servers: (0..n).map(|i| ServerId((first - 1 + i) % n + 1)).collect(),
+                    timeout_ms: zab_core::scenario::defaults::SESSION_TIMEOUT_MS,
+                }
+            }
+            Command::Call { client, request } => Action::Call {
+                client: ClientId(*client),
+                request: request.clone(),
+            },
+            Command::CutClient(client, true) => Action::CutClient {
+                client: ClientId(*client),
+            },
+            Command::CutClient(client, false) => Action::HealClient {
+                client: ClientId(*client),
+            },
         })
     }
 

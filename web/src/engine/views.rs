@@ -3,7 +3,7 @@
 //! [`crate::engine`] builds these views from the simulation and turns [`Command`]s
 //! into interventions; the panels only ever see these types.
 
-use zab_core::client::{ClientEvent, ClientState, WatchKind};
+use zab_core::client::{ClientEvent, ClientState, Request, WatchKind};
 use zab_core::packet::PacketPhase;
 use zab_core::txn::Op;
 use zab_core::{ClientId, SessionId, Time, Zxid};
@@ -56,6 +56,20 @@ pub enum Command {
     DeliverNow(u64),
     /// Lose a packet in flight.
     Drop(u64),
+    /// A new session client connects, trying the servers from `first` on.
+    Connect {
+        /// The first server of its connect string.
+        first: u32,
+    },
+    /// A session client makes a call.
+    Call {
+        /// The client.
+        client: u32,
+        /// The call.
+        request: Request,
+    },
+    /// Cut a session client off from every server (`true`) or restore it.
+    CutClient(u32, bool),
 }
 
 /// A role as the ring shows it (a crashed server has none).

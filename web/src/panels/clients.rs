@@ -11,7 +11,7 @@ use yew::prelude::*;
 use crate::engine::views::{make_op, CallView, Command, ReadView, SessionView, WriteView};
 use crate::state::model::{Model, Msg};
 use crate::text::narrate::sessions as words;
-use zab_core::client::{ClientEvent, ClientState, WatchKind};
+use zab_core::client::{ClientEvent, ClientState, Request, WatchKind};
 
 /// Writes listed.
 const WRITES_SHOWN: usize = 12;
@@ -201,10 +201,11 @@ pub fn client_panel(p: &ClientProps) -> Html {
                     }
                 }) }
             </ul>
+            <h3>{t!("cli.sessions")}</h3>
+            <SessionForms n={n} leader={leader} sessions={sessions.clone()} dispatch={p.dispatch.clone()} />
             if !sessions.is_empty() {
-                <h3>{t!("cli.sessions")}</h3>
                 <ul class="sessions" aria-label={t!("cli.sessions")}>
-                    { for sessions.iter().map(session_row) }
+                    { for sessions.iter().map(|s| session_row(s, &p.dispatch)) }
                 </ul>
                 <ul class="calls" aria-label={t!("cli.calls")}>
                     { for calls.iter().map(call_row) }
@@ -247,7 +248,140 @@ fn state_name(s: ClientState) -> &'static str {
     }
 }
 
-fn session_row(s: &SessionView) -> Html {
+/// The calls the session form offers: (value, zkCli's syntax for it).
+const CALLS: [(&str, &str); 9] = [
+    ("create", "create"),
+    ("create-e", "create -e"),
+    ("create-es", "create -e -s"),
+    ("set", "set"),
+    ("delete", "delete"),
+    ("get", "get -w"),
+    ("exists", "stat -w"),
+    ("children", "ls -w"),
+    ("close", "close"),
+];
+
+/// The call a form choice stands for (reads leave a watch: what the form is for).
+fn request_of(kind: &str, path: &str, data: &str) -> Request {
+    let (path, data) = (path.trim().to_string(), data.to_string());
+    match kind {
+        "create-e" | "create-es" => Request::Create {
+            path,
+            data,
+            ephemeral: true,
+            sequential: kind == "create-es",
+        },
+        "set" => Request::SetData {
+            path,
+            data,
+            version: None,
+        },
+        "delete" => Request::Delete {
+            path,
+            version: None,
+        },
+        "get" => Request::GetData { path, watch: true },
+        "exists" => Request::Exists { path, watch: true },
+        "children" => Request::GetChildren { path, watch: true },
+        "close" => Request::Close,
+        _ => Request::Create {
+            path,
+            data,
+            ephemeral: false,
+            sequential: false,
+        },
+    }
+}
+
+/// Props of the session forms.
+#[derive(Properties, Clone, PartialEq)]
+struct SessionFormProps {
+    n: u32,
+    leader: Option<u32>,
+    sessions: Vec<SessionView>,
+    dispatch: Callback<Msg>,
+}
+
+/// Connect a session client; make a call from one.
+#[function_component(SessionForms)]
+fn session_forms(p: &SessionFormProps) -> Html {
+    let first = use_state(|| "1".to_string());
+    let client = use_state(String::new);
+    let kind = use_state(|| "create-e".to_string());
+    let path = use_state(|| "/app".to_string());
+    let data = use_state(|| "c".to_string());
+    let alive: Vec<u32> = p
+        .sessions
+        .iter()
+        .filter(|s| matches!(s.state, ClientState::Connecting | ClientState::Connected))
+        .map(|s| s.client.0)
+        .collect();
+    let chosen = client
+        .parse::<u32>()
+        .ok()
+        .filter(|c| alive.contains(c))
+        .or(alive.first().copied());
+    let on_connect = {
+        let (first, d) = (first.clone(), p.dispatch.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            if let Ok(first) = first.parse::<u32>() {
+                d.emit(Msg::Cmd(Command::Connect { first }));
+            }
+        })
+    };
+    let on_call = {
+        let (kind, path, data, d) = (kind.clone(), path.clone(), data.clone(), p.dispatch.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let Some(client) = chosen else {
+                d.emit(Msg::Say(t!("cli.no_session").into()));
+                return;
+            };
+            let request = request_of(&kind, &path, &data);
+            d.emit(Msg::Cmd(Command::Call { client, request }));
+        })
+    };
+    let (n, leader) = (p.n, p.leader);
+    html! {
+        <>
+            <form class="client-form" onsubmit={on_connect} aria-label={t!("cli.connect_form")}>
+                <select aria-label={t!("cli.connect_first")} onchange={setter(&first)}>
+                    { for (1..=n).map(|i| {
+                        let label = if Some(i) == leader { t!("cli.leader_option", id = i) } else { t!("cli.server_option", id = i) };
+                        html! { <option value={i.to_string()} selected={*first == i.to_string()}>{label}</option> }
+                    }) }
+                </select>
+                <button type="submit">{t!("cli.connect")}</button>
+            </form>
+            if !alive.is_empty() {
+                <form class="client-form" onsubmit={on_call} aria-label={t!("cli.call_form")}>
+                    <select aria-label={t!("cli.call_client")} onchange={setter(&client)}>
+                        { for alive.iter().map(|c| html! {
+                            <option value={c.to_string()} selected={chosen == Some(*c)}>{format!("c{c}")}</option>
+                        }) }
+                    </select>
+                    <select aria-label={t!("cli.call_kind")} onchange={setter(&kind)}>
+                        { for CALLS.iter().map(|(v, label)| html! {
+                            <option value={*v} selected={*kind == *v}>{*label}</option>
+                        }) }
+                    </select>
+                    <input aria-label={t!("cli.path")} class="path" value={(*path).clone()} oninput={input_setter(&path)}
+                           disabled={*kind == "close"} />
+                    <input aria-label={t!("cli.data")} class="data" value={(*data).clone()} oninput={input_setter(&data)}
+                           disabled={!matches!(kind.as_str(), "create" | "create-e" | "create-es" | "set")} />
+                    <button type="submit" class="primary">{t!("cli.call")}</button>
+                </form>
+            }
+        </>
+    }
+}
+
+fn session_row(s: &SessionView, dispatch: &Callback<Msg>) -> Html {
+    let toggle = {
+        let (d, c, cut) = (dispatch.clone(), s.client.0, s.cut);
+        Callback::from(move |_| d.emit(Msg::Cmd(Command::CutClient(c, !cut))))
+    };
     let server = s.server.map_or_else(
         || t!("cli.session_between").into_owned(),
         |id| t!("cli.session_at", id = id).into_owned(),
@@ -278,6 +412,11 @@ fn session_row(s: &SessionView) -> Html {
             <span class="zxid">{t!("cli.session_seen", zxid = s.last_zxid)}</span>
             if s.cut {
                 <span class="badge failed">{t!("cli.session_cut")}</span>
+            }
+            if matches!(s.state, ClientState::Connecting | ClientState::Connected) {
+                <button class="small" onclick={toggle}>
+                    { if s.cut { t!("cli.heal_client") } else { t!("cli.cut_client") } }
+                </button>
             }
             if !s.ephemerals.is_empty() {
                 <span class="ephemerals">

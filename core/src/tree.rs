@@ -174,11 +174,18 @@ impl DataTree {
 
     /// `setData`'s stat update: version + 1, unless this txn was applied already.
     fn data_changed(&mut self, path: &str, zxid: Zxid) {
-        let stat = self.stats.entry(path.to_string()).or_insert(Stat {
-            czxid: zxid,
-            pzxid: zxid,
-            ..Stat::default()
-        });
+        // Looked up before inserting: a set on an existing znode allocates nothing.
+        if !self.stats.contains_key(path) {
+            let fresh = Stat {
+                czxid: zxid,
+                pzxid: zxid,
+                ..Stat::default()
+            };
+            self.stats.insert(path.to_string(), fresh);
+        }
+        let Some(stat) = self.stats.get_mut(path) else {
+            return;
+        };
         if stat.mzxid < zxid {
             stat.mzxid = zxid;
             stat.version += 1;
@@ -187,7 +194,13 @@ impl DataTree {
 
     /// A child of `path`'s parent was created or deleted: cversion + 1, pzxid.
     fn child_changed(&mut self, path: &str, zxid: Zxid) {
-        let parent = self.stats.entry(parent_of(path).to_string()).or_default();
+        let parent = parent_of(path);
+        if !self.stats.contains_key(parent) {
+            self.stats.insert(parent.to_string(), Stat::default());
+        }
+        let Some(parent) = self.stats.get_mut(parent) else {
+            return;
+        };
         if parent.pzxid < zxid {
             parent.pzxid = zxid;
             parent.cversion += 1;

@@ -115,7 +115,9 @@ fn broadcast_commits_with_two_followers_down_and_the_rejoiner_catches_up() {
 /// Spec §10 (recovery) and §8: a committed write is on a quorum, which every new
 /// quorum meets, so it survives; a write only the isolated leader logged is not in the
 /// new leader's history; a write whose PROPOSAL reached the followers before the
-/// leader crashed is in theirs, and the new leader commits it in its epoch.
+/// leader crashed is in theirs, and the new leader commits it in its epoch: the
+/// client, whose answer was lost with the leader (CONNECTIONLOSS), learns it committed
+/// once the new leader is active with it (issue 15 item 7).
 #[test]
 fn leader_crash_committed_survives_leader_only_is_lost_proposed_survives() {
     assert_eq!(

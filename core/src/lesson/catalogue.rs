@@ -209,7 +209,8 @@ fn broadcast() -> Lesson {
 
 /// A leader crash: a committed write survives; a write only the old leader had is
 /// lost; a write whose PROPOSAL reached the followers survives although it was never
-/// committed before the crash.
+/// committed before the crash: its client, which only saw its connection drop, learns
+/// that it committed (issue 15 item 7).
 fn leader_crash() -> Lesson {
     Lesson {
         id: "leader-crash",
@@ -232,7 +233,7 @@ fn leader_crash() -> Lesson {
                     },
                     to_leader(create("/c", "3")),
                 ])
-                .asking(Question::Survives { path: "/c".into() }),
+                .asking(Question::Commits { path: "/c".into() }),
         ],
     }
 }

@@ -29,8 +29,8 @@ use crate::client::ClientState;
 use crate::ids::{ClientId, ServerId, SessionId, Time, Zxid};
 use crate::packet::ServerState;
 use crate::server::{HandlerStage, Phase, Server, SyncMode};
-use crate::sim::{ServerStats, Sim};
-use serde::Serialize;
+use crate::sim::{Node, ServerStats, Sim};
+use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// What `Version.getFullVersion()` stands for here.
@@ -81,7 +81,7 @@ impl Word {
 }
 
 /// `ServerStats.getServerState()` (`ZooKeeperServer.getState`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Mode {
     /// `LeaderZooKeeperServer`.
@@ -166,7 +166,7 @@ pub struct ClientLine {
 }
 
 /// The leader-only gauges of `mntr` (LeaderZooKeeperServer.registerMetrics).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LeaderGauges {
     /// `learners`: every learner connection (`Leader.getLearners`).
     pub learners: u64,
@@ -179,10 +179,10 @@ pub struct LeaderGauges {
 }
 
 /// The `mntr` answer of a serving server, field by field in the order printed.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Mntr {
-    /// `zk_version`.
-    pub version: &'static str,
+    /// `zk_version` ([`VERSION`]).
+    pub version: String,
     /// `zk_server_state`.
     pub server_state: Mode,
     /// `zk_peer_state` (`QuorumPeer.getDetailedPeerState`).
@@ -216,16 +216,11 @@ pub struct Mntr {
     pub leader: Option<LeaderGauges>,
     /// The last processed zxid: not a line of 3.8's `mntr` (it is `srvr`'s `Zxid`),
     /// kept for the panel and the JSON report, where lag is read off it.
-    #[serde(serialize_with = "hex_zxid")]
     pub last_zxid: Zxid,
 }
 
-fn hex_zxid<S: serde::Serializer>(z: &Zxid, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(&format!("0x{:x}", z.0))
-}
-
 /// `zk_peer_state`: the peer state, the ZAB phase and the sync mode.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PeerState {
     /// `QuorumPeer.ServerState`.
     pub state: ServerState,
@@ -274,7 +269,11 @@ pub enum Answer {
 /// The answer of server `id` to `word`, or `None` when it is down (a real server's
 /// port is closed).
 pub fn ask(sim: &Sim, id: ServerId, word: Word) -> Option<Answer> {
-    let node = sim.node(id)?;
+    answer(sim.node(id)?, word)
+}
+
+/// The answer of a machine's server to `word`, or `None` when it is down.
+pub fn answer(node: &Node, word: Word) -> Option<Answer> {
     let server = node.server.as_ref()?;
     let mode = mode(server);
     Some(match (word, mode) {
@@ -289,19 +288,12 @@ pub fn ask(sim: &Sim, id: ServerId, word: Word) -> Option<Answer> {
     })
 }
 
-/// `mntr` of every server, in id order: `None` for a server that is down or does
-/// not serve.
-pub fn mntr_all(sim: &Sim) -> Vec<(ServerId, Option<Mntr>)> {
-    sim.nodes
-        .iter()
-        .map(|n| {
-            let m = match ask(sim, n.id, Word::Mntr) {
-                Some(Answer::Mntr(m)) => Some(m),
-                _ => None,
-            };
-            (n.id, m)
-        })
-        .collect()
+/// A machine's `mntr`: `None` when its server is down or does not serve.
+pub fn mntr_of(node: &Node) -> Option<Mntr> {
+    match answer(node, Word::Mntr)? {
+        Answer::Mntr(m) => Some(m),
+        _ => None,
+    }
 }
 
 /// The mode of a serving server, `None` if it does not serve (`isZKServerRunning`).
@@ -376,7 +368,7 @@ fn mntr(server: &Server, stats: &ServerStats, mode: Mode) -> Mntr {
         }
     });
     Mntr {
-        version: VERSION,
+        version: VERSION.to_string(),
         server_state: mode,
         peer_state: PeerState {
             state: server.state(),

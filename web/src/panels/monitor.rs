@@ -121,7 +121,7 @@ pub fn monitor_panel(p: &MonitorProps) -> Html {
             if alerts.is_empty() {
                 <p class="no-alerts">{t!("mon.no_alerts")}</p>
             } else {
-                <ul class="alerts" role="status">{ for alert_list }</ul>
+                <ul class="alerts">{ for alert_list }</ul>
             }
             <table class="mntr">
                 <caption>{t!("mon.caption")}</caption>

@@ -15,6 +15,7 @@ pub mod client;
 pub mod config;
 pub mod ids;
 pub mod lesson;
+pub mod monitor;
 pub mod packet;
 pub mod report;
 pub mod run;

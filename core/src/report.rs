@@ -20,6 +20,7 @@
 
 use crate::check::Violation;
 use crate::ids::{ServerId, Time, Zxid};
+use crate::monitor::{mntr_of, Mntr};
 use crate::packet::ServerState;
 use crate::run::Run;
 use crate::server::{Phase, Server, SyncMode, WriteResult};
@@ -90,6 +91,11 @@ pub struct ServerReport {
     /// Extension: why the server is down (`null` when up), e.g. a crash point or a
     /// refused restart (spec §11's startup epoch check).
     pub down_reason: Option<String>,
+    /// Extension: its answer to the four-letter word `mntr` at the end of the run
+    /// ([`crate::monitor::Mntr`], ZooKeeper's `zk_` keys without the prefix); `null`
+    /// when it is down or does not serve.
+    #[serde(default)]
+    pub mntr: Option<Mntr>,
 }
 
 /// A leader reaching BROADCAST.
@@ -247,6 +253,7 @@ impl ServerReport {
             } else {
                 node.down_reason.as_ref().map(|r| r.to_string())
             },
+            mntr: mntr_of(node),
         }
     }
 }

@@ -11,7 +11,7 @@ import { launchApp } from './harness.mjs';
 const AXE_SOURCE = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 /** The dock's tabs, by the `data-tab` each one shows. */
-const TABS = ['logs', 'inspector', 'spacetime', 'invariants', 'bug-lab'];
+const TABS = ['logs', 'inspector', 'spacetime', 'invariants', 'bug-lab', 'monitor'];
 
 /** The "+1 s" button's accessible name in each language. */
 const SKIP = { en: 'Skip 1 second', zh: '前进 1 秒' };

@@ -8,6 +8,7 @@
 use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::{value_parser, Args, Parser, Subcommand};
 use std::path::PathBuf;
+use zab_core::monitor::Word;
 use zab_core::scenario::defaults::{MAX_PARTICIPANTS, MIN_PARTICIPANTS};
 use zab_core::sweep::{SweepParams, MAX_DURATION_MS, MIN_DURATION_MS};
 use zab_core::Bug;
@@ -60,6 +61,18 @@ pub struct RunArgs {
     pub trace: Option<PathBuf>,
     /// Print `events=N digest=HEX` of the whole trace after the summary.
     pub digest: bool,
+    /// `--4lw WORD --at-ms T`: print every server's answer to a four-letter word at
+    /// simulated time T instead of the summary.
+    pub ask: Option<Ask>,
+}
+
+/// `--4lw WORD --at-ms T`.
+#[derive(Debug, PartialEq, Eq, Clone, Copy)]
+pub struct Ask {
+    /// The four-letter word.
+    pub word: Word,
+    /// When to ask (at most the scenario's `run_until_ms`).
+    pub at_ms: u64,
 }
 
 /// `sweep`'s arguments.
@@ -114,7 +127,8 @@ enum Cmd {
         verbatim_doc_comment,
         override_usage = "zab-sim run FILE.json [--json] [--trace OUT.jsonl] [--digest]
        zab-sim run --preset NAME [--json] [--trace OUT.jsonl] [--digest]
-       zab-sim run --bug ID [--fixed] [--json] [--trace OUT.jsonl] [--digest]",
+       zab-sim run --bug ID [--fixed] [--json] [--trace OUT.jsonl] [--digest]
+       zab-sim run FILE.json|--preset NAME|--bug ID --4lw WORD --at-ms T",
         after_help = "Exit status: 0 no violation; 1 at least one violation; 2 bad input (the\n\
                       message names the file and the field, or the line and column)",
         args_override_self = true
@@ -158,9 +172,20 @@ struct RunOpts {
     fixed: bool,
     /// Print the end-of-run report as JSON, not a summary
     ///
-    /// Its fields: leader, servers, elections, syncs, writes, violations, stats.
+    /// Its fields: leader, servers (each with its `mntr` answer), elections, syncs,
+    /// writes, violations, stats.
     #[arg(long, verbatim_doc_comment)]
     json: bool,
+    /// Print each server's answer to a four-letter word (ruok, srvr, stat, mntr) at --at-ms
+    ///
+    /// Runs the scenario to T and prints, for every server, `server N:` and its answer
+    /// as ZooKeeper 3.8 prints it, or `server N: not running` (a down server does not
+    /// answer). Instead of the summary.
+    #[arg(long = "4lw", value_name = "WORD", value_parser = four_letter_word, verbatim_doc_comment)]
+    four_letter_word: Option<Word>,
+    /// With --4lw: the simulated time to ask at, in ms (at most the scenario's run_until_ms)
+    #[arg(long, value_name = "T", allow_negative_numbers = true, value_parser = value_parser!(u64))]
+    at_ms: Option<u64>,
     /// Write every trace event as one JSON object per line
     ///
     /// Packets, timers, disk, phases, votes, commits, crashes, restarts and
@@ -236,6 +261,18 @@ fn bug_id(text: &str) -> Result<Bug, UnknownName> {
     let id = text.trim();
     Bug::from_id(id)
         .ok_or_else(|| UnknownName(format!("unknown bug `{id}`; known: {}", known_bugs())))
+}
+
+/// `ruok`, `srvr`, `stat` or `mntr`.
+fn four_letter_word(text: &str) -> Result<Word, UnknownName> {
+    Word::from_name(text.trim()).ok_or_else(|| {
+        let known: Vec<&str> = Word::ALL.iter().map(|w| w.name()).collect();
+        UnknownName(format!(
+            "unknown four-letter word `{}`; known: {}",
+            text.trim(),
+            known.join(", ")
+        ))
+    })
 }
 
 /// `ZK-3911,ZK-4643`.
@@ -318,11 +355,23 @@ fn run_args(o: RunOpts) -> Result<RunArgs, Usage> {
             "run: --digest prints a text line; use it without --json",
         ));
     }
+    let ask = match (o.four_letter_word, o.at_ms) {
+        (Some(word), Some(at_ms)) => Some(Ask { word, at_ms }),
+        (Some(_), None) => return Err(usage("run: --4lw WORD needs --at-ms T (when to ask)")),
+        (None, Some(_)) => return Err(usage("run: --at-ms T goes with --4lw WORD")),
+        (None, None) => None,
+    };
+    if ask.is_some() && (o.json || o.digest || o.trace.is_some()) {
+        return Err(usage(
+            "run: --4lw prints the servers' answers; use it without --json, --trace and --digest",
+        ));
+    }
     Ok(RunArgs {
         source,
         json: o.json,
         trace: o.trace,
         digest: o.digest,
+        ask,
     })
 }
 
@@ -483,6 +532,7 @@ mod tests {
                 json: true,
                 trace: Some("t.jsonl".into()),
                 digest: false,
+                ask: None,
             }))
         );
         assert_eq!(
@@ -492,6 +542,7 @@ mod tests {
                 json: false,
                 trace: None,
                 digest: false,
+                ask: None,
             }))
         );
         assert_eq!(
@@ -501,6 +552,7 @@ mod tests {
                 json: false,
                 trace: None,
                 digest: true,
+                ask: None,
             }))
         );
         assert_eq!(
@@ -513,6 +565,7 @@ mod tests {
                 json: true,
                 trace: None,
                 digest: false,
+                ask: None,
             }))
         );
         let Ok(Command::Sweep(s)) = parse(&args(
@@ -535,6 +588,15 @@ mod tests {
             panic!("repeated --seeds not parsed");
         };
         assert_eq!(r.seeds, 4);
+        let Ok(Command::Run(r)) = parse(&args("run --preset config-watch --4lw mntr --at-ms 9000"))
+        else {
+            panic!("--4lw not parsed");
+        };
+        let want = Ask {
+            word: Word::Mntr,
+            at_ms: 9_000,
+        };
+        assert_eq!(r.ask, Some(want));
         assert_eq!(parse(&args("points")), Ok(Command::Points));
         let Ok(Command::Help(h)) = parse(&args("sweep --help")) else {
             panic!("sweep --help is not help");
@@ -557,6 +619,13 @@ mod tests {
         assert!(err("run a.json --json --digest").contains("without --json"));
         assert!(err("run --bug ZK-1").contains("run --bug: unknown bug `ZK-1`; known: ZK-1154"));
         assert!(err("run --preset x --fixed").contains("--fixed goes with --bug"));
+        assert!(err("run a.json --4lw conf --at-ms 1")
+            .contains("run --4lw: unknown four-letter word `conf`; known: ruok, srvr, stat, mntr"));
+        assert!(err("run a.json --4lw mntr --at-ms soon")
+            .contains("run --at-ms: `soon` is not a whole number"));
+        assert!(err("run a.json --4lw mntr").contains("--4lw WORD needs --at-ms T"));
+        assert!(err("run a.json --at-ms 5").contains("--at-ms T goes with --4lw WORD"));
+        assert!(err("run a.json --4lw ruok --at-ms 5 --json").contains("without --json"));
         assert!(err("sweep").contains("sweep: --seeds N is required"));
         assert!(err("sweep --seeds ten").contains("sweep --seeds: `ten` is not a whole number"));
         assert!(err("sweep --seeds 0").contains("sweep --seeds: `0` is out of range"));
@@ -571,7 +640,12 @@ mod tests {
         assert!(err("sweep --seeds 5 --threads 65").contains("allowed 1..=64"));
         assert!(err("sweep --seeds 2 --start 18446744073709551615").contains("past 2^64-1"));
         assert!(err("presets extra").contains("presets: unexpected argument `extra`"));
-        for e in [err("run --bug"), err("sweep --seeds x"), err("--colour")] {
+        for e in [
+            err("run --bug"),
+            err("sweep --seeds x"),
+            err("--colour"),
+            err("run a.json --4lw x --at-ms 1"),
+        ] {
             assert_eq!(e.lines().count(), 1, "{e}");
         }
     }

@@ -8,10 +8,11 @@ mod args;
 mod catalog;
 mod sweep_cmd;
 
-use args::{Command, RunArgs, Source, Usage};
+use args::{Ask, Command, RunArgs, Source, Usage};
 use std::fs::File;
 use std::io::{BufWriter, Read, Write};
 use std::process::ExitCode;
+use zab_core::monitor;
 use zab_core::report::Report;
 use zab_core::run::Run;
 use zab_core::scenario::defaults::MAX_SCENARIO_BYTES;
@@ -153,6 +154,9 @@ fn run(a: &RunArgs) -> Result<u8, BadInput> {
     let scenario = load(&a.source)?;
     let mut run =
         Run::new(&scenario).map_err(|e| BadInput(format!("{}: {e}", source_name(&a.source))))?;
+    if let Some(ask) = a.ask {
+        return four_letter_word(&mut run, ask, scenario.run_until_ms);
+    }
     // Every trace event, kept only for --digest.
     let mut kept: Vec<TraceEvent> = Vec::new();
     if a.trace.is_none() && !a.digest {
@@ -212,4 +216,30 @@ fn run(a: &RunArgs) -> Result<u8, BadInput> {
         println!("events={events} digest={digest}");
     }
     Ok(if report.violations.is_empty() { 0 } else { 1 })
+}
+
+/// `run --4lw WORD --at-ms T`: every server's answer at T, headed by its id.
+fn four_letter_word(run: &mut Run, ask: Ask, end: u64) -> Result<u8, BadInput> {
+    if ask.at_ms > end {
+        return Err(BadInput(format!(
+            "run --at-ms: `{}` is past the end of the scenario (run_until_ms {end})",
+            ask.at_ms
+        )));
+    }
+    run.set_record_trace(false);
+    run.run_until(ask.at_ms);
+    for node in &run.sim().nodes {
+        match monitor::answer(node, ask.word) {
+            Some(answer) => {
+                let text = answer.to_string();
+                println!("server {}:", node.id);
+                print!("{text}");
+                if !text.ends_with('\n') {
+                    println!();
+                }
+            }
+            None => println!("server {}: not running", node.id),
+        }
+    }
+    Ok(if run.violations().is_empty() { 0 } else { 1 })
 }

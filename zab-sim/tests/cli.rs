@@ -606,3 +606,98 @@ fn hostile_numbers_exit_2_with_one_line() {
         assert_bad_input(&argv, needle);
     }
 }
+
+/// `run --4lw WORD --at-ms T` (issue 15 item 6): every server's answer at T headed by
+/// its id, as ZooKeeper 3.8 prints it (MonitorCommand's `zk_<key>\t<value>` lines,
+/// RuokCommand's `imok`); a down server does not answer. In config-watch the leader,
+/// server 3, crashes at 3800 ms and server 2 leads after it.
+#[test]
+fn four_letter_words_at_a_time() {
+    let o = zab_sim(&[
+        "run",
+        "--preset",
+        "config-watch",
+        "--4lw",
+        "mntr",
+        "--at-ms",
+        "3000",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    let servers: Vec<&str> = out.split("server ").skip(1).collect();
+    assert_eq!(servers.len(), 3, "{out}");
+    assert!(servers[2].starts_with("3:\nzk_version\t"), "{out}");
+    assert!(servers[2].contains("zk_server_state\tleader\n"), "{out}");
+    assert!(servers[2].contains("zk_synced_followers\t2\n"), "{out}");
+    assert!(servers[0].contains("zk_server_state\tfollower\n"), "{out}");
+    assert!(!servers[0].contains("zk_learners"), "{out}");
+    // Each client left a watch on /config at its own server (one client each).
+    for s in &servers {
+        assert!(s.contains("zk_watch_count\t1\n"), "{out}");
+    }
+    let o = zab_sim(&[
+        "run",
+        "--preset",
+        "config-watch",
+        "--4lw",
+        "ruok",
+        "--at-ms",
+        "7800",
+    ]);
+    assert_eq!(
+        stdout(&o),
+        "server 1:\nimok\nserver 2:\nimok\nserver 3: not running\n"
+    );
+    assert_bad_input(
+        &[
+            "run",
+            "--preset",
+            "config-watch",
+            "--4lw",
+            "conf",
+            "--at-ms",
+            "1",
+        ],
+        "run --4lw: unknown four-letter word `conf`; known: ruok, srvr, stat, mntr",
+    );
+    assert_bad_input(
+        &[
+            "run",
+            "--preset",
+            "config-watch",
+            "--4lw",
+            "srvr",
+            "--at-ms",
+            "-5",
+        ],
+        "run --at-ms: `-5` is not a whole number",
+    );
+    assert_bad_input(
+        &[
+            "run",
+            "--preset",
+            "config-watch",
+            "--4lw",
+            "srvr",
+            "--at-ms",
+            "9000",
+        ],
+        "run --at-ms: `9000` is past the end of the scenario (run_until_ms 7800)",
+    );
+}
+
+/// `run --json` gains each server's `mntr` at the end of the run; a down server's is
+/// null (scenario-format.md: readers ignore fields they do not know).
+#[test]
+fn run_json_reports_mntr_per_server() {
+    let o = zab_sim(&["run", "--preset", "config-watch", "--json"]);
+    let report: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let servers = report["servers"].as_array().unwrap();
+    assert_eq!(servers[1]["mntr"]["server_state"], "leader");
+    assert_eq!(servers[1]["mntr"]["leader"]["learners"], 1);
+    assert_eq!(servers[0]["mntr"]["server_state"], "follower");
+    assert_eq!(servers[0]["mntr"]["leader"], Value::Null);
+    assert_eq!(servers[0]["mntr"]["global_sessions"], 3);
+    assert!(is_zxid(&servers[0]["mntr"]["last_zxid"]));
+    assert_eq!(servers[2]["mntr"], Value::Null);
+}

@@ -113,7 +113,7 @@ impl Server {
         asked.clamp(2 * tick, 20 * tick)
     }
 
-    fn send_client(&mut self, client: ClientId, msg: ToClient) {
+    fn tell_client(&mut self, client: ClientId, msg: ToClient) {
         self.emit(Effect::ToClient { client, msg });
     }
 
@@ -130,10 +130,10 @@ impl Server {
                 Some(c) if c.established => {
                     let session = c.session;
                     self.touch(session);
-                    self.send_client(client, ToClient::Pong);
+                    self.tell_client(client, ToClient::Pong);
                 }
                 Some(_) => {}
-                None => self.send_client(client, ToClient::Closed),
+                None => self.tell_client(client, ToClient::Closed),
             },
             ToServer::Request { req, request } => self.on_call(client, req, request),
         }
@@ -157,7 +157,7 @@ impl Server {
             None
         };
         if let Some(why) = refused {
-            self.send_client(client, ToClient::Refused { why });
+            self.tell_client(client, ToClient::Refused { why });
             return;
         }
         match session {
@@ -180,12 +180,12 @@ impl Server {
                             session,
                             timeout_ms,
                         };
-                        self.send_client(client, msg);
+                        self.tell_client(client, msg);
                         self.set_watches(client, seen, watches);
                     }
                     _ => {
                         let why = Refused::SessionExpired;
-                        self.send_client(client, ToClient::Refused { why });
+                        self.tell_client(client, ToClient::Refused { why });
                     }
                 }
             }
@@ -227,7 +227,7 @@ impl Server {
                 _ => None,
             };
             match fired {
-                Some(event) => self.send_client(client, ToClient::Watch { path, event }),
+                Some(event) => self.tell_client(client, ToClient::Watch { path, event }),
                 None => {
                     let table = match kind {
                         WatchKind::Child => WatchTable::Child,
@@ -241,7 +241,7 @@ impl Server {
 
     fn on_call(&mut self, client: ClientId, req: ReqId, request: Request) {
         let Some(cnxn) = self.cnxns.get(&client).copied().filter(|c| c.established) else {
-            self.send_client(client, ToClient::Closed);
+            self.tell_client(client, ToClient::Closed);
             return;
         };
         self.touch(cnxn.session);
@@ -284,7 +284,7 @@ impl Server {
             }
         }
         let zxid = self.tree.last_processed;
-        self.send_client(client, ToClient::Reply { req, zxid, result });
+        self.tell_client(client, ToClient::Reply { req, zxid, result });
     }
 
     /// Sends a session write to the leader's pipeline (here, if this is the leader).
@@ -512,7 +512,7 @@ impl Server {
                     path: t.path.clone(),
                     event: t.event,
                 };
-                self.send_client(client, msg);
+                self.tell_client(client, msg);
             }
         }
         let mine = txn
@@ -535,7 +535,7 @@ impl Server {
                         session: *session,
                         timeout_ms: *timeout_ms,
                     };
-                    self.send_client(client, msg);
+                    self.tell_client(client, msg);
                 }
             }
             Op::CloseSession { session, .. } => {
@@ -550,7 +550,7 @@ impl Server {
                         zxid: txn.zxid,
                         result: Ok(Answer::Closed),
                     };
-                    self.send_client(client, msg);
+                    self.tell_client(client, msg);
                 }
                 let gone: Vec<ClientId> = self
                     .cnxns
@@ -561,7 +561,7 @@ impl Server {
                 for client in gone {
                     self.drop_cnxn(client);
                     if asked.map(|(c, _)| c) != Some(client) {
-                        self.send_client(client, ToClient::Closed);
+                        self.tell_client(client, ToClient::Closed);
                     }
                 }
             }
@@ -580,7 +580,7 @@ impl Server {
                             zxid: txn.zxid,
                             result,
                         };
-                        self.send_client(client, msg);
+                        self.tell_client(client, msg);
                     }
                 }
             }
@@ -598,7 +598,7 @@ impl Server {
     pub(crate) fn close_client_connections(&mut self) {
         let clients: Vec<ClientId> = self.cnxns.keys().copied().collect();
         for client in clients {
-            self.send_client(client, ToClient::Closed);
+            self.tell_client(client, ToClient::Closed);
         }
         self.cnxns.clear();
         self.watches = Watches::default();

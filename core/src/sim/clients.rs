@@ -163,6 +163,10 @@ impl Sim {
         match f.msg {
             ClientMsg::ToServer(msg) => {
                 if self.server(f.server).is_some() {
+                    let now = self.now;
+                    if let Some(node) = self.node_mut(f.server) {
+                        node.stats.received(f.client, &msg, now);
+                    }
                     let input = Input::FromClient {
                         client: f.client,
                         msg,

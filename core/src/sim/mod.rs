@@ -14,6 +14,7 @@ mod outcome;
 mod queue;
 pub mod rng;
 mod schedule;
+mod server_stats;
 pub mod trace;
 mod writes;
 
@@ -21,6 +22,7 @@ pub use crate::action::Action;
 pub use clients::{CallRecord, ClientFlight, ClientMsg};
 pub use network::{Conn, DropReason, InFlight, NetChange, Network, Payload};
 pub use outcome::{check_path, Outcome, PathProblem, Refusal};
+pub use server_stats::{CnxnCounts, ServerStats};
 pub use trace::{Channel, TraceEvent, TraceKind};
 pub use writes::{WriteRecord, Writes};
 
@@ -59,6 +61,8 @@ pub struct Node {
     pub fsync_free_at: Time,
     /// Why the server is down (crash, refused start), if it is.
     pub down_reason: Option<DownReason>,
+    /// The running process's client counters (zero again after a restart).
+    pub stats: ServerStats,
 }
 
 /// Why a server crashed ([`TraceKind::Crash`]).
@@ -322,6 +326,7 @@ impl Sim {
                 armed: BTreeSet::new(),
                 fsync_free_at: 0,
                 down_reason: Some(DownReason::NotStarted),
+                stats: ServerStats::default(),
             })
             .collect();
         let mut sim = Sim {
@@ -654,6 +659,10 @@ impl Sim {
             }
             Effect::ClientReply { req, result } => self.reply(req, id, result),
             Effect::ToClient { client, msg } => {
+                let now = self.now;
+                if let Some(node) = self.node_mut(id) {
+                    node.stats.sent(client, &msg, now);
+                }
                 self.client_send(client, id, ClientMsg::ToClient(msg));
             }
             Effect::CrashPoint(p) => {
@@ -818,6 +827,7 @@ impl Sim {
                 node.incarnation += 1;
                 node.fsync_free_at = 0;
                 node.down_reason = None;
+                node.stats = ServerStats::default();
                 self.emit(TraceKind::Restart {
                     server: id,
                     failed: None,

@@ -504,6 +504,23 @@ fn packet_label(p: &Payload) -> String {
     }
 }
 
+impl Engine {
+    /// Every server's `mntr` answer (`None`: down or not serving), in id order, with
+    /// whether its process runs (zab_core::monitor).
+    pub fn monitor(&self) -> Vec<(u32, bool, Option<zab_core::monitor::Mntr>)> {
+        self.sim()
+            .nodes
+            .iter()
+            .map(|n| (n.id.0, n.is_up(), zab_core::monitor::mntr_of(n)))
+            .collect()
+    }
+
+    /// The monitoring alerts standing now (zab_core::monitor::alerts).
+    pub fn alerts(&self) -> Vec<zab_core::monitor::Alert> {
+        zab_core::monitor::alerts(self.sim(), zab_core::monitor::DEFAULT_MAX_LAG)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

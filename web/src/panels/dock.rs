@@ -1,5 +1,5 @@
 //! The bottom dock: tabs that switch between the logs, the server inspector, the
-//! space-time diagram, the invariants and the bug lab. The panels read the engine's
+//! space-time diagram, the invariants, the bug lab and the monitor. The panels read the engine's
 //! views (the inspector and the diagram its trace store, see `engine::inspect`).
 
 use std::rc::Rc;
@@ -10,6 +10,7 @@ use yew::prelude::*;
 use crate::panels::inspector::{Inspector, InspectorData};
 use crate::panels::invariants::{BugLab, CheckData, Invariants};
 use crate::panels::logs::{LogsData, LogsPanel};
+use crate::panels::monitor::{MonitorData, MonitorPanel};
 use crate::panels::spacetime::SpaceTime;
 use crate::panels::tour::Help;
 use crate::state::model::{Msg, Shared};
@@ -82,7 +83,7 @@ pub fn dock(p: &DockProps) -> Html {
             </button>
         }
     });
-    // The logs, invariants and bug lab compare their data; the inspector and the
+    // The logs, invariants, bug lab and monitor compare their data; the inspector and the
     // space-time diagram read the model and re-render when the UI or the simulation
     // changed.
     let (d, model, rev) = (p.dispatch.clone(), p.model.clone(), p.rev + p.sim);
@@ -105,6 +106,10 @@ pub fn dock(p: &DockProps) -> Html {
         Tab::BugLab => {
             let data = Rc::new(CheckData::read(&p.model.0.borrow()));
             html! { <BugLab {data} dispatch={d} /> }
+        }
+        Tab::Monitor => {
+            let data = Rc::new(MonitorData::read(&p.model.0.borrow()));
+            html! { <MonitorPanel {data} /> }
         }
     };
     html! {

@@ -11,6 +11,7 @@ pub mod invariants;
 pub mod lang_switch;
 pub mod lesson;
 pub mod logs;
+pub mod monitor;
 pub mod pending;
 pub mod ring;
 pub mod scenario_io;

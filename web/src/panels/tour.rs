@@ -192,7 +192,7 @@ fn shortcuts() -> [(Cow<'static, str>, Cow<'static, str>); 14] {
         ("1 – 9".into(), t!("keys.select")),
         ("Esc".into(), t!("keys.escape")),
         ("Shift+L / I / T".into(), t!("keys.tabs1")),
-        ("Shift+V / G".into(), t!("keys.tabs2")),
+        ("Shift+V / G / M".into(), t!("keys.tabs2")),
         (t!("keys.in_tabs"), t!("keys.move_tabs")),
         (t!("keys.on_arrow"), t!("keys.move_packets")),
         ("?".into(), t!("keys.toggle")),

@@ -46,7 +46,7 @@ const ALLOWED: [(&str, &str); 18] = [
         "the state name the ring shows, beside ZooKeeper's (glossed)",
     ),
     ("Shift+L / I / T", "key names, as the keyboard writes them"),
-    ("Shift+V / G", "key names, as the keyboard writes them"),
+    ("Shift+V / G / M", "key names, as the keyboard writes them"),
     ("Esc", "a key name, as the keyboard writes it"),
     (
         "Spacebar",

@@ -8,6 +8,7 @@ pub mod lang;
 pub mod lessons;
 #[cfg(test)]
 mod literals;
+pub mod monitor;
 pub mod narrate;
 pub mod notice;
 pub mod presets;

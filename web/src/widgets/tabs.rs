@@ -18,16 +18,19 @@ pub enum Tab {
     Invariants,
     /// Historical bugs.
     BugLab,
+    /// Every server's `mntr`, with alerts.
+    Monitor,
 }
 
 impl Tab {
     /// Every tab, in the order shown.
-    pub const ALL: [Tab; 5] = [
+    pub const ALL: [Tab; 6] = [
         Tab::Logs,
         Tab::Inspector,
         Tab::SpaceTime,
         Tab::Invariants,
         Tab::BugLab,
+        Tab::Monitor,
     ];
 
     /// The tab's title, in the page's language.
@@ -38,6 +41,7 @@ impl Tab {
             Tab::SpaceTime => t!("tab.spacetime"),
             Tab::Invariants => t!("tab.invariants"),
             Tab::BugLab => t!("tab.bug_lab"),
+            Tab::Monitor => t!("tab.monitor"),
         }
         .into_owned()
     }
@@ -50,6 +54,7 @@ impl Tab {
             Tab::SpaceTime => "spacetime",
             Tab::Invariants => "invariants",
             Tab::BugLab => "bug-lab",
+            Tab::Monitor => "monitor",
         }
     }
 
@@ -61,6 +66,7 @@ impl Tab {
             Tab::SpaceTime => "T",
             Tab::Invariants => "V",
             Tab::BugLab => "G",
+            Tab::Monitor => "M",
         }
     }
 }

@@ -421,13 +421,10 @@ impl Server {
     /// Activity in a session: the leader moves its expiry, a learner notes it for the
     /// next PING.
     fn touch(&mut self, session: SessionId) {
-        match &mut self.role {
-            Role::Leading(_) => self.with_leader(|s, l| s.touch_at_leader(l, session)),
-            _ => {
-                if let Some(timeout) = self.tree.sessions.get(&session).copied() {
-                    self.touches.insert(session, timeout);
-                }
-            }
+        if matches!(self.role, Role::Leading(_)) {
+            self.with_leader(|s, l| s.touch_at_leader(l, session));
+        } else if let Some(timeout) = self.tree.sessions.get(&session).copied() {
+            self.touches.insert(session, timeout);
         }
     }
 

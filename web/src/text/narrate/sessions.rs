@@ -5,7 +5,6 @@
 use crate::t;
 use zab_core::client::{Answer, ClientEvent, Disconnect, Refused, ToClient, ToServer};
 use zab_core::sim::{ClientFlight, ClientMsg};
-use zab_core::txn::ErrorCode;
 
 use crate::text::lang::Lang;
 
@@ -40,10 +39,6 @@ fn answer(a: &Answer, lang: Lang) -> String {
         Answer::Closed => t!("answer.closed", locale = l),
     }
     .into_owned()
-}
-
-fn code(c: &ErrorCode) -> &'static str {
-    c.name()
 }
 
 /// One message between a client and a server.
@@ -108,7 +103,7 @@ fn message(msg: &ClientMsg, lang: Lang) -> String {
             req,
             result: Err(c),
             ..
-        }) => t!("msg.reply_err", locale = l, req = req.0, code = code(c)),
+        }) => t!("msg.reply_err", locale = l, req = req.0, code = c.name()),
         ClientMsg::ToClient(ToClient::Watch { path, event }) => {
             t!("msg.watch", locale = l, event = event.name(), path = path)
         }
@@ -165,7 +160,7 @@ pub fn event(client: &zab_core::ClientId, e: &ClientEvent, lang: Lang) -> String
             locale = l,
             client = client,
             req = req.0,
-            code = code(c)
+            code = c.name()
         ),
         ClientEvent::ConnectionLoss { req } => {
             t!(

@@ -52,17 +52,22 @@ fn server(r: &Report, id: u32) -> &ServerReport {
     r.server(id).unwrap_or_else(|| panic!("no server {id}"))
 }
 
-/// Spec §12 (I3 PrefixConsistency, I10 on the committed prefix, I16 acked writes):
-/// no violation; a leader in BROADCAST; every committed write is in the history of
-/// every server in BROADCAST, whose data trees all equal the leader's.
-fn assert_converged(o: &Outcome) {
-    let r = &o.report;
+/// The checker found nothing (spec §12, and C1..C4 of docs/client-model.md).
+fn assert_no_violation(r: &Report) {
     assert!(
         r.violations.is_empty(),
         "{}: violations {:#?}",
         r.scenario,
         r.violations
     );
+}
+
+/// Spec §12 (I3 PrefixConsistency, I10 on the committed prefix, I16 acked writes):
+/// no violation; a leader in BROADCAST; every committed write is in the history of
+/// every server in BROADCAST, whose data trees all equal the leader's.
+fn assert_converged(o: &Outcome) {
+    let r = &o.report;
+    assert_no_violation(r);
     let leader = r.leader.expect("a leader in BROADCAST at the end");
     let l = server(r, leader.0);
     assert_eq!(l.state.as_deref(), Some("LEADING"));
@@ -396,12 +401,7 @@ fn presets_are_deterministic() {
 /// BROADCAST, and every server up in BROADCAST with the same data tree.
 fn assert_sessions_converged(o: &Outcome) {
     let r = &o.report;
-    assert!(
-        r.violations.is_empty(),
-        "{}: {:#?}",
-        r.scenario,
-        r.violations
-    );
+    assert_no_violation(r);
     let sim = o.run.sim();
     let leader = sim.leader().expect("a leader in BROADCAST");
     let tree = &sim.server(leader).unwrap().tree;

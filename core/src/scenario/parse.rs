@@ -307,22 +307,26 @@ fn as_string(v: &Value, path: &str) -> Result<String, ScenarioError> {
         .ok_or_else(|| expected(path, "a string", v))
 }
 
-fn as_server(v: &Value, path: &str) -> Result<ServerId, ScenarioError> {
+/// A whole-number id of a `kind` of process (`server`, `client`); its range is checked
+/// by validation.
+fn as_id(v: &Value, path: &str, kind: &str) -> Result<u32, ScenarioError> {
     match v.as_u64() {
         Some(n) => u32::try_from(n)
-            .map(ServerId)
-            .map_err(|_| ScenarioError::new(path, format!("server {n} is out of range"))),
-        None => Err(expected(path, "a server id (a whole number such as 1)", v)),
+            .map_err(|_| ScenarioError::new(path, format!("{kind} {n} is out of range"))),
+        None => Err(expected(
+            path,
+            &format!("a {kind} id (a whole number such as 1)"),
+            v,
+        )),
     }
 }
 
+fn as_server(v: &Value, path: &str) -> Result<ServerId, ScenarioError> {
+    as_id(v, path, "server").map(ServerId)
+}
+
 fn as_client(v: &Value, path: &str) -> Result<ClientId, ScenarioError> {
-    match v.as_u64() {
-        Some(n) => u32::try_from(n)
-            .map(ClientId)
-            .map_err(|_| ScenarioError::new(path, format!("client {n} is out of range"))),
-        None => Err(expected(path, "a client id (a whole number such as 1)", v)),
-    }
+    as_id(v, path, "client").map(ClientId)
 }
 
 fn as_version(v: &Value, path: &str) -> Result<i32, ScenarioError> {

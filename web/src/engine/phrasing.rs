@@ -59,15 +59,12 @@ fn action_in(a: &Action, lang: Lang) -> String {
         Action::DeliverNow { packet } => t!("action.deliver", locale = l, packet = packet),
         Action::Connect {
             client, servers, ..
-        } => {
-            let ids: Vec<String> = servers.iter().map(ToString::to_string).collect();
-            t!(
-                "action.connect",
-                locale = l,
-                client = client,
-                servers = ids.join(", ")
-            )
-        }
+        } => t!(
+            "action.connect",
+            locale = l,
+            client = client,
+            servers = crate::text::narrate::join(servers)
+        ),
         Action::Call { client, request } => t!(
             "action.call",
             locale = l,

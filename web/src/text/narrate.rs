@@ -235,7 +235,7 @@ fn timer_name_in(t: Timer, lang: Lang) -> String {
 }
 
 /// Server ids separated by commas: `1, 2, 3`.
-fn join(ids: &[zab_core::ServerId]) -> String {
+pub(crate) fn join(ids: &[zab_core::ServerId]) -> String {
     ids.iter()
         .map(|s| s.to_string())
         .collect::<Vec<_>>()

@@ -213,15 +213,12 @@ pub fn event(client: &zab_core::ClientId, e: &ClientEvent, lang: Lang) -> String
             event = event.name()
         ),
         ClientEvent::Expired => t!("client.expired", locale = l, client = client),
-        ClientEvent::Started { servers } => {
-            let ids: Vec<String> = servers.iter().map(ToString::to_string).collect();
-            t!(
-                "client.started",
-                locale = l,
-                client = client,
-                servers = ids.join(", ")
-            )
-        }
+        ClientEvent::Started { servers } => t!(
+            "client.started",
+            locale = l,
+            client = client,
+            servers = super::join(servers)
+        ),
     }
     .into_owned()
 }

@@ -231,8 +231,10 @@ fn sequential_names_come_from_the_parents_cversion() {
     call(&mut sim, C1, create("/lock/n-", true, true));
     call(&mut sim, C2, create("/lock/n-", true, true));
     run_for(&mut sim, 300);
-    let created: Vec<Option<String>> = sim.calls[1..]
+    let created: Vec<Option<String>> = sim
+        .calls
         .iter()
+        .skip(1)
         .map(|c| match &c.outcome {
             Some(ClientEvent::Answered {
                 result: Ok(Answer::Written { created }),

@@ -126,9 +126,11 @@ impl Clients {
     ) {
         match msg {
             ToClient::Reply { req, result, zxid } => {
-                let Some(request) = self.calls.get(req) else {
+                // A call is answered once: its request is not needed after this.
+                let Some(request) = self.calls.remove(req) else {
                     return;
                 };
+                let request = &request;
                 if let (Some((kind, path)), Ok(_)) = (request.watch(), result) {
                     let reg = (s, c, table_of(kind), path.to_string());
                     *self.regs.entry(reg).or_default() += 1;

@@ -114,8 +114,9 @@ impl Sim {
                         }
                         _ => None,
                     };
-                    if let Some(call) = req.and_then(|r| self.calls.iter_mut().find(|c| c.req == r))
-                    {
+                    // Calls are numbered 1, 2, 3… in the order they are made.
+                    let slot = req.and_then(|r| usize::try_from(r.0).ok()?.checked_sub(1));
+                    if let Some(call) = slot.and_then(|i| self.calls.get_mut(i)) {
                         call.outcome = Some(event.clone());
                     }
                     self.emit(TraceKind::Client { client: id, event });

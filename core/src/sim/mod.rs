@@ -302,8 +302,10 @@ pub struct Sim {
     pub client_cut: BTreeSet<ClientId>,
     /// Client messages in flight, by id.
     pub client_flights: BTreeMap<u64, ClientFlight>,
-    /// Every session client's call, in order.
-    pub calls: Vec<CallRecord>,
+    /// Every session client's call, in order: call `n` at index `n - 1`, in a
+    /// [`SharedVec`](crate::shared_vec::SharedVec) so that copies of the simulator (time
+    /// travel checkpoints) share the records that did not change, as [`Writes`] do.
+    pub calls: crate::shared_vec::SharedVec<CallRecord>,
     client_wakes: BTreeMap<ClientId, u64>,
     /// When the last message on each client connection direction arrives (FIFO).
     client_fifo: BTreeMap<(ClientId, ServerId, bool), Time>,
@@ -355,7 +357,7 @@ impl Sim {
             clients: BTreeMap::new(),
             client_cut: BTreeSet::new(),
             client_flights: BTreeMap::new(),
-            calls: Vec::new(),
+            calls: crate::shared_vec::SharedVec::new(),
             client_wakes: BTreeMap::new(),
             client_fifo: BTreeMap::new(),
             next_call: 1,

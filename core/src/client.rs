@@ -96,6 +96,19 @@ impl Request {
         }
     }
 
+    /// ZooKeeper's `OpCode` name for it (`ZooDefs.OpCode`): `create`, `getData`…
+    pub fn op_code(&self) -> &'static str {
+        match self {
+            Request::Create { .. } => "create",
+            Request::Delete { .. } => "delete",
+            Request::SetData { .. } => "setData",
+            Request::GetData { .. } => "getData",
+            Request::Exists { .. } => "exists",
+            Request::GetChildren { .. } => "getChildren",
+            Request::Close => "closeSession",
+        }
+    }
+
     /// Short form for logs, e.g. `create -e -s /lock/n- ""` as zkCli writes it.
     pub fn label(&self) -> String {
         let flags = |e: bool, s: bool| match (e, s) {
@@ -204,6 +217,18 @@ pub enum ToServer {
     },
 }
 
+impl ToServer {
+    /// A short name for a drawing of the message: `CONNECT`, `PING`, or the call's
+    /// [`Request::op_code`].
+    pub fn label(&self) -> &'static str {
+        match self {
+            ToServer::Connect { .. } => "CONNECT",
+            ToServer::Ping => "PING",
+            ToServer::Request { request, .. } => request.op_code(),
+        }
+    }
+}
+
 /// Why a server did not take a connection.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub enum Refused {
@@ -288,6 +313,22 @@ pub enum ToClient {
     },
     /// The server closed the connection (it left BROADCAST, or the session ended).
     Closed,
+}
+
+impl ToClient {
+    /// A short name for a drawing of the message. A PING's reply is a `PING` too
+    /// (ZooKeeper answers with the ping's own xid, -2); a watch event is `WATCH`.
+    pub fn label(&self) -> &'static str {
+        match self {
+            ToClient::Connected { .. } => "CONNECTED",
+            ToClient::Refused { .. } => "REFUSED",
+            ToClient::Pong => "PING",
+            ToClient::Reply { result: Ok(_), .. } => "REPLY",
+            ToClient::Reply { result: Err(_), .. } => "ERROR",
+            ToClient::Watch { .. } => "WATCH",
+            ToClient::Closed => "CLOSED",
+        }
+    }
 }
 
 /// Where a client is.

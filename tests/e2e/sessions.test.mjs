@@ -21,14 +21,14 @@ after(async () => {
 const session = (page, c) => page.locator(`[data-session-client="${c}"]`);
 
 /**
- * Skip simulated seconds until `predicate()` holds in the page. The client panel
+ * Skip simulated seconds until `predicate(arg)` holds in the page. The client panel
  * refreshes a few times a second, so after each skip the page gets a moment to show
  * the new state before the next skip.
  */
-async function skipUntil(page, predicate, what, maxSeconds = 15) {
+async function skipUntil(page, predicate, what, maxSeconds = 15, arg = null) {
   for (let i = 0; i <= maxSeconds; i++) {
     try {
-      await page.waitForFunction(predicate, null, { timeout: 1500 });
+      await page.waitForFunction(predicate, arg, { timeout: 1500 });
       return;
     } catch {
       // Not yet: move simulated time on.
@@ -71,6 +71,41 @@ test('the election recipe: the leading process stops and the next one takes over
   );
   assert.equal(await session(page, 2).getAttribute('data-session-watches'), '0', 'its one-shot watch fired');
   assert.equal(await session(page, 2).getAttribute('data-session-state'), 'CONNECTED');
+});
+
+test('the ring draws a client beside its server, its messages in flight, and a crash moving it to another server', async () => {
+  const page = await openPaused(app, '?n=3&play=0');
+  await skipUntil(page, () => document.querySelector('g[data-leader="true"]') !== null, 'a leader');
+  const leader = await page.locator('g[data-leader="true"]').getAttribute('data-server');
+  await page.getByLabel('First server of its connect string').selectOption(leader);
+  await app.byRole('button', 'Connect a client').click();
+  // Step by step until its ConnectRequest is on the ring, flying to the leader.
+  const connect = page.locator('[data-client-packet-type="CONNECT"]');
+  for (let i = 0; i < 50 && (await connect.count()) === 0; i++) await page.keyboard.press('n');
+  assert.equal(await connect.getAttribute('data-client-packet-server'), leader);
+  assert.equal(await connect.getAttribute('data-client-packet-dir'), 'to-server');
+  const ringClient = (c) => `[data-ring-client="${c}"]`;
+  await skipUntil(
+    page,
+    (l) => document.querySelector('[data-ring-client="1"]')?.dataset.clientState === 'CONNECTED'
+      && document.querySelector('[data-ring-client="1"]')?.dataset.clientServer === l,
+    'client 1 drawn connected to the leader',
+    15,
+    leader,
+  );
+  await app.byRole('button', 'Kill leader').click();
+  await skipUntil(
+    page,
+    (l) => {
+      const g = document.querySelector('[data-ring-client="1"]')?.dataset;
+      return g?.clientState === 'CONNECTED' && g.clientServer !== '' && g.clientServer !== l;
+    },
+    'client 1 drawn connected to another server',
+    15,
+    leader,
+  );
+  const moved = await page.locator(ringClient(1)).getAttribute('data-client-server');
+  assert.equal(await session(page, 1).getAttribute('data-session-server'), moved, 'the ring and the client panel agree');
 });
 
 test('a student connects a client, creates an ephemeral znode, cuts the client off and sees the session expire', async () => {

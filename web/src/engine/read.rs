@@ -7,17 +7,18 @@ use crate::t;
 
 use crate::text::lang;
 use crate::text::narrate::reasons;
+use zab_core::client::{ToClient, ToServer};
 use zab_core::packet::ServerState;
 use zab_core::report::last_committed_zxid;
 use zab_core::server::{SyncMode, WriteResult};
-use zab_core::sim::{Channel, Payload, PendingEvent};
+use zab_core::sim::{Channel, ClientMsg, Payload, PendingEvent};
 use zab_core::storage::Disk;
 use zab_core::{ServerId, Time, Zxid};
 
 use super::{Engine, MAX_LOG_ENTRIES};
 use crate::engine::views::{
-    CallView, LogEntryView, LogRowView, PacketView, PendingView, ReadView, Role, ServerDetail,
-    ServerView, SessionView, WriteView,
+    CallView, ClientPacketView, LogEntryView, LogRowView, PacketView, PendingView, ReadView, Role,
+    ServerDetail, ServerView, SessionView, WriteView,
 };
 use crate::text::narrate;
 
@@ -98,6 +99,37 @@ impl Engine {
                 election: matches!(p.channel, Channel::Election),
                 sent_at: p.sent_at,
                 deliver_at: p.deliver_at,
+            })
+            .collect()
+    }
+
+    /// Messages between session clients and their servers, on their way, by id.
+    pub fn client_packets(&self) -> Vec<ClientPacketView> {
+        self.sim()
+            .client_flights
+            .iter()
+            .map(|(id, f)| {
+                let (label, event, ping) = match &f.msg {
+                    ClientMsg::ToServer(m) => (m.label(), None, *m == ToServer::Ping),
+                    ClientMsg::ToClient(m) => {
+                        let event = match m {
+                            ToClient::Watch { event, .. } => Some(event.name()),
+                            _ => None,
+                        };
+                        (m.label(), event, *m == ToClient::Pong)
+                    }
+                };
+                ClientPacketView {
+                    id: *id,
+                    client: f.client,
+                    server: f.server.0,
+                    to_server: matches!(f.msg, ClientMsg::ToServer(_)),
+                    label,
+                    event,
+                    ping,
+                    sent_at: f.sent_at,
+                    deliver_at: f.deliver_at,
+                }
             })
             .collect()
     }

@@ -187,6 +187,30 @@ pub struct PacketView {
     pub deliver_at: Time,
 }
 
+/// A message between a session client and its server, on its way (issue 15 item 4).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ClientPacketView {
+    /// Its id (its own numbering, not a server packet's).
+    pub id: u64,
+    /// The client.
+    pub client: ClientId,
+    /// The server.
+    pub server: u32,
+    /// From the client to the server (else back).
+    pub to_server: bool,
+    /// The label drawn on it: `CONNECT`, `PING`, a call's OpCode, `REPLY`, `WATCH`…
+    pub label: &'static str,
+    /// A watch event's type (`NodeDeleted`…), drawn on a second line.
+    pub event: Option<&'static str>,
+    /// A heartbeat (drawn in the heartbeat colour) rather than a call or a session
+    /// message.
+    pub ping: bool,
+    /// When it left.
+    pub sent_at: Time,
+    /// When it arrives.
+    pub deliver_at: Time,
+}
+
 /// The CSS class of a packet's protocol phase, on the ring, the diagram and the legend.
 pub fn phase_class(phase: PacketPhase) -> &'static str {
     match phase {
@@ -278,6 +302,25 @@ pub struct SessionView {
     pub watches: Vec<(WatchKind, String)>,
     /// Whether its network is cut off.
     pub cut: bool,
+}
+
+/// ZooKeeper's name for a handle's state (`ZooKeeper.States`, `KeeperState.Expired`).
+pub fn state_name(s: ClientState) -> &'static str {
+    match s {
+        ClientState::Connecting => "CONNECTING",
+        ClientState::Connected => "CONNECTED",
+        ClientState::Expired => "EXPIRED",
+        ClientState::Closed => "CLOSED",
+    }
+}
+
+/// zkCli's read that leaves a watch of this kind.
+pub fn watch_call(k: WatchKind) -> &'static str {
+    match k {
+        WatchKind::Data => "get -w",
+        WatchKind::Exists => "stat -w",
+        WatchKind::Child => "ls -w",
+    }
 }
 
 /// A session client's call and what the client learnt.

@@ -8,10 +8,12 @@ use crate::t;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use crate::engine::views::{make_op, CallView, Command, ReadView, SessionView, WriteView};
+use crate::engine::views::{
+    make_op, state_name, watch_call, CallView, Command, ReadView, SessionView, WriteView,
+};
 use crate::state::model::{Model, Msg};
 use crate::text::narrate::sessions as words;
-use zab_core::client::{ClientEvent, ClientState, Request, WatchKind};
+use zab_core::client::{ClientEvent, ClientState, Request};
 
 /// Writes listed.
 const WRITES_SHOWN: usize = 12;
@@ -238,16 +240,6 @@ pub fn client_panel(p: &ClientProps) -> Html {
     }
 }
 
-/// ZooKeeper's name for a handle's state (`ZooKeeper.States`, `KeeperState.Expired`).
-fn state_name(s: ClientState) -> &'static str {
-    match s {
-        ClientState::Connecting => "CONNECTING",
-        ClientState::Connected => "CONNECTED",
-        ClientState::Expired => "EXPIRED",
-        ClientState::Closed => "CLOSED",
-    }
-}
-
 /// The calls the session form offers: (value, zkCli's syntax for it).
 const CALLS: [(&str, &str); 9] = [
     ("create", "create"),
@@ -387,15 +379,10 @@ fn session_row(s: &SessionView, dispatch: &Callback<Msg>) -> Html {
         |id| t!("cli.session_at", id = id).into_owned(),
     );
     let session = s.session.map(|id| id.to_string()).unwrap_or_default();
-    let watch_kind = |k: WatchKind| match k {
-        WatchKind::Data => "get -w",
-        WatchKind::Exists => "stat -w",
-        WatchKind::Child => "ls -w",
-    };
     let watches: Vec<String> = s
         .watches
         .iter()
-        .map(|(k, p)| format!("{} {p}", watch_kind(*k)))
+        .map(|(k, p)| format!("{} {p}", watch_call(*k)))
         .collect();
     html! {
         <li data-session-client={s.client.0.to_string()} data-session-state={state_name(s.state)}

@@ -22,10 +22,12 @@ use crate::playback::use_frame_redraw;
 use crate::state::model::{Msg, Selection, Shared};
 use crate::text::gloss;
 
+pub mod clients;
 pub mod flight;
 
+use clients::{ClientLine, ClientLines, ClientNode, ClientPacketNode, Column, Metrics};
 use flight::translate;
-use flight::{Drawn, Flight, Look};
+use flight::{Drawn, Flight, Key, Look};
 
 /// Centre of the ellipse the servers sit on (SVG user units).
 const CX: f64 = 500.0;
@@ -116,6 +118,26 @@ fn view_box(n: u32, room: f64) -> (f64, f64, f64, f64) {
     (x0, y0, x1 - x0, y1 - y0)
 }
 
+/// The viewBox widened for a column of session clients on the right of the servers
+/// (unchanged without clients), and where the column's boxes go.
+fn with_clients(
+    (x, y, w, h): (f64, f64, f64, f64),
+    sessions: &[crate::engine::views::SessionView],
+    m: Metrics,
+) -> ((f64, f64, f64, f64), Column) {
+    let column = Column::new(
+        sessions,
+        m,
+        x + w + clients::MARGIN,
+        (y + 8.0, CY, y + h - 8.0),
+    );
+    let Some(bottom) = column.bottom() else {
+        return ((x, y, w, h), column);
+    };
+    let width = w + clients::MARGIN + m.width + 12.0;
+    ((x, y, width, h.max(bottom + 8.0 - y)), column)
+}
+
 /// A viewBox as the attribute reads it.
 fn view_box_attr((x, y, w, h): (f64, f64, f64, f64)) -> String {
     format!("{} {} {} {}", f(x), f(y), f(w), f(h))
@@ -156,6 +178,8 @@ pub fn ring(p: &RingProps) -> Html {
         .collect();
     let servers = m.engine.servers();
     let packets = m.engine.packets();
+    let sessions = m.engine.sessions();
+    let client_packets = m.engine.client_packets();
     let presenter = m.presenter;
     // A lesson step's spotlight: the servers it acts on and asks about.
     let focus: Option<Vec<u32>> = m
@@ -164,17 +188,15 @@ pub fn ring(p: &RingProps) -> Html {
         .map(|l| l.focus.clone())
         .filter(|f| !f.is_empty());
     drop(m);
-    let vb = view_box(
-        n,
-        if presenter {
-            LABEL_ROOM_PRESENTER
-        } else {
-            LABEL_ROOM
-        },
-    );
+    let room = if presenter {
+        LABEL_ROOM_PRESENTER
+    } else {
+        LABEL_ROOM
+    };
+    let (vb, column) = with_clients(view_box(n, room), &sessions, Metrics::new(presenter));
     {
         let canvas = canvas.clone();
-        use_effect_with((n, presenter), move |_| {
+        use_effect_with(view_box_attr(vb), move |_| {
             flight::attach(canvas.cast::<web_sys::HtmlCanvasElement>(), vb);
             move || flight::attach(None, vb)
         });
@@ -217,16 +239,53 @@ pub fn ring(p: &RingProps) -> Html {
             <Links {n} {drawn} cuts={cuts.clone()} conns={Rc::new(conns.clone())} selected={selected_link} dispatch={p.dispatch.clone()} />
         }
     };
+    // Session clients: their lines, their messages in flight and their boxes.
+    let (_, _, nr) = radii(n);
+    let at = |i: usize| column.anchor(i).unwrap_or((CX, CY));
+    let client_lines: Vec<(u32, ClientLine)> = sessions
+        .iter()
+        .enumerate()
+        .filter_map(|(i, s)| {
+            Some((
+                s.client.0,
+                ClientLine::of(s, at(i), |id| centre(id, n), nr)?,
+            ))
+        })
+        .collect();
+    let client_packets: Html = client_packets
+        .into_iter()
+        .map(|pk| {
+            let i = sessions
+                .iter()
+                .position(|s| s.client == pk.client)
+                .unwrap_or(0);
+            let flight = clients::flight_of(&pk, at(i), centre(pk.server, n), nr);
+            let id = pk.id;
+            html! { <ClientPacketNode key={id} view={Rc::new(pk)} {flight} {clock} /> }
+        })
+        .collect();
+    let metrics = Metrics::new(presenter);
+    let client_boxes: Html = sessions
+        .into_iter()
+        .zip(column.boxes.iter())
+        .map(|(s, &(y, h))| {
+            let id = s.client.0;
+            html! { <ClientNode key={id} view={s} at={(column.x, y, h)} compact={column.compact} {metrics} /> }
+        })
+        .collect();
     html! {
         <div class="ring-stack">
             <svg class="ring ring-lines" aria-hidden="true" viewBox={view_box_attr(vb)} preserveAspectRatio="xMidYMid meet">
                 { links(true) }
+                <ClientLines lines={Rc::new(client_lines)} />
             </svg>
             <canvas class="ring-packets" ref={canvas} aria-hidden="true" />
             <svg data-view="cluster" role="img" aria-label={t!("ring.aria")} class="ring"
                  viewBox={view_box_attr(vb)} preserveAspectRatio="xMidYMid meet" onpointerdown={on_down}>
                 { links(false) }
                 <g class="packets">{under}</g>
+                <g class="client-packets">{client_packets}</g>
+                <g class="clients">{client_boxes}</g>
                 <g class="servers">
                     { for servers.into_iter().map(|s| {
                         let (id, selected) = (s.id, server_selected(s.id));
@@ -261,7 +320,7 @@ fn pick_packet(e: &PointerEvent, d: &Callback<Msg>) {
         return;
     };
     if target
-        .closest("g[data-server], .selected-packet")
+        .closest("g[data-server], .selected-packet, .client-box")
         .ok()
         .flatten()
         .is_some()
@@ -277,7 +336,7 @@ fn pick_packet(e: &PointerEvent, d: &Callback<Msg>) {
     }
     let x = vx + (e.client_x() as f64 - r.left() - (r.width() - vw * s) / 2.0) / s;
     let y = vy + (e.client_y() as f64 - r.top() - (r.height() - vh * s) / 2.0) / s;
-    if let Some(id) = flight::hit(x, y) {
+    if let Some(Key::Packet(id)) = flight::hit(x, y) {
         PICKED.with(|p| p.set(true));
         d.emit(Msg::Select(Selection::Packet(id)));
     }
@@ -648,9 +707,9 @@ fn packet_node(p: &PacketProps) -> Html {
                 None => node.cast::<web_sys::Element>().map(Drawn::Element),
             };
             if let Some(drawn) = drawn {
-                flight::add(id, token, flight, drawn, clock);
+                flight::add(Key::Packet(id), token, flight, drawn, clock);
             }
-            move || flight::remove(id, token)
+            move || flight::remove(Key::Packet(id), token)
         });
     }
     let pk = &p.view;
@@ -708,6 +767,7 @@ pub fn legend() -> Html {
             <span class="lg pk sync">{t!("st.lg_sync")}</span>
             <span class="lg pk broadcast">{t!("st.lg_broadcast")}</span>
             <span class="lg pk heartbeat">{t!("st.lg_ping")}</span>
+            <span class="lg pk client" title={t!("ring.lg_client_title")}>{t!("ring.lg_client")}</span>
         </div>
     }
 }

@@ -17,7 +17,17 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ResizeObserver};
 
-use crate::engine::views::PacketView;
+use crate::engine::views::{ClientPacketView, PacketView};
+
+/// What a drawn packet is: a packet between servers or a session client's message
+/// (each numbered on its own).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Key {
+    /// A server packet, by its id.
+    Packet(u64),
+    /// A client message, by its id.
+    Client(u64),
+}
 
 /// A packet's path on the ring and its times: at display time t it is
 /// (t - sent) / (deliver - sent) of the way from `from` to `to` (user units).
@@ -81,6 +91,23 @@ impl Look {
             Some((a, b)) if pk.kind == "NOTIFICATION" => (a.to_string(), Some(b.to_string())),
             _ => (pk.label.clone(), None),
         };
+        Look::boxed(pk.phase_class(), line1, line2, dot)
+    }
+
+    /// The look of a session client's message: the heartbeat colour for a PING, the
+    /// client colour for the rest; a watch event's type on a second line.
+    pub fn client(pk: &ClientPacketView) -> Look {
+        let phase = if pk.ping { "heartbeat" } else { "client" };
+        Look::boxed(
+            phase,
+            pk.label.to_string(),
+            pk.event.map(str::to_string),
+            false,
+        )
+    }
+
+    /// A box sized to its lines.
+    fn boxed(phase: &'static str, line1: String, line2: Option<String>, dot: bool) -> Look {
         let chars = line1
             .chars()
             .count()
@@ -88,7 +115,7 @@ impl Look {
         let w = chars as f64 * 7.6 + 12.0;
         let h = if line2.is_some() { 33.0 } else { 20.0 };
         Look {
-            phase: pk.phase_class(),
+            phase,
             line1,
             line2,
             size: (w, h),
@@ -140,13 +167,14 @@ struct Theme {
     mono: String,
 }
 
-const PHASES: [&str; 6] = [
+const PHASES: [&str; 7] = [
     "election",
     "discovery",
     "sync",
     "broadcast",
     "heartbeat",
     "control",
+    "client",
 ];
 
 impl Theme {
@@ -230,7 +258,7 @@ struct Layer {
     time: f64,
     /// Something changed since the canvas was drawn.
     dirty: bool,
-    entries: BTreeMap<u64, Entry>,
+    entries: BTreeMap<Key, Entry>,
     /// Presenter mode: packets drawn [`PRESENTER_SCALE`] times larger.
     large: bool,
 }
@@ -318,7 +346,7 @@ pub fn attach(canvas: Option<HtmlCanvasElement>, view: (f64, f64, f64, f64)) {
 
 /// Registers packet `id` (for instance `token`), drawn as `drawn`, at display time
 /// `time`.
-pub fn add(id: u64, token: u64, flight: Flight, drawn: Drawn, time: f64) {
+pub fn add(id: Key, token: u64, flight: Flight, drawn: Drawn, time: f64) {
     LAYER.with(|l| {
         let mut l = l.borrow_mut();
         l.time = time;
@@ -337,7 +365,7 @@ pub fn add(id: u64, token: u64, flight: Flight, drawn: Drawn, time: f64) {
 }
 
 /// Forgets packet `id` if instance `token` registered it.
-pub fn remove(id: u64, token: u64) {
+pub fn remove(id: Key, token: u64) {
     LAYER.with(|l| {
         let mut l = l.borrow_mut();
         if l.entries.get(&id).is_some_and(|e| e.token == token) {
@@ -377,7 +405,7 @@ pub fn set_time(t: f64) {
 }
 
 /// The packet drawn on the canvas at `(x, y)` user units, the one on top first.
-pub fn hit(x: f64, y: f64) -> Option<u64> {
+pub fn hit(x: f64, y: f64) -> Option<Key> {
     LAYER.with(|l| {
         let l = l.borrow();
         let k = l.scale();

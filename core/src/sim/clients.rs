@@ -4,7 +4,8 @@
 //! A client's messages travel with the same latency as the servers' packets, drawn
 //! from a stream of their own (so a run without clients draws exactly what it drew
 //! before). A crashed server's connections are reset (the client hears it closed); a
-//! cut client hears nothing and times out.
+//! cut client's messages, both ways, are lost on arrival: it hears nothing and times
+//! out.
 
 use super::{Event, Sim, TraceKind, CLASS_PROTOCOL};
 use crate::client::{Client, ClientEffect, ClientEvent, Request, ToClient, ToServer};
@@ -125,11 +126,10 @@ impl Sim {
         }
     }
 
-    /// Sends between a client and a server, unless the client is cut off.
+    /// Sends between a client and a server. A cut-off client's messages still leave
+    /// (neither end knows of the cut) and are lost on arrival, as packets on a cut
+    /// link are: a server still answers, and registers watches for, what reached it.
     pub(super) fn client_send(&mut self, client: ClientId, server: ServerId, msg: ClientMsg) {
-        if self.client_cut.contains(&client) {
-            return;
-        }
         let [lo, hi] = self.cfg.timing.latency_ms;
         // A connection is TCP: FIFO each way, so nothing overtakes what was sent first.
         let way = (client, server, matches!(msg, ClientMsg::ToServer(_)));

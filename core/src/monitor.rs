@@ -310,7 +310,7 @@ fn mode(server: &Server) -> Option<Mode> {
 }
 
 fn outstanding(server: &Server) -> u64 {
-    (server.client_pending.len() + server.pending_writes.len()) as u64
+    (server.client_pending.len() + server.held_reads.len() + server.pending_writes.len()) as u64
 }
 
 fn node_count(server: &Server) -> u64 {
@@ -338,11 +338,16 @@ fn clients(server: &Server, stats: &ServerStats) -> Vec<ClientLine> {
             let counts = stats.cnxns.get(&client).copied().unwrap_or_default();
             ClientLine {
                 client,
-                queued: server
+                queued: (server
                     .client_pending
                     .values()
                     .filter(|c| **c == client)
-                    .count() as u64,
+                    .count()
+                    + server
+                        .held_reads
+                        .iter()
+                        .filter(|(_, c, _)| *c == client)
+                        .count()) as u64,
                 received: counts.received,
                 sent: counts.sent,
             }

@@ -370,7 +370,7 @@ fn catalogue_lists_every_invariant() {
         [
             "I1", "I2", "I3", "I4", "I5", "I6", "I7", "I8", "I9", "I9h", "I10", "I11", "I12",
             "I13", "I14", "I15", "I16", "T1", "T2", "T3", "L1", "L2", "L3", "L4", "C1", "C2", "C3",
-            "C4"
+            "C4", "C5"
         ]
     );
     assert_eq!(INVARIANTS[10].name, "LeaderLogCompleteness");

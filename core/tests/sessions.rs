@@ -559,3 +559,57 @@ fn a_write_lost_with_its_leader_is_unknown_then_learnt_committed() {
     assert!(sim.server(new).unwrap().current_epoch().0 >= 2);
     assert!(sim.server(new).unwrap().tree.exists("/w1"));
 }
+
+/// CommitProcessor (a session's reads wait in its queue behind its pending writes) and
+/// C5 CallOrder (ClientCnxn.readResponse: "Xid out of order"): a client on a follower
+/// creates /a and at once asks whether /a exists; the answer comes after the create's
+/// and sees it. A server that answers the earlier call again after the later one is
+/// caught.
+#[test]
+fn a_read_waits_behind_its_sessions_write_and_c5_catches_answers_out_of_order() {
+    use zab_core::sim::ClientMsg;
+    let (mut sim, mut ck, _, _) = checked_cluster(16);
+    sim.intervene(Action::Call {
+        client: C1,
+        request: create("/a", false, false),
+    });
+    let exists = Request::Exists {
+        path: "/a".into(),
+        watch: false,
+    };
+    sim.intervene(Action::Call {
+        client: C1,
+        request: exists,
+    });
+    let events = sim.take_trace();
+    let mut found = ck.observe(&sim, &events);
+    let mut replies = Vec::new();
+    let t = sim.now + 300;
+    while sim.next_time().is_some_and(|n| n <= t) {
+        sim.step();
+        let events = sim.take_trace();
+        replies.extend(events.iter().filter_map(|e| match &e.kind {
+            TraceKind::ClientMessage { flight } => match &flight.msg {
+                ClientMsg::ToClient(ToClient::Reply { req, zxid, result }) => {
+                    Some((e.clone(), *req, *zxid, result.clone()))
+                }
+                _ => None,
+            },
+            _ => None,
+        }));
+        found.extend(ck.observe(&sim, &events));
+    }
+    assert!(ids(&found).is_empty(), "{found:?}");
+    let [(create_reply, first, created_at, _), (_, second, read_at, read)] = &replies[..] else {
+        panic!("two replies: {replies:?}");
+    };
+    assert!(first < second, "answered in call order");
+    assert_eq!(
+        *read,
+        Ok(Answer::Exists { exists: true }),
+        "the read sees the write"
+    );
+    assert!(read_at >= created_at);
+    let found = ck.observe(&sim, std::slice::from_ref(create_reply));
+    assert_eq!(ids(&found), ["C5"]);
+}

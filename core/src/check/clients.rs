@@ -1,4 +1,4 @@
-//! The client-side invariants C1..C4 (docs/client-model.md; zab-spec.md has none):
+//! The client-side invariants C1..C5 (docs/client-model.md; zab-spec.md has none):
 //! what ZooKeeper promises the sessions, znodes and watches of its clients.
 //!
 //! * C1 EphemeralOwnerLive: on every server, an ephemeral znode exists only while its
@@ -11,6 +11,9 @@
 //!   has already seen (ZooKeeperServer.processConnectRequest refuses a server behind it).
 //! * C4 SequentialOrder: the names a parent gives sequential znodes are unique and
 //!   increasing (PrepRequestProcessor: the parent's cversion, `%010d`).
+//! * C5 CallOrder: on one connection, a server answers a client's calls in the order
+//!   the client made them (CommitProcessor queues a session's reads behind its
+//!   writes; ClientCnxn.readResponse fails with "Xid out of order" otherwise).
 //!
 //! Its ghost state is built from the trace only: the calls made, the replies and watch
 //! events servers sent, connections opened and closed.
@@ -46,6 +49,8 @@ pub(super) struct Clients {
     resumed: Vec<(ServerId, ClientId)>,
     /// Per parent incarnation (path, czxid): the sequential names by zxid.
     seq: BTreeMap<(String, Zxid), BTreeMap<Zxid, String>>,
+    /// Per connection (server, client), the newest call answered on it.
+    answered: BTreeMap<(ServerId, ClientId), ReqId>,
 }
 
 /// A violation found: which invariant, the servers, the sentence.
@@ -75,6 +80,8 @@ impl Clients {
                     match &flight.msg {
                         ClientMsg::ToServer(ToServer::Connect { watches, .. }) => {
                             self.resend.insert(c, watches.clone());
+                            // A new connection: its answers are counted afresh.
+                            self.answered.remove(&(s, c));
                         }
                         ClientMsg::ToClient(msg) => self.server_sent(sim, s, c, msg, &mut out),
                         ClientMsg::ToServer(_) => {}
@@ -126,6 +133,18 @@ impl Clients {
     ) {
         match msg {
             ToClient::Reply { req, result, zxid } => {
+                let newest = self.answered.entry((s, c)).or_insert(*req);
+                if *req < *newest {
+                    out.push((
+                        Inv::C5,
+                        vec![s],
+                        format!(
+                            "server {s} answered client {c}'s call #{} after its later call #{}: calls answered out of order",
+                            req.0, newest.0
+                        ),
+                    ));
+                }
+                *newest = (*newest).max(*req);
                 // A call is answered once: its request is not needed after this.
                 let Some(request) = self.calls.remove(req) else {
                     return;

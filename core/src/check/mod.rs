@@ -90,7 +90,7 @@ pub struct InvariantInfo {
 }
 
 /// Every invariant the checker knows, in spec order.
-pub const INVARIANTS: [InvariantInfo; 28] = [
+pub const INVARIANTS: [InvariantInfo; 29] = [
     InvariantInfo {
         id: "I1",
         name: "Leadership1",
@@ -231,6 +231,11 @@ pub const INVARIANTS: [InvariantInfo; 28] = [
         name: "SequentialOrder",
         summary: "The sequential znodes a parent names are unique and increasing.",
     },
+    InvariantInfo {
+        id: "C5",
+        name: "CallOrder",
+        summary: "A server answers a client's calls on one connection in the order the client made them.",
+    },
 ];
 
 /// Invariant ids, indexing [`INVARIANTS`].
@@ -265,6 +270,7 @@ pub(crate) enum Inv {
     C2,
     C3,
     C4,
+    C5,
 }
 
 impl Inv {
@@ -305,7 +311,7 @@ pub struct Checker {
     roles_changed: bool,
     /// Treat every refreshed server as changed (after `mark_all`).
     force_changed: bool,
-    /// Ghost state of the client invariants C1..C4.
+    /// Ghost state of the client invariants C1..C5.
     clients: clients::Clients,
     out: Vec<Violation>,
 }

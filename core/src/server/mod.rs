@@ -43,6 +43,7 @@ pub use reasons::{
     Warning, WriteFailure,
 };
 
+use crate::client::Request;
 use crate::config::{Bug, Config};
 use crate::ids::{ClientId, Epoch, ServerId, SessionId, Time, Zxid};
 use crate::packet::{QuorumPacket, ServerState, Vote};
@@ -92,6 +93,9 @@ pub struct Server {
     pub touches: BTreeMap<SessionId, u64>,
     /// Session calls submitted here and waiting for their txn.
     pub client_pending: BTreeMap<ReqId, ClientId>,
+    /// Reads waiting behind an earlier write of their session (CommitProcessor's
+    /// per-session queue), in arrival order.
+    pub held_reads: Vec<(ReqId, ClientId, Request)>,
     now: Time,
     roll: u64,
     out: Vec<Effect>,

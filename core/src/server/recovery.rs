@@ -84,6 +84,7 @@ impl Server {
             next_session: SessionId::first_of(id, 0),
             touches: BTreeMap::new(),
             client_pending: BTreeMap::new(),
+            held_reads: Vec::new(),
             now: 0,
             roll: 0,
             out: Vec::new(),

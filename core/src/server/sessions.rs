@@ -8,8 +8,11 @@
 //!   (FinalRequestProcessor → `finishSessionInit`); a resumed session is accepted if the
 //!   ensemble still has it, its watches re-registered (DataTree.setWatches);
 //! - the timeout is clamped to [2, 20] ticks (`minSessionTimeout`, `maxSessionTimeout`);
-//! - reads are served from this server's own tree and may leave a watch; writes and
-//!   `close` go to the leader, whose PrepRequestProcessor checks them ([`Server::prep`]);
+//! - reads are served from this server's own tree and may leave a watch, once the
+//!   session's earlier writes are answered here (CommitProcessor queues a session's
+//!   requests behind its pending writes: a session's calls are answered in order);
+//!   writes and `close` go to the leader, whose PrepRequestProcessor checks them
+//!   ([`Server::prep`]);
 //! - activity touches the session: at the leader directly, at a learner in its touch
 //!   table, which rides on the next PING to the leader (Learner.ping,
 //!   LearnerHandler's PING case);
@@ -255,7 +258,39 @@ impl Server {
             self.submit(tag, cnxn.session, SessionWrite::Call(request));
             return;
         }
-        // FinalRequestProcessor: reads are answered from this server's tree.
+        // CommitProcessor: a read waits behind the session's earlier writes, so that
+        // a session's calls are answered in the order it made them.
+        if self.waits_for_a_write(client, req) {
+            self.held_reads.push((req, client, request));
+            return;
+        }
+        self.answer_read(client, req, request);
+    }
+
+    /// Whether `client` has a write made before call `req` still waiting for its txn
+    /// here (calls are numbered in the order they are made).
+    fn waits_for_a_write(&self, client: ClientId, req: ReqId) -> bool {
+        self.client_pending
+            .iter()
+            .any(|(r, c)| *c == client && *r < req)
+    }
+
+    /// Answers `client`'s held reads that no longer wait for a write, in call order
+    /// (CommitProcessor hands a session's queued reads on once its write committed).
+    fn release_reads(&mut self, client: ClientId) {
+        let held = std::mem::take(&mut self.held_reads);
+        for (req, c, request) in held {
+            if c == client && !self.waits_for_a_write(c, req) {
+                self.answer_read(c, req, request);
+            } else {
+                self.held_reads.push((req, c, request));
+            }
+        }
+    }
+
+    /// FinalRequestProcessor: a read is answered from this server's tree, and may
+    /// leave a watch.
+    fn answer_read(&mut self, client: ClientId, req: ReqId, request: Request) {
         let tree = &self.tree;
         let result = match &request {
             Request::GetData { path, .. } => match (tree.nodes.get(path), tree.stat(path)) {
@@ -548,6 +583,7 @@ impl Server {
                         result: Ok(Answer::Closed),
                     };
                     self.tell_client(client, msg);
+                    self.release_reads(client);
                 }
                 let gone: Vec<ClientId> = self
                     .cnxns
@@ -578,6 +614,7 @@ impl Server {
                             result,
                         };
                         self.tell_client(client, msg);
+                        self.release_reads(client);
                     }
                 }
             }
@@ -588,6 +625,9 @@ impl Server {
         if self.cnxns.remove(&client).is_some() {
             self.watches.remove_client(client);
         }
+        // Its answers would have gone on this connection: they go with it.
+        self.held_reads.retain(|(_, c, _)| *c != client);
+        self.client_pending.retain(|_, c| *c != client);
     }
 
     /// The server stops serving (it left its role): every client connection closes,
@@ -601,6 +641,7 @@ impl Server {
         self.watches = Watches::default();
         self.touches.clear();
         self.client_pending.clear();
+        self.held_reads.clear();
     }
 }
 

@@ -94,7 +94,12 @@ impl Engine {
                 to: p.to.0,
                 kind: p.payload.name(),
                 phase: p.payload.phase(),
-                label: packet_label(&p.payload),
+                vote: match &*p.payload {
+                    Payload::Notification(n) => {
+                        Some((n.vote.leader.0, crate::text::vote::of(&n.vote)))
+                    }
+                    _ => None,
+                },
                 summary: p.payload.summary(),
                 election: matches!(p.channel, Channel::Election),
                 sent_at: p.sent_at,
@@ -527,13 +532,6 @@ fn newest_zxid(disk: &Disk) -> Zxid {
 
 fn opt_epoch(e: Option<zab_core::Epoch>) -> String {
     e.map_or_else(|| t!("fact.none").into_owned(), |e| e.to_string())
-}
-
-fn packet_label(p: &Payload) -> String {
-    match p {
-        Payload::Notification(n) => format!("NOTIFICATION {}", crate::text::vote::of(&n.vote)),
-        other => other.name().to_string(),
-    }
 }
 
 impl Engine {

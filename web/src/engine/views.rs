@@ -175,8 +175,9 @@ pub struct PacketView {
     pub kind: &'static str,
     /// The protocol phase it belongs to.
     pub phase: PacketPhase,
-    /// The label drawn on the packet.
-    pub label: String,
+    /// A NOTIFICATION's vote: the server it proposes, and the vote as written
+    /// (`(e1, 0x100000002, s3)`).
+    pub vote: Option<(u32, String)>,
     /// Every field, in words.
     pub summary: String,
     /// The election mesh (true) or a learner/leader connection.

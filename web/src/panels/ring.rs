@@ -784,7 +784,7 @@ mod tests {
             to: 3,
             kind: "PING",
             phase: zab_core::packet::PacketPhase::Heartbeat,
-            label: "PING".into(),
+            vote: None,
             summary: String::new(),
             election: false,
             sent_at: 100,

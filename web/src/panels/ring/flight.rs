@@ -80,18 +80,17 @@ pub struct Look {
     pub line2: Option<String>,
     /// Box width and height (user units).
     pub size: (f64, f64),
-    /// Drawn as a dot.
-    pub dot: bool,
+    /// Drawn as a disc (a crowded election's notification), with the id of the
+    /// server its vote proposes inside when it carries one.
+    pub dot: Option<Option<u32>>,
 }
 
 impl Look {
     /// The look of `pk` (`dot`: a crowded election's notification).
     pub fn of(pk: &PacketView, dot: bool) -> Look {
-        let (line1, line2) = match pk.label.split_once(' ') {
-            Some((a, b)) if pk.kind == "NOTIFICATION" => (a.to_string(), Some(b.to_string())),
-            _ => (pk.label.clone(), None),
-        };
-        Look::boxed(pk.phase_class(), line1, line2, dot)
+        let line2 = pk.vote.as_ref().map(|(_, v)| v.clone());
+        let disc = dot.then(|| pk.vote.as_ref().map(|(leader, _)| *leader));
+        Look::boxed(pk.phase_class(), pk.kind.to_string(), line2, disc)
     }
 
     /// The look of a session client's message: the heartbeat colour for a PING, the
@@ -102,12 +101,17 @@ impl Look {
             phase,
             pk.label.to_string(),
             pk.event.map(str::to_string),
-            false,
+            None,
         )
     }
 
     /// A box sized to its lines.
-    fn boxed(phase: &'static str, line1: String, line2: Option<String>, dot: bool) -> Look {
+    fn boxed(
+        phase: &'static str,
+        line1: String,
+        line2: Option<String>,
+        dot: Option<Option<u32>>,
+    ) -> Look {
         let chars = line1
             .chars()
             .count()
@@ -125,13 +129,16 @@ impl Look {
 
     /// Whether `(dx, dy)` from its centre (user units) is on it.
     fn contains(&self, dx: f64, dy: f64) -> bool {
-        if self.dot {
-            dx * dx + dy * dy <= 9.0 * 9.0
+        if self.dot.is_some() {
+            dx * dx + dy * dy <= (DISC + 2.0) * (DISC + 2.0)
         } else {
             dx.abs() <= self.size.0 / 2.0 + 2.0 && dy.abs() <= self.size.1 / 2.0 + 2.0
         }
     }
 }
+
+/// The radius of a crowded election's notification disc (user units).
+const DISC: f64 = 9.5;
 
 /// How a registered packet is drawn.
 pub enum Drawn {
@@ -495,10 +502,14 @@ impl Layer {
             let (x, y) = (0.0, 0.0);
             let colour = self.theme.colour(look.phase);
             ctx.begin_path();
-            if look.dot {
-                let _ = ctx.arc(x, y, 7.0, 0.0, std::f64::consts::TAU);
+            if let Some(leader) = look.dot {
+                let _ = ctx.arc(x, y, DISC, 0.0, std::f64::consts::TAU);
                 pen.fill(colour, 1.0);
                 pen.stroke(&self.theme.panel, 2.0);
+                if let Some(leader) = leader {
+                    pen.text(&self.theme.font, "#ffffff");
+                    let _ = ctx.fill_text(&leader.to_string(), x, y + 4.5);
+                }
                 continue;
             }
             let (bw, bh) = look.size;
@@ -593,14 +604,14 @@ mod tests {
     use super::*;
     use zab_core::packet::PacketPhase;
 
-    fn packet(kind: &'static str, phase: PacketPhase, label: &str) -> PacketView {
+    fn packet(kind: &'static str, phase: PacketPhase, vote: Option<(u32, &str)>) -> PacketView {
         PacketView {
             id: 1,
             from: 1,
             to: 2,
             kind,
             phase,
-            label: label.into(),
+            vote: vote.map(|(l, v)| (l, v.to_string())),
             summary: String::new(),
             election: kind == "NOTIFICATION",
             sent_at: 100,
@@ -637,34 +648,24 @@ mod tests {
 
     #[test]
     fn looks_and_hits() {
-        let vote = Look::of(
-            &packet(
-                "NOTIFICATION",
-                PacketPhase::Election,
-                "NOTIFICATION (3, 0x0, 0)",
-            ),
-            false,
+        let notification = packet(
+            "NOTIFICATION",
+            PacketPhase::Election,
+            Some((3, "(e0, 0x0, s3)")),
         );
+        let vote = Look::of(&notification, false);
         assert_eq!(vote.line1, "NOTIFICATION");
-        assert_eq!(vote.line2.as_deref(), Some("(3, 0x0, 0)"));
+        assert_eq!(vote.line2.as_deref(), Some("(e0, 0x0, s3)"));
         assert_eq!(vote.phase, "election");
-        let ack = Look::of(
-            &packet("ACK", PacketPhase::Broadcast, "ACK 0x100000001"),
-            false,
-        );
-        assert_eq!(
-            (ack.line1.as_str(), ack.line2.is_none()),
-            ("ACK 0x100000001", true)
-        );
+        let ack = Look::of(&packet("ACK", PacketPhase::Broadcast, None), false);
+        assert_eq!((ack.line1.as_str(), ack.line2.is_none()), ("ACK", true));
         assert!(ack.contains(ack.size.0 / 2.0, 0.0) && !ack.contains(ack.size.0, 0.0));
-        let dot = Look::of(
-            &packet(
-                "NOTIFICATION",
-                PacketPhase::Election,
-                "NOTIFICATION (3, 0x0, 0)",
-            ),
-            true,
+        let dot = Look::of(&notification, true);
+        assert_eq!(
+            dot.dot,
+            Some(Some(3)),
+            "a crowded notification still names its vote"
         );
-        assert!(dot.contains(6.0, 6.0) && !dot.contains(10.0, 0.0));
+        assert!(dot.contains(7.0, 7.0) && !dot.contains(12.0, 0.0));
     }
 }

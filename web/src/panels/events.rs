@@ -19,17 +19,33 @@ pub struct EventData {
     filter: Filter,
     /// Servers (for the server filter).
     n: u32,
-    /// The newest entries the filter keeps, newest first.
-    entries: Vec<Entry>,
+    /// The newest entries the filter keeps, newest first, each with how many lines
+    /// alike (routine losses) it stands for.
+    entries: Vec<(Entry, usize)>,
+}
+
+/// Folds each run of alike lines into its newest, with the run's length.
+fn fold(entries: Vec<Entry>) -> Vec<(Entry, usize)> {
+    let mut out: Vec<(Entry, usize)> = Vec::with_capacity(entries.len());
+    for e in entries {
+        match out.last_mut() {
+            Some((last, n)) if last.folds_with(&e) => *n += 1,
+            _ => out.push((e, 1)),
+        }
+    }
+    out
 }
 
 impl EventData {
     /// Read from the model.
     pub fn read(m: &Model) -> EventData {
         let filter = m.filter.clone();
-        let entries = m.engine.log().newest(SHOWN, |e| {
+        // Read enough for the folded runs to leave SHOWN lines.
+        let entries = m.engine.log().newest(SHOWN * 4, |e| {
             filter.kinds.contains(&e.kind) && filter.server.is_none_or(|s| e.servers.contains(&s))
         });
+        let mut entries = fold(entries);
+        entries.truncate(SHOWN);
         EventData {
             filter,
             n: m.engine.size(),
@@ -89,13 +105,71 @@ pub fn event_panel(p: &EventProps) -> Html {
                 if entries.is_empty() {
                     <li class="hint">{t!("ev.nothing")}</li>
                 }
-                { for entries.iter().map(|e| html! {
-                    <li key={e.seq.to_string()} class={e.kind.attr()} data-kind={e.kind.attr()}>
+                { for entries.iter().map(|(e, n)| html! {
+                    <li key={e.seq.to_string()} class={e.kind.attr()} data-kind={e.kind.attr()}
+                        data-folded={(*n > 1).then(|| n.to_string())}>
                         <span class="at">{t!("cli.ms", ms = e.at_ms)}</span>
                         <span class="text">{e.text.clone()}</span>
+                        if *n > 1 {
+                            <span class="folded">{t!("ev.folded", count = n - 1)}</span>
+                        }
                     </li>
                 }) }
             </ol>
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::narrate::{narrate, EventLog, MAX_MAIN};
+    use zab_core::sim::{DropReason, TraceEvent, TraceKind};
+    use zab_core::ServerId;
+
+    fn lost(from: u32, to: u32, reason: DropReason) -> Entry {
+        narrate(&TraceEvent {
+            at_ms: 10,
+            kind: TraceKind::PacketDropped {
+                id: u64::from(from),
+                from: ServerId(from),
+                to: ServerId(to),
+                packet: "NOTIFICATION",
+                reason,
+            },
+        })
+    }
+
+    /// Issue 16 item 7: after a crash, every sender's notification to the dead server
+    /// is one line, not eight; a packet the user dropped is never folded away.
+    #[test]
+    fn a_run_of_alike_losses_is_one_line_with_its_count() {
+        let mut log = EventLog::default();
+        for from in 1..=8 {
+            log.push(lost(from, 9, DropReason::ReceiverDown));
+        }
+        log.push(lost(1, 2, DropReason::ByUser));
+        log.push(lost(3, 2, DropReason::ByUser));
+        let folded = fold(log.newest(100, |_| true));
+        let counts: Vec<usize> = folded.iter().map(|(_, n)| *n).collect();
+        assert_eq!(
+            counts,
+            [1, 1, 8],
+            "two user drops, then the eight losses as one"
+        );
+    }
+
+    /// Routine losses never push the votes out of the log.
+    #[test]
+    fn routine_losses_do_not_push_out_the_other_lines() {
+        let mut log = EventLog::default();
+        log.push(lost(1, 2, DropReason::ByUser));
+        for i in 0..(MAX_MAIN as u32 * 2) {
+            log.push(lost(i % 8 + 1, 9, DropReason::ReceiverDown));
+        }
+        let kept = log.newest(usize::MAX, |e| {
+            !e.folds_with(&lost(1, 9, DropReason::ReceiverDown))
+        });
+        assert_eq!(kept.len(), 1, "the user's drop is still there");
     }
 }

@@ -11,8 +11,8 @@ use std::rc::Rc;
 
 use crate::t;
 use zab_core::server::{EpochFile, ServerEvent, Timer, WriteResult};
-use zab_core::sim::{NetChange, TraceEvent, TraceKind};
-use zab_core::Time;
+use zab_core::sim::{DropReason, NetChange, TraceEvent, TraceKind};
+use zab_core::{ServerId, Time};
 
 use crate::text::lang::{self, Lang};
 
@@ -150,6 +150,31 @@ impl Entry {
     pub fn sentence_in(&self, lang: Lang) -> String {
         sentence(&self.event, lang)
     }
+
+    /// A routine loss (a packet lost on its own, not dropped by the user): what makes
+    /// two of them alike for folding (receiver, packet type, reason).
+    fn routine_loss(&self) -> Option<(ServerId, &'static str, DropReason)> {
+        match &self.event.kind {
+            TraceKind::PacketDropped {
+                to, packet, reason, ..
+            } if !matches!(
+                reason,
+                DropReason::ByUser | DropReason::ByUserBreaksConnection
+            ) =>
+            {
+                Some((*to, packet, *reason))
+            }
+            _ => None,
+        }
+    }
+
+    /// Whether this line says the same as `other` up to its sender: both lose the same
+    /// packet type to the same receiver for the same reason (the event log shows a run
+    /// of them as one line with a count).
+    pub fn folds_with(&self, other: &Entry) -> bool {
+        self.routine_loss()
+            .is_some_and(|k| other.routine_loss() == Some(k))
+    }
 }
 
 impl EventLog {
@@ -157,7 +182,9 @@ impl EventLog {
     pub fn push(&mut self, mut e: Entry) {
         e.seq = self.next;
         self.next += 1;
-        let (ring, cap) = if e.kind.chatty() {
+        // Routine losses are many after a crash: kept with the chatty kinds, so they
+        // never push out the votes and their reasons.
+        let (ring, cap) = if e.kind.chatty() || e.routine_loss().is_some() {
             (&mut self.chatty, MAX_CHATTY)
         } else {
             (&mut self.main, MAX_MAIN)

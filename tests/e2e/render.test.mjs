@@ -149,3 +149,24 @@ test('a steady cluster re-renders no panel while only packets move', { timeout: 
   assert.ok(tally.canvasChanged, 'the canvas of packets in flight was redrawn');
   app.assertNoErrors();
 });
+
+test('the packet canvas is drawn at its full size after a language switch remounts it', async () => {
+  const page = await openPaused(app, '?n=5&play=0');
+  await skipOnce(app, page);
+  // Step until packets fly, then switch the language: the page is rebuilt, the canvas
+  // with it, in a box of the same size as before.
+  for (let i = 0; i < 40 && (await page.locator('[data-packet-id]').count()) === 0; i++) {
+    await page.keyboard.press('n');
+  }
+  assert.ok((await page.locator('[data-packet-id]').count()) > 0, 'packets in flight');
+  await page.getByRole('button', { name: '中文' }).click();
+  await page.locator('html[lang="zh-CN"]').waitFor();
+  await page.waitForFunction(() => {
+    const c = document.querySelector('canvas.ring-packets');
+    if (!c || c.width !== Math.round(c.clientWidth * devicePixelRatio)) return false;
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    for (let i = 3; i < d.length; i += 4) if (d[i]) return true;
+    return false;
+  });
+  app.assertNoErrors();
+});

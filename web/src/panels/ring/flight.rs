@@ -345,6 +345,9 @@ pub fn attach(canvas: Option<HtmlCanvasElement>, view: (f64, f64, f64, f64)) {
         let mut l = l.borrow_mut();
         l.view = view;
         l.dirty = true;
+        // A new canvas has the default bitmap (300x150) whatever its box: measured
+        // afresh even if its box is the old one's size (a remount, a language switch).
+        l.size = (0, 0, 0.0);
         std::mem::replace(&mut l.surface, surface)
     });
     drop(old);

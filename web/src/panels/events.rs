@@ -123,7 +123,7 @@ pub fn event_panel(p: &EventProps) -> Html {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::text::narrate::{narrate, EventLog, MAX_MAIN};
+    use crate::text::narrate::{narrate, EventLog, MAX_CHATTY, MAX_LOSSES, MAX_MAIN};
     use zab_core::sim::{DropReason, TraceEvent, TraceKind};
     use zab_core::ServerId;
 
@@ -159,17 +159,29 @@ mod tests {
         );
     }
 
-    /// Routine losses never push the votes out of the log.
+    /// Routine losses never push the votes out of the log, and the packets and timers
+    /// (hidden by default) never push the losses out.
     #[test]
-    fn routine_losses_do_not_push_out_the_other_lines() {
+    fn routine_losses_push_out_nothing_and_chatter_does_not_push_them_out() {
         let mut log = EventLog::default();
         log.push(lost(1, 2, DropReason::ByUser));
         for i in 0..(MAX_MAIN as u32 * 2) {
             log.push(lost(i % 8 + 1, 9, DropReason::ReceiverDown));
         }
-        let kept = log.newest(usize::MAX, |e| {
-            !e.folds_with(&lost(1, 9, DropReason::ReceiverDown))
-        });
+        let routine = lost(1, 9, DropReason::ReceiverDown);
+        let kept = log.newest(usize::MAX, |e| !e.folds_with(&routine));
         assert_eq!(kept.len(), 1, "the user's drop is still there");
+        let timer = narrate(&TraceEvent {
+            at_ms: 20,
+            kind: TraceKind::TimerFired {
+                server: ServerId(1),
+                timer: zab_core::server::Timer::LeaderTick,
+            },
+        });
+        for _ in 0..(MAX_CHATTY * 2) {
+            log.push(timer.clone());
+        }
+        let losses = log.newest(usize::MAX, |e| e.folds_with(&routine)).len();
+        assert_eq!(losses, MAX_LOSSES, "the newest losses are all still there");
     }
 }

@@ -23,6 +23,9 @@ pub mod sessions;
 pub const MAX_MAIN: usize = 800;
 /// Entries kept of the chatty kinds (packets, timers): they would push out the rest.
 pub const MAX_CHATTY: usize = 400;
+/// Routine losses kept (many after a crash): in a ring of their own, so that they push
+/// out neither the votes nor are pushed out by the packets and timers.
+pub const MAX_LOSSES: usize = 300;
 
 /// What an entry is about, for the filter.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -140,10 +143,14 @@ impl PartialEq for Entry {
 /// the sentences that matter.
 #[derive(Clone, Debug, Default)]
 pub struct EventLog {
-    main: VecDeque<Entry>,
-    chatty: VecDeque<Entry>,
+    /// The quiet kinds, routine losses and the chatty kinds, each bounded by its cap
+    /// ([`MAX_MAIN`], [`MAX_LOSSES`], [`MAX_CHATTY`]).
+    rings: [VecDeque<Entry>; 3],
     next: u64,
 }
+
+/// The caps of [`EventLog`]'s rings, in order.
+const CAPS: [usize; 3] = [MAX_MAIN, MAX_LOSSES, MAX_CHATTY];
 
 impl Entry {
     /// Its sentence in `lang` (the stored one is in the language of the moment).
@@ -182,33 +189,36 @@ impl EventLog {
     pub fn push(&mut self, mut e: Entry) {
         e.seq = self.next;
         self.next += 1;
-        // Routine losses are many after a crash: kept with the chatty kinds, so they
-        // never push out the votes and their reasons.
-        let (ring, cap) = if e.kind.chatty() || e.routine_loss().is_some() {
-            (&mut self.chatty, MAX_CHATTY)
+        let i = if e.kind.chatty() {
+            2
+        } else if e.routine_loss().is_some() {
+            1
         } else {
-            (&mut self.main, MAX_MAIN)
+            0
         };
+        let ring = &mut self.rings[i];
         ring.push_back(e);
-        while ring.len() > cap {
+        while ring.len() > CAPS[i] {
             ring.pop_front();
         }
     }
 
     /// The newest `max` entries that pass `keep`, newest first.
     pub fn newest(&self, max: usize, keep: impl Fn(&Entry) -> bool) -> Vec<Entry> {
-        let mut a = self.main.iter().rev().filter(|e| keep(e)).peekable();
-        let mut b = self.chatty.iter().rev().filter(|e| keep(e)).peekable();
-        let mut out = Vec::with_capacity(max.min(self.main.len() + self.chatty.len()));
+        let mut rings: Vec<_> = self
+            .rings
+            .iter()
+            .map(|r| r.iter().rev().filter(|e| keep(e)).peekable())
+            .collect();
+        let mut out = Vec::with_capacity(max.min(self.held()));
         while out.len() < max {
-            let next = match (a.peek(), b.peek()) {
-                (Some(x), Some(y)) if x.seq > y.seq => a.next(),
-                (Some(_), Some(_)) => b.next(),
-                (Some(_), None) => a.next(),
-                (None, Some(_)) => b.next(),
-                (None, None) => None,
-            };
-            match next {
+            // The newest head of the three rings.
+            let newest = rings
+                .iter_mut()
+                .enumerate()
+                .filter_map(|(i, r)| r.peek().map(|e| (e.seq, i)))
+                .max();
+            match newest.and_then(|(_, i)| rings[i].next()) {
                 Some(e) => out.push(e.clone()),
                 None => break,
             }
@@ -229,15 +239,20 @@ impl EventLog {
 
     /// Words every entry again in `lang` (after a language switch).
     pub fn reword(&mut self, lang: Lang) {
-        for e in self.main.iter_mut().chain(self.chatty.iter_mut()) {
+        for e in self.rings.iter_mut().flatten() {
             e.text = sentence(&e.event, lang);
         }
     }
 
     /// Number of entries held.
+    fn held(&self) -> usize {
+        self.rings.iter().map(VecDeque::len).sum()
+    }
+
+    /// Number of entries held.
     #[cfg(test)]
     pub fn len(&self) -> usize {
-        self.main.len() + self.chatty.len()
+        self.held()
     }
 }
 

@@ -19,6 +19,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use crate::state::query::pairs;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use zab_core::bench_workloads::{run_all, steady_writes, throughput_workloads};
@@ -28,11 +29,7 @@ use zab_core::scenario::Scenario;
 fn wanted() -> bool {
     web_sys::window()
         .and_then(|w| w.location().search().ok())
-        .is_some_and(|q| {
-            q.trim_start_matches('?')
-                .split('&')
-                .any(|pair| pair == "bench=1")
-        })
+        .is_some_and(|q| pairs(&q).any(|pair| pair == ("bench", "1")))
 }
 
 fn set(obj: &js_sys::Object, name: &str, f: JsValue) {

@@ -14,6 +14,7 @@ use wasm_bindgen::prelude::*;
 use yew::prelude::*;
 
 use crate::state::model::{Model, Msg, Notice, Said, Start};
+use crate::state::query::pairs;
 use crate::state::scenario_file::{IoMsg, Origin};
 use crate::state::storage;
 use crate::text::lang::{self, Lang};
@@ -34,11 +35,7 @@ pub use zab_core::scenario::link::{scenario_from_fragment, share_fragment};
 
 /// Whether the query string chooses the cluster or scenario (`?n=`, `?preset=`...).
 pub fn query_chooses_cluster(query: &str) -> bool {
-    query
-        .trim_start_matches('?')
-        .split('&')
-        .filter_map(|p| p.split('=').next())
-        .any(|k| CLUSTER_PARAMS.contains(&k))
+    pairs(query).any(|(k, _)| CLUSTER_PARAMS.contains(&k))
 }
 
 // ---- the browser ----------------------------------------------------------------
@@ -239,20 +236,19 @@ pub fn choose_lang(lang: Lang) {
 /// `query` with the parameter `name` set to `value`, if `query` has it (`None`: unchanged).
 fn with_param(query: &str, name: &str, value: &str) -> Option<String> {
     let mut found = false;
-    let pairs: Vec<String> = query
-        .trim_start_matches('?')
-        .split('&')
-        .filter(|p| !p.is_empty())
-        .map(|p| {
-            if p.split('=').next() == Some(name) {
+    let written: Vec<String> = pairs(query)
+        .map(|(k, v)| {
+            if k == name {
                 found = true;
                 format!("{name}={value}")
+            } else if v.is_empty() {
+                k.to_string()
             } else {
-                p.to_string()
+                format!("{k}={v}")
             }
         })
         .collect();
-    found.then(|| format!("?{}", pairs.join("&")))
+    found.then(|| format!("?{}", written.join("&")))
 }
 
 /// Writes the language on the page itself: `<html lang>` (screen readers, fonts) and

@@ -155,14 +155,22 @@ fn percent_decode(text: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// The `name=value` pairs of a query string as written (not decoded), in order; a pair
+/// without `=` has an empty value. The one place the page splits a query string.
+pub fn pairs(query: &str) -> impl Iterator<Item = (&str, &str)> {
+    query
+        .trim_start_matches('?')
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| p.split_once('=').unwrap_or((p, "")))
+}
+
 impl Start {
     /// Reads the query string. A parameter that cannot be used keeps its default and is
     /// listed in [`Start::problems`].
     pub fn from_query(query: &str) -> Start {
         let mut s = Start::default();
-        let query = query.trim_start_matches('?');
-        for pair in query.split('&').filter(|p| !p.is_empty()) {
-            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        for (k, v) in pairs(query) {
             let (k, v) = (percent_decode(k), percent_decode(v));
             let problem = |wrong: Wrong, instead: Instead| QueryProblem {
                 name: k.clone(),

@@ -21,7 +21,9 @@ after(async () => {
 async function ringLabelPx(page) {
   return page.evaluate(() => {
     const svg = document.querySelector('svg[data-view="cluster"]');
-    const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+    // `xMidYMid meet`: the smaller of the two ratios.
+    const box = svg.getBoundingClientRect();
+    const scale = Math.min(box.width / svg.viewBox.baseVal.width, box.height / svg.viewBox.baseVal.height);
     const px = (sel) => Math.min(...[...svg.querySelectorAll(sel)].map((el) => parseFloat(getComputedStyle(el).fontSize) * scale));
     return { role: px('.role-label'), phase: px('.phase-label'), facts: px('.facts-label') };
   });
@@ -81,5 +83,28 @@ test('a lesson step spotlights the servers it acts on and asks about; the others
   assert.deepEqual(lit, ['1', '2', '5']);
   const dim = await page.locator('g[data-server="3"]').evaluate((g) => Number(getComputedStyle(g).opacity));
   assert.ok(dim < 0.5, `server 3 steps back (opacity ${dim})`);
+  app.assertNoErrors();
+});
+
+test('in presenter mode the selected packet is drawn as large as the others (issue 14 item 3: large packets)', async () => {
+  await app.page.setViewportSize({ width: 1920, height: 1080 });
+  const page = await app.open('?play=0&lang=en');
+  // At t = 0 every server has sent its first NOTIFICATION; select one from the next events list.
+  const id = await page.locator('li[data-pending-packet]:not([data-pending-packet=""])').first().getAttribute('data-pending-packet');
+  await app.byRole('button', `Show packet ${id}`).click();
+  const selected = page.locator(`g.packet.selected[data-packet-id="${id}"] rect`);
+  // The packet's width in the ring's own units (its on-screen width over the ring's scale).
+  const width = () => selected.evaluate((rect) => {
+    const svg = rect.closest('svg');
+    const box = svg.getBoundingClientRect();
+    const scale = Math.min(box.width / svg.viewBox.baseVal.width, box.height / svg.viewBox.baseVal.height);
+    return rect.getBoundingClientRect().width / scale;
+  });
+  const usual = await width();
+  await page.locator('[data-view="presenter"]').click();
+  await page.locator('main[data-presenter="true"]').waitFor();
+  const large = await width();
+  // flight.rs draws the canvas packets 1.6 times larger in presenter mode.
+  assert.ok(Math.abs(large / usual - 1.6) < 0.05, `selected packet ${usual.toFixed(1)} → ${large.toFixed(1)} units`);
   app.assertNoErrors();
 });

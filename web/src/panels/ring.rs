@@ -23,6 +23,7 @@ use crate::state::model::{Msg, Selection, Shared};
 use crate::text::gloss;
 
 pub mod clients;
+pub mod fit;
 pub mod flight;
 
 use clients::{ClientLine, ClientLines, ClientNode, ClientPacketNode, Column, Metrics};
@@ -104,8 +105,9 @@ const LABEL_ROOM: f64 = 118.0;
 const LABEL_ROOM_PRESENTER: f64 = 165.0;
 
 /// The viewBox (x, y, width, height): the servers' bounding box with room for crowns,
-/// votes and labels (`room` on each side).
-fn view_box(n: u32, room: f64) -> (f64, f64, f64, f64) {
+/// votes and labels (`room` on each side, and below the servers for labels drawn
+/// `labels` times their size: [`fit`]).
+fn view_box(n: u32, room: f64, labels: f64) -> (f64, f64, f64, f64) {
     let (_, _, r) = radii(n);
     let (mut x0, mut y0, mut x1, mut y1) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
     for id in 1..=n.max(1) {
@@ -113,7 +115,7 @@ fn view_box(n: u32, room: f64) -> (f64, f64, f64, f64) {
         x0 = x0.min(x - room);
         x1 = x1.max(x + room);
         y0 = y0.min(y - r - 56.0);
-        y1 = y1.max(y + r + 84.0);
+        y1 = y1.max(y + r + 84.0 * labels);
     }
     (x0, y0, x1 - x0, y1 - y0)
 }
@@ -166,6 +168,8 @@ pub struct RingProps {
 pub fn ring(p: &RingProps) -> Html {
     use_frame_redraw(|m| m.engine.version());
     let canvas = use_node_ref();
+    let stack = use_node_ref();
+    let size = fit::use_box_size(stack.clone());
     let m = p.model.0.borrow();
     let n = m.engine.size();
     let clock = m.engine.clock();
@@ -193,7 +197,17 @@ pub fn ring(p: &RingProps) -> Html {
     } else {
         LABEL_ROOM
     };
-    let (vb, column) = with_clients(view_box(n, room), &sessions, Metrics::new(presenter));
+    let metrics = Metrics::new(presenter);
+    let frame = |labels: f64| with_clients(view_box(n, room * labels, labels), &sessions, metrics);
+    // Presenter mode's labels are large already (static/style.css).
+    let labels = match presenter {
+        true => 1.0,
+        false => fit::boost(&layout(n), radii(n).2, size, |b| {
+            let (_, _, w, h) = frame(b).0;
+            (w, h)
+        }),
+    };
+    let (vb, column) = frame(labels);
     {
         let canvas = canvas.clone();
         use_effect_with(view_box_attr(vb), move |_| {
@@ -264,7 +278,6 @@ pub fn ring(p: &RingProps) -> Html {
             html! { <ClientPacketNode key={id} view={Rc::new(pk)} {flight} {clock} /> }
         })
         .collect();
-    let metrics = Metrics::new(presenter);
     let client_boxes: Html = sessions
         .into_iter()
         .zip(column.boxes.iter())
@@ -274,13 +287,14 @@ pub fn ring(p: &RingProps) -> Html {
         })
         .collect();
     html! {
-        <div class="ring-stack">
+        <div class="ring-stack" ref={stack}>
             <svg class="ring ring-lines" aria-hidden="true" viewBox={view_box_attr(vb)} preserveAspectRatio="xMidYMid meet">
                 { links(true) }
                 <ClientLines lines={Rc::new(client_lines)} />
             </svg>
             <canvas class="ring-packets" ref={canvas} aria-hidden="true" />
             <svg data-view="cluster" role="img" aria-label={t!("ring.aria")} class="ring"
+                 style={format!("--labels: {labels:.2}")}
                  viewBox={view_box_attr(vb)} preserveAspectRatio="xMidYMid meet" onpointerdown={on_down}>
                 { links(false) }
                 <g class="packets">{under}</g>
@@ -290,7 +304,7 @@ pub fn ring(p: &RingProps) -> Html {
                     { for servers.into_iter().map(|s| {
                         let (id, selected) = (s.id, server_selected(s.id));
                         let spot = focus.as_ref().map(|f| f.contains(&id));
-                        html! { <ServerNode key={id} {selected} {spot} view={s} {n} dispatch={p.dispatch.clone()} /> }
+                        html! { <ServerNode key={id} {selected} {spot} view={s} {n} {labels} dispatch={p.dispatch.clone()} /> }
                     }) }
                 </g>
                 <g class="packets selected-packet">{top}</g>
@@ -530,6 +544,7 @@ fn crown(r: f64) -> Html {
 fn server(
     s: &ServerView,
     n: u32,
+    labels: f64,
     selected: bool,
     spot: Option<bool>,
     dispatch: &Callback<Msg>,
@@ -606,9 +621,9 @@ fn server(
                     <text y="2" text-anchor="middle">{t!("ring.votes", vote = v)}</text>
                 </g>
             }
-            <text class="role-label" y={f(r + 28.0)} text-anchor="middle">{role_label}</text>
-            <text class="phase-label" y={f(r + 52.0)} text-anchor="middle">{phase}</text>
-            <text class="facts-label" y={f(r + 76.0)} text-anchor="middle">{facts}</text>
+            <text class="role-label" y={f(r + 28.0 * labels)} text-anchor="middle">{role_label}</text>
+            <text class="phase-label" y={f(r + 52.0 * labels)} text-anchor="middle">{phase}</text>
+            <text class="facts-label" y={f(r + 76.0 * labels)} text-anchor="middle">{facts}</text>
         </g>
     }
 }
@@ -624,6 +639,8 @@ pub struct ServerProps {
     pub selected: bool,
     /// In a lesson step's spotlight (`None`: no spotlight).
     pub spot: Option<bool>,
+    /// How many times their size the labels are drawn ([`fit`]).
+    pub labels: f64,
     /// Dispatcher.
     pub dispatch: Callback<Msg>,
 }
@@ -631,7 +648,7 @@ pub struct ServerProps {
 /// One server: re-rendered only when its view changed.
 #[function_component(ServerNode)]
 fn server_node(p: &ServerProps) -> Html {
-    server(&p.view, p.n, p.selected, p.spot, &p.dispatch)
+    server(&p.view, p.n, p.labels, p.selected, p.spot, &p.dispatch)
 }
 
 /// Above this many packets in flight, election notifications are drawn as dots (their

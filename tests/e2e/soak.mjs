@@ -4,7 +4,9 @@
 // page reported no console error, page error or wasm panic, that no crash notice is
 // up, that the run still reproduces natively (the page's trace digest equals
 // `zab-sim run` of the page's own shared link, cut at the same moment), and that the
-// clock still advances on Play.
+// clock still advances on Play. The monkey reaches Chinese pages, presenter mode and the
+// lessons through their own buttons and menus; the check switches the page back to
+// English outside presenter mode first (the run is kept) and counts where it found it.
 //
 //   node tests/e2e/soak.mjs            (or `make soak`), against the built dist/
 //   SOAK_SEED=7 SOAK_ACTIONS=100000 SOAK_BATCH=500 node tests/e2e/soak.mjs
@@ -139,7 +141,8 @@ async function act(app, r, files) {
   const page = app.page;
   const roll = r.next();
   const c = await controls(page);
-  const quick = { timeout: 3000 };
+  // A control picked as visible and enabled is actionable at once or has gone away.
+  const quick = { timeout: 1000 };
   if (roll < 0.3) {
     const key = r.pick(KEYS);
     await page.locator('body').press(key === '?' ? 'Shift+Slash' : key, quick);
@@ -270,6 +273,26 @@ async function advancesOnPlay(app) {
   return null;
 }
 
+/**
+ * Back to the English page outside presenter mode, keeping the run (the check reads
+ * English names, and presenter mode hides the dock with the digest). Counts what the
+ * monkey had reached.
+ */
+async function normalise(app, figures) {
+  const page = app.page;
+  if ((await page.locator('[data-view="lang"]').getAttribute('data-lang')) !== 'en') {
+    figures.checkedInChinese += 1;
+    await page.locator('[data-view="lang"] button[lang="en"]').click();
+    await page.locator('[data-view="lang"][data-lang="en"]').waitFor();
+  }
+  if ((await page.locator('main').getAttribute('data-presenter')) === 'true') {
+    figures.checkedInPresenter += 1;
+    await page.locator('[data-view="presenter"]').click();
+    await page.locator('main[data-presenter="false"]').waitFor();
+  }
+  if (await page.locator('[data-view="lesson"]').count()) figures.checkedInLesson += 1;
+}
+
 /** The batch check: returns the problems found (empty if none). */
 async function check(app, dir, figures) {
   const problems = [];
@@ -278,6 +301,7 @@ async function check(app, dir, figures) {
   if (await app.page.locator('[data-view="crash"]').count()) problems.push('the crash notice is up');
   if (await app.page.evaluate(() => window.__soakInjected)) problems.push('imported text ran as markup');
   if (problems.length) return problems;
+  await normalise(app, figures);
   const native = await reproducesNatively(app, dir);
   if (native.compared) figures.nativeChecks += 1;
   if (native.problem) problems.push(native.problem);
@@ -296,7 +320,10 @@ export async function soak({ seed = 1, actions = 1000, batch = 500, log = () => 
   const dir = await mkdtemp(path.join(tmpdir(), 'zabscope-soak-'));
   const app = await launchApp({ viewport: { width: 1280, height: 800 } });
   const recent = [];
-  const figures = { seed, actions: 0, batches: 0, nativeChecks: 0, imports: 0, links: 0, skipped: 0, started: Date.now() };
+  const figures = {
+    seed, actions: 0, batches: 0, nativeChecks: 0, imports: 0, links: 0, skipped: 0,
+    checkedInChinese: 0, checkedInPresenter: 0, checkedInLesson: 0, started: Date.now(),
+  };
   const fail = (what) => {
     const cmd = `SOAK_SEED=${seed} SOAK_ACTIONS=${figures.actions} SOAK_BATCH=${batch} make soak`;
     throw new Error(`soak seed ${seed}, after ${figures.actions} actions: ${what}\n`

@@ -23,7 +23,7 @@ describe() {
         setup-wasm-target) echo "install the wasm32 target if missing" ;;
         setup-e2e) echo "install chromium and tests/e2e/node_modules if missing" ;;
         fmt) echo "cargo fmt --all --check" ;;
-        clippy) echo "cargo clippy --workspace --all-targets -- -D warnings" ;;
+        clippy) echo "cargo clippy --workspace --all-targets, and the fuzz crate's generators -- -D warnings" ;;
         clippy-wasm) echo "cargo clippy -p zab-web --target wasm32-unknown-unknown (without and with --features bench) -- -D warnings" ;;
         unit) echo "cargo test --workspace" ;;
         build) echo "trunk build --release" ;;

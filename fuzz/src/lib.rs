@@ -182,7 +182,11 @@ pub fn structured_scenario(data: &[u8]) -> Option<Scenario> {
                 let path = u.choose(&paths).unwrap_or(&"/a").to_string();
                 let data = format!("d{at}");
                 let op = match kind {
-                    0 => Op::Create { path, data },
+                    0 => Op::Create {
+                        path,
+                        data,
+                        ephemeral_owner: None,
+                    },
                     1 => Op::Set { path, data },
                     _ => Op::Delete { path },
                 };

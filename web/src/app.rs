@@ -16,16 +16,16 @@ use yew::prelude::*;
 
 use crate::engine::views::Command;
 use crate::panels::clients::{ClientData, ClientPanel};
-use crate::panels::controls::{Clock, Controls, ControlsData, Setup, SetupData};
-use crate::panels::dock::Dock;
+use crate::panels::controls::{Clock, ClockData, Controls, ControlsData, Setup, SetupData};
+use crate::panels::dock::{Dock, DockReaders};
 use crate::panels::events::{EventData, EventPanel};
 use crate::panels::lesson::{LessonCard, LessonData};
 use crate::panels::pending::{PendingData, PendingPanel};
-use crate::panels::ring::{Legend, Ring};
+use crate::panels::ring::{Legend, Ring, RingData};
 use crate::panels::scenario_io::ViolationAlert;
 use crate::panels::selection::{SelectionData, SelectionPanel};
 use crate::panels::tour::Tour;
-use crate::playback;
+use crate::playback::{self, Reader};
 use crate::state::model::{Model, Msg, Selection, Shared};
 use crate::state::scenario_file::ExportedRun;
 
@@ -244,7 +244,7 @@ pub fn app(p: &AppProps) -> Html {
             <header class="topbar">
                 <div class="row">
                     <h1>{"ZabScope"}</h1>
-                    <Clock model={shared.clone()} {rev} />
+                    <Clock data={Reader::new(&shared, ClockData::read).following(ClockData::key)} {rev} />
                     <Setup data={setup} dispatch={dispatch.clone()} />
                 </div>
                 <Controls data={controls} export={export} dispatch={dispatch.clone()} />
@@ -260,14 +260,14 @@ pub fn app(p: &AppProps) -> Html {
                     <ClientPanel data={clients} dispatch={dispatch.clone()} />
                 </aside>
                 <section class="ring-panel" aria-label={t!("ring.panel")}>
-                    <Ring model={shared.clone()} {rev} {selection} dispatch={dispatch.clone()} />
+                    <Ring data={Reader::new(&shared, RingData::read).following(RingData::key)} {rev} {selection} dispatch={dispatch.clone()} />
                     <Legend />
                 </section>
                 <aside class="col-right">
                     <EventPanel data={events} dispatch={dispatch.clone()} />
                     <PendingPanel data={pending} dispatch={dispatch.clone()} />
                 </aside>
-                <Dock model={shared.clone()} {rev} {sim} dispatch={dispatch.clone()} />
+                <Dock data={DockReaders::new(&shared)} {rev} {sim} dispatch={dispatch.clone()} />
             </div>
         </main>
     }

@@ -4,7 +4,7 @@
 //!
 //! A frame redraws only the parts that follow the clock: the packets in flight (one
 //! canvas pass, `panels::ring::move_packets`, which the app hands to [`start`]), and
-//! the components that subscribed with [`use_frame_redraw`] (the ring, the clock, the
+//! the components whose [`Reader`] follows the frames (the ring, the clock, the
 //! space-time cursor), each only when its key changed. The rest of the page (the panels) renders
 //! when the app does: on every message, and while playing at most every
 //! [`PANEL_PERIOD_MS`] and never sooner than [`PANEL_MIN_FRAMES`] frames after the
@@ -18,7 +18,7 @@ use gloo_render::{request_animation_frame, AnimationFrame};
 use yew::functional::UseForceUpdateHandle;
 use yew::prelude::*;
 
-use crate::state::model::Model;
+use crate::state::model::{Model, Shared};
 
 /// While playing, the panels refresh at most this often (wall ms)...
 pub const PANEL_PERIOD_MS: f64 = 250.0;
@@ -99,25 +99,81 @@ fn notify(m: &Model) {
     }
 }
 
-/// Re-renders the calling component after an animation frame in which `key` of the
-/// model changed (e.g. the clock's whole milliseconds, or the engine version), for as
-/// long as it is mounted. Its other renders come from its props, as usual.
+/// What a panel draws from the model, and when it follows the frames: the panel holds
+/// this instead of the model and sees only the `T` that [`Reader::read`] gives it.
+/// Made by the app with one read function per panel. Readers compare equal when they
+/// read the same model: each panel's props type fixes its functions.
+pub struct Reader<A, T> {
+    model: Shared,
+    read: fn(&Model, &A) -> T,
+    frames: Option<fn(&Model) -> u64>,
+}
+
+impl<A, T> Reader<A, T> {
+    /// Reads `read(model, args)` when the panel renders.
+    pub fn new(model: &Shared, read: fn(&Model, &A) -> T) -> Reader<A, T> {
+        Reader {
+            model: model.clone(),
+            read,
+            frames: None,
+        }
+    }
+
+    /// ... and re-renders the panel after every animation frame that changed `key`
+    /// ([`use_reader`]).
+    pub fn following(self, key: fn(&Model) -> u64) -> Reader<A, T> {
+        Reader {
+            frames: Some(key),
+            ..self
+        }
+    }
+
+    /// What the panel draws, now.
+    pub fn read(&self, args: &A) -> T {
+        (self.read)(&self.model.0.borrow(), args)
+    }
+}
+
+impl<A, T> Clone for Reader<A, T> {
+    fn clone(&self) -> Self {
+        Reader {
+            model: self.model.clone(),
+            read: self.read,
+            frames: self.frames,
+        }
+    }
+}
+
+impl<A, T> PartialEq for Reader<A, T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.model == other.model
+    }
+}
+
+/// Re-renders the calling component after each animation frame that changed the key
+/// its reader follows (e.g. the clock's whole milliseconds, or the engine version),
+/// for as long as it is mounted; nothing for a reader that follows no key. Its other
+/// renders come from its props, as usual.
 #[hook]
-pub fn use_frame_redraw<K>(key: fn(&Model) -> K)
-where
-    K: PartialEq + 'static,
-{
+pub fn use_reader<A, T>(reader: &Reader<A, T>) {
     let redraw = use_force_update();
+    let key = reader.frames;
     use_effect_with((), move |_| {
-        let last: RefCell<Option<K>> = RefCell::new(None);
-        let id = subscribe(Rc::new(move |m: &Model| {
-            let k = key(m);
-            if last.borrow().as_ref() != Some(&k) {
-                *last.borrow_mut() = Some(k);
-                redraw.force_update();
+        let id = key.map(|key| {
+            let last = Cell::new(None);
+            subscribe(Rc::new(move |m: &Model| {
+                let k = Some(key(m));
+                if last.get() != k {
+                    last.set(k);
+                    redraw.force_update();
+                }
+            }))
+        });
+        move || {
+            if let Some(id) = id {
+                unsubscribe(id);
             }
-        }));
-        move || unsubscribe(id)
+        }
     });
 }
 

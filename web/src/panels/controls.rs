@@ -10,9 +10,9 @@ use std::rc::Rc;
 use crate::engine::views::Command;
 use crate::panels::lang_switch::LangSwitch;
 use crate::panels::scenario_io::ScenarioIo;
-use crate::playback::use_frame_redraw;
+use crate::playback::{use_reader, Reader};
 use crate::state::lesson::LessonMsg;
-use crate::state::model::{Model, Msg, Notice, Shared};
+use crate::state::model::{Model, Msg, Notice};
 use crate::state::presets::{
     description_of, preset_list, BUG_PREFIX, FIXED_SUFFIX, OBSERVERS, SIZES,
 };
@@ -25,31 +25,71 @@ use zab_core::lesson::{lessons, Until};
 /// Menu values of the lessons start with this, then the lesson id.
 pub const LESSON_PREFIX: &str = "lesson:";
 
+/// What the clock shows, read from the model on every frame that moves it by a
+/// millisecond and at each app render.
+pub struct ClockData {
+    /// The clock in whole simulated ms.
+    pub now_ms: u64,
+    /// The active leader and its epoch.
+    pub leader: Option<u32>,
+    /// The leader's epoch.
+    pub epoch: Option<u32>,
+    /// Where the history ends (ms), when the display is in the past.
+    pub past_of: Option<u64>,
+    /// How many invariant violations the run has.
+    pub violations: usize,
+    /// The first few, as the engine words them.
+    pub first_violations: Vec<String>,
+}
+
+impl ClockData {
+    /// Reads it from the model.
+    pub fn read(m: &Model, _: &()) -> ClockData {
+        let e = &m.engine;
+        let violations = e.violation_count();
+        ClockData {
+            now_ms: ClockData::key(m),
+            leader: e.leader(),
+            epoch: e.leader_epoch(),
+            past_of: e.in_past().then(|| e.horizon()),
+            violations,
+            first_violations: if violations > 0 {
+                e.violations(8)
+            } else {
+                Vec::new()
+            },
+        }
+    }
+
+    /// The clock in whole simulated ms: the clock re-renders when it moves.
+    pub fn key(m: &Model) -> u64 {
+        m.engine.clock().max(0.0).floor() as u64
+    }
+}
+
 /// Props of the clock.
 #[derive(Properties, Clone, PartialEq)]
 pub struct ClockProps {
-    /// The model.
-    pub model: Shared,
+    /// What it shows.
+    pub data: Reader<(), ClockData>,
     /// UI revision (a message was handled; while playing the clock follows the frames).
     pub rev: u64,
-}
-
-/// The clock in whole simulated ms.
-fn clock_ms(m: &Model) -> u64 {
-    m.engine.clock().max(0.0).floor() as u64
 }
 
 /// Simulated time and who leads (re-rendered on every frame that moves the clock by a
 /// millisecond, so kept tiny).
 #[function_component(Clock)]
 pub fn clock(p: &ClockProps) -> Html {
-    use_frame_redraw(clock_ms);
-    let m = p.model.0.borrow();
-    let leader = m.engine.leader();
-    let epoch = m.engine.leader_epoch();
-    let now_ms = clock_ms(&m);
+    use_reader(&p.data);
+    let ClockData {
+        now_ms,
+        leader,
+        epoch,
+        past_of,
+        violations,
+        first_violations,
+    } = p.data.read(&());
     let secs = now_ms as f64 / 1000.0;
-    let violations = m.engine.violation_count();
     let leader_text = match (leader, epoch) {
         (Some(l), Some(e)) => t!("clock.leader", id = l, epoch = e),
         _ => t!("clock.no_leader"),
@@ -67,14 +107,14 @@ pub fn clock(p: &ClockProps) -> Html {
                   role="status" aria-live="polite">
                 { if leader.is_some() { "♛ " } else { "" } }{leader_text}
             </span>
-            if m.engine.in_past() {
-                <span class="past-badge" data-view="in-past">{t!("clock.in_past", secs = format!("{:.1}", m.engine.horizon() as f64 / 1000.0))}</span>
+            if let Some(horizon) = past_of {
+                <span class="past-badge" data-view="in-past">{t!("clock.in_past", secs = format!("{:.1}", horizon as f64 / 1000.0))}</span>
             }
             if violations > 0 {
                 <span class="violation-badge" data-view="violations" data-violations={violations.to_string()}
-                      title={m.engine.violations(8).join("\n")}>
+                      title={first_violations.join("\n")}>
                     { {
-                        let first = m.engine.violations(1).first().cloned().unwrap_or_default();
+                        let first = first_violations.first().cloned().unwrap_or_default();
                         if violations > 1 { t!("clock.violations", count = violations, first = first) } else { t!("clock.violation", first = first) }
                     } }
                 </span>

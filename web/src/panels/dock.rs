@@ -11,16 +11,48 @@ use crate::panels::inspector::{Inspector, InspectorData};
 use crate::panels::invariants::{BugLab, CheckData, Invariants};
 use crate::panels::logs::{LogsData, LogsPanel};
 use crate::panels::monitor::{MonitorData, MonitorPanel};
-use crate::panels::spacetime::SpaceTime;
+use crate::panels::spacetime::{SpaceTime, SpaceTimeReaders};
 use crate::panels::tour::Help;
+use crate::playback::Reader;
 use crate::state::model::{Msg, Shared};
 use crate::widgets::tabs::{self, Tab};
+
+/// What the dock's tabs draw, each read only while its tab is shown.
+#[derive(Clone, PartialEq)]
+pub struct DockReaders {
+    /// The invariant violations so far (the Invariants tab's badge).
+    pub violations: Reader<(), usize>,
+    /// The Logs tab.
+    pub logs: Reader<(), LogsData>,
+    /// The Inspector tab.
+    pub inspector: Reader<(), InspectorData>,
+    /// The Invariants and Bug lab tabs.
+    pub check: Reader<(), CheckData>,
+    /// The Monitor tab.
+    pub monitor: Reader<(), MonitorData>,
+    /// The Space-time tab.
+    pub spacetime: SpaceTimeReaders,
+}
+
+impl DockReaders {
+    /// The readers of `model`.
+    pub fn new(model: &Shared) -> DockReaders {
+        DockReaders {
+            violations: Reader::new(model, |m, _| m.engine.violation_count()),
+            logs: Reader::new(model, |m, _| LogsData::read(m)),
+            inspector: Reader::new(model, |m, _| InspectorData::read(m)),
+            check: Reader::new(model, |m, _| CheckData::read(m)),
+            monitor: Reader::new(model, |m, _| MonitorData::read(m)),
+            spacetime: SpaceTimeReaders::new(model),
+        }
+    }
+}
 
 /// Props of the dock.
 #[derive(Properties, Clone, PartialEq)]
 pub struct DockProps {
-    /// The model.
-    pub model: Shared,
+    /// What its tabs draw.
+    pub data: DockReaders,
     /// UI revision: a message was handled.
     pub rev: u64,
     /// Generation of the simulated state the app rendered (changes at most a few
@@ -43,7 +75,7 @@ pub fn dock(p: &DockProps) -> Html {
             || tabs::set_opener(None)
         });
     }
-    let violations = p.model.0.borrow().engine.violation_count();
+    let violations = p.data.violations.read(&());
     let current = *tab;
     let tabs = Tab::ALL.iter().map(|t| {
         let t = *t;
@@ -84,33 +116,21 @@ pub fn dock(p: &DockProps) -> Html {
         }
     });
     // The logs, invariants, bug lab and monitor compare their data; the inspector and the
-    // space-time diagram read the model and re-render when the UI or the simulation
-    // changed.
-    let (d, model, rev) = (p.dispatch.clone(), p.model.clone(), p.rev + p.sim);
+    // space-time diagram re-render when the UI or the simulation changed.
+    let (d, data, rev) = (p.dispatch.clone(), &p.data, p.rev + p.sim);
     let body = match current {
-        Tab::Logs => {
-            let data = Rc::new(LogsData::read(&p.model.0.borrow()));
-            html! { <LogsPanel {data} dispatch={d} /> }
-        }
+        Tab::Logs => html! { <LogsPanel data={Rc::new(data.logs.read(&()))} dispatch={d} /> },
         Tab::Inspector => {
-            let data = Rc::new(InspectorData::read(&p.model.0.borrow()));
-            html! { <Inspector {data} dispatch={d} /> }
+            html! { <Inspector data={Rc::new(data.inspector.read(&()))} dispatch={d} /> }
         }
         Tab::SpaceTime => {
-            html! { <SpaceTime {model} {rev} dispatch={d} /> }
+            html! { <SpaceTime data={data.spacetime.clone()} {rev} dispatch={d} /> }
         }
         Tab::Invariants => {
-            let data = Rc::new(CheckData::read(&p.model.0.borrow()));
-            html! { <Invariants {data} dispatch={d} /> }
+            html! { <Invariants data={Rc::new(data.check.read(&()))} dispatch={d} /> }
         }
-        Tab::BugLab => {
-            let data = Rc::new(CheckData::read(&p.model.0.borrow()));
-            html! { <BugLab {data} dispatch={d} /> }
-        }
-        Tab::Monitor => {
-            let data = Rc::new(MonitorData::read(&p.model.0.borrow()));
-            html! { <MonitorPanel {data} /> }
-        }
+        Tab::BugLab => html! { <BugLab data={Rc::new(data.check.read(&()))} dispatch={d} /> },
+        Tab::Monitor => html! { <MonitorPanel data={Rc::new(data.monitor.read(&()))} /> },
     };
     html! {
         <div class={classes!("dock", (current != Tab::Logs).then_some("tall"))} data-view="dock" data-tab={current.attr()}>

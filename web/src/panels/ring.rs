@@ -17,9 +17,9 @@ use crate::t;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use crate::engine::views::{PacketView, Role, ServerView};
-use crate::playback::use_frame_redraw;
-use crate::state::model::{Msg, Selection, Shared};
+use crate::engine::views::{ClientPacketView, PacketView, Role, ServerView, SessionView};
+use crate::playback::{use_reader, Reader};
+use crate::state::model::{Model, Msg, Selection};
 use crate::text::gloss;
 
 pub mod clients;
@@ -124,7 +124,7 @@ fn view_box(n: u32, room: f64, labels: f64) -> (f64, f64, f64, f64) {
 /// (unchanged without clients), and where the column's boxes go.
 fn with_clients(
     (x, y, w, h): (f64, f64, f64, f64),
-    sessions: &[crate::engine::views::SessionView],
+    sessions: &[SessionView],
     m: Metrics,
 ) -> ((f64, f64, f64, f64), Column) {
     let column = Column::new(
@@ -145,11 +145,69 @@ fn view_box_attr((x, y, w, h): (f64, f64, f64, f64)) -> String {
     format!("{} {} {} {}", f(x), f(y), f(w), f(h))
 }
 
+/// What the ring draws, read from the model after each frame that changed the
+/// simulation and at each app render.
+pub struct RingData {
+    /// Servers in the ring.
+    pub n: u32,
+    /// The display clock (ms).
+    pub clock: f64,
+    /// Cut directed links (from, to).
+    pub cuts: BTreeSet<(u32, u32)>,
+    /// Open learner/leader connections, as (smaller id, larger id).
+    pub conns: BTreeSet<(u32, u32)>,
+    /// Every server.
+    pub servers: Vec<ServerView>,
+    /// Packets in flight between servers.
+    pub packets: Vec<PacketView>,
+    /// Session clients.
+    pub sessions: Vec<SessionView>,
+    /// Client messages in flight.
+    pub client_packets: Vec<ClientPacketView>,
+    /// Presenter mode.
+    pub presenter: bool,
+    /// A lesson step's spotlight: the servers it acts on and asks about (`None`: no
+    /// spotlight).
+    pub focus: Option<Vec<u32>>,
+}
+
+impl RingData {
+    /// Reads it from the model.
+    pub fn read(m: &Model, _: &()) -> RingData {
+        let e = &m.engine;
+        RingData {
+            n: e.size(),
+            clock: e.clock(),
+            cuts: e.cuts(),
+            conns: e
+                .connections()
+                .into_iter()
+                .map(|(a, b)| (a.min(b), a.max(b)))
+                .collect(),
+            servers: e.servers(),
+            packets: e.packets(),
+            sessions: e.sessions(),
+            client_packets: e.client_packets(),
+            presenter: m.presenter,
+            focus: m
+                .lesson
+                .as_ref()
+                .map(|l| l.focus.clone())
+                .filter(|f| !f.is_empty()),
+        }
+    }
+
+    /// Re-read after every frame that changed the simulation.
+    pub fn key(m: &Model) -> u64 {
+        m.engine.version()
+    }
+}
+
 /// Props of the ring.
 #[derive(Properties, Clone, PartialEq)]
 pub struct RingProps {
-    /// The model.
-    pub model: Shared,
+    /// What it draws.
+    pub data: Reader<(), RingData>,
     /// UI revision: a message was handled (between messages the ring redraws itself
     /// after every frame that changed the simulation).
     pub rev: u64,
@@ -166,32 +224,23 @@ pub struct RingProps {
 /// link marks and click targets, one empty `<g>` per packet, the selected packet).
 #[function_component(Ring)]
 pub fn ring(p: &RingProps) -> Html {
-    use_frame_redraw(|m| m.engine.version());
+    use_reader(&p.data);
     let canvas = use_node_ref();
     let stack = use_node_ref();
     let size = fit::use_box_size(stack.clone());
-    let m = p.model.0.borrow();
-    let n = m.engine.size();
-    let clock = m.engine.clock();
-    let cuts = Rc::new(m.engine.cuts());
-    let conns: BTreeSet<(u32, u32)> = m
-        .engine
-        .connections()
-        .into_iter()
-        .map(|(a, b)| (a.min(b), a.max(b)))
-        .collect();
-    let servers = m.engine.servers();
-    let packets = m.engine.packets();
-    let sessions = m.engine.sessions();
-    let client_packets = m.engine.client_packets();
-    let presenter = m.presenter;
-    // A lesson step's spotlight: the servers it acts on and asks about.
-    let focus: Option<Vec<u32>> = m
-        .lesson
-        .as_ref()
-        .map(|l| l.focus.clone())
-        .filter(|f| !f.is_empty());
-    drop(m);
+    let RingData {
+        n,
+        clock,
+        cuts,
+        conns,
+        servers,
+        packets,
+        sessions,
+        client_packets,
+        presenter,
+        focus,
+    } = p.data.read(&());
+    let cuts = Rc::new(cuts);
     let room = if presenter {
         LABEL_ROOM_PRESENTER
     } else {

@@ -13,7 +13,7 @@ use yew::prelude::*;
 
 use crate::engine::inspect::{Arrow, Fate, LaneState, MarkKind, SpaceTimeView};
 use crate::engine::views::Role;
-use crate::playback::use_frame_redraw;
+use crate::playback::{use_reader, Reader};
 use crate::state::model::{Msg, Shared};
 use crate::text::gloss;
 
@@ -33,11 +33,38 @@ const AXIS: f64 = 20.0;
 /// Arrows labelled at most (beyond, the tooltip names them).
 const MAX_LABELS: usize = 70;
 
+/// The diagram's window of simulated time, `[from, to]` ms, and whether PINGs are drawn.
+pub type Window = (u64, u64, bool);
+
+/// What the diagram draws: the display clock (the cursor follows it frame by frame)
+/// and the view of a window (read again when the simulation changed or the window
+/// moved).
+#[derive(Clone, PartialEq)]
+pub struct SpaceTimeReaders {
+    /// The display clock (ms).
+    pub clock: Reader<(), f64>,
+    /// The view of a window.
+    pub view: Reader<Window, SpaceTimeView>,
+}
+
+impl SpaceTimeReaders {
+    /// The readers of `model`.
+    pub fn new(model: &Shared) -> SpaceTimeReaders {
+        SpaceTimeReaders {
+            clock: Reader::new(model, |m, _| m.engine.clock())
+                .following(|m| m.engine.clock().max(0.0).floor() as u64),
+            view: Reader::new(model, |m, &(from, to, pings)| {
+                m.engine.spacetime(from, to, pings)
+            }),
+        }
+    }
+}
+
 /// Props of the diagram.
 #[derive(Properties, Clone, PartialEq)]
 pub struct SpaceTimeProps {
-    /// The model.
-    pub model: Shared,
+    /// What it draws.
+    pub data: SpaceTimeReaders,
     /// Changes when the simulation changed (and panels refresh); the cursor follows
     /// the frames by itself.
     pub rev: u64,
@@ -418,16 +445,16 @@ fn diagram(p: &DiagramProps) -> Html {
 /// The space-time diagram panel.
 #[function_component(SpaceTime)]
 pub fn space_time(p: &SpaceTimeProps) -> Html {
-    use_frame_redraw(|m| m.engine.clock().max(0.0).floor() as u64);
+    use_reader(&p.data.clock);
     let width = use_state(|| DEFAULT_WINDOW);
     let pings = use_state(|| false);
-    let clock = p.model.0.borrow().engine.clock();
+    let clock = p.data.clock.read(&());
     let now = clock.max(0.0).floor() as u64;
     let (from, to) = window(now, *width);
     let view = {
-        let (model, pings) = (p.model.clone(), *pings);
+        let (reader, pings) = (p.data.view.clone(), *pings);
         use_memo((p.rev, from, to, pings), move |(_, from, to, pings)| {
-            Rc::new(model.0.borrow().engine.spacetime(*from, *to, *pings))
+            Rc::new(reader.read(&(*from, *to, *pings)))
         })
     };
     let view: Rc<SpaceTimeView> = (*view).clone();

@@ -62,7 +62,10 @@ fn refused(text: &str) -> ScenarioError {
 fn refused_at(text: &str, path: &str, needle: &str) {
     let e = refused(text);
     assert_eq!(e.path(), path, "{e}");
-    assert!(e.message().contains(needle), "`{needle}` not in: {e}");
+    assert!(
+        e.reason().to_string().contains(needle),
+        "`{needle}` not in: {e}"
+    );
 }
 
 fn clip(s: &str) -> String {
@@ -81,7 +84,7 @@ fn not_whole_refused(path: &str, build: impl Fn(&str) -> String) {
     for raw in NOT_WHOLE.iter().copied().chain([PAST_U64]) {
         let e = refused(&build(raw));
         assert_eq!(e.path(), path, "{raw}: {e}");
-        assert!(e.message().contains("expected"), "{raw}: {e}");
+        assert!(e.reason().to_string().contains("expected"), "{raw}: {e}");
     }
 }
 
@@ -149,7 +152,7 @@ fn server_id_bounds() {
     for bad in ["0", "4", "4294967295", "4294967296", U64_MAX] {
         let e = refused(&down(bad));
         assert_eq!(e.path(), "cluster.start_down[0]", "{e}");
-        assert!(e.message().contains("out of range"), "{e}");
+        assert!(e.reason().to_string().contains("out of range"), "{e}");
     }
     not_whole_refused("cluster.start_down[0]", down);
     for field in ["server"] {
@@ -430,7 +433,8 @@ fn value_count_bound() {
     // The list itself is a value too, and so is everything else in the base file.
     let e = refused(&zeros(MAX_JSON_VALUES));
     assert!(
-        e.message()
+        e.reason()
+            .to_string()
             .contains(&format!("more than {MAX_JSON_VALUES} JSON values")),
         "{e}"
     );
@@ -539,7 +543,7 @@ fn huge_names_are_clipped_in_messages() {
     let k = "k".repeat(1_000_000);
     let e = refused(&with(&k, "1"));
     assert!(
-        e.path().len() < 100 && e.message().contains("unknown field"),
+        e.path().len() < 100 && e.reason().to_string().contains("unknown field"),
         "{}",
         clip(&e.to_string())
     );

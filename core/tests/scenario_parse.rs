@@ -6,7 +6,10 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
-use zab_core::scenario::{defaults, presets, Action, Scenario, ScenarioError, PRESET_FILES};
+use zab_core::scenario::reason::{Expected, Found, JsonHint, RangeNote};
+use zab_core::scenario::{
+    defaults, presets, Action, Reason, Scenario, ScenarioError, PRESET_FILES,
+};
 use zab_core::server::CrashPoint;
 use zab_core::txn::Op;
 use zab_core::{Bug, ServerId, Storage, Timing};
@@ -435,6 +438,107 @@ fn every_malformed_file_is_rejected_with_its_message() {
     assert!(failures.is_empty(), "\n{}", failures.join("\n"));
 }
 
+/// A reason in serde's words, for the tests of the path prefix.
+fn bad() -> Reason {
+    Reason::Json {
+        text: "bad".into(),
+        hint: None,
+    }
+}
+
+/// A reason is data; its Display is the English the CLI has always printed (the texts
+/// of the tests and of tests/malformed).
+#[test]
+fn reasons_are_typed_and_worded_as_before() {
+    for (reason, old) in [
+        (
+            Reason::ServerOutOfRange {
+                server: ServerId(9),
+                servers: 5,
+            },
+            "server 9 is out of range (this cluster has servers 1..=5)",
+        ),
+        (
+            Reason::ServerOutOfRange {
+                server: ServerId(0),
+                servers: 3,
+            },
+            "server 0 is out of range (ids start at 1; this cluster has servers 1..=3)",
+        ),
+        (
+            Reason::UnsupportedVersion {
+                version: 2,
+                supported: 1,
+            },
+            "unsupported version 2; this build reads version 1",
+        ),
+        (
+            Reason::Json {
+                text: "expected `:`".into(),
+                hint: None,
+            },
+            "expected `:`",
+        ),
+        (
+            Reason::Json {
+                text: "EOF while parsing an object".into(),
+                hint: Some(JsonHint::EndsEarly),
+            },
+            "EOF while parsing an object (the file ends too early: a bracket or quote is not closed)",
+        ),
+        (
+            Reason::Expected {
+                expected: Expected::ServerId,
+                found: Found::String("\"1\"".into()),
+            },
+            "expected a server id (a whole number such as 1), found the string \"1\"",
+        ),
+        (
+            Reason::OutOfRange {
+                value: 1,
+                min: 2,
+                max: 60_000,
+                note: RangeNote::TickMs,
+            },
+            "1 is out of range; allowed 2..=60000 (the leader pings every tick_ms/2)",
+        ),
+        (
+            Reason::UnknownField {
+                field: "sever".into(),
+                action: Some("crash".into()),
+                known: vec!["at_ms", "do", "server"],
+            },
+            "unknown field `sever` for `crash`; expected one of: at_ms, do, server",
+        ),
+        (
+            Reason::TooManyValues { max: 400_000 },
+            "more than 400000 JSON values (numbers, strings, lists, objects); a scenario file holds at most 400000",
+        ),
+    ] {
+        assert_eq!(reason.to_string(), old, "{reason:?}");
+    }
+    // The reader gives the typed reason, not only its text.
+    let e = Scenario::from_json(r#"{"format": "zab-scenario", "version": 2}"#).unwrap_err();
+    assert_eq!(
+        e.reason(),
+        &Reason::UnsupportedVersion {
+            version: 2,
+            supported: 1
+        }
+    );
+    let e = Scenario::from_json(r#"{"format": "zab-scenario", "format": "x"}"#).unwrap_err();
+    assert_eq!(
+        e.reason(),
+        &Reason::DuplicateKey {
+            key: "format".into()
+        }
+    );
+    assert_eq!(
+        e.to_string(),
+        "line 1, column 35: duplicate key `format` in the same object"
+    );
+}
+
 #[test]
 fn error_parts_are_exposed() {
     let text =
@@ -445,7 +549,7 @@ fn error_parts_are_exposed() {
     assert_eq!(e.line_column(), None);
     assert!(!e.is_syntax());
     assert_eq!(
-        e.message(),
+        e.reason().to_string(),
         "server 9 is out of range (this cluster has servers 1..=5)"
     );
 
@@ -458,11 +562,11 @@ fn error_parts_are_exposed() {
     assert!(boxed.to_string().starts_with("line 3"));
 
     assert_eq!(
-        ScenarioError::new("seed", "bad").to_string(),
+        ScenarioError::new("seed", bad()).to_string(),
         "seed: bad",
         "path prefix"
     );
-    assert_eq!(ScenarioError::new("", "bad").to_string(), "bad");
+    assert_eq!(ScenarioError::new("", bad()).to_string(), "bad");
 }
 
 #[test]

@@ -37,7 +37,7 @@ pub fn check_message(what: &str, message: &str) {
 /// a field path or a line and column, is empty only for the whole file).
 pub fn check_scenario_error(what: &str, e: &ScenarioError) {
     check_message(what, &e.to_string());
-    assert!(!e.message().trim().is_empty(), "{what}: empty reason: {e}");
+    assert!(!e.reason().to_string().trim().is_empty(), "{what}: empty reason: {e}");
 }
 
 /// What must hold of a scenario that [`Scenario::from_json`] accepted: it validates

@@ -2,7 +2,9 @@
 
 use std::fmt;
 
-/// Why a scenario file was rejected.
+use super::reason::Reason;
+
+/// Why a scenario file was rejected: the place and the [`Reason`].
 ///
 /// Every error names its place: the JSON path of the offending field
 /// (`schedule[3].server`, `timing.latency_ms`, `bugs[0]`) for problems with the content,
@@ -13,25 +15,26 @@ use std::fmt;
 pub struct ScenarioError {
     path: String,
     position: Option<(usize, usize)>,
-    message: String,
+    reason: Reason,
 }
 
 impl ScenarioError {
     /// An error about the field at `path` (empty for the whole document).
-    pub fn new(path: impl Into<String>, message: impl Into<String>) -> ScenarioError {
+    pub fn new(path: impl Into<String>, reason: Reason) -> ScenarioError {
         ScenarioError {
             path: path.into(),
             position: None,
-            message: message.into(),
+            reason,
         }
     }
 
-    /// A JSON syntax error at a 1-based line and column.
-    pub fn syntax(line: usize, column: usize, message: impl Into<String>) -> ScenarioError {
+    /// An error in the JSON text at a 1-based line and column (a syntax error, or a
+    /// duplicate key or too many values, found while the text is read).
+    pub fn syntax(line: usize, column: usize, reason: Reason) -> ScenarioError {
         ScenarioError {
             path: String::new(),
             position: Some((line, column)),
-            message: message.into(),
+            reason,
         }
     }
 
@@ -47,8 +50,8 @@ impl ScenarioError {
     }
 
     /// The reason alone, without path or position.
-    pub fn message(&self) -> &str {
-        &self.message
+    pub fn reason(&self) -> &Reason {
+        &self.reason
     }
 
     /// Whether this is a JSON syntax error (the text is not well-formed JSON).
@@ -64,7 +67,7 @@ impl fmt::Display for ScenarioError {
         } else if !self.path.is_empty() {
             write!(f, "{}: ", self.path)?;
         }
-        f.write_str(&self.message)
+        write!(f, "{}", self.reason)
     }
 }
 

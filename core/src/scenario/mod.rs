@@ -32,10 +32,12 @@ mod error;
 pub mod link;
 mod parse;
 mod presets;
+pub mod reason;
 mod types;
 mod validate;
 mod write;
 
 pub use error::ScenarioError;
 pub use presets::{preset, presets, PRESET_FILES};
+pub use reason::Reason;
 pub use types::{Action, Cluster, Scenario, Step};

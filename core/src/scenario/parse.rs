@@ -9,6 +9,7 @@ use std::fmt;
 
 use super::defaults;
 use super::error::{field_path, index_path, ScenarioError};
+use super::reason::{Expected, Found, IdKind, JsonHint, Reason};
 use super::types::{Action, Cluster, Scenario, Step};
 use super::validate::{check_observers, check_participants, check_schedule_len, max_bytes};
 use crate::client::Request;
@@ -72,13 +73,15 @@ pub(crate) fn parse(text: &str) -> Result<Scenario, ScenarioError> {
     // Bounded before parsing: the value tree of a JSON text can be 20 times its size.
     check_file_size(text.len())?;
     if text.trim().is_empty() {
-        return Err(ScenarioError::new(
-            "",
-            "the file is empty; expected a JSON object such as {\"format\": \"zab-scenario\", \"version\": 1, ...}",
-        ));
+        return Err(ScenarioError::new("", Reason::EmptyFile));
     }
-    let value = serde_json::from_str::<StrictValue>(text).map_err(|e| syntax_error(text, e))?;
-    scenario_from_value(value.0)
+    let budget = Budget::new();
+    let mut de = serde_json::Deserializer::from_str(text);
+    let value = StrictSeed(&budget)
+        .deserialize(&mut de)
+        .and_then(|v| de.end().map(|()| v))
+        .map_err(|e| syntax_error(text, e, budget.refused.take()))?;
+    scenario_from_value(value)
 }
 
 /// Refuses a scenario text of more than [`defaults::MAX_SCENARIO_BYTES`] bytes.
@@ -86,10 +89,10 @@ pub(crate) fn check_file_size(bytes: usize) -> Result<(), ScenarioError> {
     if bytes > defaults::MAX_SCENARIO_BYTES {
         return Err(ScenarioError::new(
             "",
-            format!(
-                "the file is {bytes} bytes; a scenario file is at most {} bytes (16 MiB)",
-                defaults::MAX_SCENARIO_BYTES
-            ),
+            Reason::FileTooLarge {
+                bytes,
+                max: defaults::MAX_SCENARIO_BYTES,
+            },
         ));
     }
     Ok(())
@@ -130,28 +133,43 @@ fn clip_to(s: &str, max_bytes: usize) -> String {
     out
 }
 
-/// A serde_json error with its position as a [`ScenarioError`], plus a hint for the
-/// usual slips of hand-written JSON.
-fn syntax_error(text: &str, e: serde_json::Error) -> ScenarioError {
+/// A serde_json error with its position as a [`ScenarioError`]: `refused`, the reason
+/// [`StrictVisitor`] refused the text for (a duplicate key, too many values), or
+/// serde_json's own message plus a hint for the usual slips of hand-written JSON.
+fn syntax_error(text: &str, e: serde_json::Error, refused: Option<Reason>) -> ScenarioError {
     let (line, column) = (e.line(), e.column());
+    if let Some(reason) = refused {
+        return ScenarioError::syntax(line, column.max(1), reason);
+    }
     let full = e.to_string();
     let suffix = format!(" at line {line} column {column}");
-    let mut message = full.strip_suffix(&suffix).unwrap_or(&full).to_string();
+    let message = full.strip_suffix(&suffix).unwrap_or(&full).to_string();
     // The character serde_json stopped at (its columns are 1-based, 0 = before the line).
     let at = text
         .lines()
         .nth(line.saturating_sub(1))
         .and_then(|l| l.chars().nth(column.saturating_sub(1)));
-    if message.starts_with("EOF while parsing") {
-        message.push_str(" (the file ends too early: a bracket or quote is not closed)");
+    // serde_json's error codes are private: a missing comma is known by the library's
+    // own words (`expected `,` or `]``, `expected `,` or `}``), never by ours.
+    let hint = if e.is_eof() {
+        Some(JsonHint::EndsEarly)
     } else if message.starts_with("expected `,`") {
-        message.push_str(" (is a comma missing before this point?)");
+        Some(JsonHint::CommaMissing)
     } else if at == Some('/') {
-        message.push_str(" (JSON has no comments)");
+        Some(JsonHint::Comment)
     } else if at == Some('\'') {
-        message.push_str(" (JSON strings and keys take double quotes)");
-    }
-    ScenarioError::syntax(line, column.max(1), message)
+        Some(JsonHint::SingleQuote)
+    } else {
+        None
+    };
+    ScenarioError::syntax(
+        line,
+        column.max(1),
+        Reason::Json {
+            text: message,
+            hint,
+        },
+    )
 }
 
 /// serde's messages in the words of the rest of this module.
@@ -169,13 +187,38 @@ pub(crate) struct StrictValue(pub(crate) Value);
 
 impl<'de> Deserialize<'de> for StrictValue {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<StrictValue, D::Error> {
-        let budget = Cell::new(defaults::MAX_JSON_VALUES);
+        let budget = Budget::new();
         d.deserialize_any(StrictVisitor(&budget)).map(StrictValue)
     }
 }
 
+/// What a [`StrictVisitor`] may still read, and why it refused the text if it did
+/// (serde carries only text in its errors; the typed reason is kept here).
+struct Budget {
+    /// How many values may still come.
+    left: Cell<usize>,
+    /// The reason the text was refused.
+    refused: Cell<Option<Reason>>,
+}
+
+impl Budget {
+    fn new() -> Budget {
+        Budget {
+            left: Cell::new(defaults::MAX_JSON_VALUES),
+            refused: Cell::new(None),
+        }
+    }
+
+    /// Keeps `reason` and gives serde its English.
+    fn refuse<E: de::Error>(&self, reason: Reason) -> E {
+        let e = E::custom(&reason);
+        self.refused.set(Some(reason));
+        e
+    }
+}
+
 /// Reads one value (and everything inside it) from the shared budget.
-struct StrictSeed<'a>(&'a Cell<usize>);
+struct StrictSeed<'a>(&'a Budget);
 
 impl<'de> DeserializeSeed<'de> for StrictSeed<'_> {
     type Value = Value;
@@ -185,22 +228,20 @@ impl<'de> DeserializeSeed<'de> for StrictSeed<'_> {
     }
 }
 
-/// The visitor behind [`StrictValue`]; its cell holds how many values may still come.
-struct StrictVisitor<'a>(&'a Cell<usize>);
+/// The visitor behind [`StrictValue`], reading from its [`Budget`].
+struct StrictVisitor<'a>(&'a Budget);
 
 impl StrictVisitor<'_> {
     /// Takes one value from the budget, or refuses the file once it is spent.
     fn spend<E: de::Error>(&self) -> Result<(), E> {
-        match self.0.get().checked_sub(1) {
+        match self.0.left.get().checked_sub(1) {
             Some(left) => {
-                self.0.set(left);
+                self.0.left.set(left);
                 Ok(())
             }
-            None => Err(E::custom(format!(
-                "more than {} JSON values (numbers, strings, lists, objects); a scenario file holds at most {}",
-                defaults::MAX_JSON_VALUES,
-                defaults::MAX_JSON_VALUES
-            ))),
+            None => Err(self.0.refuse(Reason::TooManyValues {
+                max: defaults::MAX_JSON_VALUES,
+            })),
         }
     }
 }
@@ -259,10 +300,7 @@ impl<'de> Visitor<'de> for StrictVisitor<'_> {
         let mut out = Map::new();
         while let Some(key) = map.next_key::<String>()? {
             if out.contains_key(&key) {
-                return Err(de::Error::custom(format!(
-                    "duplicate key `{}` in the same object",
-                    clip(&key)
-                )));
+                return Err(self.0.refuse(Reason::DuplicateKey { key: clip(&key) }));
             }
             let v = map.next_value_seed(StrictSeed(self.0))?;
             out.insert(key, v);
@@ -271,25 +309,31 @@ impl<'de> Visitor<'de> for StrictVisitor<'_> {
     }
 }
 
-/// A short description of a JSON value for "found ..." messages.
-pub(crate) fn describe(v: &Value) -> String {
+/// What kind of JSON value `v` is, for "found ..." reasons.
+pub(crate) fn describe(v: &Value) -> Found {
     match v {
-        Value::Null => "null".to_string(),
-        Value::Bool(b) => format!("{b}"),
-        Value::Number(n) => format!("the number {n}"),
+        Value::Null => Found::Null,
+        Value::Bool(b) => Found::Bool(*b),
+        Value::Number(n) => Found::Number(n.to_string()),
         // Clipped and escaped; shorter ones are written as JSON (escaped too).
-        Value::String(s) if s.chars().count() > 40 => format!("the string \"{}\"", clip(s)),
-        Value::String(s) => format!("the string {}", Value::String(s.clone())),
-        Value::Array(_) => "an array".to_string(),
-        Value::Object(_) => "an object".to_string(),
+        Value::String(s) if s.chars().count() > 40 => Found::String(format!("\"{}\"", clip(s))),
+        Value::String(s) => Found::String(Value::String(s.clone()).to_string()),
+        Value::Array(_) => Found::Array,
+        Value::Object(_) => Found::Object,
     }
 }
 
-fn expected(path: &str, what: &str, found: &Value) -> ScenarioError {
-    ScenarioError::new(path, format!("expected {what}, found {}", describe(found)))
+fn expected(path: &str, what: Expected, found: &Value) -> ScenarioError {
+    ScenarioError::new(
+        path,
+        Reason::Expected {
+            expected: what,
+            found: describe(found),
+        },
+    )
 }
 
-fn as_object(v: Value, path: &str, what: &str) -> Result<Map<String, Value>, ScenarioError> {
+fn as_object(v: Value, path: &str, what: Expected) -> Result<Map<String, Value>, ScenarioError> {
     match v {
         Value::Object(m) => Ok(m),
         other => Err(expected(path, what, &other)),
@@ -298,65 +342,67 @@ fn as_object(v: Value, path: &str, what: &str) -> Result<Map<String, Value>, Sce
 
 fn as_u64(v: &Value, path: &str) -> Result<u64, ScenarioError> {
     v.as_u64()
-        .ok_or_else(|| expected(path, "a whole number 0 or more", v))
+        .ok_or_else(|| expected(path, Expected::WholeNumber, v))
 }
 
 fn as_string(v: &Value, path: &str) -> Result<String, ScenarioError> {
     v.as_str()
         .map(str::to_string)
-        .ok_or_else(|| expected(path, "a string", v))
+        .ok_or_else(|| expected(path, Expected::String, v))
 }
 
-/// A whole-number id of a `kind` of process (`server`, `client`); its range is checked
-/// by validation.
-fn as_id(v: &Value, path: &str, kind: &str) -> Result<u32, ScenarioError> {
+/// A whole-number id of a `kind` of process; its range is checked by validation.
+fn as_id(v: &Value, path: &str, kind: IdKind) -> Result<u32, ScenarioError> {
     match v.as_u64() {
         Some(n) => u32::try_from(n)
-            .map_err(|_| ScenarioError::new(path, format!("{kind} {n} is out of range"))),
-        None => Err(expected(
-            path,
-            &format!("a {kind} id (a whole number such as 1)"),
-            v,
-        )),
+            .map_err(|_| ScenarioError::new(path, Reason::IdOutOfRange { kind, id: n })),
+        None => {
+            let what = match kind {
+                IdKind::Server => Expected::ServerId,
+                IdKind::Client => Expected::ClientId,
+            };
+            Err(expected(path, what, v))
+        }
     }
 }
 
 fn as_server(v: &Value, path: &str) -> Result<ServerId, ScenarioError> {
-    as_id(v, path, "server").map(ServerId)
+    as_id(v, path, IdKind::Server).map(ServerId)
 }
 
 fn as_client(v: &Value, path: &str) -> Result<ClientId, ScenarioError> {
-    as_id(v, path, "client").map(ClientId)
+    as_id(v, path, IdKind::Client).map(ClientId)
 }
 
 fn as_version(v: &Value, path: &str) -> Result<i32, ScenarioError> {
     v.as_u64()
         .and_then(|n| i32::try_from(n).ok())
-        .ok_or_else(|| expected(path, "a znode version, a whole number 0 ..= 2^31-1", v))
+        .ok_or_else(|| expected(path, Expected::ZnodeVersion, v))
 }
 
-fn as_array(v: Value, path: &str, what: &str) -> Result<Vec<Value>, ScenarioError> {
+fn as_array(v: Value, path: &str, what: Expected) -> Result<Vec<Value>, ScenarioError> {
     match v {
         Value::Array(items) => Ok(items),
         other => Err(expected(path, what, &other)),
     }
 }
 
-/// Rejects the first key of `obj` that is not in `known`.
+/// Rejects the first key of `obj` that is not in `known`; `action` names the step's
+/// action when `obj` is a step.
 fn deny_unknown(
     obj: &Map<String, Value>,
-    known: &[&str],
+    known: &[&'static str],
     path: &str,
-    context: &str,
+    action: Option<&str>,
 ) -> Result<(), ScenarioError> {
     match obj.keys().find(|k| !known.contains(&k.as_str())) {
         Some(k) => Err(ScenarioError::new(
             field_path(path, &clip(k)),
-            format!(
-                "unknown field `{}`{context}; expected one of: {}",
-                clip(k),
-                known.join(", ")
-            ),
+            Reason::UnknownField {
+                field: clip(k),
+                action: action.map(str::to_string),
+                known: known.to_vec(),
+            },
         )),
         None => Ok(()),
     }
@@ -369,35 +415,23 @@ pub(crate) fn scenario_from_value(v: Value) -> Result<Scenario, ScenarioError> {
         other => {
             return Err(ScenarioError::new(
                 "",
-                format!(
-                    "expected a JSON object with \"format\": \"{}\", found {}",
-                    defaults::FORMAT,
-                    describe(&other)
-                ),
+                Reason::NotAnObject {
+                    found: describe(&other),
+                },
             ))
         }
     };
 
     // Format and version first: a file of some other kind should hear exactly that.
     match obj.get("format") {
-        None => {
-            return Err(ScenarioError::new(
-                "format",
-                format!(
-                    "missing; a scenario file declares \"format\": \"{}\"",
-                    defaults::FORMAT
-                ),
-            ))
-        }
+        None => return Err(ScenarioError::new("format", Reason::FormatMissing)),
         Some(Value::String(s)) if s == defaults::FORMAT => {}
         Some(other) => {
             return Err(ScenarioError::new(
                 "format",
-                format!(
-                    "expected \"{}\", found {}; this is not a ZabScope scenario file",
-                    defaults::FORMAT,
-                    describe(other)
-                ),
+                Reason::NotScenarioFile {
+                    found: describe(other),
+                },
             ))
         }
     }
@@ -405,7 +439,9 @@ pub(crate) fn scenario_from_value(v: Value) -> Result<Scenario, ScenarioError> {
         None => {
             return Err(ScenarioError::new(
                 "version",
-                format!("missing; this build reads version {}", defaults::VERSION),
+                Reason::VersionMissing {
+                    supported: defaults::VERSION,
+                },
             ))
         }
         Some(v) => as_u64(v, "version")?,
@@ -413,13 +449,13 @@ pub(crate) fn scenario_from_value(v: Value) -> Result<Scenario, ScenarioError> {
     if version != u64::from(defaults::VERSION) {
         return Err(ScenarioError::new(
             "version",
-            format!(
-                "unsupported version {version}; this build reads version {}",
-                defaults::VERSION
-            ),
+            Reason::UnsupportedVersion {
+                version,
+                supported: defaults::VERSION,
+            },
         ));
     }
-    deny_unknown(&obj, &TOP_FIELDS, "", "")?;
+    deny_unknown(&obj, &TOP_FIELDS, "", None)?;
 
     let mut scenario = Scenario::new(0);
     if let Some(v) = obj.remove("name") {
@@ -433,12 +469,7 @@ pub(crate) fn scenario_from_value(v: Value) -> Result<Scenario, ScenarioError> {
     }
     match obj.remove("cluster") {
         Some(v) => scenario.cluster = cluster_from_value(v)?,
-        None => {
-            return Err(ScenarioError::new(
-                "cluster",
-                "missing; say how many servers run, e.g. \"cluster\": {\"participants\": 3}",
-            ))
-        }
+        None => return Err(ScenarioError::new("cluster", Reason::ClusterMissing)),
     }
     if let Some(v) = obj.remove("timing") {
         scenario.timing = defaulted_struct::<Timing>(v, "timing")?;
@@ -447,7 +478,7 @@ pub(crate) fn scenario_from_value(v: Value) -> Result<Scenario, ScenarioError> {
         scenario.storage = defaulted_struct::<Storage>(v, "storage")?;
     }
     if let Some(v) = obj.remove("bugs") {
-        let items = as_array(v, "bugs", "an array of bug ids such as [\"ZK-3911\"]")?;
+        let items = as_array(v, "bugs", Expected::Bugs)?;
         scenario.bugs = items
             .iter()
             .enumerate()
@@ -455,7 +486,7 @@ pub(crate) fn scenario_from_value(v: Value) -> Result<Scenario, ScenarioError> {
             .collect::<Result<_, _>>()?;
     }
     if let Some(v) = obj.remove("schedule") {
-        let items = as_array(v, "schedule", "an array of steps")?;
+        let items = as_array(v, "schedule", Expected::Schedule)?;
         check_schedule_len(items.len())?;
         scenario.schedule = items
             .into_iter()
@@ -471,8 +502,8 @@ pub(crate) fn scenario_from_value(v: Value) -> Result<Scenario, ScenarioError> {
 }
 
 fn cluster_from_value(v: Value) -> Result<Cluster, ScenarioError> {
-    let obj = as_object(v, "cluster", "an object such as {\"participants\": 3}")?;
-    deny_unknown(&obj, &CLUSTER_FIELDS, "cluster", "")?;
+    let obj = as_object(v, "cluster", Expected::Cluster)?;
+    deny_unknown(&obj, &CLUSTER_FIELDS, "cluster", None)?;
     // Range-checked here, before anything is built per server (complete_partitions
     // lists every server id).
     let participants = match obj.get("participants") {
@@ -480,11 +511,10 @@ fn cluster_from_value(v: Value) -> Result<Cluster, ScenarioError> {
         None => {
             return Err(ScenarioError::new(
                 "cluster.participants",
-                format!(
-                    "missing; how many voting servers ({}..={})?",
-                    defaults::MIN_PARTICIPANTS,
-                    defaults::MAX_PARTICIPANTS
-                ),
+                Reason::ParticipantsMissing {
+                    min: defaults::MIN_PARTICIPANTS,
+                    max: defaults::MAX_PARTICIPANTS,
+                },
             ))
         }
     };
@@ -493,11 +523,7 @@ fn cluster_from_value(v: Value) -> Result<Cluster, ScenarioError> {
         cluster.observers = check_observers(as_u64(v, "cluster.observers")?)?;
     }
     if let Some(v) = obj.get("start_down") {
-        let items = as_array(
-            v.clone(),
-            "cluster.start_down",
-            "an array of server ids such as [1]",
-        )?;
+        let items = as_array(v.clone(), "cluster.start_down", Expected::StartDown)?;
         cluster.start_down = items
             .iter()
             .enumerate()
@@ -511,81 +537,85 @@ fn cluster_from_value(v: Value) -> Result<Cluster, ScenarioError> {
 /// naming the offending field: each field is first read alone, so that an error can be
 /// pinned on it, then the whole object is read.
 fn defaulted_struct<T: DeserializeOwned>(v: Value, path: &str) -> Result<T, ScenarioError> {
-    let obj = as_object(v, path, "an object")?;
+    let obj = as_object(v, path, Expected::Object)?;
     for (key, value) in &obj {
         let mut single = Map::new();
         single.insert(key.clone(), value.clone());
         if let Err(e) = serde_json::from_value::<T>(Value::Object(single)) {
             return Err(ScenarioError::new(
                 field_path(path, &clip(key)),
-                clip_message(&humanize(e.to_string())),
+                serde_reason(&e),
             ));
         }
     }
     serde_json::from_value::<T>(Value::Object(obj))
-        .map_err(|e| ScenarioError::new(path, clip_message(&humanize(e.to_string()))))
+        .map_err(|e| ScenarioError::new(path, serde_reason(&e)))
+}
+
+/// serde_json's words for a value it could not read, in the words of this module and
+/// clipped.
+fn serde_reason(e: &serde_json::Error) -> Reason {
+    Reason::Json {
+        text: clip_message(&humanize(e.to_string())),
+        hint: None,
+    }
 }
 
 fn bug_from_value(v: &Value, path: &str) -> Result<Bug, ScenarioError> {
     let id = v
         .as_str()
-        .ok_or_else(|| expected(path, "a bug id such as \"ZK-3911\"", v))?;
+        .ok_or_else(|| expected(path, Expected::BugId, v))?;
     Bug::from_id(id).ok_or_else(|| {
-        let known: Vec<&str> = Bug::ALL.iter().map(|b| b.id()).collect();
         ScenarioError::new(
             path,
-            format!("unknown bug `{}`; known: {}", clip(id), known.join(", ")),
+            Reason::UnknownBug {
+                bug: clip(id),
+                known: Bug::ALL.iter().map(|b| b.id()).collect(),
+            },
         )
     })
 }
 
 /// Reads one schedule step at `path` (e.g. `schedule[3]`).
 pub(crate) fn step_from_value(v: Value, path: &str) -> Result<Step, ScenarioError> {
-    let mut obj = as_object(
-        v,
-        path,
-        "a step such as {\"at_ms\": 5000, \"do\": \"crash\", \"server\": 1}",
-    )?;
+    let mut obj = as_object(v, path, Expected::Step)?;
     let at_path = field_path(path, "at_ms");
     let at_ms = match obj.remove("at_ms") {
         Some(v) => as_u64(&v, &at_path)?,
-        None => {
-            return Err(ScenarioError::new(
-                at_path,
-                "missing; every step says when it happens",
-            ))
-        }
+        None => return Err(ScenarioError::new(at_path, Reason::AtMissing)),
     };
     let do_path = field_path(path, "do");
-    let names: Vec<&str> = ACTIONS.iter().map(|a| a.0).collect();
+    let names = || ACTIONS.iter().map(|a| a.0).collect();
     let name = match obj.get("do") {
         Some(Value::String(s)) => s.clone(),
-        Some(other) => return Err(expected(&do_path, "an action name", other)),
+        Some(other) => return Err(expected(&do_path, Expected::ActionName, other)),
         None => {
             return Err(ScenarioError::new(
                 do_path,
-                format!("missing; say what happens: one of {}", names.join(", ")),
+                Reason::DoMissing { known: names() },
             ))
         }
     };
     let Some((_, required, optional)) = ACTIONS.iter().find(|a| a.0 == name) else {
         return Err(ScenarioError::new(
             do_path,
-            format!(
-                "unknown action `{}`; known: {}",
-                clip(&name),
-                names.join(", ")
-            ),
+            Reason::UnknownAction {
+                action: clip(&name),
+                known: names(),
+            },
         ));
     };
     let mut known = vec!["at_ms", "do"];
     known.extend_from_slice(required);
     known.extend_from_slice(optional);
-    deny_unknown(&obj, &known, path, &format!(" for `{name}`"))?;
+    deny_unknown(&obj, &known, path, Some(&name))?;
     if let Some(missing) = required.iter().find(|f| !obj.contains_key(**f)) {
         return Err(ScenarioError::new(
             field_path(path, missing),
-            format!("missing; `{name}` needs {}", required.join(", ")),
+            Reason::FieldMissing {
+                action: name,
+                needs: required.to_vec(),
+            },
         ));
     }
     for (key, value) in &obj {
@@ -643,7 +673,7 @@ fn action_from_fields(
                 Some("delete") if obj.contains_key("data") => {
                     return Err(ScenarioError::new(
                         field_path(path, "data"),
-                        "a delete carries no data (data is only for create and set)",
+                        Reason::DeleteWithData,
                     ))
                 }
                 Some("delete") => Op::Delete { path: znode },
@@ -749,7 +779,10 @@ fn action_from_fields(
         other => {
             return Err(ScenarioError::new(
                 field_path(path, "do"),
-                format!("unknown action `{}`", clip(other)),
+                Reason::UnknownAction {
+                    action: clip(other),
+                    known: Vec::new(),
+                },
             ))
         }
     })
@@ -758,18 +791,16 @@ fn action_from_fields(
 /// The crash point named `name` (at `path`), or an error listing the known ones.
 fn crash_point(name: &str, path: &str) -> Result<CrashPoint, ScenarioError> {
     if name.is_empty() {
-        return Err(ScenarioError::new(path, "empty crash point name"));
+        return Err(ScenarioError::new(path, Reason::EmptyCrashPoint));
     }
     max_bytes(path, name, defaults::MAX_POINT_BYTES)?;
     CrashPoint::from_name(name).ok_or_else(|| {
-        let known: Vec<&str> = CrashPoint::ALL.iter().map(|p| p.name()).collect();
         ScenarioError::new(
             path,
-            format!(
-                "unknown crash point `{}`; known: {}",
-                clip(name),
-                known.join(", ")
-            ),
+            Reason::UnknownCrashPoint {
+                point: clip(name),
+                known: CrashPoint::ALL.iter().map(|p| p.name()).collect(),
+            },
         )
     })
 }
@@ -781,7 +812,7 @@ fn check_action_field(key: &str, v: &Value, path: &str) -> Result<(), ScenarioEr
         "path" | "data" | "point" => as_string(v, path).map(drop),
         "both" | "ephemeral" | "sequential" | "watch" => match v {
             Value::Bool(_) => Ok(()),
-            other => Err(expected(path, "true or false", other)),
+            other => Err(expected(path, Expected::Bool, other)),
         },
         "client" => as_client(v, path).map(drop),
         "version" => as_version(v, path).map(drop),
@@ -789,7 +820,7 @@ fn check_action_field(key: &str, v: &Value, path: &str) -> Result<(), ScenarioEr
         "servers" => {
             let ids = v
                 .as_array()
-                .ok_or_else(|| expected(path, "an array of server ids such as [1, 2, 3]", v))?;
+                .ok_or_else(|| expected(path, Expected::Servers, v))?;
             for (i, id) in ids.iter().enumerate() {
                 as_server(id, &index_path(path, i))?;
             }
@@ -799,22 +830,19 @@ fn check_action_field(key: &str, v: &Value, path: &str) -> Result<(), ScenarioEr
             Some("create" | "set" | "delete") => Ok(()),
             Some(other) => Err(ScenarioError::new(
                 path,
-                format!(
-                    "unknown op `{}`; expected create, set or delete",
-                    clip(other)
-                ),
+                Reason::UnknownOp { op: clip(other) },
             )),
-            None => Err(expected(path, "\"create\", \"set\" or \"delete\"", v)),
+            None => Err(expected(path, Expected::Op, v)),
         },
         "groups" => {
             let groups = v
                 .as_array()
-                .ok_or_else(|| expected(path, "an array of groups such as [[1, 2], [3]]", v))?;
+                .ok_or_else(|| expected(path, Expected::Groups, v))?;
             for (g, group) in groups.iter().enumerate() {
                 let gpath = index_path(path, g);
-                let ids = group.as_array().ok_or_else(|| {
-                    expected(&gpath, "an array of server ids such as [1, 2]", group)
-                })?;
+                let ids = group
+                    .as_array()
+                    .ok_or_else(|| expected(&gpath, Expected::Group, group))?;
                 for (j, id) in ids.iter().enumerate() {
                     as_server(id, &index_path(&gpath, j))?;
                 }

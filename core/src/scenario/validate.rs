@@ -3,6 +3,7 @@
 use super::defaults;
 use super::error::{field_path, index_path, ScenarioError};
 use super::parse::clip;
+use super::reason::{RangeNote, Reason};
 use super::types::{Action, Scenario};
 use crate::ids::{ClientId, ServerId};
 use std::collections::BTreeSet;
@@ -15,21 +16,18 @@ impl Scenario {
         if self.format != defaults::FORMAT {
             return Err(ScenarioError::new(
                 "format",
-                format!(
-                    "expected \"{}\", found \"{}\"",
-                    defaults::FORMAT,
-                    self.format
-                ),
+                Reason::WrongFormat {
+                    format: self.format.clone(),
+                },
             ));
         }
         if self.version != defaults::VERSION {
             return Err(ScenarioError::new(
                 "version",
-                format!(
-                    "unsupported version {}; this build reads version {}",
-                    self.version,
-                    defaults::VERSION
-                ),
+                Reason::UnsupportedVersion {
+                    version: u64::from(self.version),
+                    supported: defaults::VERSION,
+                },
             ));
         }
         max_bytes("name", &self.name, defaults::MAX_NAME_BYTES)?;
@@ -45,7 +43,7 @@ impl Scenario {
             if self.bugs[..i].contains(bug) {
                 return Err(ScenarioError::new(
                     index_path("bugs", i),
-                    format!("bug `{}` is listed twice", bug.id()),
+                    Reason::BugTwice { bug: *bug },
                 ));
             }
         }
@@ -58,21 +56,20 @@ impl Scenario {
             if step.at_ms > defaults::MAX_TIME_MS {
                 return Err(ScenarioError::new(
                     field_path(&path, "at_ms"),
-                    format!(
-                        "{} is beyond the latest allowed time {}",
-                        step.at_ms,
-                        defaults::MAX_TIME_MS
-                    ),
+                    Reason::TimeBeyond {
+                        at_ms: step.at_ms,
+                        max: defaults::MAX_TIME_MS,
+                    },
                 ));
             }
             if let Some(prev) = previous {
                 if step.at_ms < prev {
                     return Err(ScenarioError::new(
                         field_path(&path, "at_ms"),
-                        format!(
-                            "at_ms goes backwards: {} after {prev} (steps must be in time order)",
-                            step.at_ms
-                        ),
+                        Reason::Backwards {
+                            at_ms: step.at_ms,
+                            previous: prev,
+                        },
                     ));
                 }
             }
@@ -82,21 +79,20 @@ impl Scenario {
         if self.run_until_ms > defaults::MAX_TIME_MS {
             return Err(ScenarioError::new(
                 "run_until_ms",
-                format!(
-                    "{} is beyond the latest allowed time {}",
-                    self.run_until_ms,
-                    defaults::MAX_TIME_MS
-                ),
+                Reason::TimeBeyond {
+                    at_ms: self.run_until_ms,
+                    max: defaults::MAX_TIME_MS,
+                },
             ));
         }
         if let Some(last) = self.last_step_ms() {
             if self.run_until_ms < last {
                 return Err(ScenarioError::new(
                     "run_until_ms",
-                    format!(
-                        "the run would stop at {} ms, before the last step (at_ms {last})",
-                        self.run_until_ms
-                    ),
+                    Reason::StopsBeforeLastStep {
+                        run_until_ms: self.run_until_ms,
+                        last,
+                    },
                 ));
             }
         }
@@ -113,7 +109,7 @@ impl Scenario {
             if c.start_down[..i].contains(id) {
                 return Err(ScenarioError::new(
                     path,
-                    format!("server {id} is listed twice"),
+                    Reason::ServerTwice { server: *id },
                 ));
             }
         }
@@ -128,29 +124,35 @@ impl Scenario {
             t.tick_ms,
             defaults::MIN_TICK_MS,
             max,
-            " (the leader pings every tick_ms/2)",
+            RangeNote::TickMs,
         )?;
         in_range(
             "timing.init_limit",
             t.init_limit,
             1,
             defaults::MAX_LIMIT_TICKS,
-            " ticks",
+            RangeNote::Ticks,
         )?;
         in_range(
             "timing.sync_limit",
             t.sync_limit,
             1,
             defaults::MAX_LIMIT_TICKS,
-            " ticks",
+            RangeNote::Ticks,
         )?;
-        in_range("timing.finalize_wait_ms", t.finalize_wait_ms, 1, max, "")?;
+        in_range(
+            "timing.finalize_wait_ms",
+            t.finalize_wait_ms,
+            1,
+            max,
+            RangeNote::None,
+        )?;
         in_range(
             "timing.max_notification_interval_ms",
             t.max_notification_interval_ms,
             t.finalize_wait_ms,
             defaults::MAX_NOTIFICATION_INTERVAL_MS,
-            " (at least finalize_wait_ms, FLE's first poll timeout)",
+            RangeNote::NotificationInterval,
         )?;
         min_max("timing.latency_ms", t.latency_ms, 1)?;
         min_max("timing.fsync_ms", t.fsync_ms, 0)?;
@@ -180,7 +182,7 @@ impl Scenario {
         if !s.snapshot_size_factor.is_finite() {
             return Err(ScenarioError::new(
                 "storage.snapshot_size_factor",
-                "must be a finite number",
+                Reason::NotFinite,
             ));
         }
         Ok(())
@@ -198,11 +200,10 @@ impl Scenario {
                 if total > defaults::MAX_WRITE_BYTES {
                     return Err(ScenarioError::new(
                         index_path("schedule", i),
-                        format!(
-                            "the paths and data of the writes up to this step come to {total} bytes; \
-                             all writes together carry at most {} bytes",
-                            defaults::MAX_WRITE_BYTES
-                        ),
+                        Reason::WritesTooLarge {
+                            total,
+                            max: defaults::MAX_WRITE_BYTES,
+                        },
                     ));
                 }
             }
@@ -215,13 +216,12 @@ impl Scenario {
         if self.cluster.contains(id) {
             return Ok(());
         }
-        let hint = if id.0 == 0 { "ids start at 1; " } else { "" };
         Err(ScenarioError::new(
             path,
-            format!(
-                "server {id} is out of range ({hint}this cluster has servers 1..={})",
-                self.cluster.size()
-            ),
+            Reason::ServerOutOfRange {
+                server: id,
+                servers: self.cluster.size(),
+            },
         ))
     }
 
@@ -245,7 +245,7 @@ impl Scenario {
                 let p = op.path().unwrap_or_default();
                 max_bytes(&field_path(path, "path"), p, defaults::MAX_PATH_BYTES)?;
                 znode_path(p, false)
-                    .map_err(|m| ScenarioError::new(field_path(path, "path"), m))?;
+                    .map_err(|r| ScenarioError::new(field_path(path, "path"), r))?;
                 if let Some(data) = op.data() {
                     max_bytes(&field_path(path, "data"), data, defaults::MAX_DATA_BYTES)?;
                 }
@@ -253,7 +253,7 @@ impl Scenario {
             Action::Read { server: s, path: p } => {
                 server(s, "server")?;
                 max_bytes(&field_path(path, "path"), p, defaults::MAX_PATH_BYTES)?;
-                znode_path(p, true).map_err(|m| ScenarioError::new(field_path(path, "path"), m))?;
+                znode_path(p, true).map_err(|r| ScenarioError::new(field_path(path, "path"), r))?;
             }
             Action::Crash { server: s }
             | Action::Restart { server: s }
@@ -265,9 +265,7 @@ impl Scenario {
                 if from == to {
                     return Err(ScenarioError::new(
                         field_path(path, "to"),
-                        format!(
-                            "a link joins two different servers, but from and to are both {from}"
-                        ),
+                        Reason::SameEnds { server: *from },
                     ));
                 }
             }
@@ -281,26 +279,23 @@ impl Scenario {
                 if servers.is_empty() {
                     return Err(ScenarioError::new(
                         field_path(path, "servers"),
-                        "a client needs at least one server to connect to",
+                        Reason::NoServers,
                     ));
                 }
                 for (i, s) in servers.iter().enumerate() {
                     let at = index_path(&field_path(path, "servers"), i);
                     self.check_server(*s, &at)?;
                     if servers[..i].contains(s) {
-                        return Err(ScenarioError::new(
-                            at,
-                            format!("server {s} is listed twice"),
-                        ));
+                        return Err(ScenarioError::new(at, Reason::ServerTwice { server: *s }));
                     }
                 }
                 if *timeout_ms == 0 || *timeout_ms > defaults::MAX_SESSION_TIMEOUT_MS {
                     return Err(ScenarioError::new(
                         field_path(path, "timeout_ms"),
-                        format!(
-                            "{timeout_ms} is out of range 1 ..= {}",
-                            defaults::MAX_SESSION_TIMEOUT_MS
-                        ),
+                        Reason::TimeoutOutOfRange {
+                            timeout_ms: *timeout_ms,
+                            max: defaults::MAX_SESSION_TIMEOUT_MS,
+                        },
                     ));
                 }
             }
@@ -310,7 +305,7 @@ impl Scenario {
                     max_bytes(&field_path(path, "path"), p, defaults::MAX_PATH_BYTES)?;
                     let root_ok = !request.is_write();
                     znode_path(p, root_ok)
-                        .map_err(|m| ScenarioError::new(field_path(path, "path"), m))?;
+                        .map_err(|r| ScenarioError::new(field_path(path, "path"), r))?;
                 }
                 if let Some(data) = request.data() {
                     max_bytes(&field_path(path, "data"), data, defaults::MAX_DATA_BYTES)?;
@@ -323,7 +318,7 @@ impl Scenario {
                 if *packet == 0 {
                     return Err(ScenarioError::new(
                         field_path(path, "packet"),
-                        "packet ids start at 1",
+                        Reason::PacketZero,
                     ));
                 }
             }
@@ -342,17 +337,16 @@ impl Scenario {
         if groups.len() < 2 {
             return Err(ScenarioError::new(
                 gpath,
-                format!(
-                    "a partition needs at least 2 groups, found {}",
-                    groups.len()
-                ),
+                Reason::TooFewGroups {
+                    groups: groups.len(),
+                },
             ));
         }
         let mut seen: Vec<ServerId> = Vec::new();
         for (g, group) in groups.iter().enumerate() {
             let path_g = index_path(&gpath, g);
             if group.is_empty() {
-                return Err(ScenarioError::new(path_g, "empty group"));
+                return Err(ScenarioError::new(path_g, Reason::EmptyGroup));
             }
             for (j, id) in group.iter().enumerate() {
                 let path_j = index_path(&path_g, j);
@@ -360,7 +354,7 @@ impl Scenario {
                 if seen.contains(id) {
                     return Err(ScenarioError::new(
                         path_j,
-                        format!("server {id} appears twice; every server is in exactly one group"),
+                        Reason::ServerInTwoGroups { server: *id },
                     ));
                 }
                 seen.push(*id);
@@ -373,11 +367,10 @@ impl Scenario {
         if let Some(missing) = missing {
             return Err(ScenarioError::new(
                 gpath,
-                format!(
-                    "server {missing} is in no group; every server 1..={} is in exactly one group \
-                     (only a server that is down at this time may be left out)",
-                    self.cluster.size()
-                ),
+                Reason::ServerInNoGroup {
+                    server: missing,
+                    servers: self.cluster.size(),
+                },
             ));
         }
         Ok(())
@@ -439,11 +432,22 @@ impl Scenario {
     }
 }
 
-fn in_range(path: &str, value: u64, min: u64, max: u64, note: &str) -> Result<(), ScenarioError> {
+fn in_range(
+    path: &str,
+    value: u64,
+    min: u64,
+    max: u64,
+    note: RangeNote,
+) -> Result<(), ScenarioError> {
     if value < min || value > max {
         return Err(ScenarioError::new(
             path,
-            format!("{value} is out of range; allowed {min}..={max}{note}"),
+            Reason::OutOfRange {
+                value,
+                min,
+                max,
+                note,
+            },
         ));
     }
     Ok(())
@@ -453,16 +457,10 @@ fn in_range(path: &str, value: u64, min: u64, max: u64, note: &str) -> Result<()
 /// at most `max`.
 fn count_range(path: &str, value: u64, min: u64, max: u64) -> Result<(), ScenarioError> {
     if value < min {
-        return Err(ScenarioError::new(
-            path,
-            format!("{value} is too small; at least {min}"),
-        ));
+        return Err(ScenarioError::new(path, Reason::TooSmall { value, min }));
     }
     if value > max {
-        return Err(ScenarioError::new(
-            path,
-            format!("{value} is too large; at most {max}"),
-        ));
+        return Err(ScenarioError::new(path, Reason::TooLarge { value, max }));
     }
     Ok(())
 }
@@ -475,7 +473,7 @@ pub(crate) fn check_participants(n: u64) -> Result<u32, ScenarioError> {
         Ok(p) if (min..=max).contains(&p) => Ok(p),
         _ => Err(ScenarioError::new(
             "cluster.participants",
-            format!("{n} participants; a cluster has {min}..={max}"),
+            Reason::Participants { count: n, min, max },
         )),
     }
 }
@@ -488,7 +486,7 @@ pub(crate) fn check_observers(n: u64) -> Result<u32, ScenarioError> {
         Ok(o) if o <= max => Ok(o),
         _ => Err(ScenarioError::new(
             "cluster.observers",
-            format!("{n} observers; a cluster has 0..={max}"),
+            Reason::Observers { count: n, max },
         )),
     }
 }
@@ -499,10 +497,10 @@ pub(crate) fn check_schedule_len(len: usize) -> Result<(), ScenarioError> {
     if len > defaults::MAX_SCHEDULE_STEPS {
         return Err(ScenarioError::new(
             "schedule",
-            format!(
-                "{len} steps; a schedule has at most {} steps",
-                defaults::MAX_SCHEDULE_STEPS
-            ),
+            Reason::TooManySteps {
+                steps: len,
+                max: defaults::MAX_SCHEDULE_STEPS,
+            },
         ));
     }
     Ok(())
@@ -513,7 +511,10 @@ pub(crate) fn max_bytes(path: &str, value: &str, max: usize) -> Result<(), Scena
     if value.len() > max {
         return Err(ScenarioError::new(
             path,
-            format!("{} bytes is too long; at most {max} bytes", value.len()),
+            Reason::TooLong {
+                bytes: value.len(),
+                max,
+            },
         ));
     }
     Ok(())
@@ -521,24 +522,21 @@ pub(crate) fn max_bytes(path: &str, value: &str, max: usize) -> Result<(), Scena
 
 fn min_max(path: &str, [min, max]: [u64; 2], lowest: u64) -> Result<(), ScenarioError> {
     if min > max {
-        return Err(ScenarioError::new(
-            path,
-            format!("[{min}, {max}] is not [min, max]: min is larger than max"),
-        ));
+        return Err(ScenarioError::new(path, Reason::NotMinMax { min, max }));
     }
     if min < lowest {
         return Err(ScenarioError::new(
             path,
-            format!("minimum {min} is too small; at least {lowest}"),
+            Reason::MinimumTooSmall { min, lowest },
         ));
     }
     if max > defaults::MAX_DURATION_MS {
         return Err(ScenarioError::new(
             path,
-            format!(
-                "maximum {max} is too large; at most {}",
-                defaults::MAX_DURATION_MS
-            ),
+            Reason::MaximumTooLarge {
+                max,
+                limit: defaults::MAX_DURATION_MS,
+            },
         ));
     }
     Ok(())
@@ -553,43 +551,43 @@ fn check_client(client: ClientId, path: &str) -> Result<(), ScenarioError> {
     }
     Err(ScenarioError::new(
         field_path(path, "client"),
-        format!(
-            "client {} is out of range (clients are numbered 1..={})",
-            client.0,
-            defaults::MAX_CLIENTS
-        ),
+        Reason::ClientOutOfRange {
+            client,
+            max: defaults::MAX_CLIENTS,
+        },
     ))
 }
 
-fn znode_path(p: &str, allow_root: bool) -> Result<(), String> {
+fn znode_path(p: &str, allow_root: bool) -> Result<(), Reason> {
     if p.is_empty() {
-        return Err("empty path; znode paths look like /a or /a/b".to_string());
+        return Err(Reason::EmptyPath);
     }
+    let path = || clip(p);
     if !p.starts_with('/') {
-        return Err(format!("path `{}` must start with '/'", clip(p)));
+        return Err(Reason::PathNotAbsolute { path: path() });
     }
     if p == "/" {
         return if allow_root {
             Ok(())
         } else {
-            Err("the root `/` cannot be created, set or deleted; use a path like /a".to_string())
+            Err(Reason::RootNotWritable)
         };
     }
     if p.ends_with('/') {
-        return Err(format!("path `{}` must not end with '/'", clip(p)));
+        return Err(Reason::PathEndsWithSlash { path: path() });
     }
     if p.chars().any(char::is_control) {
-        return Err(format!("path `{}` contains a control character", clip(p)));
+        return Err(Reason::PathControlChar { path: path() });
     }
     for segment in p[1..].split('/') {
         if segment.is_empty() {
-            return Err(format!("path `{}` has an empty segment (`//`)", clip(p)));
+            return Err(Reason::PathEmptySegment { path: path() });
         }
         if segment == "." || segment == ".." {
-            return Err(format!(
-                "path `{}` has a relative segment `{segment}`",
-                clip(p)
-            ));
+            return Err(Reason::PathRelativeSegment {
+                path: path(),
+                segment: segment.to_string(),
+            });
         }
     }
     Ok(())

@@ -23,7 +23,7 @@ use std::collections::VecDeque;
 
 use zab_core::lesson::{Deed, Question, Reveal, Running, Step, Until, Watch, STEP_LIMIT_MS};
 use zab_core::run::Run;
-use zab_core::scenario::Scenario;
+use zab_core::scenario::{Scenario, ScenarioError};
 use zab_core::sim::{Sim, TraceEvent, TraceKind};
 use zab_core::timeline::Timeline;
 use zab_core::{ServerId, Time};
@@ -93,9 +93,9 @@ pub enum Arrival {
 
 impl Engine {
     /// A fresh run of `scenario` at time 0, its schedule queued; the scenario's
-    /// problem (core's words, naming the field) if it cannot run.
-    pub fn new(scenario: &Scenario) -> Result<Engine, String> {
-        let mut run = Run::new(scenario).map_err(|e| e.to_string())?;
+    /// problem (core's typed reason, naming the field) if it cannot run.
+    pub fn new(scenario: &Scenario) -> Result<Engine, ScenarioError> {
+        let mut run = Run::new(scenario)?;
         // The boot at t = 0 already happened; the timeline starts after it.
         let boot = run.take_trace();
         let mut engine = Engine {

@@ -12,6 +12,7 @@ pub mod monitor;
 pub mod narrate;
 pub mod notice;
 pub mod presets;
+pub mod scenario_error;
 pub mod tables;
 pub mod tr;
 pub mod vote;

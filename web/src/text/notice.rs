@@ -4,9 +4,10 @@
 use crate::t;
 
 use crate::engine::phrasing;
-use crate::state::model::notice::{Clipboard, From, Named, Said};
+use crate::state::model::notice::{Clipboard, From, Named, Said, Unread};
 use crate::state::query::{Allowed, Instead, QueryProblem, Wrong};
 use crate::text::lang::{self, Lang};
+use crate::text::scenario_error::{link_error_in, scenario_error_in};
 use crate::text::tables::TableError;
 
 /// `said` in the page's language.
@@ -95,9 +96,12 @@ pub fn words_in(said: &Said, lang: Lang) -> String {
             t!("notice.no_scenario", locale = l, stem = stem).into_owned()
         }
         Said::NoSuchLesson { id } => t!("lessons.none", locale = l, id = id).into_owned(),
-        Said::CannotRun { error } => {
-            t!("notice.cannot_run", locale = l, error = error).into_owned()
-        }
+        Said::CannotRun { error } => t!(
+            "notice.cannot_run",
+            locale = l,
+            error = scenario_error_in(error, lang)
+        )
+        .into_owned(),
         Said::PausedAt(until) => crate::text::lessons::paused_at_in(until, lang),
         Said::Opened {
             from,
@@ -136,6 +140,10 @@ pub fn words_in(said: &Said, lang: Lang) -> String {
         }
         Said::Unreadable { from, error, now } => {
             let now = name_in(now, lang);
+            let error = match error {
+                Unread::Scenario(e) => scenario_error_in(e, lang),
+                Unread::Link(e) => link_error_in(e, lang),
+            };
             match from {
                 From::File(file) => t!(
                     "notice.not_imported",
@@ -376,7 +384,10 @@ mod tests {
             },
             Said::Unreadable {
                 from: From::Session,
-                error: "line 1".into(),
+                error: Unread::Scenario(zab_core::scenario::ScenarioError::new(
+                    "",
+                    zab_core::scenario::Reason::EmptyFile,
+                )),
                 now: free,
             },
         ];

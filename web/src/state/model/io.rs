@@ -4,7 +4,7 @@
 use zab_core::scenario::link::scenario_from_fragment;
 use zab_core::scenario::Scenario;
 
-use super::notice::From;
+use super::notice::{From, Unread};
 use super::{Model, Notice, Said};
 use crate::state::scenario_file::{DigestView, IoMsg, Origin};
 
@@ -29,7 +29,7 @@ impl Model {
                 Err(e) => {
                     let said = Said::Unreadable {
                         from: from(&origin),
-                        error: e.to_string(),
+                        error: Unread::Scenario(e),
                         now: self.named(),
                     };
                     note(self, said, true);
@@ -41,7 +41,7 @@ impl Model {
                 Some(Err(e)) => {
                     let said = Said::Unreadable {
                         from: From::Link,
-                        error: e.to_string(),
+                        error: Unread::Link(e),
                         now: self.named(),
                     };
                     note(self, said, true);
@@ -135,6 +135,12 @@ mod tests {
             en(&n.said).contains("bad.json") && en(&n.said).contains("line 4, column 3"),
             "{}",
             en(&n.said)
+        );
+        // Kept typed: the same notice is worded again in the other language.
+        let zh = crate::text::notice::words_in(&n.said, crate::text::lang::Lang::Zh);
+        assert!(
+            zh.contains("第 4 行第 3 列") && zh.contains("缺少逗号"),
+            "{zh}"
         );
         assert_eq!(m.engine.servers(), before);
         assert_eq!(m.engine.now(), 2000);

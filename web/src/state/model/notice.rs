@@ -3,6 +3,8 @@
 //! rewords it.
 
 use zab_core::lesson::Until;
+use zab_core::scenario::link::LinkError;
+use zab_core::scenario::ScenarioError;
 
 use crate::engine::{Done, Idle, Problem};
 use crate::state::query::QueryProblem;
@@ -38,6 +40,15 @@ pub enum From {
     Link,
     /// The session saved in this browser.
     Session,
+}
+
+/// Why a scenario could not be read, as core's typed reason.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Unread {
+    /// The text is not a valid scenario.
+    Scenario(ScenarioError),
+    /// The scenario in a link could not be decoded, or is not valid.
+    Link(LinkError),
 }
 
 /// Something the status line says.
@@ -106,10 +117,11 @@ pub enum Said {
         /// The id asked for.
         id: String,
     },
-    /// This scenario cannot run: core's reason (a validation error, worded by core).
+    /// This scenario cannot run: core's reason (a validation error), worded where it
+    /// is shown (`text::scenario_error`).
     CannotRun {
         /// The reason.
-        error: String,
+        error: ScenarioError,
     },
     /// Playback paused at a "pause at" moment.
     PausedAt(Until),
@@ -129,8 +141,8 @@ pub enum Said {
     Unreadable {
         /// Where from.
         from: From,
-        /// Core's reason.
-        error: String,
+        /// Core's reason, worded where it is shown (`text::scenario_error`).
+        error: Unread,
         /// What runs now.
         now: Named,
     },

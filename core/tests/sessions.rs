@@ -613,3 +613,151 @@ fn a_read_waits_behind_its_sessions_write_and_c5_catches_answers_out_of_order() 
     let found = ck.observe(&sim, std::slice::from_ref(create_reply));
     assert_eq!(ids(&found), ["C5"]);
 }
+
+/// Steps `sim` for `ms` with the checker watching, collecting what it finds into
+/// `found`; returns the trace of those steps.
+fn checked_events(
+    sim: &mut Sim,
+    ck: &mut Checker,
+    ms: u64,
+    found: &mut Vec<Violation>,
+) -> Vec<zab_core::sim::TraceEvent> {
+    let mut events = Vec::new();
+    let t = sim.now + ms;
+    while sim.next_time().is_some_and(|n| n <= t) {
+        sim.step();
+        let step = sim.take_trace();
+        found.extend(ck.observe(sim, &step));
+        events.extend(step);
+    }
+    events
+}
+
+/// The watch events `who` received among `events`.
+fn fired_to(
+    who: ClientId,
+    events: &[zab_core::sim::TraceEvent],
+) -> Vec<(String, zab_core::tree::EventType)> {
+    events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            TraceKind::Client {
+                client,
+                event: ClientEvent::WatchFired { path, event },
+            } if *client == who => Some((path.clone(), *event)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// DataTree.deleteNode fires the path's data watches, then its child watches with the
+/// first call's watchers suppressed (WatchManager.triggerWatch's `supress` set): a
+/// client that left both a getData and a getChildren watch on a znode gets one
+/// NodeDeleted when it goes, and both registrations are used up.
+#[test]
+fn a_delete_fires_one_node_deleted_for_a_data_and_a_child_watch() {
+    let (mut sim, mut ck, _, f) = checked_cluster(13);
+    let mut found = call_checked(&mut sim, &mut ck, C2, create("/s", false, false));
+    let watch_data = Request::GetData {
+        path: "/s".into(),
+        watch: true,
+    };
+    let watch_children = Request::GetChildren {
+        path: "/s".into(),
+        watch: true,
+    };
+    found.extend(call_checked(&mut sim, &mut ck, C1, watch_data));
+    found.extend(call_checked(&mut sim, &mut ck, C1, watch_children));
+    assert_eq!(sim.server(f).unwrap().watches.count(), 2);
+    sim.take_trace();
+    let delete = Request::Delete {
+        path: "/s".into(),
+        version: None,
+    };
+    found.extend(act_checked(
+        &mut sim,
+        &mut ck,
+        Action::Call {
+            client: C2,
+            request: delete,
+        },
+    ));
+    let events = checked_events(&mut sim, &mut ck, 300, &mut found);
+    assert!(ids(&found).is_empty(), "{found:?}");
+    use zab_core::tree::EventType::NodeDeleted;
+    assert_eq!(fired_to(C1, &events), [("/s".to_string(), NodeDeleted)]);
+    assert_eq!(sim.server(f).unwrap().watches.count(), 0);
+}
+
+/// DataTree.setWatches: a session resumed at another server re-sends its watches;
+/// for a znode deleted meanwhile the child watch fires NodeDeleted at once and the
+/// exists watch is registered (it fires NodeCreated when the znode comes back). The
+/// checker's C2 counts the NodeDeleted against the child watch, not the exists one
+/// (sweep seeds 178457, 568670 and five others of the million-seed sweep).
+#[test]
+fn a_resumed_session_fires_its_child_watch_and_keeps_its_exists_watch() {
+    const C3: ClientId = ClientId(3);
+    let (mut sim, mut ck, l, f) = checked_cluster(14);
+    let connect = Action::Connect {
+        client: C3,
+        servers: vec![f, l],
+        timeout_ms: 6_000,
+    };
+    let mut found = act_checked(&mut sim, &mut ck, connect);
+    found.extend(call_checked(
+        &mut sim,
+        &mut ck,
+        C2,
+        create("/s", false, false),
+    ));
+    let exists = Request::Exists {
+        path: "/s".into(),
+        watch: true,
+    };
+    let children = Request::GetChildren {
+        path: "/s".into(),
+        watch: true,
+    };
+    found.extend(call_checked(&mut sim, &mut ck, C3, exists));
+    found.extend(call_checked(&mut sim, &mut ck, C3, children));
+    assert!(ids(&found).is_empty(), "{found:?}");
+    assert_eq!(sim.client(C3).unwrap().server, Some(f));
+    // Client 3's server goes; /s is deleted at the leader before client 3 is back.
+    found.extend(act_checked(&mut sim, &mut ck, Action::Crash { server: f }));
+    let delete = Request::Delete {
+        path: "/s".into(),
+        version: None,
+    };
+    found.extend(act_checked(
+        &mut sim,
+        &mut ck,
+        Action::Call {
+            client: C2,
+            request: delete,
+        },
+    ));
+    let events = checked_events(&mut sim, &mut ck, 3_000, &mut found);
+    assert_eq!(
+        sim.client(C3).unwrap().server,
+        Some(l),
+        "client 3 moved to the leader"
+    );
+    use zab_core::tree::EventType::{NodeCreated, NodeDeleted};
+    assert_eq!(fired_to(C3, &events), [("/s".to_string(), NodeDeleted)]);
+    let at_leader = &sim.server(l).unwrap().watches;
+    assert!(
+        at_leader.data.get("/s").is_some_and(|w| w.contains(&C3)),
+        "the exists watch is kept"
+    );
+    found.extend(act_checked(
+        &mut sim,
+        &mut ck,
+        Action::Call {
+            client: C2,
+            request: create("/s", false, false),
+        },
+    ));
+    let events = checked_events(&mut sim, &mut ck, 300, &mut found);
+    assert_eq!(fired_to(C3, &events), [("/s".to_string(), NodeCreated)]);
+    assert!(ids(&found).is_empty(), "{found:?}");
+}

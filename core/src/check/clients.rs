@@ -185,33 +185,50 @@ impl Clients {
                 }
             }
             ToClient::Watch { path, event } => {
-                let tables: &[WatchTable] = match event {
-                    EventType::NodeChildrenChanged => &[WatchTable::Child],
-                    EventType::NodeDeleted => &[WatchTable::Data, WatchTable::Child],
-                    EventType::NodeCreated | EventType::NodeDataChanged => &[WatchTable::Data],
+                // Which registrations the event uses up. A change's NodeDeleted fires
+                // the path's data and child watches as one event (DataTree.deleteNode,
+                // WatchManager.triggerWatch's `supress` set). On a resumed session each
+                // re-sent watch fires on its own (DataTree.setWatches): NodeDeleted for
+                // a child watch or a getData watch of a gone node, never for an exists
+                // watch, which is registered instead; so the child one is used first.
+                let resumed = self.resumed.contains(&(s, c));
+                let (tables, all): (&[WatchTable], bool) = match event {
+                    EventType::NodeChildrenChanged => (&[WatchTable::Child], false),
+                    EventType::NodeDeleted if resumed => {
+                        (&[WatchTable::Child, WatchTable::Data], false)
+                    }
+                    EventType::NodeDeleted => (&[WatchTable::Data, WatchTable::Child], true),
+                    EventType::NodeCreated | EventType::NodeDataChanged => {
+                        (&[WatchTable::Data], false)
+                    }
                 };
-                let hit = tables.iter().find_map(|t| {
+                let mut hits = tables.iter().filter_map(|t| {
                     let key = (s, c, *t, path.clone());
                     self.regs.get(&key).filter(|n| **n > 0).map(|_| key)
                 });
-                match hit {
-                    Some(key) => {
-                        if let Some(n) = self.regs.get_mut(&key) {
-                            *n -= 1;
-                            if *n == 0 {
-                                self.regs.remove(&key);
-                            }
-                        }
-                        self.fired.push((s, c, path.clone(), *event));
-                    }
-                    None => out.push((
+                let used: Vec<_> = match all {
+                    true => hits.collect(),
+                    false => hits.next().into_iter().collect(),
+                };
+                if used.is_empty() {
+                    out.push((
                         Inv::C2,
                         vec![s],
                         format!(
                             "server {s} sent client {c} {} for {path} with no watch of that client pending there: a watch fired twice or was never left",
                             event.name()
                         ),
-                    )),
+                    ));
+                } else {
+                    for key in used {
+                        if let Some(n) = self.regs.get_mut(&key) {
+                            *n -= 1;
+                            if *n == 0 {
+                                self.regs.remove(&key);
+                            }
+                        }
+                    }
+                    self.fired.push((s, c, path.clone(), *event));
                 }
             }
             ToClient::Closed | ToClient::Refused { .. } => {

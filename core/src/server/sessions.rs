@@ -538,8 +538,15 @@ impl Server {
     /// session client connected here, and the watches it fires (`triggers` were
     /// computed on the tree before the txn).
     pub(crate) fn session_applied(&mut self, txn: &Txn, triggers: Vec<Trigger>) {
+        // DataTree.deleteNode fires the path's data watches, then its child watches
+        // with the first call's watchers suppressed (WatchManager.triggerWatch's
+        // `supress` set): a client watching both gets one NodeDeleted.
+        let mut deleted_for: BTreeSet<(ClientId, &str)> = BTreeSet::new();
         for t in &triggers {
             for client in self.watches.fire(t) {
+                if t.event == EventType::NodeDeleted && !deleted_for.insert((client, &t.path)) {
+                    continue;
+                }
                 let msg = ToClient::Watch {
                     path: t.path.clone(),
                     event: t.event,

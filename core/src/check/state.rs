@@ -663,7 +663,7 @@ impl Checker {
         if fv.role_epoch() != lv.role_epoch() {
             return;
         }
-        let ids = vec![fv.id, lv.id];
+        let ids = [fv.id, lv.id];
         let mut found: Vec<(Inv, String)> = Vec::new();
         // I11: a learner that processed NEWLEADER holds a prefix of its leader's history.
         if self.fresh(Inv::I11)
@@ -731,7 +731,7 @@ impl Checker {
             }
         }
         for (inv, detail) in found {
-            self.report(inv, ids.clone(), detail);
+            self.report(inv, ids.to_vec(), detail);
         }
     }
 

@@ -710,7 +710,10 @@ impl Checker {
                 )));
             }
         }
-        if both_broadcast && self.fresh(Inv::I9) {
+        // Usual case: the follower's committed txns are a prefix of the leader's, so
+        // the leader has delivered its older-epoch ones too (no need to count them).
+        let prefix_of_leader = || fv.lastc <= lv.lastc && same_prefix(fv, lv, fv.lastc);
+        if both_broadcast && self.fresh(Inv::I9) && !prefix_of_leader() {
             let e = lv.current_epoch;
             let k = count_below(fv, fv.lastc, Zxid::new(e, 0));
             if !(k <= lv.lastc && same_prefix(fv, lv, k)) {

@@ -221,10 +221,15 @@ fn newest_snapshot(disk: &Disk) -> Zxid {
 /// entries after its label.
 pub fn durable_history(disk: &Disk) -> Vec<Zxid> {
     let (mut out, base) = match disk.snapshots.last() {
-        Some(snap) => (
-            snap.tree.applied.to_vec().iter().map(|t| t.zxid).collect(),
-            snap.zxid,
-        ),
+        Some(snap) => {
+            let applied = &snap.tree.applied;
+            let mut zxids: Vec<Zxid> = applied
+                .newest(applied.len() as usize)
+                .map(|t| t.zxid)
+                .collect();
+            zxids.reverse();
+            (zxids, snap.zxid)
+        }
         None => (Vec::new(), Zxid::ZERO),
     };
     out.extend(disk.log.iter().map(|t| t.zxid).filter(|z| *z > base));

@@ -211,15 +211,10 @@ pub(crate) fn find<A: Chain + ?Sized>(a: &A, n: usize, z: Zxid) -> Option<usize>
 /// How far back [`find`] scans an unsorted history.
 const SCAN: usize = 256;
 
-/// The last `n` txns of a history, oldest first (walks back `n` nodes).
-pub(crate) fn history_tail(h: &History, n: u64) -> Vec<Txn> {
-    let mut out = Vec::with_capacity(n as usize);
-    let mut cur = h.clone();
-    for _ in 0..n {
-        let Some(t) = cur.last() else { break };
-        out.push(t.clone());
-        cur = cur.prefix(cur.len() - 1);
-    }
+/// The last `n` txns of a history, oldest first (walks back `n` nodes; borrows them,
+/// no txn is copied).
+pub(crate) fn history_tail(h: &History, n: u64) -> Vec<&Txn> {
+    let mut out: Vec<&Txn> = h.newest(n as usize).collect();
     out.reverse();
     out
 }

@@ -354,7 +354,7 @@ impl View {
                 // is now in the snapshot). Only the txns beyond the old one are read.
                 rw.skip_to(self.base_len);
                 for t in history_tail(&new_hist, new_hist.len() - self.base_hist.len()) {
-                    rw.feed(&t);
+                    rw.feed(t);
                 }
             } else {
                 for t in new_hist.to_vec() {
@@ -401,7 +401,7 @@ impl View {
         if was_in && self.win_hist.is_prefix_of(applied) {
             rw.skip_to(self.win_hist.len() as usize);
             for t in history_tail(applied, applied.len() - self.win_hist.len()) {
-                rw.feed(&t);
+                rw.feed(t);
             }
         } else {
             for t in applied.to_vec() {

@@ -942,7 +942,7 @@ impl Server {
             };
             self.emit(Effect::Send { conn, packet });
         }
-        self.apply_committed(&p.txn);
+        self.apply_committed(p.txn);
         true
     }
 

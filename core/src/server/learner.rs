@@ -422,7 +422,7 @@ impl Server {
             match l.pending.front() {
                 Some(t) if t.zxid == zxid => {
                     if let Some(t) = l.pending.pop_front() {
-                        self.apply_committed(&t);
+                        self.apply_committed(t);
                     }
                 }
                 _ => self.warn(Warning::SyncCommitUnmatched { zxid }),
@@ -489,7 +489,7 @@ impl Server {
                     self.disk.append(t.clone());
                     self.event(super::ServerEvent::Append { zxid: t.zxid });
                 }
-                self.apply_committed(&t);
+                self.apply_committed(t);
             }
             if !async_log {
                 self.disk.flush_all();
@@ -567,7 +567,7 @@ impl Server {
             QuorumPacket::Commit { zxid } if !observer => self.follower_commit(l, zxid),
             QuorumPacket::Inform { txn } if observer => {
                 self.log_request(txn.clone(), false);
-                self.apply_committed(&txn);
+                self.apply_committed(txn);
             }
             QuorumPacket::Ping { zxid, .. } => {
                 let touches = self.take_touches();
@@ -593,7 +593,7 @@ impl Server {
             }
             Some(_) => {
                 if let Some(t) = l.pending.pop_front() {
-                    self.apply_committed(&t);
+                    self.apply_committed(t);
                     self.hit(CrashPoint::FollowerAfterCommit);
                 }
             }

@@ -334,22 +334,18 @@ impl Server {
 
     /// Applies a committed txn (`ZooKeeperServer.processTxn`): data tree, committedLog,
     /// and the client's answer if the client is connected here.
-    pub(crate) fn apply_committed(&mut self, txn: &Txn) {
+    pub(crate) fn apply_committed(&mut self, txn: Txn) {
         let triggers = match self.watches.is_empty() {
             true => Vec::new(),
             false => self.tree.triggers(&txn.op),
         };
-        self.tree.apply(txn);
-        self.committed_log.push_back(txn.clone());
-        while self.committed_log.len() as u64 > self.cfg.storage.commit_log_count {
-            self.committed_log.pop_front();
-        }
+        self.tree.apply(&txn);
         self.event(ServerEvent::Commit { zxid: txn.zxid });
         let session_work = !triggers.is_empty()
             || txn.origin.is_some_and(|t| t.client.is_some())
             || matches!(txn.op, Op::CreateSession { .. } | Op::CloseSession { .. });
         if session_work {
-            self.session_applied(txn, triggers);
+            self.session_applied(&txn, triggers);
         }
         if let Some(ClientTag {
             server,
@@ -363,6 +359,11 @@ impl Server {
                     result: WriteResult::Committed { zxid: txn.zxid },
                 });
             }
+        }
+        // The txn itself ends in committedLog (read only when the leader plans a sync).
+        self.committed_log.push_back(txn);
+        while self.committed_log.len() as u64 > self.cfg.storage.commit_log_count {
+            self.committed_log.pop_front();
         }
     }
 

@@ -270,7 +270,7 @@ impl ViolationReport {
             invariant: v.invariant.clone(),
             name: v.name.clone(),
             at_ms: v.at_ms,
-            detail: v.detail.clone(),
+            detail: v.detail.to_string(),
             servers: v.servers.clone(),
         }
     }

@@ -17,7 +17,7 @@
 //! ([`Scenario::to_json_pretty`]) for `zab-sim run`.
 
 use crate::action::Action;
-use crate::check::Violation;
+use crate::check::{Detail, Violation};
 use crate::config::{Bug, Storage, Timing};
 use crate::ids::{ServerId, Time};
 use crate::run::Run;
@@ -549,7 +549,7 @@ pub fn run_seed(seed: u64, params: &SweepParams) -> SeedOutcome {
                 name: "InvalidRandomScenario".to_string(),
                 at_ms: 0,
                 servers: Vec::new(),
-                detail: format!("the sweep generated an invalid scenario: {e}"),
+                detail: Detail::InvalidScenario(e),
             }],
             events: 0,
         },

@@ -8,7 +8,7 @@ use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
-use zab_core::check::Violation;
+use zab_core::check::{Detail, Violation};
 use zab_core::report::{Report, ViolationReport};
 use zab_core::run::Run;
 use zab_core::sweep::{
@@ -55,7 +55,7 @@ pub fn panic_violation(msg: String) -> Violation {
         name: "SimulatorPanic".to_string(),
         at_ms: 0,
         servers: Vec::new(),
-        detail: format!("the simulator panicked: {msg}"),
+        detail: Detail::SimulatorPanic(msg),
     }
 }
 

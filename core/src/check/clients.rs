@@ -18,7 +18,7 @@
 //! Its ghost state is built from the trace only: the calls made, the replies and watch
 //! events servers sent, connections opened and closed.
 
-use super::Inv;
+use super::{Detail, Inv};
 use crate::client::{Answer, ClientEvent, Request, ToClient, ToServer, WatchKind};
 use crate::ids::{ClientId, ServerId, Zxid};
 use crate::server::ServerEvent;
@@ -53,8 +53,8 @@ pub(super) struct Clients {
     answered: BTreeMap<(ServerId, ClientId), ReqId>,
 }
 
-/// A violation found: which invariant, the servers, the sentence.
-pub(super) type Found = (Inv, Vec<ServerId>, String);
+/// A violation found: which invariant, the servers, what broke.
+pub(super) type Found = (Inv, Vec<ServerId>, Detail);
 
 fn table_of(kind: WatchKind) -> WatchTable {
     match kind {
@@ -103,9 +103,11 @@ impl Clients {
                         out.push((
                             Inv::C3,
                             Vec::new(),
-                            format!(
-                                "client {client} was answered at {zxid} after it had seen {seen}: its view went back in time"
-                            ),
+                            Detail::ViewWentBack {
+                                client: *client,
+                                zxid: *zxid,
+                                seen: *seen,
+                            },
                         ));
                     }
                     *seen = (*seen).max(*zxid);
@@ -138,10 +140,12 @@ impl Clients {
                     out.push((
                         Inv::C5,
                         vec![s],
-                        format!(
-                            "server {s} answered client {c}'s call #{} after its later call #{}: calls answered out of order",
-                            req.0, newest.0
-                        ),
+                        Detail::AnsweredOutOfOrder {
+                            server: s,
+                            client: c,
+                            call: *req,
+                            later: *newest,
+                        },
                     ));
                 }
                 *newest = (*newest).max(*req);
@@ -214,10 +218,12 @@ impl Clients {
                     out.push((
                         Inv::C2,
                         vec![s],
-                        format!(
-                            "server {s} sent client {c} {} for {path} with no watch of that client pending there: a watch fired twice or was never left",
-                            event.name()
-                        ),
+                        Detail::WatchNotPending {
+                            server: s,
+                            client: c,
+                            event: *event,
+                            path: path.clone(),
+                        },
                     ));
                 } else {
                     for key in used {
@@ -267,10 +273,12 @@ impl Clients {
                 out.push((
                     Inv::C2,
                     vec![s],
-                    format!(
-                        "server {s} told client {c} {} for {path} without having applied a change to it",
-                        event.name()
-                    ),
+                    Detail::WatchWithoutChange {
+                        server: s,
+                        client: c,
+                        event,
+                        path,
+                    },
                 ));
             }
         }
@@ -298,10 +306,12 @@ impl Clients {
             out.push((
                 Inv::C4,
                 vec![s],
-                format!(
-                    "the sequential znode {path} (created at {zxid}) is out of order with suffix {other} under {}",
-                    parent.0
-                ),
+                Detail::SequentialOutOfOrder {
+                    path: path.to_string(),
+                    zxid,
+                    other,
+                    parent: parent.0.clone(),
+                },
             ));
         }
         names.insert(zxid, suffix);
@@ -319,10 +329,11 @@ impl Clients {
                 out.push((
                     Inv::C1,
                     vec![server.id],
-                    format!(
-                        "server {} holds the ephemeral znode {path} of session {owner}, which it does not have as live",
-                        server.id
-                    ),
+                    Detail::EphemeralOrphan {
+                        server: server.id,
+                        path: path.clone(),
+                        owner,
+                    },
                 ));
             }
         }

@@ -18,7 +18,7 @@
 //!   (ZOOKEEPER-4685) and no server exits on a protocol error (ZOOKEEPER-4394).
 //! * L4 RestartSucceeds: every restart succeeds (the startup checks of §11; ZOOKEEPER-1653).
 
-use super::{Checker, Inv};
+use super::{Checker, Detail, Inv};
 use crate::config::Config;
 use crate::ids::{Epoch, ServerId, Time};
 use crate::packet::ServerState;
@@ -182,9 +182,7 @@ impl Checker {
         let bound = live.bound;
         if !live.leader_seen && now > t0 + bound && self.fresh(Inv::L1) {
             let up: Vec<ServerId> = self.views.iter().filter(|v| v.up).map(|v| v.id).collect();
-            let detail = format!(
-                "No leader reached BROADCAST within {bound} ms of {t0} ms, although from then on a quorum was up and no link was cut"
-            );
+            let detail = Detail::NoLeader { bound, since: t0 };
             self.report_at(Inv::L1, Inv::L1.info().name, t0 + bound, up, detail);
         }
         let Some((lid, le, ta)) = self.live.active else {
@@ -205,12 +203,15 @@ impl Checker {
                 .max(ta)
                 .max(self.live.up_since.get(i).copied().unwrap_or(0));
             if now > since + bound {
-                let detail = format!(
-                    "Server {} has not joined leader {lid} (epoch {le}) within {bound} ms (since {since} ms) although no fault happened: it is still {} / {}",
-                    v.id,
-                    v.state.name(),
-                    v.phase.name()
-                );
+                let detail = Detail::NotJoined {
+                    server: v.id,
+                    leader: lid,
+                    epoch: le,
+                    bound,
+                    since,
+                    state: v.state,
+                    phase: v.phase,
+                };
                 let ids = vec![v.id, lid];
                 self.report_at(Inv::L2, Inv::L2.info().name, since + bound, ids, detail);
                 return;
@@ -236,9 +237,11 @@ impl Checker {
             return;
         }
         let id = self.views[i].id;
-        let detail = format!(
-            "Leader {id} gave up although nothing failed since it started leading at {since} ms: {reason}"
-        );
+        let detail = Detail::LeaderGaveUp {
+            server: id,
+            since,
+            reason: reason.clone(),
+        };
         self.report_at(Inv::L3, Inv::L3.info().name, at, vec![id], detail);
     }
 
@@ -250,8 +253,10 @@ impl Checker {
         if self.live.good_since.is_none() || self.live.fault_in_step {
             return;
         }
-        let detail =
-            format!("Server {s} exited on a protocol error although nothing had failed: {reason}");
+        let detail = Detail::ExitedInGoodPeriod {
+            server: s,
+            reason: reason.clone(),
+        };
         self.report_at(Inv::L3, Inv::L3.info().name, at, vec![s], detail);
     }
 
@@ -260,7 +265,10 @@ impl Checker {
         if !self.fresh(Inv::L4) {
             return;
         }
-        let detail = format!("Server {s} cannot restart from its disk: {reason}");
+        let detail = Detail::RestartRefused {
+            server: s,
+            reason: reason.clone(),
+        };
         self.report_at(Inv::L4, Inv::L4.info().name, at, vec![s], detail);
     }
 }

@@ -43,6 +43,7 @@
 
 mod broadcasts;
 mod clients;
+pub mod detail;
 mod ghost;
 mod liveness;
 mod mirror;
@@ -56,6 +57,7 @@ use crate::packet::QuorumPacket;
 use crate::server::{RoleExit, ServerEvent, WriteResult};
 use crate::sim::{Payload, Sim, TraceEvent, TraceKind};
 use crate::txn::Txn;
+pub use detail::{Complaint, Detail, MessageRule, Pos, TxnAt};
 use ghost::Ghost;
 use liveness::Live;
 use mirror::Chain;
@@ -74,8 +76,8 @@ pub struct Violation {
     pub at_ms: Time,
     /// Servers involved.
     pub servers: Vec<ServerId>,
-    /// A sentence a student can understand.
-    pub detail: String,
+    /// What broke, as data (serialised as its English sentence, [`Detail`]'s `Display`).
+    pub detail: Detail,
 }
 
 /// One entry of the invariant catalogue (spec §12.3-§12.5), for menus and reports.
@@ -316,14 +318,14 @@ pub struct Checker {
     out: Vec<Violation>,
 }
 
-/// A txn as students read it: `0x100000002 (create /a=1)`.
-pub(crate) fn tx(t: &Txn) -> String {
-    format!("{} ({})", t.zxid, t.op.label())
+/// A txn as a finding names it.
+pub(crate) fn tx(t: &Txn) -> TxnAt {
+    TxnAt::of(t)
 }
 
-/// Position `i` (0-based) as students count it.
-pub(crate) fn nth(i: usize) -> String {
-    format!("#{}", i + 1)
+/// Position `i` (0-based).
+pub(crate) fn nth(i: usize) -> Pos {
+    Pos(i)
 }
 
 impl Checker {
@@ -471,11 +473,19 @@ impl Checker {
                         ServerEvent::Truncate { .. } | ServerEvent::Recovered { .. } => {
                             self.force_log[i] = true
                         }
-                        ServerEvent::Warning { warning } => {
-                            self.t3_signal(*server, T3::of_warning(warning), warning, at)
-                        }
+                        ServerEvent::Warning { warning } => self.t3_signal(
+                            *server,
+                            T3::of_warning(warning),
+                            || Complaint::Warning(warning.clone()),
+                            at,
+                        ),
                         ServerEvent::LeftRole { reason } => {
-                            self.t3_signal(*server, T3::of_role_exit(reason), reason, at);
+                            self.t3_signal(
+                                *server,
+                                T3::of_role_exit(reason),
+                                || Complaint::LeftRole(reason.clone()),
+                                at,
+                            );
                             if matches!(reason, RoleExit::CannotTruncate { .. }) {
                                 // ZooKeeper's learner exits here; the baseline's goes
                                 // back to LOOKING. A failure either way: its leader may
@@ -495,7 +505,12 @@ impl Checker {
                 }
                 TraceKind::Crash { server, reason } => {
                     if let Some(i) = self.idx(*server) {
-                        self.t3_signal(*server, T3::of_crash(reason), reason, at);
+                        self.t3_signal(
+                            *server,
+                            T3::of_crash(reason),
+                            || Complaint::Crash(reason.clone()),
+                            at,
+                        );
                         self.l3_crash(*server, reason, at);
                         self.live.fault(at);
                         self.live
@@ -600,7 +615,7 @@ impl Checker {
         !self.reported[inv as usize]
     }
 
-    fn report(&mut self, inv: Inv, servers: Vec<ServerId>, detail: String) {
+    fn report(&mut self, inv: Inv, servers: Vec<ServerId>, detail: Detail) {
         self.report_at(inv, inv.info().name, self.now, servers, detail);
     }
 
@@ -610,7 +625,7 @@ impl Checker {
         name: &str,
         at_ms: Time,
         mut servers: Vec<ServerId>,
-        detail: String,
+        detail: Detail,
     ) {
         if self.reported[inv as usize] {
             return;

@@ -6,7 +6,7 @@
 use super::ghost::BcastIssue;
 use super::mirror::{count_below, find, find_sorted, lcp, same_prefix, Chain, Mirror};
 use super::view::{Refresh, Role, View};
-use super::{nth, tx, Checker, Inv};
+use super::{nth, tx, Checker, Detail, Inv, TxnAt};
 use crate::ids::{Epoch, ServerId, Time, Zxid};
 use crate::packet::ServerState;
 use crate::server::{LearnerStage, Phase};
@@ -14,28 +14,14 @@ use crate::sim::Sim;
 use crate::txn::Txn;
 use std::collections::BTreeMap;
 
-/// Servers as students read them: `1, 2 and 3`.
-pub(crate) fn join(ids: &[ServerId]) -> String {
-    let names: Vec<String> = ids.iter().map(|s| s.to_string()).collect();
-    match names.len() {
-        0 => String::new(),
-        1 => names[0].clone(),
-        n => format!("{} and {}", names[..n - 1].join(", "), names[n - 1]),
-    }
-}
-
 /// Whether `f` holds exactly the txn `e` (same zxid, same content).
 fn holds<A: Chain + ?Sized>(f: &A, n: usize, zxid: Zxid, dig: u64) -> bool {
     find(f, n, zxid).is_some_and(|i| f.ent(i).dig == dig)
 }
 
-/// What a history holds at position `p`, in words.
-fn at_pos<A: Chain + ?Sized>(h: &A, p: usize) -> String {
-    if p < h.len() {
-        tx(&h.ent(p).txn)
-    } else {
-        "nothing".to_string()
-    }
+/// What a history holds at position `p` (none: nothing).
+fn at_pos<A: Chain + ?Sized>(h: &A, p: usize) -> Option<TxnAt> {
+    (p < h.len()).then(|| tx(&h.ent(p).txn))
 }
 
 impl Checker {
@@ -45,10 +31,10 @@ impl Checker {
         set.insert(s);
         let who: Vec<ServerId> = set.iter().copied().collect();
         if who.len() > 1 && self.fresh(Inv::I2) {
-            let detail = format!(
-                "Epoch {e} was established by more than one server ({}): each persisted currentEpoch = {e} after its own ACKEPOCH quorum, so the epoch has two primaries",
-                join(&who)
-            );
+            let detail = Detail::EpochEstablishedTwice {
+                epoch: e,
+                servers: who.clone(),
+            };
             self.report_at(Inv::I2, Inv::I2.info().name, at, who, detail);
         }
     }
@@ -63,9 +49,10 @@ impl Checker {
         };
         let first = *self.ghost.proposed.entry((s, e)).or_insert(inc);
         if first != inc && self.fresh(Inv::I2) {
-            let detail = format!(
-                "Server {s} proposed epoch {e} (LEADERINFO) again after a restart: it had not persisted acceptedEpoch {e} before proposing it the first time, so two leader incarnations claim epoch {e} (ZOOKEEPER-1291)"
-            );
+            let detail = Detail::EpochProposedTwice {
+                server: s,
+                epoch: e,
+            };
             self.report_at(Inv::I2, Inv::I2.info().name, at, vec![s], detail);
         }
     }
@@ -78,21 +65,20 @@ impl Checker {
             .or_else(|| sim.node(s).and_then(|n| n.disk().current_epoch))
             .unwrap_or_default();
         if txn.zxid.epoch() != epoch && self.fresh(Inv::I15) {
-            let detail = format!(
-                "Server {s}, the primary of epoch {epoch}, proposed {} whose zxid belongs to epoch {}: a primary may only mint zxids of its own epoch (zxid counter roll-over, ZOOKEEPER-1277)",
-                tx(txn),
-                txn.zxid.epoch()
-            );
+            let detail = Detail::ZxidOfOtherEpoch {
+                server: s,
+                epoch,
+                txn: tx(txn),
+            };
             self.report_at(Inv::I15, Inv::I15.info().name, at, vec![s], detail);
         }
         if let Some(BcastIssue::Duplicate(first)) = self.ghost.broadcast(s, txn) {
             if self.fresh(Inv::I15) {
-                let detail = format!(
-                    "Two different txns were broadcast with zxid {}: first {}, then {} by server {s}",
-                    txn.zxid,
-                    tx(&first),
-                    tx(txn)
-                );
+                let detail = Detail::ZxidBroadcastTwice {
+                    server: s,
+                    first: tx(&first),
+                    second: tx(txn),
+                };
                 self.report_at(Inv::I15, Inv::I15.info().name, at, vec![s], detail);
             }
         }
@@ -108,22 +94,28 @@ impl Checker {
     pub(super) fn check_local(&mut self, i: usize, r: &Refresh) {
         let v = &self.views[i];
         let id = v.id;
-        let mut found: Vec<(Inv, String)> = Vec::new();
+        let mut found: Vec<(Inv, Detail)> = Vec::new();
         if self.fresh(Inv::I13) {
             if v.accepted_epoch < v.current_epoch {
-                found.push((Inv::I13, format!(
-                    "Server {id} has acceptedEpoch {} below currentEpoch {}: it would refuse to restart (\"accepted epoch is less than the current epoch\")",
-                    v.accepted_epoch, v.current_epoch
-                )));
+                found.push((
+                    Inv::I13,
+                    Detail::AcceptedBelowCurrent {
+                        server: id,
+                        accepted: v.accepted_epoch,
+                        current: v.current_epoch,
+                    },
+                ));
             } else if v.last_flushed.epoch() > v.current_epoch
                 && v.updating_epoch.is_none_or(|e| e < v.last_flushed.epoch())
             {
-                found.push((Inv::I13, format!(
-                    "Server {id} holds {} durably (epoch {}) but its currentEpoch is only {}: after a crash it would refuse to start (\"current epoch is older than the last zxid\")",
-                    v.last_flushed,
-                    v.last_flushed.epoch(),
-                    v.current_epoch
-                )));
+                found.push((
+                    Inv::I13,
+                    Detail::DurableAheadOfEpoch {
+                        server: id,
+                        last: v.last_flushed,
+                        current: v.current_epoch,
+                    },
+                ));
             }
         }
         if r.base_changed && self.fresh(Inv::I14) {
@@ -134,47 +126,47 @@ impl Checker {
                 None => label.counter() != 0,
             };
             if bad {
-                let holds = match last {
-                    Some(z) => format!("holds the txns up to {z}"),
-                    None => "holds no txn".to_string(),
-                };
-                found.push((Inv::I14, format!(
-                    "Server {id}'s newest snapshot is labelled {label} but {holds}: a restart would load it and replay the log after {label}, so its state would not be the history up to its label"
-                )));
+                found.push((
+                    Inv::I14,
+                    Detail::SnapshotMislabelled {
+                        server: id,
+                        label,
+                        last,
+                    },
+                ));
             }
         }
         if self.fresh(Inv::I15) {
             for p in r.hist_from..v.len() {
                 let e = v.ent(p);
                 if p > 0 && v.ent(p - 1).txn.zxid == e.txn.zxid {
-                    let what = if v.ent(p - 1).dig == e.dig {
-                        format!("{} twice", tx(&e.txn))
+                    let detail = if v.ent(p - 1).dig == e.dig {
+                        Detail::HistoryRepeatsTxn {
+                            server: id,
+                            txn: tx(&e.txn),
+                            first: nth(p - 1),
+                        }
                     } else {
-                        format!(
-                            "two different txns with zxid {}: {} and {}",
-                            e.txn.zxid,
-                            tx(&v.ent(p - 1).txn),
-                            tx(&e.txn)
-                        )
+                        Detail::HistoryZxidClash {
+                            server: id,
+                            earlier: tx(&v.ent(p - 1).txn),
+                            later: tx(&e.txn),
+                            first: nth(p - 1),
+                        }
                     };
-                    found.push((
-                        Inv::I15,
-                        format!(
-                            "Server {id}'s history holds {what} (positions {} and {})",
-                            nth(p - 1),
-                            nth(p)
-                        ),
-                    ));
+                    found.push((Inv::I15, detail));
                     break;
                 }
                 if let Some(b) = self.ghost.broadcasts.get(&e.txn.zxid) {
                     if b.dig != e.dig {
-                        found.push((Inv::I15, format!(
-                            "Server {id} holds {} but the txn broadcast with zxid {} was {}: two different txns share a zxid",
-                            tx(&e.txn),
-                            e.txn.zxid,
-                            tx(&b.txn)
-                        )));
+                        found.push((
+                            Inv::I15,
+                            Detail::HeldOtherThanBroadcast {
+                                server: id,
+                                held: tx(&e.txn),
+                                broadcast: tx(&b.txn),
+                            },
+                        ));
                         break;
                     }
                 }
@@ -212,11 +204,14 @@ impl Checker {
                 usize::MAX
             };
             if self.fresh(Inv::T1) && !stale_leader && *p < planned {
-                found.push((Inv::T1, format!(
-                    "Server {id} lost committed txn {} (position {} of the committed sequence) from its durable history (snapshot + fsynced log): a TRUNC, SNAP or reload removed a txn that a quorum had committed",
-                    tx(t),
-                    nth(*p)
-                )));
+                found.push((
+                    Inv::T1,
+                    Detail::CommittedTxnLost {
+                        server: id,
+                        txn: tx(t),
+                        position: nth(*p),
+                    },
+                ));
             }
         }
         for (inv, detail) in found {
@@ -270,22 +265,22 @@ impl Checker {
             };
             let detail = if !same_prefix(v, g, k) {
                 let p = lcp(v, g, k);
-                let by = self.ghost.committed_in.get(p).copied().flatten();
-                let when = by.map_or(String::new(), |e| format!(" (committed in epoch {e})"));
-                Some(format!(
-                    "Server {} leads epoch {epoch} but its history lacks committed txn {}{when}: at position {} it holds {}",
-                    v.id,
-                    tx(&g.ent(p).txn),
-                    nth(p),
-                    at_pos(v, p)
-                ))
+                Some(Detail::LeaderLacksCommitted {
+                    server: v.id,
+                    epoch,
+                    txn: tx(&g.ent(p).txn),
+                    committed_in: self.ghost.committed_in.get(p).copied().flatten(),
+                    position: nth(p),
+                    holds: at_pos(v, p),
+                })
             } else if is_newest && v.lastc < k {
-                Some(format!(
-                    "Server {} leads epoch {epoch} but counts only {} txns as committed while {k} are committed (the last is {})",
-                    v.id,
-                    v.lastc,
-                    tx(&g.ent(k - 1).txn)
-                ))
+                Some(Detail::LeaderCountsTooFew {
+                    server: v.id,
+                    epoch,
+                    counted: v.lastc,
+                    committed: k,
+                    last: tx(&g.ent(k - 1).txn),
+                })
             } else {
                 None
             };
@@ -331,9 +326,10 @@ impl Checker {
             }
             if let Some((z, l)) = lost {
                 if self.fresh(Inv::I16) {
-                    let detail = format!(
-                        "A client was told that write {z} committed, but the committed sequence moved on to {l} without it: an acknowledged write was lost"
-                    );
+                    let detail = Detail::AckedWriteLost {
+                        zxid: z,
+                        moved_to: l,
+                    };
                     self.report(Inv::I16, Vec::new(), detail);
                 }
             }
@@ -385,12 +381,12 @@ impl Checker {
             !holds(f, f.len(), x.txn.zxid, x.dig)
         });
         if let Some(q) = missing {
-            let detail = format!(
-                "Server {} delivered {} of epoch {}, but server {primary}, the primary of epoch {e}, had not delivered it when it first broadcast: epoch {e} skipped it, so no later server may deliver it",
-                v.id,
-                tx(&v.ent(q).txn),
-                v.ent(q).txn.zxid.epoch()
-            );
+            let detail = Detail::SkippedByNewPrimary {
+                server: v.id,
+                txn: tx(&v.ent(q).txn),
+                primary: *primary,
+                epoch: e,
+            };
             let ids = vec![v.id, *primary];
             self.report(Inv::I9h, ids, detail);
         }
@@ -418,17 +414,21 @@ impl Checker {
         let id = v.id;
         let e = v.ent(p);
         let z = e.txn.zxid;
-        let mut found: Vec<(Inv, Vec<ServerId>, String)> = Vec::new();
+        let mut found: Vec<(Inv, Vec<ServerId>, Detail)> = Vec::new();
         // I4 Integrity.
         match self.ghost.broadcasts.get(&z) {
             Some(b) if b.dig == e.dig => {}
             Some(b) => {
                 if self.fresh(Inv::I4) {
-                    found.push((Inv::I4, vec![id], format!(
-                        "Server {id} delivered {} but the txn broadcast with that zxid was {}: it delivered something no primary broadcast",
-                        tx(&e.txn),
-                        tx(&b.txn)
-                    )));
+                    found.push((
+                        Inv::I4,
+                        vec![id],
+                        Detail::DeliveredOtherThanBroadcast {
+                            server: id,
+                            delivered: tx(&e.txn),
+                            broadcast: tx(&b.txn),
+                        },
+                    ));
                 }
             }
             None => {
@@ -439,10 +439,10 @@ impl Checker {
                     found.push((
                         Inv::I4,
                         vec![id],
-                        format!(
-                            "Server {id} delivered {}, which no primary ever broadcast",
-                            tx(&e.txn)
-                        ),
+                        Detail::DeliveredUnbroadcast {
+                            server: id,
+                            txn: tx(&e.txn),
+                        },
                     ));
                 }
             }
@@ -456,13 +456,11 @@ impl Checker {
                 found.push((
                     Inv::I8,
                     vec![id],
-                    format!(
-                        "Server {id} delivered {} of epoch {} before {} of the older epoch {}",
-                        tx(prev),
-                        prev.zxid.epoch(),
-                        tx(&e.txn),
-                        z.epoch()
-                    ),
+                    Detail::DeliveredEpochsOutOfOrder {
+                        server: id,
+                        newer: tx(prev),
+                        older: tx(&e.txn),
+                    },
                 ));
             }
         }
@@ -479,12 +477,16 @@ impl Checker {
                     || holds(v, p, a, ba.dig);
                 if !before {
                     let primary = ba.primary.unwrap_or_default();
-                    found.push((Inv::I7, vec![id, primary], format!(
-                        "Server {id} delivered {} without first delivering {}, which the same primary (server {primary}) proposed before it in epoch {}",
-                        tx(&e.txn),
-                        tx(&ba.txn),
-                        z.epoch()
-                    )));
+                    found.push((
+                        Inv::I7,
+                        vec![id, primary],
+                        Detail::DeliveredWithoutPrevious {
+                            server: id,
+                            txn: tx(&e.txn),
+                            previous: tx(&ba.txn),
+                            primary,
+                        },
+                    ));
                 }
             }
         }
@@ -494,11 +496,16 @@ impl Checker {
             if z.epoch().0 < u32::MAX {
                 for (e2, (primary, f)) in self.ghost.first_bcast_delivered.range(later..) {
                     if !holds(f, f.len(), z, e.dig) {
-                        found.push((Inv::I9h, vec![id, *primary], format!(
-                            "Server {id} delivered {} of epoch {}, but server {primary}, the primary of epoch {e2}, had not delivered it when it first broadcast: epoch {e2} skipped it, so no server may deliver it",
-                            tx(&e.txn),
-                            z.epoch()
-                        )));
+                        found.push((
+                            Inv::I9h,
+                            vec![id, *primary],
+                            Detail::DeliveredSkipped {
+                                server: id,
+                                txn: tx(&e.txn),
+                                primary: *primary,
+                                epoch: *e2,
+                            },
+                        ));
                         break;
                     }
                 }
@@ -546,16 +553,13 @@ impl Checker {
         let p = lcp(a, b, m);
         let ids = vec![a.id, b.id];
         if self.fresh(Inv::I3) {
-            let detail = format!(
-                "Servers {} and {} disagree on what is committed: at position {} server {} delivered {} but server {} delivered {}",
-                a.id,
-                b.id,
-                nth(p),
-                a.id,
-                tx(&a.ent(p).txn),
-                b.id,
-                tx(&b.ent(p).txn)
-            );
+            let detail = Detail::CommittedDisagree {
+                a: a.id,
+                b: b.id,
+                position: nth(p),
+                a_txn: tx(&a.ent(p).txn),
+                b_txn: tx(&b.ent(p).txn),
+            };
             self.report(Inv::I3, ids.clone(), detail);
         }
         if self.fresh(Inv::I5) || self.fresh(Inv::I6) {
@@ -586,22 +590,22 @@ impl Checker {
                 .collect()
         };
         let (pa, pb) = (pos(a), pos(b));
-        let mut found: Vec<(Inv, String)> = Vec::new();
+        let mut found: Vec<(Inv, Detail)> = Vec::new();
         if self.fresh(Inv::I5) {
             let only_a =
                 (p..a.lastc).find(|&q| !pb.contains_key(&(a.ent(q).txn.zxid, a.ent(q).dig)));
             let only_b =
                 (p..b.lastc).find(|&q| !pa.contains_key(&(b.ent(q).txn.zxid, b.ent(q).dig)));
             if let (Some(x), Some(y)) = (only_a, only_b) {
-                found.push((Inv::I5, format!(
-                    "Servers {} and {} each delivered a txn the other never delivered: {} only on server {}, {} only on server {}",
-                    a.id,
-                    b.id,
-                    tx(&a.ent(x).txn),
-                    a.id,
-                    tx(&b.ent(y).txn),
-                    b.id
-                )));
+                found.push((
+                    Inv::I5,
+                    Detail::DeliveredApart {
+                        a: a.id,
+                        b: b.id,
+                        only_a: tx(&a.ent(x).txn),
+                        only_b: tx(&b.ent(y).txn),
+                    },
+                ));
             }
         }
         if self.fresh(Inv::I6) {
@@ -628,14 +632,14 @@ impl Checker {
                     }
                 }
                 if let Some((q, _qy, _)) = bad {
-                    found.push((Inv::I6, format!(
-                        "Servers {} and {} deliver common txns in different orders: server {} delivered txns before {} that server {} did not deliver before it",
-                        x.id,
-                        y.id,
-                        x.id,
-                        tx(&x.ent(q).txn),
-                        y.id
-                    )));
+                    found.push((
+                        Inv::I6,
+                        Detail::DeliveredInOtherOrder {
+                            x: x.id,
+                            y: y.id,
+                            txn: tx(&x.ent(q).txn),
+                        },
+                    ));
                     break;
                 }
             }
@@ -664,7 +668,7 @@ impl Checker {
             return;
         }
         let ids = [fv.id, lv.id];
-        let mut found: Vec<(Inv, String)> = Vec::new();
+        let mut found: Vec<(Inv, Detail)> = Vec::new();
         // I11: a learner that processed NEWLEADER holds a prefix of its leader's history.
         if self.fresh(Inv::I11)
             && matches!(stage, LearnerStage::WaitUpToDate | LearnerStage::Broadcast)
@@ -674,15 +678,17 @@ impl Checker {
             let k = fv.len();
             if !same_prefix(fv, lv, k) {
                 let p = lcp(fv, lv, k);
-                found.push((Inv::I11, format!(
-                    "Server {} follows leader {} in epoch {} but its history is not a prefix of the leader's: at position {} it holds {} where the leader holds {}",
-                    fv.id,
-                    lv.id,
-                    lv.current_epoch,
-                    nth(p),
-                    tx(&fv.ent(p).txn),
-                    at_pos(lv, p)
-                )));
+                found.push((
+                    Inv::I11,
+                    Detail::HistoryNotLeaderPrefix {
+                        follower: fv.id,
+                        leader: lv.id,
+                        epoch: lv.current_epoch,
+                        position: nth(p),
+                        holds: tx(&fv.ent(p).txn),
+                        leader_holds: at_pos(lv, p),
+                    },
+                ));
             }
         }
         let both_broadcast = lv.phase == Phase::Broadcast
@@ -693,21 +699,25 @@ impl Checker {
             if lv.lastc < fv.lastc {
                 found.push((
                     Inv::I12,
-                    format!(
-                        "Follower {} counts {} txns as committed, more than its leader {} ({})",
-                        fv.id, fv.lastc, lv.id, lv.lastc
-                    ),
+                    Detail::FollowerCountsMore {
+                        follower: fv.id,
+                        counted: fv.lastc,
+                        leader: lv.id,
+                        leader_counted: lv.lastc,
+                    },
                 ));
             } else if !same_prefix(fv, lv, fv.lastc) {
                 let p = lcp(fv, lv, fv.lastc);
-                found.push((Inv::I12, format!(
-                    "Follower {}'s committed txns are not a prefix of its leader {}'s: at position {} it committed {} where the leader committed {}",
-                    fv.id,
-                    lv.id,
-                    nth(p),
-                    tx(&fv.ent(p).txn),
-                    at_pos(lv, p)
-                )));
+                found.push((
+                    Inv::I12,
+                    Detail::CommittedNotLeaderPrefix {
+                        follower: fv.id,
+                        leader: lv.id,
+                        position: nth(p),
+                        committed: tx(&fv.ent(p).txn),
+                        leader_holds: at_pos(lv, p),
+                    },
+                ));
             }
         }
         // Usual case: the follower's committed txns are a prefix of the leader's, so
@@ -723,13 +733,15 @@ impl Checker {
                     !holds(lv, lv.lastc, x.txn.zxid, x.dig)
                 });
                 if let Some(q) = missing {
-                    found.push((Inv::I9, format!(
-                        "Follower {} delivered {} of epoch {}, but its leader {} (epoch {e}) has not delivered it",
-                        fv.id,
-                        tx(&fv.ent(q).txn),
-                        fv.ent(q).txn.zxid.epoch(),
-                        lv.id
-                    )));
+                    found.push((
+                        Inv::I9,
+                        Detail::LeaderLacksDelivered {
+                            follower: fv.id,
+                            txn: tx(&fv.ent(q).txn),
+                            leader: lv.id,
+                            epoch: e,
+                        },
+                    ));
                 }
             }
         }
@@ -752,10 +764,11 @@ impl Checker {
             for j in i + 1..n {
                 let (a, b) = (&self.views[i], &self.views[j]);
                 if leading(a) && leading(b) && a.current_epoch == b.current_epoch {
-                    let detail = format!(
-                        "Servers {} and {} both lead with currentEpoch {}: one epoch has two leaders",
-                        a.id, b.id, a.current_epoch
-                    );
+                    let detail = Detail::TwoLeaders {
+                        a: a.id,
+                        b: b.id,
+                        epoch: a.current_epoch,
+                    };
                     let ids = vec![a.id, b.id];
                     self.report(Inv::I1, ids, detail);
                     return;

@@ -5,48 +5,15 @@
 //! arrives where it must not).
 
 use super::mirror::{lcp, same_prefix, Chain};
-use super::{nth, tx, Checker, Inv};
+use super::{nth, tx, Checker, Complaint, Detail, Inv};
 use crate::ids::{ServerId, Time};
 use crate::server::{HaltReason, RoleExit, Warning};
 use crate::sim::CrashReason;
-use std::fmt::Display;
 
 /// The T3 sub-properties a server's complaint can show.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) enum T3 {
-    /// A COMMIT that does not match the txn the server expects to commit next.
-    CommitConsistent,
-    /// A PROPOSAL that does not follow the previous one.
-    ProposalConsistent,
-    /// An ACK for a proposal the leader never made.
-    AckConsistent,
-    /// A packet that is not legal in the receiver's state.
-    MessageLegal,
-}
+pub(super) use super::MessageRule as T3;
 
 impl T3 {
-    /// The sub-property's name and what the server did, in words.
-    fn info(self) -> (&'static str, &'static str) {
-        match self {
-            T3::CommitConsistent => (
-                "CommitConsistent",
-                "received a COMMIT that does not match the txn it expects to commit next",
-            ),
-            T3::ProposalConsistent => (
-                "ProposalConsistent",
-                "received a PROPOSAL that does not follow the previous one",
-            ),
-            T3::AckConsistent => (
-                "AckConsistent",
-                "received an ACK for a proposal it never made",
-            ),
-            T3::MessageLegal => (
-                "MessageLegal",
-                "received a packet that is not legal in its current state",
-            ),
-        }
-    }
-
     /// The T3 sub-property a server's warning shows, if any.
     pub(super) fn of_warning(w: &Warning) -> Option<T3> {
         match w {
@@ -119,14 +86,13 @@ impl Checker {
         }
         if self.fresh(Inv::T2) {
             let p = lcp(v, g, c.min(gl));
-            let detail = format!(
-                "The committed sequence would change: leader {} (epoch {}) counts {} as committed at position {}, where {} had been committed before",
-                v.id,
-                v.broadcast_leader().unwrap_or_default(),
-                tx(&v.ent(p).txn),
-                nth(p),
-                tx(&g.ent(p).txn)
-            );
+            let detail = Detail::CommittedChanged {
+                leader: v.id,
+                epoch: v.broadcast_leader().unwrap_or_default(),
+                txn: tx(&v.ent(p).txn),
+                position: nth(p),
+                before: tx(&g.ent(p).txn),
+            };
             let id = v.id;
             self.report(Inv::T2, vec![id], detail);
         }
@@ -138,15 +104,19 @@ impl Checker {
         &mut self,
         s: ServerId,
         kind: Option<T3>,
-        text: &dyn Display,
+        complaint: impl FnOnce() -> Complaint,
         at: Time,
     ) {
         if !self.fresh(Inv::T3) {
             return;
         }
-        if let Some((name, what)) = kind.map(T3::info) {
-            let detail = format!("Server {s} {what}: {text}");
-            self.report_at(Inv::T3, name, at, vec![s], detail);
+        if let Some(rule) = kind {
+            let detail = Detail::IllegalPacket {
+                server: s,
+                rule,
+                complaint: complaint(),
+            };
+            self.report_at(Inv::T3, rule.name(), at, vec![s], detail);
         }
     }
 }

@@ -4,6 +4,7 @@
 use super::clients::ClientFlight;
 use super::network::{DropReason, NetChange, Payload};
 use super::CrashReason;
+use crate::check::Detail;
 use crate::client::{ClientEvent, Request};
 use crate::ids::{ClientId, ServerId, Time};
 use crate::server::{ConnId, ServerEvent, StartRefusal, Timer, WriteResult};
@@ -184,8 +185,8 @@ pub enum TraceKind {
         name: String,
         /// Servers involved.
         servers: Vec<ServerId>,
-        /// A sentence a student can understand.
-        detail: String,
+        /// What broke (serialised as its English sentence).
+        detail: Detail,
     },
 }
 

@@ -880,7 +880,7 @@ impl Engine {
                     kind: MarkKind::Violation {
                         invariant: v.invariant.clone(),
                         name: v.name.clone(),
-                        detail: v.detail.clone(),
+                        detail: v.detail.to_string(),
                     },
                 });
             }

@@ -423,7 +423,7 @@ impl ViolationView {
             name: v.name.clone(),
             at_ms: v.at_ms,
             servers: v.servers.iter().map(|s| s.0).collect(),
-            detail: v.detail.clone(),
+            detail: v.detail.to_string(),
         }
     }
 }

@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use crate::text::lang;
 use crate::text::narrate::reasons;
 use zab_core::bugs::CATALOGUE;
-use zab_core::check::INVARIANTS;
+use zab_core::check::{Detail, INVARIANTS};
 use zab_core::packet::{PacketPhase, ServerState, Vote};
 use zab_core::server::{
     compare_votes, CommitCheck, HandlerStage, LeaderStage, LearnerStage, StartRefusal, SyncMode,
@@ -442,8 +442,8 @@ pub enum MarkKind {
         invariant: String,
         /// Its name.
         name: String,
-        /// What happened, in words.
-        detail: String,
+        /// What broke, as data (worded where it is shown: `text::violation`).
+        detail: Detail,
     },
 }
 
@@ -880,7 +880,7 @@ impl Engine {
                     kind: MarkKind::Violation {
                         invariant: v.invariant.clone(),
                         name: v.name.clone(),
-                        detail: v.detail.to_string(),
+                        detail: v.detail.clone(),
                     },
                 });
             }

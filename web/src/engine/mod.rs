@@ -418,8 +418,8 @@ impl Engine {
         self.tl.run().violations().len()
     }
 
-    /// The first `max` violations as sentences: "I10 LeaderLogCompleteness at 812 ms: ..."
-    /// (the detail is core's English: the checker words it where it finds it).
+    /// The first `max` violations as sentences in the page's language: "I10
+    /// LeaderLogCompleteness at 812 ms: ...".
     pub fn violations(&self, max: usize) -> Vec<String> {
         self.tl
             .run()
@@ -432,7 +432,7 @@ impl Engine {
                     id = v.invariant,
                     name = v.name,
                     at = v.at_ms,
-                    detail = v.detail
+                    detail = crate::text::violation::detail(&v.detail)
                 )
                 .into_owned()
             })

@@ -3,6 +3,7 @@
 //! [`crate::engine`] builds these views from the simulation and turns [`Command`]s
 //! into interventions; the panels only ever see these types.
 
+use zab_core::check::Detail;
 use zab_core::client::{ClientEvent, ClientState, Request, WatchKind};
 use zab_core::packet::PacketPhase;
 use zab_core::txn::Op;
@@ -410,8 +411,8 @@ pub struct ViolationView {
     pub at_ms: Time,
     /// Servers involved.
     pub servers: Vec<u32>,
-    /// What broke, in a sentence.
-    pub detail: String,
+    /// What broke, as data (worded where it is shown: `text::violation`).
+    pub detail: Detail,
 }
 
 impl ViolationView {
@@ -423,7 +424,7 @@ impl ViolationView {
             name: v.name.clone(),
             at_ms: v.at_ms,
             servers: v.servers.iter().map(|s| s.0).collect(),
-            detail: v.detail.to_string(),
+            detail: v.detail.clone(),
         }
     }
 }

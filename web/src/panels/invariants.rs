@@ -14,6 +14,7 @@ use crate::engine::views::ViolationView;
 use crate::state::model::{Model, Msg};
 use crate::state::presets::{BUG_PREFIX, FIXED_SUFFIX};
 use crate::text::catalogue::{self, BugText};
+use crate::text::violation;
 
 /// What the invariants panel and the bug lab show.
 #[derive(Clone, Debug, PartialEq)]
@@ -111,7 +112,7 @@ pub fn invariants(p: &CheckProps) -> Html {
                 Some(v) => html! {
                     <div class="first-violation" data-first-violation={v.invariant.clone()} data-at-ms={v.at_ms.to_string()}>
                         <p><strong>{t!("inv.first", invariant = v.invariant, name = v.name, at = v.at_ms)}</strong>
-                           {t!("inv.first_servers", servers = servers(&v.servers))}{v.detail.clone()}</p>
+                           {t!("inv.first_servers", servers = servers(&v.servers))}{violation::detail(&v.detail)}</p>
                         { jump(v, t!("inv.jump_first").into(), t!("inv.jump_first").into(), "primary", d) }
                     </div>
                 },
@@ -131,7 +132,7 @@ pub fn invariants(p: &CheckProps) -> Html {
                             <span class="inv-id">{r.id}</span>
                             <span class="inv-name">{r.name}</span>
                             <span class="inv-summary">{ match v {
-                                Some(v) => t!("inv.detail_servers", detail = v.detail, servers = servers(&v.servers)).into_owned(),
+                                Some(v) => t!("inv.detail_servers", detail = violation::detail(&v.detail), servers = servers(&v.servers)).into_owned(),
                                 None => catalogue::invariant_summary(r.id, r.summary),
                             } }</span>
                             if let Some(v) = v {
@@ -281,7 +282,7 @@ fn lab_status(
                     &v.invariant,
                     html! { <>
                         <strong>{t!("lab.caught", invariant = v.invariant, name = v.name, at = v.at_ms)}</strong>
-                        {t!("lab.caught_rest", detail = v.detail)}
+                        {t!("lab.caught_rest", detail = violation::detail(&v.detail))}
                     </> },
                 ),
                 (None, Some(v)) => caught(
@@ -310,7 +311,7 @@ fn lab_status(
                     "other",
                     &v.invariant,
                     html! {
-                        {t!("lab.fix_broke", invariant = v.invariant, name = v.name, at = v.at_ms, detail = v.detail)}
+                        {t!("lab.fix_broke", invariant = v.invariant, name = v.name, at = v.at_ms, detail = violation::detail(&v.detail))}
                     },
                 ),
                 None if now >= run_until => caught(

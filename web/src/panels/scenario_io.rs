@@ -308,7 +308,7 @@ fn alert_text(v: &ViolationView, servers: &str, now: Time) -> (String, String) {
         "alert.detail",
         at = v.at_ms,
         servers = servers,
-        detail = v.detail
+        detail = crate::text::violation::detail(&v.detail)
     )
     .into_owned();
     if now != v.at_ms {

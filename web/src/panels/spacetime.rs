@@ -11,11 +11,14 @@ use crate::t;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use crate::engine::inspect::{Arrow, Fate, LaneState, MarkKind, SpaceTimeView};
+use crate::engine::inspect::{Arrow, Fate, LaneState, Mark, MarkKind, SpaceTimeView};
 use crate::engine::views::Role;
 use crate::playback::{use_reader, Reader};
 use crate::state::model::{Msg, Shared};
 use crate::text::gloss;
+use crate::text::lang;
+use crate::text::narrate::reasons;
+use crate::text::violation;
 
 /// Window widths offered, simulated ms.
 const WINDOWS: [u64; 4] = [200, 1000, 5000, 20_000];
@@ -413,7 +416,7 @@ fn diagram(p: &DiagramProps) -> Html {
         };
         html! {
             <g class={classes!("mark", class)} data-mark={class} data-mark-server={m.server.to_string()} data-at-ms={m.at.to_string()}>
-                <title>{format!("t = {} ms: {m}", m.at)}</title>
+                <title>{mark_title(m)}</title>
                 {body}
             </g>
         }
@@ -538,6 +541,38 @@ pub fn space_time(p: &SpaceTimeProps) -> Html {
             </div>
         </section>
     }
+}
+
+/// A mark's tooltip, in the page's language.
+fn mark_title(m: &Mark) -> String {
+    let (at, server) = (m.at, m.server);
+    match &m.kind {
+        MarkKind::Crash(r) => t!(
+            "st.title_crash",
+            at = at,
+            server = server,
+            reason = reasons::crash_reason(r, lang::current())
+        ),
+        MarkKind::Restart => t!("st.title_restart", at = at, server = server),
+        MarkKind::Refused(r) => t!(
+            "st.title_refused",
+            at = at,
+            server = server,
+            reason = reasons::start_refusal(r, lang::current())
+        ),
+        MarkKind::Violation {
+            invariant,
+            name,
+            detail,
+        } => t!(
+            "st.title_violation",
+            at = at,
+            invariant = invariant,
+            name = name,
+            detail = violation::detail(detail)
+        ),
+    }
+    .into_owned()
 }
 
 #[cfg(test)]

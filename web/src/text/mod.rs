@@ -15,4 +15,5 @@ pub mod presets;
 pub mod scenario_error;
 pub mod tables;
 pub mod tr;
+pub mod violation;
 pub mod vote;

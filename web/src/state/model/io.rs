@@ -194,7 +194,7 @@ mod tests {
         }
         assert!(!m.playing, "paused");
         let halt = m.io.halt.clone().expect("the alert is up");
-        assert!(!halt.invariant.is_empty() && !halt.detail.is_empty());
+        assert!(!halt.invariant.is_empty() && !halt.detail.to_string().is_empty());
         m.update(Msg::Io(IoMsg::Resume));
         assert!(m.playing && m.io.halt.is_none());
         // Later violations do not pause again.

@@ -227,3 +227,31 @@ test('in Chinese, a lesson step, its verdict and core’s reason have no English
   await assertNoEnglish(page, 'a lesson verdict with its reason');
   app.assertNoErrors();
 });
+
+// A bug-lab scenario's long title shared the status line with the switch: at 1280x720
+// in English the switch was squeezed (中文 broken over two lines) and "English" was
+// pushed past the right edge, so a Chinese-speaking teacher could not switch back.
+test('with a long scenario title at 1280x720 both languages of the switch are on screen, on one line', async () => {
+  await app.page.setViewportSize({ width: 1280, height: 720 });
+  try {
+    for (const lang of ['en', 'zh']) {
+      const page = await app.open(`?preset=bug:ZK-3911&play=0&lang=${lang}`);
+      await page.waitForSelector(`[data-view="lang"][data-lang="${lang === 'zh' ? 'zh-CN' : lang}"]`);
+      await page.locator('.scenario-text summary', { hasText: 'ZK-3911' }).waitFor();
+      const buttons = await page.evaluate(() =>
+        [...document.querySelectorAll('[data-view="lang"] button')].map((b) => {
+          const r = b.getBoundingClientRect();
+          const line = parseFloat(getComputedStyle(b).lineHeight) || parseFloat(getComputedStyle(b).fontSize) * 1.5;
+          return { text: b.textContent, left: r.left, right: r.right, lines: Math.round((b.clientHeight - parseFloat(getComputedStyle(b).paddingTop) - parseFloat(getComputedStyle(b).paddingBottom)) / line) };
+        }),
+      );
+      assert.equal(buttons.length, 2);
+      for (const b of buttons) {
+        assert.ok(b.left >= 0 && b.right <= 1280, `${lang}: ${b.text} is on screen: ${JSON.stringify(b)}`);
+        assert.equal(b.lines, 1, `${lang}: ${b.text} is on one line: ${JSON.stringify(b)}`);
+      }
+    }
+  } finally {
+    await app.page.setViewportSize({ width: 1280, height: 800 });
+  }
+});

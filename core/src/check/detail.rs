@@ -775,8 +775,10 @@ impl fmt::Display for Detail {
     }
 }
 
-#[cfg(test)]
-mod tests {
+/// One [`Detail`] of every kind, for the tests of whatever words them (this crate's,
+/// and the web app's with the `examples` feature).
+#[cfg(any(test, feature = "examples"))]
+pub mod examples {
     use super::*;
     use crate::server::{HaltReason, LeaderShutdown, LeaderWait};
 
@@ -794,9 +796,9 @@ mod tests {
         }
     }
 
-    /// One value of every variant (the match below fails to compile when a variant is
-    /// added and not listed here).
-    pub(crate) fn examples() -> Vec<Detail> {
+    /// One value of every variant, for tests that word them (the match below fails to
+    /// compile when a variant is added and not listed here).
+    pub fn examples() -> Vec<Detail> {
         let (s1, s2, s3) = (ServerId(1), ServerId(2), ServerId(3));
         let bad = crate::scenario::Scenario::from_json("{").expect_err("not a scenario");
         let all = vec![
@@ -1096,6 +1098,11 @@ mod tests {
         }
         all
     }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::examples::examples;
 
     #[test]
     fn every_variant_reads_as_a_sentence() {

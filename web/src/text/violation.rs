@@ -565,284 +565,7 @@ pub fn detail_in(d: &Detail, lang: Lang) -> String {
 mod tests {
     use super::*;
     use crate::text::narrate::check::{english_run, is_name};
-    use zab_core::check::Pos;
-    use zab_core::packet::ServerState;
-    use zab_core::server::{
-        HaltReason, LeaderShutdown, LeaderWait, Phase, RoleExit, StartRefusal, Warning,
-    };
-    use zab_core::sim::CrashReason;
-    use zab_core::tree::EventType;
-    use zab_core::txn::{Op, ReqId};
-    use zab_core::{ClientId, Epoch, SessionId, Zxid};
-
-    fn z(e: u32, c: u32) -> Zxid {
-        Zxid::new(Epoch(e), c)
-    }
-
-    fn txn(c: u32, path: &str) -> TxnAt {
-        TxnAt {
-            zxid: z(1, c),
-            op: Op::Set {
-                path: path.to_string(),
-                data: "1".to_string(),
-            },
-        }
-    }
-
-    /// One value of every variant (as core's own test lists them).
-    fn examples() -> Vec<Detail> {
-        let (s1, s2, s3) = (ServerId(1), ServerId(2), ServerId(3));
-        let bad = zab_core::scenario::Scenario::from_json("{").expect_err("not a scenario");
-        let all = vec![
-            Detail::EpochEstablishedTwice {
-                epoch: Epoch(2),
-                servers: vec![s1, s2, s3],
-            },
-            Detail::EpochProposedTwice {
-                server: s1,
-                epoch: Epoch(1),
-            },
-            Detail::ZxidOfOtherEpoch {
-                server: s1,
-                epoch: Epoch(1),
-                txn: TxnAt {
-                    zxid: z(2, 1),
-                    ..txn(1, "/r")
-                },
-            },
-            Detail::ZxidBroadcastTwice {
-                server: s2,
-                first: txn(5, "/a"),
-                second: txn(5, "/b"),
-            },
-            Detail::AcceptedBelowCurrent {
-                server: s1,
-                accepted: Epoch(0),
-                current: Epoch(1),
-            },
-            Detail::DurableAheadOfEpoch {
-                server: s1,
-                last: z(1, 4),
-                current: Epoch(0),
-            },
-            Detail::SnapshotMislabelled {
-                server: s1,
-                label: z(1, 5),
-                last: Some(z(1, 3)),
-            },
-            Detail::HistoryRepeatsTxn {
-                server: s1,
-                txn: txn(2, "/a"),
-                first: Pos(1),
-            },
-            Detail::HistoryZxidClash {
-                server: s1,
-                earlier: txn(5, "/a"),
-                later: txn(5, "/d"),
-                first: Pos(4),
-            },
-            Detail::HeldOtherThanBroadcast {
-                server: s1,
-                held: txn(3, "/e"),
-                broadcast: txn(3, "/a"),
-            },
-            Detail::CommittedTxnLost {
-                server: s1,
-                txn: txn(3, "/a"),
-                position: Pos(2),
-            },
-            Detail::LeaderLacksCommitted {
-                server: s1,
-                epoch: Epoch(2),
-                txn: txn(2, "/k"),
-                committed_in: Some(Epoch(1)),
-                position: Pos(1),
-                holds: None,
-            },
-            Detail::LeaderCountsTooFew {
-                server: s1,
-                epoch: Epoch(2),
-                counted: 1,
-                committed: 3,
-                last: txn(3, "/a"),
-            },
-            Detail::AckedWriteLost {
-                zxid: z(0, 7),
-                moved_to: z(1, 2),
-            },
-            Detail::DeliveredSkipped {
-                server: s1,
-                txn: txn(3, "/a"),
-                primary: s2,
-                epoch: Epoch(2),
-            },
-            Detail::SkippedByNewPrimary {
-                server: s1,
-                txn: txn(3, "/a"),
-                primary: s2,
-                epoch: Epoch(2),
-            },
-            Detail::DeliveredOtherThanBroadcast {
-                server: s1,
-                delivered: txn(3, "/e"),
-                broadcast: txn(3, "/a"),
-            },
-            Detail::DeliveredUnbroadcast {
-                server: s1,
-                txn: txn(9, "/x"),
-            },
-            Detail::DeliveredEpochsOutOfOrder {
-                server: s1,
-                newer: TxnAt {
-                    zxid: z(2, 1),
-                    ..txn(1, "/b")
-                },
-                older: txn(4, "/a"),
-            },
-            Detail::DeliveredWithoutPrevious {
-                server: s1,
-                txn: txn(3, "/b"),
-                previous: txn(2, "/a"),
-                primary: s3,
-            },
-            Detail::CommittedDisagree {
-                a: s1,
-                b: s2,
-                position: Pos(2),
-                a_txn: txn(3, "/e"),
-                b_txn: txn(3, "/a"),
-            },
-            Detail::DeliveredApart {
-                a: s1,
-                b: s2,
-                only_a: txn(3, "/a"),
-                only_b: txn(4, "/b"),
-            },
-            Detail::DeliveredInOtherOrder {
-                x: s1,
-                y: s2,
-                txn: txn(3, "/a"),
-            },
-            Detail::HistoryNotLeaderPrefix {
-                follower: s2,
-                leader: s1,
-                epoch: Epoch(1),
-                position: Pos(0),
-                holds: txn(1, "/a"),
-                leader_holds: Some(txn(1, "/b")),
-            },
-            Detail::FollowerCountsMore {
-                follower: s2,
-                counted: 4,
-                leader: s1,
-                leader_counted: 3,
-            },
-            Detail::CommittedNotLeaderPrefix {
-                follower: s2,
-                leader: s1,
-                position: Pos(0),
-                committed: txn(1, "/a"),
-                leader_holds: None,
-            },
-            Detail::LeaderLacksDelivered {
-                follower: s2,
-                txn: txn(3, "/a"),
-                leader: s1,
-                epoch: Epoch(2),
-            },
-            Detail::TwoLeaders {
-                a: s1,
-                b: s2,
-                epoch: Epoch(1),
-            },
-            Detail::NoLeader {
-                bound: 9000,
-                since: 0,
-            },
-            Detail::NotJoined {
-                server: s3,
-                leader: s1,
-                epoch: Epoch(1),
-                bound: 9000,
-                since: 100,
-                state: ServerState::Looking,
-                phase: Phase::Election,
-            },
-            Detail::LeaderGaveUp {
-                server: s1,
-                since: 200,
-                reason: RoleExit::LeaderShutdown(LeaderShutdown::WaitTimedOut(
-                    LeaderWait::NewLeaderAck,
-                )),
-            },
-            Detail::ExitedInGoodPeriod {
-                server: s2,
-                reason: CrashReason::Exit(HaltReason::UnmatchedCommit {
-                    received: z(1, 7),
-                    expected: z(1, 6),
-                }),
-            },
-            Detail::RestartRefused {
-                server: s2,
-                reason: StartRefusal::AcceptedBehindCurrent {
-                    accepted: Epoch(0),
-                    current: Epoch(1),
-                },
-            },
-            Detail::CommittedChanged {
-                leader: s1,
-                epoch: Epoch(2),
-                txn: txn(2, "/b"),
-                position: Pos(1),
-                before: txn(2, "/a"),
-            },
-            Detail::IllegalPacket {
-                server: s2,
-                rule: MessageRule::ProposalConsistent,
-                complaint: Complaint::Warning(Warning::ProposalGap {
-                    got: z(1, 5),
-                    expected: z(1, 4),
-                }),
-            },
-            Detail::ViewWentBack {
-                client: ClientId(1),
-                zxid: z(1, 2),
-                seen: z(1, 3),
-            },
-            Detail::AnsweredOutOfOrder {
-                server: s1,
-                client: ClientId(1),
-                call: ReqId(3),
-                later: ReqId(4),
-            },
-            Detail::WatchNotPending {
-                server: s1,
-                client: ClientId(1),
-                event: EventType::NodeDataChanged,
-                path: "/a".to_string(),
-            },
-            Detail::WatchWithoutChange {
-                server: s1,
-                client: ClientId(1),
-                event: EventType::NodeCreated,
-                path: "/a".to_string(),
-            },
-            Detail::SequentialOutOfOrder {
-                path: "/q/n-0000000001".to_string(),
-                zxid: z(1, 3),
-                other: "0000000002".to_string(),
-                parent: "/q".to_string(),
-            },
-            Detail::EphemeralOrphan {
-                server: s1,
-                path: "/e".to_string(),
-                owner: SessionId(0x1_0000_0001),
-            },
-            Detail::InvalidScenario(bad),
-            Detail::SimulatorPanic("index out of bounds".to_string()),
-        ];
-        all
-    }
+    use zab_core::check::detail::examples::examples;
 
     /// The English is core's sentence, word for word, for every kind of finding.
     #[test]
@@ -855,12 +578,37 @@ mod tests {
     }
 
     /// The first ASCII word of four or more letters in a Chinese text that is not one
-    /// of ZooKeeper's names (nor a txn's own name in its label, nor "watch", which
-    /// docs/glossary.md keeps in Latin letters).
+    /// of ZooKeeper's names (nor a txn's own name in its label, nor a znode path's
+    /// segment, nor "watch", which docs/glossary.md keeps in Latin letters).
     fn english_word(text: &str) -> Option<&str> {
+        let mut start = 0;
         text.split(|c: char| !c.is_ascii_alphabetic())
-            .filter(|w| w.len() >= 4)
-            .find(|w| !is_name(w) && !matches!(*w, "create" | "delete" | "watch"))
+            .map(|w| {
+                let in_path = text[..start].ends_with('/');
+                start += w.len()
+                    + text[start + w.len()..]
+                        .chars()
+                        .next()
+                        .map_or(0, char::len_utf8);
+                (w, in_path)
+            })
+            .find(|(w, in_path)| {
+                w.len() >= 4
+                    && !in_path
+                    && !is_name(w)
+                    && !matches!(*w, "create" | "delete" | "watch")
+            })
+            .map(|(w, _)| w)
+    }
+
+    #[test]
+    fn the_english_word_finder_finds_english_and_passes_paths_and_names() {
+        assert_eq!(english_word("服务器 2 crashed 了"), Some("crashed"));
+        assert_eq!(
+            english_word("事务 0x200000001 (set /roll=1) 的 LEADING 状态"),
+            None
+        );
+        assert_eq!(english_word("/roll 之后 roll 了"), Some("roll"));
     }
 
     /// In Chinese every finding is Chinese, apart from ZooKeeper's names, the txns'
@@ -888,7 +636,7 @@ mod tests {
         );
         assert_eq!(
             detail_in(find(|d| matches!(d, Detail::LeaderLacksCommitted { .. })), Lang::Zh),
-            "服务器 1 领导纪元 2，但它的历史缺少已提交事务 0x100000002 (set /k=1)（在纪元 1 中提交）：它在第 2 位持有的是 空（没有事务）"
+            "服务器 1 领导纪元 2，但它的历史缺少已提交事务 0x100000002 (set /k1=1)（在纪元 1 中提交）：它在第 2 位持有的是 空（没有事务）"
         );
         let t3 = detail_in(
             find(|d| matches!(d, Detail::IllegalPacket { .. })),

@@ -459,22 +459,6 @@ impl MarkKind {
     }
 }
 
-impl std::fmt::Display for Mark {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let server = self.server;
-        match &self.kind {
-            MarkKind::Crash(reason) => write!(f, "server {server} crashes: {reason}"),
-            MarkKind::Restart => write!(f, "server {server} restarts"),
-            MarkKind::Refused(reason) => write!(f, "server {server} refuses to start: {reason}"),
-            MarkKind::Violation {
-                invariant,
-                name,
-                detail,
-            } => write!(f, "{invariant} {name}: {detail}"),
-        }
-    }
-}
-
 /// The space-time diagram of a time window.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SpaceTimeView {

@@ -33,10 +33,20 @@ fn servers(ids: &[ServerId], lang: Lang) -> String {
 }
 
 /// A txn, or "nothing".
-fn or_nothing(t: &Option<TxnAt>, lang: Lang) -> String {
+/// "holds <txn>" or "holds nothing" as a whole clause: Chinese words the empty case
+/// differently ("没有任何事务"), not as a noun in the txn's place.
+fn holds_clause(t: &Option<TxnAt>, lang: Lang) -> String {
     match t {
-        Some(t) => t.to_string(),
-        None => t!("viol.nothing", locale = lang.code()).into_owned(),
+        Some(t) => t!("viol.holds_txn", locale = lang.code(), txn = t).into_owned(),
+        None => t!("viol.holds_nothing", locale = lang.code()).into_owned(),
+    }
+}
+
+/// "committed <txn>" or "committed nothing", as [`holds_clause`].
+fn committed_clause(t: &Option<TxnAt>, lang: Lang) -> String {
+    match t {
+        Some(t) => t!("viol.committed_txn", locale = lang.code(), txn = t).into_owned(),
+        None => t!("viol.committed_nothing", locale = lang.code()).into_owned(),
     }
 }
 
@@ -194,7 +204,7 @@ pub fn detail_in(d: &Detail, lang: Lang) -> String {
                 txn = txn,
                 when = when,
                 pos = position.number(),
-                holds = or_nothing(holds, lang)
+                holds = holds_clause(holds, lang)
             )
         }
         Detail::LeaderCountsTooFew {
@@ -340,7 +350,7 @@ pub fn detail_in(d: &Detail, lang: Lang) -> String {
             epoch = epoch,
             pos = position.number(),
             holds = holds,
-            leader_holds = or_nothing(leader_holds, lang)
+            leader_holds = holds_clause(leader_holds, lang)
         ),
         Detail::FollowerCountsMore {
             follower,
@@ -368,7 +378,7 @@ pub fn detail_in(d: &Detail, lang: Lang) -> String {
             leader = leader,
             pos = position.number(),
             committed = committed,
-            leader_holds = or_nothing(leader_holds, lang)
+            leader_committed = committed_clause(leader_holds, lang)
         ),
         Detail::LeaderLacksDelivered {
             follower,
@@ -636,8 +646,22 @@ mod tests {
         );
         assert_eq!(
             detail_in(find(|d| matches!(d, Detail::LeaderLacksCommitted { .. })), Lang::Zh),
-            "服务器 1 领导纪元 2，但它的历史缺少已提交事务 0x100000002 (set /k1=1)（在纪元 1 中提交）：它在第 2 位持有的是 空（没有事务）"
+            "服务器 1 领导纪元 2，但它的历史缺少已提交事务 0x100000002 (set /k1=1)（在纪元 1 中提交）：它在第 2 位没有任何事务"
         );
+        // The empty place is a clause of its own in Chinese, not a noun where a txn goes.
+        let committed = detail_in(
+            find(|d| matches!(d, Detail::CommittedNotLeaderPrefix { .. })),
+            Lang::Zh,
+        );
+        assert!(
+            committed.ends_with("，领导者在这一位没有提交任何事务"),
+            "{committed}"
+        );
+        let prefix = detail_in(
+            find(|d| matches!(d, Detail::HistoryNotLeaderPrefix { .. })),
+            Lang::Zh,
+        );
+        assert!(prefix.contains("，领导者持有的是 0x"), "{prefix}");
         let t3 = detail_in(
             find(|d| matches!(d, Detail::IllegalPacket { .. })),
             Lang::Zh,

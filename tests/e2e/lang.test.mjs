@@ -204,6 +204,40 @@ test('in Chinese, no English sentence is left on any tab, selection, tour or dia
   await assertNoEnglish(page, 'shortcuts dialog');
 });
 
+test('in Chinese, a violation the checker finds (ZK-3911) is worded without English, wherever it is shown', { timeout: 120_000 }, async () => {
+  // The detail is core's typed check::Detail worded by web/src/text/violation.rs; the
+  // checker flags I10 for ZK-3911 (zab-spec §14, the bug catalogue), as why.test.mjs
+  // checks in English.
+  const page = await app.open('?lang=zh&n=3&play=0');
+  await app.byRole('tab', '缺陷实验室').click();
+  await app.byRole('combobox', '缺陷').selectOption('ZK-3911');
+  const lab = page.locator('[data-view="bug-lab"][data-bug="ZK-3911"]');
+  await lab.waitFor();
+  await app.byRole('button', '带着缺陷运行').click();
+  await page.locator('[data-view="bug-lab"][data-fixed="false"]').waitFor();
+  const pause = app.byRole('button', '暂停', { exact: true });
+  if (await pause.count()) await pause.click();
+  await app.byRole('button', '播放', { exact: true }).waitFor();
+  for (let s = 0; s < 25 && !(await page.locator('[data-view="bug-lab"] [data-caught="I10"]').count()); s++) {
+    const before = Number(await page.locator('[data-now-ms]').getAttribute('data-now-ms'));
+    await app.byRole('button', '+1 秒：前进 1 秒', { exact: true }).click();
+    await page.waitForFunction((b) => Number(document.querySelector('[data-now-ms]').dataset.nowMs) >= b + 1000, before);
+  }
+  await page.locator('[data-view="bug-lab"] [data-caught="I10"]').waitFor();
+  await assertNoEnglish(page, 'the bug lab with ZK-3911 caught');
+  await app.byRole('tab', '不变式').click();
+  const first = page.locator('[data-first-violation]:not([data-first-violation=""])');
+  await first.waitFor();
+  assert.equal(await page.locator('li[data-invariant="I10"]').getAttribute('data-status'), 'violated');
+  // The finding itself is worded (a server, an epoch and the txn it lacks), not empty.
+  assert.match(await first.textContent(), /服务器 \d/);
+  await assertNoEnglish(page, 'the invariants panel with the first violation');
+  await app.byRole('tab', '日志').click();
+  await page.waitForSelector('[role="tab"][aria-selected="true"]:has-text("日志")');
+  await assertNoEnglish(page, 'the event log after the violation');
+  app.assertNoErrors();
+});
+
 test('the English-sentence finder finds English and passes ZooKeeper names', async () => {
   const page = await app.open('?lang=zh&play=0');
   await page.evaluate(() => {

@@ -34,34 +34,56 @@ use flight::{Drawn, Flight, Key, Look};
 const CX: f64 = 500.0;
 const CY: f64 = 300.0;
 
-/// Ellipse radii and node radius for `n` servers: a wide ellipse fills the wide
-/// panel better than a circle; more servers get a bigger ellipse.
-fn radii(n: u32) -> (f64, f64, f64) {
+/// The ring's shape: how many servers, and how much wider than its usual width the
+/// ellipse is drawn to fill a box wider than the ring ([`fitted`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Shape {
+    /// Servers in the ring.
+    n: u32,
+    /// Tenths of the usual width added (0 to [`MAX_WIDER`]).
+    wider: u8,
+}
+
+/// The most the ellipse is widened, in tenths: beyond it the ring looks like a line.
+const MAX_WIDER: u8 = 6;
+
+impl Shape {
+    /// The usual ellipse for `n` servers.
+    fn of(n: u32) -> Shape {
+        Shape { n, wider: 0 }
+    }
+}
+
+/// Ellipse radii and node radius for a shape: a wide ellipse fills the wide panel
+/// better than a circle; more servers get a bigger ellipse.
+fn radii(shape: Shape) -> (f64, f64, f64) {
+    let n = shape.n;
     let extra = n.saturating_sub(5) as f64;
     let r = match n {
         0..=5 => 44.0,
         6..=7 => 40.0,
         _ => 36.0,
     };
-    (370.0 + 28.0 * extra, 175.0 + 14.0 * extra, r)
+    let wider = 1.0 + f64::from(shape.wider) / 10.0;
+    ((370.0 + 28.0 * extra) * wider, 175.0 + 14.0 * extra, r)
 }
 
 /// Server centres, by id - 1.
 type Layout = Rc<Vec<(f64, f64)>>;
 
 thread_local! {
-    static LAYOUTS: RefCell<BTreeMap<u32, Layout>> = const { RefCell::new(BTreeMap::new()) };
+    static LAYOUTS: RefCell<BTreeMap<Shape, Layout>> = const { RefCell::new(BTreeMap::new()) };
 }
 
 /// Centres of `n` servers spread evenly by arc length along the ellipse (equal angle
 /// steps would crowd the ends of a wide ellipse), the first at the top, clockwise.
-fn layout(n: u32) -> Layout {
+fn layout(shape: Shape) -> Layout {
     LAYOUTS.with(|cache| {
         cache
             .borrow_mut()
-            .entry(n)
+            .entry(shape)
             .or_insert_with(|| {
-                let (rx, ry, _) = radii(n);
+                let (rx, ry, _) = radii(shape);
                 let point = |a: f64| (CX + rx * a.cos(), CY + ry * a.sin());
                 const SAMPLES: usize = 1440;
                 let angle = |i: usize| -PI / 2.0 + TAU * i as f64 / SAMPLES as f64;
@@ -75,7 +97,7 @@ fn layout(n: u32) -> Layout {
                     cumulative.push(total);
                     prev = p;
                 }
-                let count = n.max(1) as usize;
+                let count = shape.n.max(1) as usize;
                 let mut out = Vec::with_capacity(count);
                 let mut j = 0;
                 for k in 0..count {
@@ -91,9 +113,9 @@ fn layout(n: u32) -> Layout {
     })
 }
 
-/// Centre of server `id` (1-based) among `n`.
-fn centre(id: u32, n: u32) -> (f64, f64) {
-    let l = layout(n);
+/// Centre of server `id` (1-based) in a ring of `shape`.
+fn centre(id: u32, shape: Shape) -> (f64, f64) {
+    let l = layout(shape);
     l.get(id.saturating_sub(1) as usize)
         .copied()
         .unwrap_or((CX, CY))
@@ -107,14 +129,14 @@ const LABEL_ROOM_PRESENTER: f64 = 165.0;
 /// The viewBox (x, y, width, height): the servers' bounding box with room for crowns,
 /// votes and labels (`room` on each side, and below the servers for labels drawn
 /// `labels` times their size: [`fit`]).
-fn view_box(n: u32, room: f64, labels: f64) -> (f64, f64, f64, f64) {
-    let (_, _, r) = radii(n);
+fn view_box(shape: Shape, room: f64, labels: f64) -> (f64, f64, f64, f64) {
+    let (_, _, r) = radii(shape);
     let (mut x0, mut y0, mut x1, mut y1) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
-    for id in 1..=n.max(1) {
-        let (x, y) = centre(id, n);
+    for id in 1..=shape.n.max(1) {
+        let (x, y) = centre(id, shape);
         x0 = x0.min(x - room);
         x1 = x1.max(x + room);
-        y0 = y0.min(y - r - 56.0);
+        y0 = y0.min(y - r - 56.0 * labels);
         y1 = y1.max(y + r + 84.0 * labels);
     }
     (x0, y0, x1 - x0, y1 - y0)
@@ -138,6 +160,29 @@ fn with_clients(
     };
     let width = w + clients::MARGIN + m.width + 12.0;
     ((x, y, width, h.max(bottom + 8.0 - y)), column)
+}
+
+/// Outside presenter mode, the ring's shape and its labels' boost ([`fit::boost`]) for
+/// a box of `size` CSS px, when the viewBox of a shape and boost is `view(shape, b)`:
+/// the usual ellipse if its labels reach [`fit::MIN_LABEL_PX`], else the ellipse
+/// widened (a tenth at a time) that shows them largest. The box is often much wider
+/// than the ring (656x296 px at 1280x720 with a dock tab open), so that the ring is
+/// sized by its height and a wider ellipse gives its servers room to grow.
+fn fitted(n: u32, size: (f64, f64), view: impl Fn(Shape, f64) -> (f64, f64)) -> (Shape, f64) {
+    let mut best = (Shape::of(n), 1.0, 0.0);
+    for wider in 0..=MAX_WIDER {
+        let shape = Shape { n, wider };
+        let b = fit::boost(&layout(shape), radii(shape).2, size, |b| view(shape, b));
+        let px = fit::label_px(b, size, view(shape, b));
+        if px >= fit::MIN_LABEL_PX - 1e-9 && wider == 0 {
+            return (shape, b);
+        }
+        // A wider ring only for a visible gain (a tenth of a pixel).
+        if px > best.2 + 0.1 {
+            best = (shape, b, px);
+        }
+    }
+    (best.0, best.1)
 }
 
 /// A viewBox as the attribute reads it.
@@ -247,16 +292,23 @@ pub fn ring(p: &RingProps) -> Html {
         LABEL_ROOM
     };
     let metrics = Metrics::new(presenter);
-    let frame = |labels: f64| with_clients(view_box(n, room * labels, labels), &sessions, metrics);
-    // Presenter mode's labels are large already (static/style.css).
-    let labels = match presenter {
-        true => 1.0,
-        false => fit::boost(&layout(n), radii(n).2, size, |b| {
-            let (_, _, w, h) = frame(b).0;
-            (w, h)
-        }),
+    let frame = |shape: Shape, labels: f64| {
+        with_clients(view_box(shape, room * labels, labels), &sessions, metrics)
     };
-    let (vb, column) = frame(labels);
+    // Presenter mode's labels are large already (static/style.css). The fit depends on
+    // the box and on what the frame holds (the clients' column), not on the packets.
+    let (shape, labels) =
+        *use_memo(
+            (n, size, presenter, frame(Shape::of(n), 1.0).0),
+            |_| match presenter {
+                true => (Shape::of(n), 1.0),
+                false => fitted(n, size, |shape, b| {
+                    let (_, _, w, h) = frame(shape, b).0;
+                    (w, h)
+                }),
+            },
+        );
+    let (vb, column) = frame(shape, labels);
     {
         let canvas = canvas.clone();
         use_effect_with(view_box_attr(vb), move |_| {
@@ -284,7 +336,7 @@ pub fn ring(p: &RingProps) -> Html {
     let node = |pk: PacketView| {
         let selected = sel == Selection::Packet(pk.id);
         let compact = crowded && pk.election && !selected;
-        let (id, flight) = (pk.id, flight_of(&pk, n));
+        let (id, flight) = (pk.id, flight_of(&pk, shape));
         html! {
             <PacketNode key={id} view={Rc::new(pk)} {flight} {clock} {selected} {compact} dispatch={p.dispatch.clone()} />
         }
@@ -299,11 +351,11 @@ pub fn ring(p: &RingProps) -> Html {
     };
     let links = |drawn: bool| {
         html! {
-            <Links {n} {drawn} cuts={cuts.clone()} conns={Rc::new(conns.clone())} selected={selected_link} dispatch={p.dispatch.clone()} />
+            <Links {shape} {drawn} cuts={cuts.clone()} conns={Rc::new(conns.clone())} selected={selected_link} dispatch={p.dispatch.clone()} />
         }
     };
     // Session clients: their lines, their messages in flight and their boxes.
-    let (_, _, nr) = radii(n);
+    let (_, _, nr) = radii(shape);
     let at = |i: usize| column.anchor(i).unwrap_or((CX, CY));
     let client_lines: Vec<(u32, ClientLine)> = sessions
         .iter()
@@ -311,7 +363,7 @@ pub fn ring(p: &RingProps) -> Html {
         .filter_map(|(i, s)| {
             Some((
                 s.client.0,
-                ClientLine::of(s, at(i), |id| centre(id, n), nr)?,
+                ClientLine::of(s, at(i), |id| centre(id, shape), nr)?,
             ))
         })
         .collect();
@@ -322,7 +374,7 @@ pub fn ring(p: &RingProps) -> Html {
                 .iter()
                 .position(|s| s.client == pk.client)
                 .unwrap_or(0);
-            let flight = clients::flight_of(&pk, at(i), centre(pk.server, n), nr);
+            let flight = clients::flight_of(&pk, at(i), centre(pk.server, shape), nr);
             let id = pk.id;
             html! { <ClientPacketNode key={id} view={Rc::new(pk)} {flight} {clock} /> }
         })
@@ -353,7 +405,7 @@ pub fn ring(p: &RingProps) -> Html {
                     { for servers.into_iter().map(|s| {
                         let (id, selected) = (s.id, server_selected(s.id));
                         let spot = focus.as_ref().map(|f| f.contains(&id));
-                        html! { <ServerNode key={id} {selected} {spot} view={s} {n} {labels} dispatch={p.dispatch.clone()} /> }
+                        html! { <ServerNode key={id} {selected} {spot} view={s} {shape} {labels} dispatch={p.dispatch.clone()} /> }
                     }) }
                 </g>
                 <g class="packets selected-packet">{top}</g>
@@ -408,8 +460,8 @@ fn pick_packet(e: &PointerEvent, d: &Callback<Msg>) {
 /// Props of the links layer.
 #[derive(Properties, Clone, PartialEq)]
 pub struct LinksProps {
-    /// Servers.
-    pub n: u32,
+    /// The ring's shape.
+    pub shape: Shape,
     /// The drawn lines (under the packets), or the marks of the data-* contract, the
     /// cut marks and the click targets (above them).
     pub drawn: bool,
@@ -427,14 +479,14 @@ pub struct LinksProps {
 /// connection, dashed red with a gap when cut, an arrow for a one-way cut.
 #[function_component(Links)]
 fn links(p: &LinksProps) -> Html {
-    let n = p.n;
-    let (_, _, nr) = radii(n);
+    let (shape, n) = (p.shape, p.shape.n);
+    let (_, _, nr) = radii(shape);
     let (cuts, conns) = (&p.cuts, &p.conns);
     let mut out = Vec::new();
     for a in 1..=n {
         for b in (a + 1)..=n {
-            let (x1, y1) = centre(a, n);
-            let (x2, y2) = centre(b, n);
+            let (x1, y1) = centre(a, shape);
+            let (x2, y2) = centre(b, shape);
             let (dx, dy) = (x2 - x1, y2 - y1);
             let len = (dx * dx + dy * dy).sqrt().max(1.0);
             let (ux, uy) = (dx / len, dy / len);
@@ -546,7 +598,8 @@ fn f(v: f64) -> String {
     format!("{v:.1}")
 }
 
-fn shape(role: Role, r: f64) -> Html {
+/// A server's body: its shape says its role (diamond LOOKING, circle FOLLOWER...).
+fn body(role: Role, r: f64) -> Html {
     match role {
         Role::Leading => html! { <>
             <circle class="halo" r={f(r + 13.0)} />
@@ -592,14 +645,14 @@ fn crown(r: f64) -> Html {
 /// One server.
 fn server(
     s: &ServerView,
-    n: u32,
+    shape: Shape,
     labels: f64,
     selected: bool,
     spot: Option<bool>,
     dispatch: &Callback<Msg>,
 ) -> Html {
-    let (x, y) = centre(s.id, n);
-    let (_, _, r) = radii(n);
+    let (x, y) = centre(s.id, shape);
+    let (_, _, r) = radii(shape);
     let id = s.id;
     let on_click = {
         let d = dispatch.clone();
@@ -661,11 +714,11 @@ fn server(
             if selected {
                 <circle class="select-ring" r={f(r + 22.0)} />
             }
-            { shape(s.role, r) }
+            { body(s.role, r) }
             if s.active_leader { { crown(r) } }
             <text class="sid" y="12" text-anchor="middle">{s.id}</text>
             if let Some(v) = vote {
-                <g class="vote" transform={format!("translate(0 {})", f(-r - 22.0))}>
+                <g class="vote" transform={format!("translate(0 {}) scale({labels:.2})", f(-r - 22.0 * labels))}>
                     <rect x="-78" y="-17" width="156" height="26" rx="13" />
                     <text y="2" text-anchor="middle">{t!("ring.votes", vote = v)}</text>
                 </g>
@@ -682,8 +735,8 @@ fn server(
 pub struct ServerProps {
     /// What it shows.
     pub view: ServerView,
-    /// Servers in the ring.
-    pub n: u32,
+    /// The ring's shape.
+    pub shape: Shape,
     /// Selected (or one end of the selected link).
     pub selected: bool,
     /// In a lesson step's spotlight (`None`: no spotlight).
@@ -697,19 +750,19 @@ pub struct ServerProps {
 /// One server: re-rendered only when its view changed.
 #[function_component(ServerNode)]
 fn server_node(p: &ServerProps) -> Html {
-    server(&p.view, p.n, p.labels, p.selected, p.spot, &p.dispatch)
+    server(&p.view, p.shape, p.labels, p.selected, p.spot, &p.dispatch)
 }
 
 /// Above this many packets in flight, election notifications are drawn as dots (their
 /// fields stay in the tooltip and the details box): a 9-server election sends ~100.
 const COMPACT_ABOVE: usize = 20;
 
-/// The flight of `pk` among `n` servers: from the sender's rim to the receiver's,
+/// The flight of `pk` in a ring of `shape`: from the sender's rim to the receiver's,
 /// offset to the right of the link so that the two directions do not overlap.
-fn flight_of(pk: &PacketView, n: u32) -> Flight {
-    let (_, _, r) = radii(n);
-    let (x1, y1) = centre(pk.from, n);
-    let (x2, y2) = centre(pk.to, n);
+fn flight_of(pk: &PacketView, shape: Shape) -> Flight {
+    let (_, _, r) = radii(shape);
+    let (x1, y1) = centre(pk.from, shape);
+    let (x2, y2) = centre(pk.to, shape);
     let (dx, dy) = (x2 - x1, y2 - y1);
     let len = (dx * dx + dy * dy).sqrt().max(1.0);
     let (ux, uy) = (dx / len, dy / len);
@@ -842,6 +895,51 @@ pub fn legend() -> Html {
 mod tests {
     use super::*;
 
+    /// The viewBox's size for a shape and boost, without clients.
+    fn plain(shape: Shape, b: f64) -> (f64, f64) {
+        let (_, _, w, h) = view_box(shape, LABEL_ROOM * b, b);
+        (w, h)
+    }
+
+    #[test]
+    fn a_box_wider_than_the_ring_gets_a_wider_ring_with_larger_labels() {
+        // 1280x720 with a dock tab open: the ring's box is 656x296 px.
+        let size = (656.0, 296.0);
+        for n in [7, 11] {
+            let usual = Shape::of(n);
+            let b0 = fit::boost(&layout(usual), radii(usual).2, size, |b| plain(usual, b));
+            let px0 = fit::label_px(b0, size, plain(usual, b0));
+            let (shape, b) = fitted(n, size, plain);
+            assert!(shape.wider > 0, "{n} servers: {shape:?}");
+            assert!(
+                fit::label_px(b, size, plain(shape, b)) > px0 + 0.1,
+                "{n} servers"
+            );
+        }
+    }
+
+    #[test]
+    fn the_usual_ring_is_kept_where_its_labels_are_large_enough() {
+        // 1920x1080: labels of 3 servers reach the minimum in the usual ellipse.
+        let size = (1100.0, 560.0);
+        let (shape, b) = fitted(3, size, plain);
+        assert_eq!(shape, Shape::of(3));
+        assert!(fit::label_px(b, size, plain(shape, b)) >= fit::MIN_LABEL_PX - 1e-9);
+        // Unmeasured (first render): the usual ring, labels at their size.
+        assert_eq!(fitted(5, (0.0, 0.0), plain), (Shape::of(5), 1.0));
+    }
+
+    #[test]
+    fn a_wider_ring_is_wider_and_no_taller() {
+        let (w0, h0) = plain(Shape::of(9), 1.0);
+        let (w1, h1) = plain(Shape { n: 9, wider: 3 }, 1.0);
+        // (The servers sit on sampled points of the ellipse: a unit either way.)
+        assert!(
+            w1 > w0 + 200.0 && (h1 - h0).abs() < 1.0,
+            "{w0}x{h0} -> {w1}x{h1}"
+        );
+    }
+
     #[test]
     fn a_packet_flies_from_rim_to_rim_beside_its_link() {
         let pk = PacketView {
@@ -856,8 +954,8 @@ mod tests {
             sent_at: 100,
             deliver_at: 300,
         };
-        let f = flight_of(&pk, 5);
-        let (r, (cx, cy)) = (radii(5).2, centre(1, 5));
+        let f = flight_of(&pk, Shape::of(5));
+        let (r, (cx, cy)) = (radii(Shape::of(5)).2, centre(1, Shape::of(5)));
         let d = ((f.from.0 - cx).powi(2) + (f.from.1 - cy).powi(2)).sqrt();
         assert!(d > r, "it starts outside the sender's shape ({d} > {r})");
         let back = flight_of(
@@ -866,7 +964,7 @@ mod tests {
                 to: 1,
                 ..pk
             },
-            5,
+            Shape::of(5),
         );
         assert!(
             (back.to.0 - f.from.0).abs() > 10.0 || (back.to.1 - f.from.1).abs() > 10.0,

@@ -3,10 +3,12 @@
 //! The ring is one SVG scaled to its box (`xMidYMid meet`), so its labels, sized in
 //! viewBox units, shrink with the box: at 1280x720 with a dock tab open a 16-unit
 //! label is about 8 px with 5 servers. Outside presenter mode the labels under each
-//! server (role, phase, epoch and zxid) are drawn `boost` times larger, enough to be
-//! [`MIN_LABEL_PX`] on screen, as far as the room between neighbouring servers allows
-//! (labels never overlap another server's): a larger label widens the viewBox, so the
-//! boost is found with the viewBox it makes.
+//! server (role, phase, epoch and zxid) and its vote badge are drawn `boost` times
+//! larger, enough to be [`MIN_LABEL_PX`] on screen, as far as the room between
+//! neighbouring servers allows (labels never overlap another server's): a larger
+//! label widens the viewBox, so the boost is found with the viewBox it makes. Where
+//! the box is wider than the ring, ring.rs also widens the ellipse (`fitted`) so that
+//! the servers have room to grow.
 
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
@@ -33,8 +35,8 @@ const LABEL_WIDTH: f64 = 23.0 * 0.6 * LABEL_UNITS;
 /// The label block under a server at boost 1: from the rim to below the last line.
 const LABEL_DEPTH: f64 = 82.0;
 
-/// Room above a server: its vote badge (ring.rs draws it 22 units above the rim, 17
-/// units tall above that, 156 units wide).
+/// Room above a server at boost 1: its vote badge (ring.rs draws it 22 units above
+/// the rim, 17 units tall above that, 156 units wide, all `boost` times larger).
 const ABOVE: f64 = 39.0;
 const BADGE_HALF: f64 = 78.0;
 
@@ -46,20 +48,26 @@ pub fn boost(
     size: (f64, f64),
     view: impl Fn(f64) -> (f64, f64),
 ) -> f64 {
-    let (w, h) = size;
-    if w <= 0.0 || h <= 0.0 {
+    if size.0 <= 0.0 || size.1 <= 0.0 {
         return 1.0;
     }
-    let on_screen = |b: f64| {
-        let (vw, vh) = view(b);
-        LABEL_UNITS * b * (w / vw).min(h / vh)
-    };
     let mut b = 1.0;
-    while b + STEP <= MAX_BOOST + 1e-9 && on_screen(b) < MIN_LABEL_PX && fits(centres, r, b + STEP)
+    while b + STEP <= MAX_BOOST + 1e-9
+        && label_px(b, size, view(b)) < MIN_LABEL_PX
+        && fits(centres, r, b + STEP)
     {
         b += STEP;
     }
     b
+}
+
+/// The on-screen size (CSS px) of labels drawn `b` times their size in a viewBox of
+/// `vw` x `vh` units shown in a box of `size` CSS px (`xMidYMid meet`).
+pub fn label_px(b: f64, (w, h): (f64, f64), (vw, vh): (f64, f64)) -> f64 {
+    if vw <= 0.0 || vh <= 0.0 {
+        return 0.0;
+    }
+    LABEL_UNITS * b * (w / vw).min(h / vh)
 }
 
 /// Whether every server's labels at boost `b` stay clear of every other server's
@@ -74,7 +82,7 @@ fn fits(centres: &[(f64, f64)], r: f64, b: f64) -> bool {
             let apart = dx >= 2.0 * half || dy >= depth;
             // One above the other: the upper one's labels end above the lower one's
             // badge, or they are far enough apart sideways to miss its shape and badge.
-            let stacked = dx >= half + r.max(BADGE_HALF) || dy >= 2.0 * r + depth + ABOVE;
+            let stacked = dx >= half + r.max(BADGE_HALF * b) || dy >= 2.0 * r + depth + ABOVE * b;
             apart && stacked
         })
     })

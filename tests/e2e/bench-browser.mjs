@@ -245,7 +245,13 @@ async function playSteady(app, cluster, durationMs) {
     mimeType: 'application/json',
     buffer: Buffer.from(json),
   });
-  await page.locator('[data-view="message"]').filter({ hasText: 'Imported' }).waitFor();
+  // The message says "Imported" or "… was not imported: …" (a refused file leaves the
+  // old run playing, which would measure an idle cluster).
+  const message = page.locator('[data-view="message"]');
+  await message.filter({ hasText: /imported/i }).waitFor();
+  if (await message.evaluate((e) => e.classList.contains('error'))) {
+    throw new Error(`the bench scenario was refused: ${await message.textContent()}`);
+  }
   const play = app.byRole('button', 'Play', { exact: true });
   if (await play.count()) await play.click();
   await app.byRole('button', 'Pause', { exact: true }).waitFor();
@@ -403,7 +409,10 @@ async function render(app) {
 }
 
 async function heap(app) {
-  const c = RENDER_CLUSTERS[RENDER_CLUSTERS.length - 1];
+  const last = RENDER_CLUSTERS[RENDER_CLUSTERS.length - 1];
+  // A scenario holds at most 40 000 steps (core's scenario limits): a long series
+  // writes a little less often (10 writes/s for an hour, about 100 packets in flight).
+  const c = { ...last, perSecond: Math.min(last.perSecond, Math.floor(39_000 / (HEAP_MINUTES * 60 + 60))) };
   console.log(
     `== 2b. memory: ${c.participants}+${c.observers} servers, ${c.perSecond} writes/s, playing for ${HEAP_MINUTES} min, a sample every ${HEAP_EVERY_S} s ==`,
   );

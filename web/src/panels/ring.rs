@@ -23,6 +23,7 @@ use crate::state::model::{Model, Msg, Selection};
 use crate::text::gloss;
 
 pub mod clients;
+pub mod contract;
 pub mod fit;
 pub mod flight;
 
@@ -333,18 +334,33 @@ pub fn ring(p: &RingProps) -> Html {
     let (top, under): (Vec<_>, Vec<_>) = packets
         .into_iter()
         .partition(|pk| sel == Selection::Packet(pk.id));
-    let node = |pk: PacketView| {
-        let selected = sel == Selection::Packet(pk.id);
-        let compact = crowded && pk.election && !selected;
-        let (id, flight) = (pk.id, flight_of(&pk, shape));
-        html! {
-            <PacketNode key={id} view={Rc::new(pk)} {flight} {clock} {selected} {compact} dispatch={p.dispatch.clone()} />
-        }
-    };
-    // Collected into lists: yew 0.21 unwraps a `{ for }` of one child into a bare
-    // node, which would re-create the last packet left in a layer.
-    let under: Html = under.into_iter().map(node).collect();
-    let top: Html = top.into_iter().map(node).collect();
+    // The packets on the canvas: their `<g>`s are made and removed by `contract`, not
+    // by Yew, after each render.
+    let layer = use_node_ref();
+    {
+        let layer = layer.clone();
+        let on_canvas: Vec<contract::OnCanvas> = under
+            .into_iter()
+            .map(|pk| contract::OnCanvas {
+                compact: crowded && pk.election,
+                flight: flight_of(&pk, shape),
+                view: pk,
+            })
+            .collect();
+        use_effect(move || contract::sync(layer.cast::<web_sys::Element>(), on_canvas, clock));
+    }
+    use_effect_with((), |_| contract::clear);
+    // The selected packet, drawn as SVG by its component. Collected into a list: yew
+    // 0.21 unwraps a `{ for }` of one child into a bare node.
+    let top: Html = top
+        .into_iter()
+        .map(|pk| {
+            let (id, flight) = (pk.id, flight_of(&pk, shape));
+            html! {
+                <PacketNode key={id} view={Rc::new(pk)} {flight} {clock} dispatch={p.dispatch.clone()} />
+            }
+        })
+        .collect();
     let on_down = {
         let d = p.dispatch.clone();
         Callback::from(move |e: PointerEvent| pick_packet(&e, &d))
@@ -398,7 +414,7 @@ pub fn ring(p: &RingProps) -> Html {
                  style={format!("--labels: {labels:.2}")}
                  viewBox={view_box_attr(vb)} preserveAspectRatio="xMidYMid meet" onpointerdown={on_down}>
                 { links(false) }
-                <g class="packets">{under}</g>
+                <g class="packets" ref={layer}></g>
                 <g class="client-packets">{client_packets}</g>
                 <g class="clients">{client_boxes}</g>
                 <g class="servers">
@@ -781,7 +797,7 @@ pub fn move_packets(t: f64) {
     flight::set_time(t);
 }
 
-/// Props of one packet in flight.
+/// Props of the selected packet.
 #[derive(Properties, Clone)]
 pub struct PacketProps {
     /// What it is.
@@ -791,59 +807,34 @@ pub struct PacketProps {
     /// The display clock when the ring rendered: where to draw it if it renders now.
     /// Not compared: between renders the packet is moved by [`flight::set_time`].
     pub clock: f64,
-    /// Selected: drawn as SVG above the servers, outlined; otherwise on the canvas.
-    pub selected: bool,
-    /// Drawn as a dot (a crowded election).
-    pub compact: bool,
     /// Dispatcher.
     pub dispatch: Callback<Msg>,
 }
 
 impl PartialEq for PacketProps {
     fn eq(&self, o: &Self) -> bool {
-        self.view == o.view
-            && self.flight == o.flight
-            && self.selected == o.selected
-            && self.compact == o.compact
-            && self.dispatch == o.dispatch
+        self.view == o.view && self.flight == o.flight && self.dispatch == o.dispatch
     }
 }
 
-/// One packet in flight: an empty `<g>` with the data-* attributes, created when it is
-/// sent and kept until it is delivered, while the canvas draws it; the selected
-/// packet is a full SVG drawing instead. It renders again only if what it shows
-/// changes.
+/// The selected packet: a full SVG drawing above the servers, outlined, with the
+/// data-* attributes of every packet (the others are on the canvas, [`contract`]). It
+/// renders again only if what it shows changes; between renders [`flight`] moves it.
 #[function_component(PacketNode)]
 fn packet_node(p: &PacketProps) -> Html {
     let node = use_node_ref();
     let token = *use_memo((), |_| flight::token());
     {
         let (node, id, flight, clock) = (node.clone(), p.view.id, p.flight, p.clock);
-        let look = (!p.selected).then(|| Look::of(&p.view, p.compact));
         use_effect(move || {
-            let drawn = match look {
-                Some(look) => Some(Drawn::Canvas(look)),
-                None => node.cast::<web_sys::Element>().map(Drawn::Element),
-            };
-            if let Some(drawn) = drawn {
-                flight::add(Key::Packet(id), token, flight, drawn, clock);
+            if let Some(el) = node.cast::<web_sys::Element>() {
+                flight::add(Key::Packet(id), token, flight, Drawn::Element(el), clock);
             }
             move || flight::remove(Key::Packet(id), token)
         });
     }
     let pk = &p.view;
-    let class = classes!(
-        "packet",
-        pk.phase_class(),
-        p.compact.then_some("dot"),
-        p.selected.then_some("selected")
-    );
-    if !p.selected {
-        return html! {
-            <g ref={node} {class} data-packet-id={pk.id.to_string()} data-packet-type={pk.kind}
-               data-from={pk.from.to_string()} data-to={pk.to.to_string()} />
-        };
-    }
+    let class = classes!("packet", pk.phase_class(), "selected");
     let id = pk.id;
     let on_down = {
         let d = p.dispatch.clone();

@@ -170,3 +170,33 @@ test('the packet canvas is drawn at its full size after a language switch remoun
   });
   app.assertNoErrors();
 });
+
+// The event log is one keyed list (web/src/panels/events.rs): when new lines come in at
+// the top, the lines still shown keep their elements. (With an unkeyed list every line
+// was re-created at every refresh: 150 lines, several times a second.)
+test('the event log keeps the elements of the lines still shown when new ones arrive', { timeout: 60_000 }, async () => {
+  const page = await openPaused(app, '?play=0&lang=en');
+  await skipOnce(app, page);
+  await skipOnce(app, page);
+  // A full log (150 lines), as in a busy class: writes until it is.
+  const lines = page.locator('.panel.events ol > li[data-kind]');
+  for (let i = 0; i < 30 && (await lines.count()) < 150; i++) {
+    for (let w = 0; w < 4; w++) await app.byRole('button', 'Write to leader').click();
+    await skipOnce(app, page);
+  }
+  assert.equal(await lines.count(), 150, 'a full log');
+  await page.evaluate(() => {
+    window.__oldLines = [...document.querySelectorAll('.panel.events ol > li[data-kind]')];
+  });
+  await app.byRole('button', 'Write to leader').click();
+  await skipOnce(app, page);
+  const r = await page.evaluate(() => {
+    const now = [...document.querySelectorAll('.panel.events ol > li[data-kind]')];
+    const old = window.__oldLines;
+    return { now: now.length, kept: old.filter((li) => li.isConnected).length, old: old.length, newest: now.indexOf(old[0]) };
+  });
+  assert.ok(r.newest > 0, `the old newest line is still shown, lower down (at ${r.newest})`);
+  // Every old line the log still has room for is the same element (150 lines at most).
+  assert.equal(r.kept, Math.min(r.old, 150 - r.newest), JSON.stringify(r));
+  app.assertNoErrors();
+});

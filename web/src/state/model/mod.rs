@@ -261,7 +261,9 @@ impl Model {
                 true
             }
             Err(error) => {
-                self.refuse(Said::CannotRun { error });
+                self.refuse(Said::CannotRun {
+                    error: error.into(),
+                });
                 false
             }
         }

@@ -549,7 +549,7 @@ pub fn run_seed(seed: u64, params: &SweepParams) -> SeedOutcome {
                 name: "InvalidRandomScenario".to_string(),
                 at_ms: 0,
                 servers: Vec::new(),
-                detail: Detail::InvalidScenario(e),
+                detail: Detail::InvalidScenario(e).into(),
             }],
             events: 0,
         },

@@ -421,7 +421,7 @@ fn i3_i4_i5_i15_a_committed_txn_replaced_on_a_follower() {
     assert!(get(&v, "I3").servers.contains(&f));
     let evil = TxnAt::of(&set("/evil", "x", z(1, 3)));
     assert!(
-        matches!(&get(&v, "I3").detail, Detail::CommittedDisagree { a_txn, b_txn, .. } if *a_txn == evil || *b_txn == evil),
+        matches!(&*get(&v, "I3").detail, Detail::CommittedDisagree { a_txn, b_txn, .. } if *a_txn == evil || *b_txn == evil),
         "{:?}",
         get(&v, "I3").detail
     );
@@ -443,7 +443,7 @@ fn i6_i7_two_committed_txns_swapped_on_a_follower() {
     let i7 = get(&v, "I7");
     assert!(i7.servers.contains(&f));
     assert!(
-        matches!(&i7.detail, Detail::DeliveredWithoutPrevious { previous, .. } if previous.zxid == z(1, 2)),
+        matches!(&*i7.detail, Detail::DeliveredWithoutPrevious { previous, .. } if previous.zxid == z(1, 2)),
         "{:?}",
         i7.detail
     );
@@ -466,7 +466,7 @@ fn i8_newer_epoch_delivered_first() {
     let x = get(&v, "I8");
     assert_eq!(x.servers, vec![f]);
     assert!(
-        matches!(&x.detail, Detail::DeliveredEpochsOutOfOrder { newer, .. } if newer.zxid == z(2, 1)),
+        matches!(&*x.detail, Detail::DeliveredEpochsOutOfOrder { newer, .. } if newer.zxid == z(2, 1)),
         "{:?}",
         x.detail
     );
@@ -503,7 +503,7 @@ fn i10_leader_log_lacks_a_committed_txn() {
     assert_eq!(x.name, "LeaderLogCompleteness");
     let k1 = TxnAt::of(&set("/k1", "1", z(1, 2)));
     assert!(
-        matches!(&x.detail, Detail::LeaderLacksCommitted { txn, .. } if *txn == k1),
+        matches!(&*x.detail, Detail::LeaderLacksCommitted { txn, .. } if *txn == k1),
         "{:?}",
         x.detail
     );
@@ -537,7 +537,7 @@ fn i12_follower_committed_more_than_its_leader() {
     both.sort();
     assert_eq!(x.servers, both);
     assert!(
-        matches!(x.detail, Detail::FollowerCountsMore { follower, leader, .. } if follower == f && leader == l),
+        matches!(*x.detail, Detail::FollowerCountsMore { follower, leader, .. } if follower == f && leader == l),
         "{:?}",
         x.detail
     );
@@ -555,7 +555,7 @@ fn i13_durable_state_a_restart_would_refuse() {
     assert_eq!(x.servers, vec![f]);
     assert!(
         matches!(
-            x.detail,
+            *x.detail,
             Detail::DurableAheadOfEpoch {
                 current: Epoch(0),
                 ..
@@ -570,7 +570,7 @@ fn i13_durable_state_a_restart_would_refuse() {
     h.srv(f).disk.accepted_epoch = Some(Epoch(0));
     let v = h.recheck();
     assert!(matches!(
-        get(&v, "I13").detail,
+        *get(&v, "I13").detail,
         Detail::AcceptedBelowCurrent {
             accepted: Epoch(0),
             current: Epoch(1),
@@ -598,7 +598,7 @@ fn i14_snapshot_label_does_not_match_its_content() {
     let x = get(&v, "I14");
     assert_eq!(x.servers, vec![f]);
     assert!(
-        matches!(x.detail, Detail::SnapshotMislabelled { label, .. } if label == z(1, 5)),
+        matches!(*x.detail, Detail::SnapshotMislabelled { label, .. } if label == z(1, 5)),
         "{:?}",
         x.detail
     );
@@ -614,7 +614,7 @@ fn i15_two_txns_share_a_zxid() {
     let x = get(&v, "I15");
     assert_eq!(x.servers, vec![f]);
     assert!(
-        matches!(&x.detail, Detail::HistoryZxidClash { later, .. } | Detail::HeldOtherThanBroadcast { held: later, .. } if later.zxid == z(1, 5)),
+        matches!(&*x.detail, Detail::HistoryZxidClash { later, .. } | Detail::HeldOtherThanBroadcast { held: later, .. } if later.zxid == z(1, 5)),
         "{:?}",
         x.detail
     );
@@ -633,7 +633,7 @@ fn i15_a_primary_mints_another_epochs_zxid() {
         },
     });
     assert!(matches!(
-        &get(&v, "I15").detail,
+        &*get(&v, "I15").detail,
         Detail::ZxidOfOtherEpoch { epoch: Epoch(1), txn, .. } if txn.zxid.epoch() == Epoch(2)
     ));
 }
@@ -649,7 +649,7 @@ fn i16_acked_write_not_committed() {
         result: WriteResult::Committed { zxid: z(0, 7) },
     });
     assert!(matches!(
-        get(&v, "I16").detail,
+        *get(&v, "I16").detail,
         Detail::AckedWriteLost { zxid, .. } if zxid == z(0, 7)
     ));
 }
@@ -666,7 +666,7 @@ fn t1_committed_txns_truncated_from_a_follower() {
     let x = get(&v, "T1");
     assert_eq!(x.servers, vec![f]);
     assert!(
-        matches!(&x.detail, Detail::CommittedTxnLost { txn, .. } if txn.zxid == z(1, 3)),
+        matches!(&*x.detail, Detail::CommittedTxnLost { txn, .. } if txn.zxid == z(1, 3)),
         "{:?}",
         x.detail
     );
@@ -741,7 +741,7 @@ fn t1_trunc_too_much_zk1156() {
             let x = get(&h.found, "T1");
             assert_eq!(x.servers, vec![ServerId(1)]);
             assert!(
-                matches!(&x.detail, Detail::CommittedTxnLost { txn, .. } if txn.zxid == z(1, 2)),
+                matches!(&*x.detail, Detail::CommittedTxnLost { txn, .. } if txn.zxid == z(1, 2)),
                 "{:?}",
                 x.detail
             );
@@ -784,7 +784,7 @@ fn t3_unmatched_commit() {
         expected: z(1, 6),
     });
     assert!(
-        matches!(&x.detail, Detail::IllegalPacket { complaint: Complaint::Crash(c), .. } if *c == exit),
+        matches!(&*x.detail, Detail::IllegalPacket { complaint: Complaint::Crash(c), .. } if *c == exit),
         "{:?}",
         x.detail
     );
@@ -881,7 +881,7 @@ fn l3_leader_gives_up_synchronisation() {
         zab_core::server::LeaderShutdown::WaitTimedOut(zab_core::server::LeaderWait::NewLeaderAck),
     );
     assert!(
-        matches!(&x.detail, Detail::LeaderGaveUp { reason, .. } if *reason == gave_up),
+        matches!(&*x.detail, Detail::LeaderGaveUp { reason, .. } if *reason == gave_up),
         "{:?}",
         x.detail
     );
@@ -904,7 +904,7 @@ fn l4_restart_refused() {
     assert_eq!(x.servers, vec![f]);
     assert!(
         matches!(
-            x.detail,
+            *x.detail,
             Detail::RestartRefused {
                 reason: zab_core::server::StartRefusal::CurrentEpochBehind { .. },
                 ..
@@ -968,7 +968,7 @@ fn e3_crash_between_newleader_log_and_epoch_write() {
             let x = get(&h.found, "I13");
             assert_eq!(x.servers, vec![ServerId(1)]);
             assert!(
-                matches!(x.detail, Detail::DurableAheadOfEpoch { last, .. } if last.epoch() == Epoch(2)),
+                matches!(*x.detail, Detail::DurableAheadOfEpoch { last, .. } if last.epoch() == Epoch(2)),
                 "{:?}",
                 x.detail
             );
@@ -1058,7 +1058,7 @@ fn i10_t1_diff_txns_not_logged_before_ack_zk3911() {
             let i10 = get(&h.found, "I10");
             assert_eq!(i10.servers, vec![ServerId(1)]);
             assert!(
-                matches!(&i10.detail, Detail::LeaderLacksCommitted { txn, .. } if txn.zxid == z(1, 2)),
+                matches!(&*i10.detail, Detail::LeaderLacksCommitted { txn, .. } if txn.zxid == z(1, 2)),
                 "{:?}",
                 i10.detail
             );
@@ -1123,7 +1123,7 @@ fn i2_epoch_proposed_in_two_incarnations_zk1291() {
             assert_eq!(x.servers, vec![ServerId(3)]);
             assert!(
                 matches!(
-                    x.detail,
+                    *x.detail,
                     Detail::EpochProposedTwice {
                         epoch: Epoch(1),
                         ..

@@ -55,7 +55,7 @@ pub fn panic_violation(msg: String) -> Violation {
         name: "SimulatorPanic".to_string(),
         at_ms: 0,
         servers: Vec::new(),
-        detail: Detail::SimulatorPanic(msg),
+        detail: Detail::SimulatorPanic(msg).into(),
     }
 }
 

@@ -185,8 +185,8 @@ pub enum TraceKind {
         name: String,
         /// Servers involved.
         servers: Vec<ServerId>,
-        /// What broke (serialised as its English sentence).
-        detail: Detail,
+        /// What broke (serialised as its English sentence), shared with the violation.
+        detail: Arc<Detail>,
     },
 }
 

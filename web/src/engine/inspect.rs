@@ -9,6 +9,7 @@
 
 use crate::t;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use crate::text::lang;
 use crate::text::narrate::reasons;
@@ -443,7 +444,7 @@ pub enum MarkKind {
         /// Its name.
         name: String,
         /// What broke, as data (worded where it is shown: `text::violation`).
-        detail: Detail,
+        detail: Arc<Detail>,
     },
 }
 

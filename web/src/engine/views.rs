@@ -3,6 +3,7 @@
 //! [`crate::engine`] builds these views from the simulation and turns [`Command`]s
 //! into interventions; the panels only ever see these types.
 
+use std::sync::Arc;
 use zab_core::check::Detail;
 use zab_core::client::{ClientEvent, ClientState, Request, WatchKind};
 use zab_core::packet::PacketPhase;
@@ -412,7 +413,7 @@ pub struct ViolationView {
     /// Servers involved.
     pub servers: Vec<u32>,
     /// What broke, as data (worded where it is shown: `text::violation`).
-    pub detail: Detail,
+    pub detail: Arc<Detail>,
 }
 
 impl ViolationView {

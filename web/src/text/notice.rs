@@ -384,10 +384,10 @@ mod tests {
             },
             Said::Unreadable {
                 from: From::Session,
-                error: Unread::Scenario(zab_core::scenario::ScenarioError::new(
+                error: Unread::Scenario(std::rc::Rc::new(zab_core::scenario::ScenarioError::new(
                     "",
                     zab_core::scenario::Reason::EmptyFile,
-                )),
+                ))),
                 now: free,
             },
         ];

@@ -29,7 +29,7 @@ impl Model {
                 Err(e) => {
                     let said = Said::Unreadable {
                         from: from(&origin),
-                        error: Unread::Scenario(e),
+                        error: Unread::Scenario(e.into()),
                         now: self.named(),
                     };
                     note(self, said, true);
@@ -41,7 +41,7 @@ impl Model {
                 Some(Err(e)) => {
                     let said = Said::Unreadable {
                         from: From::Link,
-                        error: Unread::Link(e),
+                        error: Unread::Link(e.into()),
                         now: self.named(),
                     };
                     note(self, said, true);

@@ -2,8 +2,10 @@
 //! worded where it is shown (`text::notice::words`), so that a language switch
 //! rewords it.
 
+use std::rc::Rc;
 use zab_core::lesson::Until;
 use zab_core::scenario::link::LinkError;
+
 use zab_core::scenario::ScenarioError;
 
 use crate::engine::{Done, Idle, Problem};
@@ -45,10 +47,12 @@ pub enum From {
 /// Why a scenario could not be read, as core's typed reason.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Unread {
-    /// The text is not a valid scenario.
-    Scenario(ScenarioError),
-    /// The scenario in a link could not be decoded, or is not valid.
-    Link(LinkError),
+    /// The text is not a valid scenario (shared: messages holding it are cloned by
+    /// every callback, and a deep copy of the error is 4.7 KB of wasm).
+    Scenario(Rc<ScenarioError>),
+    /// The scenario in a link could not be decoded, or is not valid (shared: it may
+    /// hold a [`ScenarioError`]).
+    Link(Rc<LinkError>),
 }
 
 /// Something the status line says.
@@ -120,8 +124,8 @@ pub enum Said {
     /// This scenario cannot run: core's reason (a validation error), worded where it
     /// is shown (`text::scenario_error`).
     CannotRun {
-        /// The reason.
-        error: ScenarioError,
+        /// The reason (shared, as in [`Unread::Scenario`]).
+        error: Rc<ScenarioError>,
     },
     /// Playback paused at a "pause at" moment.
     PausedAt(Until),

@@ -3,6 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { launchApp } from './harness.mjs';
+import { ringLabels } from './ui.mjs';
 
 let app;
 
@@ -39,38 +40,6 @@ async function skip(page, lang) {
   await page.waitForFunction((b) => Number(document.querySelector('[data-now-ms]').dataset.nowMs) >= b + 1000, before);
 }
 
-/** The ring's server labels: their rendered size and any two of different servers that overlap. */
-async function labels(page) {
-  return page.evaluate(() => {
-    const svg = document.querySelector('svg[data-view="cluster"]');
-    const box = svg.getBoundingClientRect();
-    const vb = svg.viewBox.baseVal;
-    // `xMidYMid meet`: the smaller of the two ratios.
-    const scale = Math.min(box.width / vb.width, box.height / vb.height);
-    const texts = [...svg.querySelectorAll('g[data-server] :is(.role-label, .phase-label, .facts-label)')];
-    const px = Math.min(...texts.map((t) => parseFloat(getComputedStyle(t).fontSize) * scale));
-    // The vote badges' text on screen: the badge is scaled with the labels by a transform.
-    const votes = [...svg.querySelectorAll('g[data-server] .vote text')].map((t) => parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a);
-    const votePx = votes.length ? Math.min(...votes) : null;
-    // A server's shape and its vote badge count as its own.
-    const parts = [...texts, ...svg.querySelectorAll('g[data-server] :is(.body, .vote rect)')].map((el) => ({
-      server: el.closest('g[data-server]').dataset.server,
-      what: el.getAttribute('class') ?? 'vote',
-      r: el.getBoundingClientRect(),
-    }));
-    const overlaps = [];
-    for (const a of parts) {
-      for (const b of parts) {
-        if (a.server >= b.server || !(a.what.endsWith('-label') || b.what.endsWith('-label'))) continue;
-        if (a.r.left < b.r.right && b.r.left < a.r.right && a.r.top < b.r.bottom && b.r.top < a.r.bottom) {
-          overlaps.push(`${a.server} ${a.what} / ${b.server} ${b.what}`);
-        }
-      }
-    }
-    return { px, votePx, overlaps };
-  });
-}
-
 // web/src/panels/ring/fit.rs: outside presenter mode the labels under each server grow
 // to 12 px on screen where the room between servers allows, and never overlap another
 // server's labels, shape or vote badge. Where the box is wider than the ring (656x296
@@ -87,7 +56,8 @@ for (const lang of ['en', 'zh']) {
       // During the election (vote badges) and after it (longer zxids, a LEADING label).
       for (const skips of [0, 3]) {
         for (let i = 0; i < skips; i++) await skip(page, lang);
-        const { px, votePx, overlaps } = await labels(page);
+        const { px: kinds, votePx, overlaps } = await ringLabels(page);
+        const px = Math.min(...Object.values(kinds));
         assert.deepEqual(overlaps, [], `${n}+${observers} servers after ${skips} s`);
         // Without the boost, 5 servers' labels were 8.5 px here; the room between
         // neighbouring servers stops it at about 10 (fit.rs).

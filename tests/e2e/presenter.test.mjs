@@ -6,6 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { launchApp } from './harness.mjs';
+import { ringLabels } from './ui.mjs';
 
 let app;
 
@@ -17,24 +18,12 @@ after(async () => {
   await app?.close();
 });
 
-/** Rendered px of the ring's labels (font size in viewBox units times the scale). */
-async function ringLabelPx(page) {
-  return page.evaluate(() => {
-    const svg = document.querySelector('svg[data-view="cluster"]');
-    // `xMidYMid meet`: the smaller of the two ratios.
-    const box = svg.getBoundingClientRect();
-    const scale = Math.min(box.width / svg.viewBox.baseVal.width, box.height / svg.viewBox.baseVal.height);
-    const px = (sel) => Math.min(...[...svg.querySelectorAll(sel)].map((el) => parseFloat(getComputedStyle(el).fontSize) * scale));
-    return { role: px('.role-label'), phase: px('.phase-label'), facts: px('.facts-label') };
-  });
-}
-
 for (const [width, height] of [[1920, 1080], [1280, 720]]) {
   test(`at ${width}x${height} the ring's labels (and at 1920x1080 the lesson's words) are at least 24 px`, async () => {
     await app.page.setViewportSize({ width, height });
     const page = await app.open('?play=0&lang=zh&present=1&lesson=quorum');
     assert.equal(await page.locator('main').getAttribute('data-presenter'), 'true');
-    for (const [name, px] of Object.entries(await ringLabelPx(page))) {
+    for (const [name, px] of Object.entries((await ringLabels(page)).px)) {
       assert.ok(px >= 24, `${name} labels are ${px.toFixed(1)} px`);
     }
     const say = await page.locator('[data-view="lesson"] .say').evaluate((el) => parseFloat(getComputedStyle(el).fontSize));

@@ -1,4 +1,5 @@
-// UI steps the browser tests share: open the app paused, read the clock, skip a second;
+// UI steps the browser tests share: open the app paused, read the clock, skip a second,
+// measure the ring's labels;
 // and running the native zab-sim to compare with the browser. The UI steps wait for
 // DOM state, never for wall-clock time.
 import { execFile } from 'node:child_process';
@@ -31,6 +32,48 @@ export async function skipOnce(app, page) {
     (b) => Number(document.querySelector('[data-now-ms]').dataset.nowMs) >= b + 1000,
     before,
   );
+}
+
+/**
+ * The ring's server labels as drawn (issue 14): the smallest of each kind (role, phase,
+ * epoch/zxid) and the smallest vote-badge text, in CSS px, the ring's box, the
+ * page's devicePixelRatio (a browser's zoom), and any two parts of different servers
+ * that overlap where one is a label (a server's shape and vote badge count as its own).
+ */
+export async function ringLabels(page) {
+  return page.evaluate(() => {
+    const svg = document.querySelector('svg[data-view="cluster"]');
+    const box = svg.getBoundingClientRect();
+    const vb = svg.viewBox.baseVal;
+    // `xMidYMid meet`: the smaller of the two ratios.
+    const scale = Math.min(box.width / vb.width, box.height / vb.height);
+    const px = (sel) =>
+      Math.min(...[...svg.querySelectorAll(`g[data-server] ${sel}`)].map((el) => parseFloat(getComputedStyle(el).fontSize) * scale));
+    // The vote badges' text on screen: the badge is scaled with the labels by a transform.
+    const votes = [...svg.querySelectorAll('g[data-server] .vote text')].map((t) => parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a);
+    const texts = [...svg.querySelectorAll('g[data-server] :is(.role-label, .phase-label, .facts-label)')];
+    const parts = [...texts, ...svg.querySelectorAll('g[data-server] :is(.body, .vote rect)')].map((el) => ({
+      server: el.closest('g[data-server]').dataset.server,
+      what: el.getAttribute('class') ?? 'vote',
+      r: el.getBoundingClientRect(),
+    }));
+    const overlaps = [];
+    for (const a of parts) {
+      for (const b of parts) {
+        if (a.server >= b.server || !(a.what.endsWith('-label') || b.what.endsWith('-label'))) continue;
+        if (a.r.left < b.r.right && b.r.left < a.r.right && a.r.top < b.r.bottom && b.r.top < a.r.bottom) {
+          overlaps.push(`${a.server} ${a.what} / ${b.server} ${b.what}`);
+        }
+      }
+    }
+    return {
+      px: { role: px('.role-label'), phase: px('.phase-label'), facts: px('.facts-label') },
+      votePx: votes.length ? Math.min(...votes) : null,
+      box: `${Math.round(box.width)}x${Math.round(box.height)} CSS px`,
+      dpr: devicePixelRatio,
+      overlaps,
+    };
+  });
 }
 
 /**

@@ -13,7 +13,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { launchApp } from './harness.mjs';
-import { skipOnce } from './ui.mjs';
+import { ringLabels, skipOnce } from './ui.mjs';
 
 const WINDOW = { width: 1280, height: 720 };
 const ZOOMS = [1.25, 1.5];
@@ -86,42 +86,11 @@ async function openAt(z, query, count) {
   return page;
 }
 
-/**
- * The ring's labels in device px (the smallest of each kind: role, phase, epoch/zxid)
- * and any two of different servers that overlap. Copied from presenter.test.mjs's
- * ringLabelPx and legible.test.mjs's labels (both private there), times the zoom.
- */
+/** The ring's labels in device px (CSS px times the zoom), its box and overlaps. */
 async function ring(page) {
-  return page.evaluate(() => {
-    const svg = document.querySelector('svg[data-view="cluster"]');
-    const box = svg.getBoundingClientRect();
-    const vb = svg.viewBox.baseVal;
-    // `xMidYMid meet`: the smaller of the two ratios.
-    const scale = Math.min(box.width / vb.width, box.height / vb.height) * devicePixelRatio;
-    const px = (sel) =>
-      Math.min(...[...svg.querySelectorAll(`g[data-server] ${sel}`)].map((el) => parseFloat(getComputedStyle(el).fontSize) * scale));
-    const texts = [...svg.querySelectorAll('g[data-server] :is(.role-label, .phase-label, .facts-label)')];
-    // A server's shape and its vote badge count as its own.
-    const parts = [...texts, ...svg.querySelectorAll('g[data-server] :is(.body, .vote rect)')].map((el) => ({
-      server: el.closest('g[data-server]').dataset.server,
-      what: el.getAttribute('class') ?? 'vote',
-      r: el.getBoundingClientRect(),
-    }));
-    const overlaps = [];
-    for (const a of parts) {
-      for (const b of parts) {
-        if (a.server >= b.server || !(a.what.endsWith('-label') || b.what.endsWith('-label'))) continue;
-        if (a.r.left < b.r.right && b.r.left < a.r.right && a.r.top < b.r.bottom && b.r.top < a.r.bottom) {
-          overlaps.push(`${a.server} ${a.what} / ${b.server} ${b.what}`);
-        }
-      }
-    }
-    return {
-      px: { role: px('.role-label'), phase: px('.phase-label'), facts: px('.facts-label') },
-      box: `${Math.round(box.width)}x${Math.round(box.height)} CSS px`,
-      overlaps,
-    };
-  });
+  const r = await ringLabels(page);
+  const px = Object.fromEntries(Object.entries(r.px).map(([kind, v]) => [kind, v * r.dpr]));
+  return { px, box: r.box, overlaps: r.overlaps };
 }
 
 /** The language switch's buttons and Play that are not wholly inside the viewport. */

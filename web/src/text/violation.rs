@@ -639,41 +639,32 @@ mod tests {
     #[test]
     fn a_few_findings_in_chinese() {
         let all = examples();
-        let find = |f: fn(&Detail) -> bool| all.iter().find(|d| f(d)).expect("listed");
+        // The Chinese of the listed example `f` picks.
+        let zh = |f: fn(&Detail) -> bool| {
+            detail_in(all.iter().find(|d| f(d)).expect("listed"), Lang::Zh)
+        };
         assert_eq!(
-            detail_in(find(|d| matches!(d, Detail::EpochEstablishedTwice { .. })), Lang::Zh),
+            zh(|d| matches!(d, Detail::EpochEstablishedTwice { .. })),
             "纪元 2 被不止一台服务器确立（1、2 和 3）：每台都在收齐自己的 ACKEPOCH 法定人数后持久化了 currentEpoch = 2，于是这个纪元有了两个主进程"
         );
         assert_eq!(
-            detail_in(find(|d| matches!(d, Detail::LeaderLacksCommitted { .. })), Lang::Zh),
+            zh(|d| matches!(d, Detail::LeaderLacksCommitted { .. })),
             "服务器 1 领导纪元 2，但它的历史缺少已提交事务 0x100000002 (set /k1=1)（在纪元 1 中提交）：它在第 2 位没有任何事务"
         );
         // The empty place is a clause of its own in Chinese, not a noun where a txn goes.
-        let committed = detail_in(
-            find(|d| matches!(d, Detail::CommittedNotLeaderPrefix { .. })),
-            Lang::Zh,
-        );
+        let committed = zh(|d| matches!(d, Detail::CommittedNotLeaderPrefix { .. }));
         assert!(
             committed.ends_with("，领导者在这一位没有提交任何事务"),
             "{committed}"
         );
-        let prefix = detail_in(
-            find(|d| matches!(d, Detail::HistoryNotLeaderPrefix { .. })),
-            Lang::Zh,
-        );
+        let prefix = zh(|d| matches!(d, Detail::HistoryNotLeaderPrefix { .. }));
         assert!(prefix.contains("，领导者持有的是 0x"), "{prefix}");
-        let t3 = detail_in(
-            find(|d| matches!(d, Detail::IllegalPacket { .. })),
-            Lang::Zh,
-        );
+        let t3 = zh(|d| matches!(d, Detail::IllegalPacket { .. }));
         assert!(
             t3.starts_with("服务器 2 收到了一个不紧接上一个提议的 PROPOSAL："),
             "{t3}"
         );
-        let l3 = detail_in(
-            find(|d| matches!(d, Detail::ExitedInGoodPeriod { .. })),
-            Lang::Zh,
-        );
+        let l3 = zh(|d| matches!(d, Detail::ExitedInGoodPeriod { .. }));
         assert!(l3.contains("进程退出：COMMIT 0x100000007"), "{l3}");
     }
 }
